@@ -1,0 +1,131 @@
+//! The `chainscope` command line: argument parsing and rendering only; all logic lives in
+//! the `chainscope` library.
+//!
+//! [`run`] is what the binary calls; [`run_with`] runs the same command line against given
+//! writers, which is how the tests drive it in-process.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub mod cmd;
+pub mod output;
+
+pub use output::Ctx;
+
+/// Exit code: success (decoded; chain valid; no check failed).
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the chain is not valid / a check failed.
+pub const EXIT_INVALID: i32 = 1;
+/// Exit code: input or usage error.
+pub const EXIT_ERROR: i32 = 2;
+
+/// TLS certificate chains: show, verify, fetch, mint, preflight.
+#[derive(Debug, Parser)]
+#[command(name = "chainscope", version, about, long_about = None)]
+pub struct Cli {
+    /// When to colour the output: auto (a TTY, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decode certificates and CSRs and show how the chain fits together.
+    Show(cmd::show::ShowArgs),
+    /// Build and verify the path to a trusted root, and explain every failure.
+    Verify(cmd::verify::VerifyArgs),
+    /// Capture the chain a server presents (TLS and STARTTLS).
+    Fetch(cmd::fetch::FetchArgs),
+    /// Mint a private CA, intermediates, leaves, self-signed certificates; sign CSRs.
+    #[command(subcommand)]
+    Mint(cmd::mint::MintCommand),
+    /// Check a proxy's certificate files (and the live server) before go-live.
+    Preflight(cmd::preflight::PreflightArgs),
+}
+
+/// Runs the command line of this process against stdout/stderr and returns the exit code.
+pub fn run() -> i32 {
+    let stdout = std::io::stdout();
+    let tty = stdout.is_terminal();
+    let mut out = stdout.lock();
+    let mut err = std::io::stderr();
+    run_inner(std::env::args_os(), &mut out, &mut err, tty)
+}
+
+/// Runs a command line (the first item is the program name) against the given writers,
+/// without colour unless `--color always`. Returns the exit code.
+pub fn run_with<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_inner(args, out, err, false)
+}
+
+fn run_inner<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, tty: bool) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let code = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => EXIT_OK,
+                _ => EXIT_ERROR,
+            };
+            let text = if code == EXIT_OK {
+                e.render().to_string()
+            } else {
+                e.render().to_string()
+            };
+            let target: &mut dyn Write = if code == EXIT_OK { out } else { err };
+            let _ = target.write_all(text.as_bytes());
+            return code;
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let mut ctx = Ctx::new(out, err, color);
+    let result = match &cli.command {
+        Command::Show(args) => cmd::show::run(args, &mut ctx),
+        Command::Verify(args) => cmd::verify::run(args, &mut ctx),
+        Command::Fetch(args) => cmd::fetch::run(args, &mut ctx),
+        Command::Mint(args) => cmd::mint::run(args, &mut ctx),
+        Command::Preflight(args) => cmd::preflight::run(args, &mut ctx),
+    };
+    match result {
+        Ok(code) => {
+            let _ = ctx.out.flush();
+            code
+        }
+        Err(e) if output::is_broken_pipe(&e) => EXIT_OK,
+        Err(e) => {
+            let _ = ctx.out.flush();
+            let _ = writeln!(ctx.err, "chainscope: {}", output::one_line(&e));
+            EXIT_ERROR
+        }
+    }
+}

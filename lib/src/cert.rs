@@ -1,0 +1,5 @@
+//! Decoding one certificate. (Being written.)
+
+/// A decoded certificate.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CertificateInfo {}

@@ -1,0 +1,612 @@
+//! Loading certificates from bytes, files, directories and standard input.
+//!
+//! The format is detected, never asked for: PEM bundles (any number of `CERTIFICATE`,
+//! `TRUSTED CERTIFICATE`, `X509 CERTIFICATE`, `PKCS7` and `CERTIFICATE REQUEST` blocks, with
+//! any text around them), single DER certificates, DER certificate requests, and PKCS#7
+//! (`.p7b`) certificate bundles in DER or PEM. Order is preserved exactly as it appears in
+//! the input — a chain file reads leaf first, then what the server sends — and duplicates
+//! are kept, because they are findings.
+//!
+//! ```ignore
+//! use chainscope::load::{load_bytes, LoadOptions};
+//!
+//! let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/chain.pem"))?;
+//! let bundle = load_bytes(&pem, "chain.pem", &LoadOptions::default())?;
+//! assert_eq!(bundle.certs.len(), 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```ignore
+
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use der::asn1::{AnyRef, ObjectIdentifier};
+use der::{Decode, Encode};
+use rustls_pki_types::CertificateDer;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::certification_request::X509CertificationRequest;
+use x509_parser::pem::Pem;
+use x509_parser::prelude::FromDer;
+
+use crate::error::{Error, Position, Result};
+
+/// The name under which standard input is reported.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Inputs larger than this are refused rather than read into memory (1 GiB).
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// How lenient loading is.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Skip blocks that do not decode (recording them in [`Bundle::skipped`]) instead of
+    /// failing on the first one.
+    pub keep_going: bool,
+}
+
+/// The container format an input was recognised as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputFormat {
+    /// PEM text (possibly with other text around the blocks).
+    Pem,
+    /// A single DER certificate or certificate request.
+    Der,
+    /// A DER PKCS#7 / CMS `SignedData` certificate bundle (`.p7b`).
+    Pkcs7,
+    /// A directory of certificate files.
+    Directory,
+}
+
+/// Where a loaded item came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Origin {
+    /// The input's name (path as given, or `<stdin>`).
+    pub input: String,
+    /// Block index (1-based) and PEM line.
+    pub position: Position,
+}
+
+/// A certificate as loaded: its exact DER bytes and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedCert {
+    /// The certificate's DER encoding, byte for byte as in the input.
+    pub der: CertificateDer<'static>,
+    /// Where it was found.
+    pub origin: Origin,
+}
+
+/// A PKCS#10 certificate signing request as loaded.
+#[derive(Debug, Clone)]
+pub struct LoadedCsr {
+    /// The request's DER encoding.
+    pub der: Vec<u8>,
+    /// Where it was found.
+    pub origin: Origin,
+}
+
+/// Everything loaded from one input.
+#[derive(Debug)]
+pub struct Bundle {
+    /// The input's name.
+    pub input: String,
+    /// The format it was recognised as.
+    pub format: InputFormat,
+    /// Certificates, in input order, duplicates kept.
+    pub certs: Vec<LoadedCert>,
+    /// Certificate signing requests, in input order.
+    pub csrs: Vec<LoadedCsr>,
+    /// Blocks that did not decode and were skipped (only with [`LoadOptions::keep_going`]).
+    pub skipped: Vec<Error>,
+    /// Labels of PEM blocks that are neither certificates nor requests (`PRIVATE KEY`,
+    /// `X509 CRL`, …), in input order. They are not errors when certificates were found too.
+    pub other_blocks: Vec<String>,
+}
+
+impl Bundle {
+    fn new(input: &str, format: InputFormat) -> Self {
+        Bundle {
+            input: input.to_owned(),
+            format,
+            certs: Vec::new(),
+            csrs: Vec::new(),
+            skipped: Vec::new(),
+            other_blocks: Vec::new(),
+        }
+    }
+
+    /// The certificates' DER encodings, in order.
+    pub fn ders(&self) -> Vec<CertificateDer<'static>> {
+        self.certs.iter().map(|c| c.der.clone()).collect()
+    }
+
+    /// Whether neither a certificate nor a request was found.
+    pub fn is_empty(&self) -> bool {
+        self.certs.is_empty() && self.csrs.is_empty()
+    }
+
+    /// Fails with a precise error when the bundle holds no certificate.
+    ///
+    /// Distinguishes "found a PRIVATE KEY block" from an empty input, and returns the first
+    /// skipped block's error when every block was bad.
+    pub fn require_certs(self) -> Result<Self> {
+        if !self.certs.is_empty() {
+            return Ok(self);
+        }
+        Err(self.nothing_found("CERTIFICATE"))
+    }
+
+    fn nothing_found(mut self, expected: &'static str) -> Error {
+        if !self.skipped.is_empty() {
+            return self.skipped.remove(0);
+        }
+        if !self.csrs.is_empty() && expected == "CERTIFICATE" {
+            return Error::WrongPemLabel {
+                input: self.input,
+                found: "CERTIFICATE REQUEST".into(),
+                expected,
+            };
+        }
+        match self.other_blocks.into_iter().next() {
+            Some(found) => Error::WrongPemLabel {
+                input: self.input,
+                found,
+                expected,
+            },
+            None => Error::Empty {
+                input: self.input,
+                reason: "no certificate found".into(),
+            },
+        }
+    }
+}
+
+/// Loads an input named on a command line: `-` is standard input, anything else a path
+/// (file or directory).
+pub fn load_input(arg: &str, options: &LoadOptions) -> Result<Bundle> {
+    if arg == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(STDIN_NAME, e))?;
+        check_size(STDIN_NAME, bytes.len() as u64)?;
+        load_bytes(&bytes, STDIN_NAME, options)
+    } else {
+        load_path(Path::new(arg), options)
+    }
+}
+
+/// Loads a file or a directory.
+///
+/// A directory yields every certificate in every regular file in it (sorted by file name,
+/// symbolic links followed, identical certificates — such as the hash links of
+/// `/etc/ssl/certs` — kept once). Files in a directory that hold no certificate are
+/// skipped and recorded in [`Bundle::skipped`].
+pub fn load_path(path: &Path, options: &LoadOptions) -> Result<Bundle> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(&name, e))?;
+    if meta.is_dir() {
+        return load_dir(path, &name);
+    }
+    check_size(&name, meta.len())?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(&name, e))?;
+    load_bytes(&bytes, &name, options)
+}
+
+/// Loads certificates from a file or directory and returns just their DER encodings,
+/// failing if there are none.
+pub fn load_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
+    Ok(load_path(path, &LoadOptions::default())?
+        .require_certs()?
+        .ders())
+}
+
+fn check_size(name: &str, len: u64) -> Result<()> {
+    if len > MAX_INPUT_BYTES {
+        return Err(Error::malformed(
+            name,
+            format!("input is larger than {MAX_INPUT_BYTES} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+fn load_dir(path: &Path, name: &str) -> Result<Bundle> {
+    let mut entries = std::fs::read_dir(path)
+        .map_err(|e| Error::io(name, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect::<Vec<_>>();
+    entries.sort();
+    let mut bundle = Bundle::new(name, InputFormat::Directory);
+    let mut seen = std::collections::HashSet::new();
+    for entry in entries {
+        // `metadata` follows symbolic links; dangling links and sub-directories are skipped.
+        match std::fs::metadata(&entry) {
+            Ok(meta) if meta.is_file() => {}
+            _ => continue,
+        }
+        let options = LoadOptions { keep_going: true };
+        match load_path(&entry, &options) {
+            Ok(found) => {
+                bundle.skipped.extend(found.skipped);
+                for cert in found.certs {
+                    if seen.insert(cert.der.as_ref().to_vec()) {
+                        bundle.certs.push(cert);
+                    }
+                }
+                bundle.csrs.extend(found.csrs);
+            }
+            Err(e) => bundle.skipped.push(e),
+        }
+    }
+    if bundle.certs.is_empty() && bundle.csrs.is_empty() {
+        return Err(Error::Empty {
+            input: name.to_owned(),
+            reason: "directory holds no certificate file".into(),
+        });
+    }
+    Ok(bundle)
+}
+
+/// Loads certificates (and certificate requests) from bytes whose format is detected.
+///
+/// `input` names the source in errors and in each item's [`Origin`].
+pub fn load_bytes(bytes: &[u8], input: &str, options: &LoadOptions) -> Result<Bundle> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Empty {
+            input: input.to_owned(),
+            reason: if bytes.is_empty() {
+                "empty input".into()
+            } else {
+                "input holds only whitespace".into()
+            },
+        });
+    }
+    if contains(bytes, b"-----BEGIN ") {
+        return load_pem(bytes, input, options);
+    }
+    if bytes.first() == Some(&0x30) {
+        return load_der(bytes, input);
+    }
+    Err(Error::UnrecognizedFormat {
+        input: input.to_owned(),
+    })
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// What a DER blob turned out to be.
+enum DerKind {
+    Certificate(Vec<u8>),
+    Request(Vec<u8>),
+    Pkcs7(Vec<Vec<u8>>),
+}
+
+/// Classifies one DER blob; `Err` carries the reason it is none of the known kinds.
+fn classify_der(bytes: &[u8]) -> std::result::Result<DerKind, String> {
+    if let Some(declared) = declared_der_len(bytes) {
+        if declared > bytes.len() {
+            return Err(format!(
+                "truncated DER at byte {} of {declared}",
+                bytes.len()
+            ));
+        }
+    }
+    let cert_error = match X509Certificate::from_der(bytes) {
+        Ok(([], _)) => return Ok(DerKind::Certificate(bytes.to_vec())),
+        Ok((rest, _)) => format!(
+            "{} bytes of trailing data after the certificate",
+            rest.len()
+        ),
+        Err(e) => e.to_string(),
+    };
+    if let Ok(certs) = parse_pkcs7(bytes) {
+        return Ok(DerKind::Pkcs7(certs));
+    }
+    if let Ok((rest, _)) = X509CertificationRequest::from_der(bytes) {
+        if rest.is_empty() {
+            return Ok(DerKind::Request(bytes.to_vec()));
+        }
+    }
+    Err(format!("not a valid certificate ({cert_error})"))
+}
+
+/// The total length (header plus content) an outer DER TLV announces.
+fn declared_der_len(bytes: &[u8]) -> Option<usize> {
+    let mut reader = der::SliceReader::new(bytes).ok()?;
+    let header = der::Header::decode(&mut reader).ok()?;
+    let header_len = usize::try_from(header.encoded_len().ok()?).ok()?;
+    let body_len = usize::try_from(header.length).ok()?;
+    header_len.checked_add(body_len)
+}
+
+fn load_der(bytes: &[u8], input: &str) -> Result<Bundle> {
+    let declared = declared_der_len(bytes);
+    match classify_der(bytes) {
+        Ok(kind) => {
+            let mut bundle = Bundle::new(input, InputFormat::Der);
+            let mut block = 0;
+            let mut origin = || {
+                block += 1;
+                Origin {
+                    input: input.to_owned(),
+                    position: Position { block, line: None },
+                }
+            };
+            match kind {
+                DerKind::Certificate(der) => bundle.certs.push(LoadedCert {
+                    der: CertificateDer::from(der),
+                    origin: origin(),
+                }),
+                DerKind::Request(der) => bundle.csrs.push(LoadedCsr {
+                    der,
+                    origin: origin(),
+                }),
+                DerKind::Pkcs7(certs) => {
+                    bundle.format = InputFormat::Pkcs7;
+                    for der in certs {
+                        bundle.certs.push(LoadedCert {
+                            der: CertificateDer::from(der),
+                            origin: origin(),
+                        });
+                    }
+                }
+            }
+            Ok(bundle)
+        }
+        Err(reason) => match declared {
+            Some(declared) if declared > bytes.len() => Err(Error::TruncatedDer {
+                input: input.to_owned(),
+                available: bytes.len(),
+                declared,
+            }),
+            // Only something that at least frames as one DER element is called DER.
+            Some(declared) if declared == bytes.len() => Err(Error::malformed(input, reason)),
+            _ => Err(Error::UnrecognizedFormat {
+                input: input.to_owned(),
+            }),
+        },
+    }
+}
+
+fn load_pem(bytes: &[u8], input: &str, options: &LoadOptions) -> Result<Bundle> {
+    let mut bundle = Bundle::new(input, InputFormat::Pem);
+    let mut cursor = Cursor::new(bytes);
+    let mut block = 0usize;
+    // Running line count, so each block's line is found without rescanning the input.
+    let mut counted_to = 0usize;
+    let mut line = 1usize;
+    loop {
+        let start = usize::try_from(cursor.position()).unwrap_or(bytes.len());
+        let begin = match find(&bytes[start..], b"-----BEGIN ") {
+            Some(offset) => start + offset,
+            None => break,
+        };
+        line += bytes[counted_to..begin]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted_to = begin;
+        block += 1;
+        let position = Position {
+            block,
+            line: Some(line),
+        };
+        let bad = |reason: String| Error::BadBlock {
+            input: input.to_owned(),
+            position,
+            reason,
+        };
+        cursor.set_position(begin as u64);
+        let outcome = match Pem::read(&mut cursor) {
+            Ok((pem, _)) => pem_block(&mut bundle, pem, input, position, bad),
+            Err(e) => {
+                // Resume after the faulty BEGIN line so one bad block does not hide the rest.
+                let resume = begin + 1;
+                cursor.set_position(resume.max(cursor.position() as usize) as u64);
+                Err(bad(pem_error_text(&e)))
+            }
+        };
+        if let Err(e) = outcome {
+            if options.keep_going {
+                bundle.skipped.push(e);
+            } else {
+                return Err(e);
+            }
+        }
+    }
+    if block == 0 {
+        return Err(Error::UnrecognizedFormat {
+            input: input.to_owned(),
+        });
+    }
+    if bundle.is_empty() {
+        return Err(bundle.nothing_found("CERTIFICATE"));
+    }
+    Ok(bundle)
+}
+
+fn pem_error_text(e: &x509_parser::error::PEMError) -> String {
+    use x509_parser::error::PEMError;
+    match e {
+        PEMError::IncompletePEM => "PEM block has no END line".into(),
+        PEMError::Base64DecodeError => "PEM block's base64 does not decode".into(),
+        PEMError::InvalidHeader => "malformed PEM BEGIN line".into(),
+        other => format!("unreadable PEM block: {other}"),
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn pem_block(
+    bundle: &mut Bundle,
+    pem: Pem,
+    input: &str,
+    position: Position,
+    bad: impl Fn(String) -> Error,
+) -> Result<()> {
+    let origin = || Origin {
+        input: input.to_owned(),
+        position,
+    };
+    match pem.label.as_str() {
+        "CERTIFICATE" | "X509 CERTIFICATE" => {
+            let der = match classify_der(&pem.contents) {
+                Ok(DerKind::Certificate(der)) => der,
+                Ok(_) => return Err(bad("CERTIFICATE block holds something else".into())),
+                Err(reason) => return Err(bad(reason)),
+            };
+            bundle.certs.push(LoadedCert {
+                der: CertificateDer::from(der),
+                origin: origin(),
+            });
+        }
+        "TRUSTED CERTIFICATE" => {
+            // OpenSSL's trusted form: the certificate followed by its trust settings.
+            let (rest, _) = X509Certificate::from_der(&pem.contents)
+                .map_err(|e| bad(format!("not a valid certificate ({e})")))?;
+            let len = pem.contents.len() - rest.len();
+            bundle.certs.push(LoadedCert {
+                der: CertificateDer::from(pem.contents[..len].to_vec()),
+                origin: origin(),
+            });
+        }
+        "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA" => {
+            let certs = parse_pkcs7(&pem.contents).map_err(&bad)?;
+            if certs.is_empty() {
+                return Err(bad("PKCS#7 bundle holds no certificate".into()));
+            }
+            for (i, der) in certs.into_iter().enumerate() {
+                let mut origin = origin();
+                origin.position.block += i;
+                bundle.certs.push(LoadedCert {
+                    der: CertificateDer::from(der),
+                    origin,
+                });
+            }
+        }
+        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
+            match X509CertificationRequest::from_der(&pem.contents) {
+                Ok(([], _)) => bundle.csrs.push(LoadedCsr {
+                    der: pem.contents,
+                    origin: origin(),
+                }),
+                Ok(_) => return Err(bad("trailing data after the certificate request".into())),
+                Err(e) => return Err(bad(format!("not a valid certificate request ({e})"))),
+            }
+        }
+        other => bundle.other_blocks.push(other.to_owned()),
+    }
+    Ok(())
+}
+
+/// PKCS#7 `ContentInfo`, read just far enough to reach the certificates.
+#[derive(der::Sequence)]
+struct ContentInfo<'a> {
+    content_type: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    content: AnyRef<'a>,
+}
+
+/// PKCS#7 / CMS `SignedData` (RFC 5652 §5.1). The certificate set is read as a plain list
+/// so the order in the file is kept: a DER `SET OF` decoder would sort it.
+#[derive(der::Sequence)]
+struct SignedData<'a> {
+    version: AnyRef<'a>,
+    digest_algorithms: AnyRef<'a>,
+    encap_content_info: AnyRef<'a>,
+    #[asn1(
+        context_specific = "0",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    certificates: Option<Vec<AnyRef<'a>>>,
+    #[asn1(
+        context_specific = "1",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    crls: Option<Vec<AnyRef<'a>>>,
+    signer_infos: AnyRef<'a>,
+}
+
+const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+
+/// The certificates of a DER PKCS#7 `SignedData` bundle, in file order. Entries that are
+/// not plain certificates (attribute certificates, `[0]`-tagged choices) are left out.
+fn parse_pkcs7(bytes: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
+    let info = ContentInfo::from_der(bytes).map_err(|e| format!("not PKCS#7 ({e})"))?;
+    if info.content_type != ID_SIGNED_DATA {
+        return Err(format!(
+            "PKCS#7 content type {} is not signedData",
+            info.content_type
+        ));
+    }
+    let signed: SignedData<'_> = info
+        .content
+        .decode_as()
+        .map_err(|e| format!("PKCS#7 signedData does not decode ({e})"))?;
+    let mut out = Vec::new();
+    for entry in signed.certificates.unwrap_or_default() {
+        if der::Tagged::tag(&entry) != der::Tag::Sequence {
+            continue;
+        }
+        let der = entry
+            .to_der()
+            .map_err(|e| format!("PKCS#7 certificate entry does not encode ({e})"))?;
+        X509Certificate::from_der(&der)
+            .map_err(|e| format!("PKCS#7 holds an invalid certificate ({e})"))?;
+        out.push(der);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_input_is_reported_as_empty() {
+        let err = load_bytes(b"", "e.pem", &LoadOptions::default()).unwrap_err();
+        assert_eq!(err.to_string(), "e.pem: empty input");
+    }
+
+    #[test]
+    fn binary_garbage_is_not_pem_der_or_pkcs7() {
+        let err = load_bytes(&[0x01, 0x02, 0x03], "x.bin", &LoadOptions::default()).unwrap_err();
+        assert_eq!(err.to_string(), "x.bin: not PEM, DER or PKCS#7");
+    }
+
+    #[test]
+    fn der_header_longer_than_input_is_truncated_der() {
+        // SEQUENCE announcing 900 content bytes with only 3 present.
+        let bytes = [0x30, 0x82, 0x03, 0x84, 0x01, 0x02, 0x03];
+        let err = load_bytes(&bytes, "leaf.der", &LoadOptions::default()).unwrap_err();
+        assert_eq!(err.to_string(), "leaf.der: truncated DER at byte 7 of 904");
+    }
+
+    #[test]
+    fn private_key_block_is_named() {
+        let pem = b"-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n";
+        let err = load_bytes(pem, "server.key", &LoadOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "server.key: found a PRIVATE KEY block, expected CERTIFICATE"
+        );
+    }
+
+    #[test]
+    fn bad_block_names_index_and_line() {
+        let pem = b"hello\n\n-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n";
+        let err = load_bytes(pem, "b.pem", &LoadOptions::default()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("b.pem: block 1 (line 3): "), "{text}");
+    }
+}

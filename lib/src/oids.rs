@@ -1,0 +1,1 @@
+//! Names for object identifiers. (Being written.)
