@@ -93,11 +93,7 @@ where
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => EXIT_OK,
                 _ => EXIT_ERROR,
             };
-            let text = if code == EXIT_OK {
-                e.render().to_string()
-            } else {
-                e.render().to_string()
-            };
+            let text = e.render().to_string();
             let target: &mut dyn Write = if code == EXIT_OK { out } else { err };
             let _ = target.write_all(text.as_bytes());
             return code;
