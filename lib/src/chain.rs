@@ -1,9 +1,412 @@
-//! Chain relations. (Being written.)
+//! How the certificates of a presented list relate to each other.
+//!
+//! A server should send its leaf first, then each certificate's issuer in turn. For each
+//! adjacent pair this module checks whether the next certificate really issued this one —
+//! names, key identifiers and the signature itself — and sums it up the way a person wants to
+//! read it: "in order", "out of order (cert 3 issues cert 1)", "gap after cert 1",
+//! "duplicate".
+//!
+//! ```
+//! use chainscope::chain::ChainReport;
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/wrong-order/chain.pem");
+//! let certs = chainscope::load_certificates(path.as_ref())?;
+//! let report = ChainReport::analyze(&certs);
+//! assert!(!report.in_order);
+//! assert_eq!(report.summary, "out of order (cert 1 issues cert 2)");
+//! # Ok::<(), chainscope::Error>(())
+//! ```
 
-/// Relations of a presented list.
+use rustls_pki_types::CertificateDer;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::error::X509Error;
+use x509_parser::extensions::ParsedExtension;
+use x509_parser::prelude::FromDer;
+
+use crate::name::DistinguishedName;
+
+/// The relations within a list of certificates.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct ChainReport {}
+pub struct ChainReport {
+    /// Number of certificates in the list.
+    pub count: usize,
+    /// One entry per adjacent pair (cert i, cert i+1), 0-based indices.
+    pub links: Vec<Link>,
+    /// For each certificate (0-based), the index of a certificate in the list that issued
+    /// it, if any.
+    pub issued_by: Vec<Option<usize>>,
+    /// Everything out of the ordinary, in list order.
+    pub notes: Vec<ChainNote>,
+    /// Whether every certificate is issued by the next one, with no duplicate.
+    pub in_order: bool,
+    /// One line for a person: `in order`, `out of order (cert 3 issues cert 1)`, …
+    pub summary: String,
+}
+
+/// The relation between cert `index` and cert `index + 1`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Link {
+    /// 0-based index of the subject certificate.
+    pub index: usize,
+    /// 0-based index of the candidate issuer (`index + 1`).
+    pub issuer_index: usize,
+    /// The verdict on this pair.
+    pub status: LinkStatus,
+    /// Issuer name of cert `index` equals the subject name of cert `index + 1`, byte for byte.
+    pub name_match: bool,
+    /// The names are equal only after normalization (case, string type): OpenSSL links
+    /// them, rustls-webpki does not.
+    pub name_match_normalized: bool,
+    /// AKI of cert `index` equals SKI of cert `index + 1`; `None` when either is absent.
+    pub key_id_match: Option<bool>,
+    /// Outcome of checking cert `index`'s signature with cert `index + 1`'s key.
+    pub signature: SignatureCheck,
+}
 
 /// How two adjacent certificates relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkStatus {
+    /// The next certificate issued this one: names, key identifiers and signature agree.
+    Issued,
+    /// The two are the same certificate.
+    Duplicate,
+    /// Names say so, but the signature does not verify with the next certificate's key.
+    BadSignature,
+    /// Names say so, but the key identifiers differ (a different key of the same CA).
+    KeyIdMismatch,
+    /// The next certificate is not this one's issuer.
+    NotIssuer,
+}
+
+/// Outcome of a single-link signature check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureCheck {
+    /// The signature verifies.
+    Valid,
+    /// The signature does not verify with that key.
+    Invalid,
+    /// The algorithm is one chainscope cannot check (e.g. DSA, unknown).
+    Unsupported,
+}
+
+/// Something worth telling about the list.
 #[derive(Debug, Clone, serde::Serialize)]
-pub enum LinkStatus {}
+pub struct ChainNote {
+    /// Stable code: `duplicate`, `out_of_order`, `gap`, `unrelated`, `root_included`,
+    /// `bad_signature`, `key_id_mismatch`, `name_encoding_differs`.
+    pub code: &'static str,
+    /// 0-based index of the certificate the note is about.
+    pub cert_index: usize,
+    /// Plain-words explanation.
+    pub message: String,
+}
+
+struct Parsed<'a> {
+    x509: Option<X509Certificate<'a>>,
+    der: &'a [u8],
+}
+
+impl ChainReport {
+    /// Analyzes a list in the order given (leaf first, as a server sends it).
+    ///
+    /// Certificates that do not decode are treated as unrelated to everything.
+    pub fn analyze(certs: &[CertificateDer<'_>]) -> ChainReport {
+        let parsed: Vec<Parsed<'_>> = certs
+            .iter()
+            .map(|der| Parsed {
+                x509: X509Certificate::from_der(der.as_ref()).ok().map(|(_, c)| c),
+                der: der.as_ref(),
+            })
+            .collect();
+        let n = parsed.len();
+        let issues = |issuer: usize, subject: usize| -> bool {
+            issuer != subject
+                && parsed[issuer].der != parsed[subject].der
+                && matches!(
+                    (&parsed[subject].x509, &parsed[issuer].x509),
+                    (Some(s), Some(i)) if link(s, i).0 == LinkStatus::Issued
+                )
+        };
+        let duplicate_of: Vec<Option<usize>> = (0..n)
+            .map(|j| (0..j).find(|&i| parsed[i].der == parsed[j].der))
+            .collect();
+
+        let mut links = Vec::new();
+        for i in 0..n.saturating_sub(1) {
+            let (status, name_match, name_match_normalized, key_id_match, signature) =
+                if parsed[i].der == parsed[i + 1].der {
+                    (
+                        LinkStatus::Duplicate,
+                        true,
+                        true,
+                        None,
+                        SignatureCheck::Unsupported,
+                    )
+                } else {
+                    match (&parsed[i].x509, &parsed[i + 1].x509) {
+                        (Some(s), Some(iss)) => link(s, iss),
+                        _ => (
+                            LinkStatus::NotIssuer,
+                            false,
+                            false,
+                            None,
+                            SignatureCheck::Unsupported,
+                        ),
+                    }
+                };
+            links.push(Link {
+                index: i,
+                issuer_index: i + 1,
+                status,
+                name_match,
+                name_match_normalized,
+                key_id_match,
+                signature,
+            });
+        }
+
+        let issued_by: Vec<Option<usize>> = (0..n)
+            .map(|s| {
+                if s + 1 < n && links[s].status == LinkStatus::Issued {
+                    Some(s + 1)
+                } else {
+                    (0..n).find(|&i| duplicate_of[i].is_none() && issues(i, s))
+                }
+            })
+            .collect();
+
+        let self_issued = |i: usize| {
+            parsed[i]
+                .x509
+                .as_ref()
+                .is_some_and(|c| c.subject().as_raw() == c.issuer().as_raw())
+        };
+
+        let mut notes = Vec::new();
+        let mut out_of_order: Option<(usize, usize)> = None;
+        let mut gap: Option<usize> = None;
+        for (j, dup) in duplicate_of.iter().enumerate() {
+            if let Some(i) = dup {
+                notes.push(ChainNote {
+                    code: "duplicate",
+                    cert_index: j,
+                    message: format!("cert {} is a duplicate of cert {}", j + 1, i + 1),
+                });
+            }
+        }
+        for (s, by) in issued_by.iter().enumerate() {
+            if duplicate_of[s].is_some() {
+                continue;
+            }
+            match by {
+                Some(i) if *i == s + 1 => {}
+                Some(i) => {
+                    out_of_order.get_or_insert((*i, s));
+                    notes.push(ChainNote {
+                        code: "out_of_order",
+                        cert_index: s,
+                        message: format!(
+                            "cert {} is issued by cert {}, not by the certificate after it",
+                            s + 1,
+                            i + 1
+                        ),
+                    });
+                }
+                None if self_issued(s) && (s > 0 || n == 1) => notes.push(ChainNote {
+                    code: "root_included",
+                    cert_index: s,
+                    message: format!(
+                        "cert {} is self-issued (a root); clients ignore a root sent by the server, it only costs bytes",
+                        s + 1
+                    ),
+                }),
+                None => {}
+            }
+        }
+        // Walk up from the leaf: cert 1, or — when cert 1 issues another certificate of the
+        // list — the certificate that issues nothing. Where the walk stops short of a
+        // self-issued root while certificates remain after it, something is missing.
+        let issues_another = |c: usize| issued_by.contains(&Some(c));
+        let start = if issues_another(0) {
+            (0..n)
+                .find(|&c| duplicate_of[c].is_none() && !issues_another(c))
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let mut in_walk = vec![false; n];
+        let mut top = start;
+        if n > 0 {
+            in_walk[start] = true;
+            while let Some(next) = issued_by[top] {
+                if in_walk[next] {
+                    break;
+                }
+                in_walk[next] = true;
+                top = next;
+            }
+        }
+        let remaining_after_top =
+            (0..n).any(|c| c > top && !in_walk[c] && duplicate_of[c].is_none());
+        if n > 0 && !self_issued(top) && remaining_after_top {
+            gap = Some(top);
+            let issuer = parsed[top]
+                .x509
+                .as_ref()
+                .map(|c| DistinguishedName::from_x509(c.issuer()).rfc4514)
+                .unwrap_or_else(|| "an unknown issuer".into());
+            let detail = match links.get(top) {
+                Some(l) if l.status == LinkStatus::BadSignature => {
+                    " (the next certificate has the right name, but its key did not sign this one)"
+                }
+                Some(l) if l.status == LinkStatus::KeyIdMismatch => {
+                    " (the next certificate has the right name, but a different key identifier)"
+                }
+                Some(l) if l.name_match_normalized && !l.name_match => {
+                    " (names differ only in encoding: OpenSSL links them, rustls-webpki does not)"
+                }
+                _ => "",
+            };
+            notes.push(ChainNote {
+                code: "gap",
+                cert_index: top,
+                message: format!(
+                    "no certificate in the list issued cert {}; its issuer {issuer} is missing{detail}",
+                    top + 1
+                ),
+            });
+        }
+        // Certificates that neither issue nor are issued by anything else in the list.
+        for c in 0..n {
+            if duplicate_of[c].is_some() || n == 1 {
+                continue;
+            }
+            if issued_by[c].is_none() && !issues_another(c) && c > 0 && !self_issued(c) {
+                notes.push(ChainNote {
+                    code: "unrelated",
+                    cert_index: c,
+                    message: format!(
+                        "cert {} neither issues nor is issued by any other certificate in the list",
+                        c + 1
+                    ),
+                });
+            }
+        }
+
+        let has_duplicate = duplicate_of.iter().any(Option::is_some);
+        let in_order = !has_duplicate
+            && out_of_order.is_none()
+            && gap.is_none()
+            && links.iter().all(|l| l.status == LinkStatus::Issued);
+        let mut parts = Vec::new();
+        if let Some((issuer, subject)) = out_of_order {
+            parts.push(format!(
+                "out of order (cert {} issues cert {})",
+                issuer + 1,
+                subject + 1
+            ));
+        }
+        if let Some(g) = gap {
+            parts.push(format!("gap after cert {}", g + 1));
+        }
+        if has_duplicate {
+            parts.push("duplicate".to_owned());
+        }
+        let summary = if in_order {
+            if n == 1 {
+                "single certificate".to_owned()
+            } else {
+                "in order".to_owned()
+            }
+        } else if parts.is_empty() {
+            "not a chain".to_owned()
+        } else {
+            parts.join(", ")
+        };
+        ChainReport {
+            count: n,
+            links,
+            issued_by,
+            notes,
+            in_order,
+            summary,
+        }
+    }
+}
+
+/// Compares `subject`'s issuer with `issuer`: names, key identifiers, signature.
+fn link(
+    subject: &X509Certificate<'_>,
+    issuer: &X509Certificate<'_>,
+) -> (LinkStatus, bool, bool, Option<bool>, SignatureCheck) {
+    let name_match = subject.issuer().as_raw() == issuer.subject().as_raw();
+    let name_match_normalized = name_match
+        || normalized(&DistinguishedName::from_x509(subject.issuer()))
+            == normalized(&DistinguishedName::from_x509(issuer.subject()));
+    let key_id_match = match (authority_key_id(subject), subject_key_id(issuer)) {
+        (Some(a), Some(s)) => Some(a == s),
+        _ => None,
+    };
+    let signature = match subject.verify_signature(Some(issuer.public_key())) {
+        Ok(()) => SignatureCheck::Valid,
+        Err(X509Error::SignatureVerificationError) => SignatureCheck::Invalid,
+        Err(_) => SignatureCheck::Unsupported,
+    };
+    let status = if !name_match_normalized {
+        LinkStatus::NotIssuer
+    } else if signature == SignatureCheck::Invalid {
+        LinkStatus::BadSignature
+    } else if key_id_match == Some(false) {
+        LinkStatus::KeyIdMismatch
+    } else if name_match {
+        LinkStatus::Issued
+    } else {
+        // Only normalization makes the names equal: strict verifiers will not link them.
+        LinkStatus::NotIssuer
+    };
+    (
+        status,
+        name_match,
+        name_match_normalized,
+        key_id_match,
+        signature,
+    )
+}
+
+fn normalized(name: &DistinguishedName) -> Vec<(String, String)> {
+    name.attributes
+        .iter()
+        .map(|a| {
+            (
+                a.oid.clone(),
+                a.value
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase(),
+            )
+        })
+        .collect()
+}
+
+pub(crate) fn authority_key_id<'a>(cert: &'a X509Certificate<'_>) -> Option<&'a [u8]> {
+    cert.extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                aki.key_identifier.as_ref().map(|k| k.0)
+            }
+            _ => None,
+        })
+}
+
+pub(crate) fn subject_key_id<'a>(cert: &'a X509Certificate<'_>) -> Option<&'a [u8]> {
+    cert.extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0),
+            _ => None,
+        })
+}

@@ -29,14 +29,14 @@
 //! With `default-features = false` the crate decodes and verifies only.
 //!
 //! ## Example: decode a chain file
-//! ```ignore
+//! ```
 //! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/chain.pem");
 //! let certs = chainscope::load_certificates(path.as_ref())?;
 //! let now = time::OffsetDateTime::now_utc();
 //! let leaf = chainscope::CertificateInfo::decode(&certs[0], now)?;
 //! assert_eq!(leaf.subject_alt_names.dns, vec!["rsa.chainscope.test", "localhost"]);
 //! # Ok::<(), chainscope::Error>(())
-//! ```ignore
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -51,6 +51,7 @@ pub mod fetch;
 pub mod load;
 #[cfg(feature = "mint")]
 pub mod mint;
+pub mod name;
 pub mod oids;
 pub mod trust;
 pub mod verify;

@@ -7,14 +7,14 @@
 //! the input — a chain file reads leaf first, then what the server sends — and duplicates
 //! are kept, because they are findings.
 //!
-//! ```ignore
+//! ```
 //! use chainscope::load::{load_bytes, LoadOptions};
 //!
 //! let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/chain.pem"))?;
 //! let bundle = load_bytes(&pem, "chain.pem", &LoadOptions::default())?;
 //! assert_eq!(bundle.certs.len(), 2);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```ignore
+//! ```
 
 use std::io::{Cursor, Read};
 use std::path::Path;
