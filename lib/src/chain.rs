@@ -121,6 +121,23 @@ impl ChainReport {
             })
             .collect();
         let n = parsed.len();
+        let all_self_issued = n > 1
+            && parsed.iter().all(|p| {
+                p.x509
+                    .as_ref()
+                    .is_some_and(|c| c.subject().as_raw() == c.issuer().as_raw())
+            });
+        if all_self_issued {
+            // A bundle of roots (a trust store file), not a chain.
+            return ChainReport {
+                count: n,
+                links: Vec::new(),
+                issued_by: vec![None; n],
+                notes: Vec::new(),
+                in_order: false,
+                summary: format!("not a chain: {n} self-issued certificates (a bundle of roots)"),
+            };
+        }
         let issues = |issuer: usize, subject: usize| -> bool {
             issuer != subject
                 && parsed[issuer].der != parsed[subject].der

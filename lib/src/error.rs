@@ -135,7 +135,6 @@ impl Error {
     }
 
     /// Shorthand for [`Error::InvalidArgument`].
-    #[allow(dead_code)]
     pub(crate) fn invalid_argument(what: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::InvalidArgument {
             what: what.into(),

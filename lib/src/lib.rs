@@ -48,6 +48,8 @@ pub mod csr;
 mod error;
 #[cfg(feature = "fetch")]
 pub mod fetch;
+pub mod inspect;
+pub mod instant;
 pub mod load;
 #[cfg(feature = "mint")]
 pub mod mint;

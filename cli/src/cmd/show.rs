@@ -1,16 +1,98 @@
-//! `chainscope show`. (Being built.)
+//! `chainscope show`: decode certificates and requests, and show how the chain fits together.
 
-use chainscope::CertificateDer;
+use anyhow::Context as _;
+use chainscope::cert::{CertificateInfo, ValidityStatus};
+use chainscope::chain::{ChainReport, LinkStatus};
+use chainscope::csr::CsrInfo;
+use chainscope::inspect::{to_pem, InputReport};
+use chainscope::{CertificateDer, LoadOptions};
+use time::OffsetDateTime;
 
-use crate::Ctx;
+use crate::output::Paint;
+use crate::{Ctx, EXIT_ERROR, EXIT_OK};
 
 /// Arguments of `chainscope show`.
 #[derive(Debug, clap::Args)]
-pub struct ShowArgs {}
+pub struct ShowArgs {
+    /// Certificate files (PEM, DER, PKCS#7), directories, or `-` for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<String>,
+
+    /// Print the decoded data as JSON (schema in the README).
+    #[arg(long, conflicts_with = "pem")]
+    pub json: bool,
+
+    /// Re-emit the certificates as clean PEM (normalizes DER and PKCS#7 input).
+    #[arg(long)]
+    pub pem: bool,
+
+    /// Also list every extension, with criticality and value.
+    #[arg(long)]
+    pub full: bool,
+
+    /// Skip blocks that do not decode (reporting each on stderr) instead of stopping.
+    #[arg(long)]
+    pub keep_going: bool,
+
+    /// Evaluate validity at this instant (RFC 3339 or Unix seconds) instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+/// The JSON document `show --json` prints.
+#[derive(serde::Serialize)]
+struct ShowJson<'a> {
+    inputs: &'a [InputReport],
+}
 
 /// Runs `chainscope show`.
-pub fn run(_args: &ShowArgs, _ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
-    anyhow::bail!("show is not implemented yet")
+pub fn run(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    let at = match &args.at {
+        Some(text) => chainscope::instant::parse_instant(text, "--at")?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let options = LoadOptions {
+        keep_going: args.keep_going,
+    };
+    // Everything is loaded before anything is printed: without --keep-going an input error
+    // produces one error line and no partial output.
+    let mut reports = Vec::new();
+    let mut bundles = Vec::new();
+    let mut failed = false;
+    for input in &args.inputs {
+        match chainscope::load_input(input, &options) {
+            Ok(bundle) => {
+                let report = InputReport::from_bundle(&bundle, at)?;
+                for skipped in &report.skipped {
+                    writeln!(ctx.err, "chainscope: skipped {skipped}")?;
+                    failed = true;
+                }
+                bundles.push(bundle);
+                reports.push(report);
+            }
+            Err(e) if args.keep_going => {
+                writeln!(ctx.err, "chainscope: {e}")?;
+                failed = true;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if args.pem {
+        for bundle in &bundles {
+            ctx.out.write_all(to_pem(&bundle.ders()).as_bytes())?;
+        }
+    } else if args.json {
+        ctx.json(&ShowJson { inputs: &reports })?;
+    } else {
+        let many = reports.len() > 1;
+        for (i, report) in reports.iter().enumerate() {
+            if i > 0 {
+                writeln!(ctx.out)?;
+            }
+            render_report(ctx, report, args.full, many)?;
+        }
+    }
+    Ok(if failed { EXIT_ERROR } else { EXIT_OK })
 }
 
 /// Renders a list of certificates as `show` does (one block per certificate, then the chain
@@ -18,15 +100,328 @@ pub fn run(_args: &ShowArgs, _ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
 pub fn render_chain(
     ctx: &mut Ctx<'_>,
     certs: &[CertificateDer<'static>],
-    at: time::OffsetDateTime,
+    at: OffsetDateTime,
     full: bool,
 ) -> anyhow::Result<()> {
-    let _ = (ctx, certs, at, full);
-    Ok(())
+    let report = InputReport::from_certs("presented chain", certs, at)
+        .context("decoding the presented chain")?;
+    render_report(ctx, &report, full, false)
 }
 
 /// Writes certificates as clean PEM.
 pub fn render_pem(ctx: &mut Ctx<'_>, certs: &[CertificateDer<'static>]) -> anyhow::Result<()> {
-    let _ = (ctx, certs);
+    ctx.out.write_all(to_pem(certs).as_bytes())?;
+    Ok(())
+}
+
+/// Renders one input's report as text.
+pub fn render_report(
+    ctx: &mut Ctx<'_>,
+    report: &InputReport,
+    full: bool,
+    with_heading: bool,
+) -> anyhow::Result<()> {
+    if with_heading {
+        let heading = format!(
+            "== {} ({} certificate{}{})",
+            report.input,
+            report.certificates.len(),
+            plural(report.certificates.len()),
+            if report.requests.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", {} request{}",
+                    report.requests.len(),
+                    plural(report.requests.len())
+                )
+            }
+        );
+        writeln!(ctx.out, "{}", ctx.paint(heading, Paint::Bold))?;
+    }
+    for (i, entry) in report.certificates.iter().enumerate() {
+        if i > 0 {
+            writeln!(ctx.out)?;
+        }
+        render_certificate(ctx, entry.index, &entry.info, full)?;
+    }
+    for entry in &report.requests {
+        if !report.certificates.is_empty() || entry.index > 0 {
+            writeln!(ctx.out)?;
+        }
+        render_request(ctx, entry.index, &entry.info, full)?;
+    }
+    if report.certificates.len() > 1 && report.format != chainscope::load::InputFormat::Directory {
+        writeln!(ctx.out)?;
+        render_relations(ctx, &report.chain)?;
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn field(ctx: &mut Ctx<'_>, label: &str, value: impl std::fmt::Display) -> anyhow::Result<()> {
+    writeln!(ctx.out, "  {:<10} {value}", label)?;
+    Ok(())
+}
+
+/// A date as `2025-06-01 00:00:00 UTC` from RFC 3339 text.
+fn short_date(rfc3339: &str) -> String {
+    match rfc3339.split_once('T') {
+        Some((date, rest)) => {
+            let time = rest.trim_end_matches('Z');
+            let time = time.split('.').next().unwrap_or(time);
+            format!("{date} {time} UTC")
+        }
+        None => rfc3339.to_owned(),
+    }
+}
+
+fn validity_text(ctx: &Ctx<'_>, info: &CertificateInfo) -> String {
+    let v = &info.validity;
+    let days = v.days_remaining;
+    let relative = match v.status {
+        ValidityStatus::Expired => {
+            let ago = -days;
+            ctx.paint(
+                format!(
+                    "EXPIRED {} day{} ago",
+                    ago,
+                    plural(ago.unsigned_abs() as usize)
+                ),
+                Paint::Red,
+            )
+        }
+        ValidityStatus::NotYetValid => ctx.paint("NOT YET VALID", Paint::Red),
+        ValidityStatus::Valid if days < 30 => ctx.paint(
+            format!("expires in {days} day{}", plural(days as usize)),
+            Paint::Yellow,
+        ),
+        ValidityStatus::Valid => ctx.paint(
+            format!("expires in {days} day{}", plural(days as usize)),
+            Paint::Green,
+        ),
+    };
+    format!(
+        "{} → {} ({relative})",
+        short_date(&v.not_before),
+        short_date(&v.not_after)
+    )
+}
+
+fn key_text(info: &chainscope::cert::PublicKeyInfo) -> String {
+    match (&info.curve, info.bits) {
+        (Some(curve), _) => format!("{} {curve}", info.algorithm),
+        (None, Some(bits)) if info.algorithm == "RSA" || info.algorithm == "DSA" => {
+            format!("{} {bits} bits", info.algorithm)
+        }
+        _ => info.algorithm.clone(),
+    }
+}
+
+fn names_text(san: &chainscope::cert::SubjectAltNames) -> Option<String> {
+    let mut names: Vec<String> = Vec::new();
+    names.extend(san.dns.iter().map(|n| format!("DNS:{n}")));
+    names.extend(san.ip.iter().map(|n| format!("IP:{n}")));
+    names.extend(san.email.iter().map(|n| format!("email:{n}")));
+    names.extend(san.uri.iter().map(|n| format!("URI:{n}")));
+    names.extend(san.other.iter().map(|n| format!("{}:{}", n.kind, n.value)));
+    if names.is_empty() {
+        None
+    } else {
+        Some(names.join(", "))
+    }
+}
+
+/// Renders one certificate block.
+pub fn render_certificate(
+    ctx: &mut Ctx<'_>,
+    index: usize,
+    info: &CertificateInfo,
+    full: bool,
+) -> anyhow::Result<()> {
+    let title = format!("cert {}  {}", index + 1, info.subject);
+    writeln!(ctx.out, "{}", ctx.paint(title, Paint::Bold))?;
+    let issuer = if info.self_signed {
+        format!("{} (self-signed)", info.issuer)
+    } else if info.self_issued {
+        format!("{} (self-issued)", info.issuer)
+    } else {
+        info.issuer.to_string()
+    };
+    field(ctx, "issuer", issuer)?;
+    let validity = validity_text(ctx, info);
+    field(ctx, "validity", validity)?;
+    let names = match names_text(&info.subject_alt_names) {
+        Some(names) => names,
+        None if info.is_ca() => "none".to_owned(),
+        None => ctx.paint(
+            "none (no subjectAltName: TLS clients will reject it for any host name)",
+            Paint::Yellow,
+        ),
+    };
+    field(ctx, "names", names)?;
+    field(ctx, "key", key_text(&info.public_key))?;
+    field(ctx, "signature", &info.signature_algorithm.name)?;
+    let ca = match &info.basic_constraints {
+        Some(bc) if bc.ca => match bc.path_len {
+            Some(n) => format!("yes (path length {n})"),
+            None => "yes".to_owned(),
+        },
+        Some(_) => "no".to_owned(),
+        None => "no (no basicConstraints)".to_owned(),
+    };
+    field(ctx, "CA", ca)?;
+    if let Some(eku) = &info.extended_key_usage {
+        let list = eku
+            .usages
+            .iter()
+            .map(|u| u.display().to_owned())
+            .collect::<Vec<_>>()
+            .join(", ");
+        field(ctx, "purposes", list)?;
+    }
+    field(ctx, "serial", &info.serial)?;
+    field(ctx, "sha256", &info.fingerprints.sha256)?;
+    field(
+        ctx,
+        "spki pin",
+        format!("sha256//{}", info.fingerprints.spki_sha256_base64),
+    )?;
+    if full {
+        field(ctx, "version", format!("v{}", info.version))?;
+        field(ctx, "sha1", &info.fingerprints.sha1)?;
+        if info.must_staple {
+            field(ctx, "must-staple", "yes")?;
+        }
+        if let Some(n) = info.sct_count {
+            field(ctx, "SCTs", n)?;
+        }
+        render_extensions(ctx, &info.extensions)?;
+    }
+    Ok(())
+}
+
+fn render_extensions(
+    ctx: &mut Ctx<'_>,
+    extensions: &[chainscope::cert::ExtensionInfo],
+) -> anyhow::Result<()> {
+    if extensions.is_empty() {
+        return field(ctx, "extensions", "none");
+    }
+    writeln!(ctx.out, "  extensions")?;
+    for ext in extensions {
+        let name = match &ext.name {
+            Some(name) => format!("{name} ({})", ext.oid),
+            None => ext.oid.clone(),
+        };
+        let critical = if ext.critical { " [critical]" } else { "" };
+        let status = match ext.status {
+            chainscope::cert::ExtensionStatus::Parsed => String::new(),
+            chainscope::cert::ExtensionStatus::Unknown => " [not understood]".to_owned(),
+            chainscope::cert::ExtensionStatus::Malformed => ctx.paint(
+                format!(
+                    " [MALFORMED: {}]",
+                    ext.error.as_deref().unwrap_or("does not decode")
+                ),
+                Paint::Red,
+            ),
+        };
+        writeln!(ctx.out, "    {name}{critical}{status}: {}", ext.value)?;
+    }
+    Ok(())
+}
+
+/// Renders one certificate signing request.
+pub fn render_request(
+    ctx: &mut Ctx<'_>,
+    index: usize,
+    info: &CsrInfo,
+    full: bool,
+) -> anyhow::Result<()> {
+    let title = format!("request {}  {}", index + 1, info.subject);
+    writeln!(ctx.out, "{}", ctx.paint(title, Paint::Bold))?;
+    let names = names_text(&info.subject_alt_names).unwrap_or_else(|| "none requested".into());
+    field(ctx, "names", names)?;
+    field(ctx, "key", key_text(&info.public_key))?;
+    let signature = if info.signature_valid {
+        ctx.paint(
+            format!("{} (self-signature valid)", info.signature_algorithm.name),
+            Paint::Green,
+        )
+    } else {
+        ctx.paint(
+            format!(
+                "{} (self-signature INVALID: {})",
+                info.signature_algorithm.name,
+                info.signature_error.as_deref().unwrap_or("does not verify")
+            ),
+            Paint::Red,
+        )
+    };
+    field(ctx, "signature", signature)?;
+    if let Some(eku) = &info.extended_key_usage {
+        let list = eku
+            .usages
+            .iter()
+            .map(|u| u.display().to_owned())
+            .collect::<Vec<_>>()
+            .join(", ");
+        field(ctx, "purposes", list)?;
+    }
+    if let Some(bc) = &info.basic_constraints {
+        field(ctx, "CA", if bc.ca { "yes (requested)" } else { "no" })?;
+    }
+    field(ctx, "sha256", &info.sha256)?;
+    if full {
+        render_extensions(ctx, &info.extensions)?;
+    }
+    Ok(())
+}
+
+/// Renders the chain relations.
+pub fn render_relations(ctx: &mut Ctx<'_>, chain: &ChainReport) -> anyhow::Result<()> {
+    let summary = if chain.in_order {
+        ctx.paint(&chain.summary, Paint::Green)
+    } else {
+        ctx.paint(&chain.summary, Paint::Yellow)
+    };
+    writeln!(ctx.out, "{} {summary}", ctx.paint("chain:", Paint::Bold))?;
+    for link in &chain.links {
+        let text = match link.status {
+            LinkStatus::Issued => "issued by".to_owned(),
+            LinkStatus::Duplicate => "duplicate of".to_owned(),
+            LinkStatus::BadSignature => {
+                "names match, but signature does NOT verify with".to_owned()
+            }
+            LinkStatus::KeyIdMismatch => "names match, but key identifier differs from".to_owned(),
+            LinkStatus::NotIssuer => "NOT issued by".to_owned(),
+        };
+        let mark = if link.status == LinkStatus::Issued {
+            ctx.paint("✔", Paint::Green)
+        } else {
+            ctx.paint("✘", Paint::Red)
+        };
+        writeln!(
+            ctx.out,
+            "  {mark} cert {} {text} cert {}",
+            link.index + 1,
+            link.issuer_index + 1
+        )?;
+    }
+    for note in &chain.notes {
+        writeln!(
+            ctx.out,
+            "  {} {}",
+            ctx.paint("!", Paint::Yellow),
+            note.message
+        )?;
+    }
     Ok(())
 }
