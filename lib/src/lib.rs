@@ -50,6 +50,7 @@ mod error;
 pub mod fetch;
 pub mod inspect;
 pub mod instant;
+pub mod key;
 pub mod load;
 #[cfg(feature = "mint")]
 pub mod mint;

@@ -1,0 +1,340 @@
+//! Private keys as deployed next to a certificate: what kind they are, whether they are
+//! encrypted, and whether they belong to a given certificate.
+//!
+//! Keys are read with rustls-pki-types (PKCS#8, PKCS#1 RSA, SEC1 EC) and loaded through the
+//! same aws-lc-rs provider a rustls server would use, so "the key loads" here means it
+//! loads there too. Encrypted keys are reported as such, never guessed at.
+//!
+//! ```
+//! use chainscope::key::{KeyMatch, PrivateKeyInfo};
+//!
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/ecdsa/");
+//! let key = PrivateKeyInfo::load_path(format!("{dir}leaf.key").as_ref())?;
+//! let certs = chainscope::load_certificates(format!("{dir}chain.pem").as_ref())?;
+//! assert_eq!(key.matches(&certs[0]), KeyMatch::Matches);
+//! assert_eq!(key.matches(&certs[1]), KeyMatch::DoesNotMatch);
+//! # Ok::<(), chainscope::Error>(())
+//! ```
+
+use std::io::Cursor;
+use std::path::Path;
+
+use der::asn1::UintRef;
+use rustls_pki_types::{
+    CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer,
+};
+use x509_parser::certificate::X509Certificate;
+use x509_parser::pem::Pem;
+use x509_parser::prelude::FromDer;
+use x509_parser::public_key::PublicKey;
+
+use crate::error::{Error, Result};
+
+/// The container a private key came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyFormat {
+    /// `BEGIN PRIVATE KEY` (PKCS#8).
+    Pkcs8,
+    /// `BEGIN RSA PRIVATE KEY` (PKCS#1).
+    Pkcs1Rsa,
+    /// `BEGIN EC PRIVATE KEY` (SEC1).
+    Sec1Ec,
+    /// `BEGIN ENCRYPTED PRIVATE KEY` (PKCS#8 with PBES2 or similar).
+    EncryptedPkcs8,
+    /// A traditional PEM key with `Proc-Type: 4,ENCRYPTED`.
+    EncryptedLegacy,
+}
+
+/// What a private-key file holds.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PrivateKeyInfo {
+    /// The input's name.
+    pub input: String,
+    /// The container format.
+    pub format: KeyFormat,
+    /// Whether the key is encrypted (and so cannot be inspected without its passphrase).
+    pub encrypted: bool,
+    /// `RSA`, `EC`, `Ed25519`, … when known.
+    pub algorithm: Option<String>,
+    /// Why the crypto provider could not load the key, if it could not.
+    pub load_error: Option<String>,
+    /// DER SubjectPublicKeyInfo of the key's public half, when derivable.
+    #[serde(skip)]
+    spki: Option<Vec<u8>>,
+    /// RSA modulus (big-endian, no leading zeros), for keys the provider refuses.
+    #[serde(skip)]
+    rsa_modulus: Option<Vec<u8>>,
+}
+
+/// Whether a key belongs to a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "result", content = "reason")]
+pub enum KeyMatch {
+    /// The key's public half is the certificate's public key.
+    Matches,
+    /// It is a different key.
+    DoesNotMatch,
+    /// The key is encrypted; it was not compared.
+    Encrypted,
+    /// Could not be decided (unsupported key type, unreadable certificate); says why.
+    Unknown(String),
+}
+
+impl PrivateKeyInfo {
+    /// Reads a key file (PEM, or DER PKCS#8).
+    pub fn load_path(path: &Path) -> Result<Self> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| Error::io(&name, e))?;
+        Self::load_bytes(&bytes, &name)
+    }
+
+    /// Reads a key from bytes; `input` names it in errors. The first private-key block of
+    /// a PEM file is used, so a file holding certificate and key together works too.
+    pub fn load_bytes(bytes: &[u8], input: &str) -> Result<Self> {
+        let text_has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        if text_has(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+            return Ok(Self::encrypted(input, KeyFormat::EncryptedPkcs8));
+        }
+        if text_has(b"Proc-Type: 4,ENCRYPTED") {
+            return Ok(Self::encrypted(input, KeyFormat::EncryptedLegacy));
+        }
+        if !text_has(b"-----BEGIN ") {
+            // Binary: only unencrypted PKCS#8 DER is recognised.
+            return Ok(Self::from_der(
+                input,
+                KeyFormat::Pkcs8,
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(bytes.to_vec())),
+            ));
+        }
+        let mut cursor = Cursor::new(bytes);
+        let mut labels = Vec::new();
+        loop {
+            let pem = match Pem::read(&mut cursor) {
+                Ok((pem, _)) => pem,
+                Err(x509_parser::error::PEMError::MissingHeader) => break,
+                Err(e) => {
+                    return Err(Error::malformed(
+                        input,
+                        format!("unreadable PEM block: {e}"),
+                    ))
+                }
+            };
+            let (format, der) = match pem.label.as_str() {
+                "PRIVATE KEY" => (
+                    KeyFormat::Pkcs8,
+                    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pem.contents)),
+                ),
+                "RSA PRIVATE KEY" => (
+                    KeyFormat::Pkcs1Rsa,
+                    PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(pem.contents)),
+                ),
+                "EC PRIVATE KEY" => (
+                    KeyFormat::Sec1Ec,
+                    PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(pem.contents)),
+                ),
+                other => {
+                    labels.push(other.to_owned());
+                    continue;
+                }
+            };
+            return Ok(Self::from_der(input, format, der));
+        }
+        Err(match labels.into_iter().next() {
+            Some(found) => Error::WrongPemLabel {
+                input: input.to_owned(),
+                found,
+                expected: "PRIVATE KEY",
+            },
+            None => Error::Empty {
+                input: input.to_owned(),
+                reason: "no private key found".into(),
+            },
+        })
+    }
+
+    fn encrypted(input: &str, format: KeyFormat) -> Self {
+        PrivateKeyInfo {
+            input: input.to_owned(),
+            format,
+            encrypted: true,
+            algorithm: None,
+            load_error: None,
+            spki: None,
+            rsa_modulus: None,
+        }
+    }
+
+    fn from_der(input: &str, format: KeyFormat, der: PrivateKeyDer<'static>) -> Self {
+        let rsa_modulus = rsa_modulus(&der);
+        let provider = rustls::crypto::aws_lc_rs::default_provider();
+        let (algorithm, spki, load_error) = match provider.key_provider.load_private_key(der) {
+            Ok(key) => (
+                Some(algorithm_name(key.algorithm())),
+                key.public_key().map(|spki| spki.as_ref().to_vec()),
+                None,
+            ),
+            Err(e) => (
+                rsa_modulus.as_ref().map(|_| "RSA".to_owned()),
+                None,
+                Some(e.to_string()),
+            ),
+        };
+        PrivateKeyInfo {
+            input: input.to_owned(),
+            format,
+            encrypted: false,
+            algorithm,
+            load_error,
+            spki,
+            rsa_modulus,
+        }
+    }
+
+    /// Whether this key belongs to `cert`.
+    pub fn matches(&self, cert: &CertificateDer<'_>) -> KeyMatch {
+        if self.encrypted {
+            return KeyMatch::Encrypted;
+        }
+        let Ok((_, x509)) = X509Certificate::from_der(cert.as_ref()) else {
+            return KeyMatch::Unknown("the certificate does not decode".into());
+        };
+        if let Some(spki) = &self.spki {
+            return if spki.as_slice() == x509.public_key().raw {
+                KeyMatch::Matches
+            } else {
+                KeyMatch::DoesNotMatch
+            };
+        }
+        if let Some(modulus) = &self.rsa_modulus {
+            return match x509.public_key().parsed() {
+                Ok(PublicKey::RSA(rsa)) if strip_zeros(rsa.modulus) == modulus.as_slice() => {
+                    KeyMatch::Matches
+                }
+                Ok(_) => KeyMatch::DoesNotMatch,
+                Err(e) => KeyMatch::Unknown(format!("the certificate's key does not decode: {e}")),
+            };
+        }
+        KeyMatch::Unknown(match &self.load_error {
+            Some(e) => format!("the key could not be loaded: {e}"),
+            None => "the key type is not supported".into(),
+        })
+    }
+}
+
+fn algorithm_name(alg: rustls::SignatureAlgorithm) -> String {
+    match alg {
+        rustls::SignatureAlgorithm::RSA => "RSA".into(),
+        rustls::SignatureAlgorithm::ECDSA => "EC".into(),
+        rustls::SignatureAlgorithm::ED25519 => "Ed25519".into(),
+        rustls::SignatureAlgorithm::ED448 => "Ed448".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn strip_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+/// The modulus of an RSA key, from PKCS#1 or PKCS#8 — used for keys the provider refuses
+/// (e.g. RSA-1024), so a weak key can still be matched to its certificate.
+fn rsa_modulus(der: &PrivateKeyDer<'_>) -> Option<Vec<u8>> {
+    use der::{Decode, Reader};
+    // Both structures are read field by field: only their leading fields matter here.
+    fn pkcs1_modulus(pkcs1: &[u8]) -> Option<Vec<u8>> {
+        let mut reader = der::SliceReader::new(pkcs1).ok()?;
+        let header = der::Header::decode(&mut reader).ok()?;
+        reader
+            .read_nested(header.length, |r| {
+                UintRef::decode(r)?; // version
+                let modulus = UintRef::decode(r)?;
+                let out = strip_zeros(modulus.as_bytes()).to_vec();
+                r.read_slice(r.remaining_len())?; // the remaining fields
+                Ok(out)
+            })
+            .ok()
+    }
+    match der {
+        PrivateKeyDer::Pkcs1(k) => pkcs1_modulus(k.secret_pkcs1_der()),
+        PrivateKeyDer::Pkcs8(k) => {
+            let mut reader = der::SliceReader::new(k.secret_pkcs8_der()).ok()?;
+            let header = der::Header::decode(&mut reader).ok()?;
+            let (oid, key) = reader
+                .read_nested(header.length, |r| {
+                    UintRef::decode(r)?; // version
+                    let algorithm = der::asn1::AnyRef::decode(r)?;
+                    let key = der::asn1::OctetStringRef::decode(r)?;
+                    r.read_slice(r.remaining_len())?; // attributes, public key
+                    let oid = algorithm.decode_as::<AlgorithmHead<'_>>()?.oid;
+                    Ok((oid, key.as_bytes().to_vec()))
+                })
+                .ok()?;
+            if oid.to_string() != "1.2.840.113549.1.1.1" {
+                return None;
+            }
+            pkcs1_modulus(&key)
+        }
+        _ => None,
+    }
+}
+
+/// An AlgorithmIdentifier: the OID and any parameters.
+#[derive(der::Sequence)]
+struct AlgorithmHead<'a> {
+    oid: der::asn1::ObjectIdentifier,
+    parameters: Option<der::asn1::AnyRef<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(path: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../certs-fixtures")
+            .join(path)
+    }
+
+    fn leaf(dir: &str) -> CertificateDer<'static> {
+        crate::load_certificates(&fixture(&format!("{dir}/leaf.pem"))).unwrap()[0].clone()
+    }
+
+    #[test]
+    fn every_fixture_key_type_matches_its_leaf() {
+        for dir in ["rsa", "ecdsa", "ed25519", "rsa1024"] {
+            let key = PrivateKeyInfo::load_path(&fixture(&format!("{dir}/leaf.key"))).unwrap();
+            assert_eq!(key.matches(&leaf(dir)), KeyMatch::Matches, "{dir}");
+        }
+    }
+
+    #[test]
+    fn traditional_rsa_key_matches_its_leaf() {
+        let key = PrivateKeyInfo::load_path(&fixture("rsa/leaf.rsa.key")).unwrap();
+        assert_eq!(key.format, KeyFormat::Pkcs1Rsa);
+        assert_eq!(key.matches(&leaf("rsa")), KeyMatch::Matches);
+    }
+
+    #[test]
+    fn a_different_key_does_not_match() {
+        let key = PrivateKeyInfo::load_path(&fixture("key-mismatch/leaf.key")).unwrap();
+        assert_eq!(key.matches(&leaf("key-mismatch")), KeyMatch::DoesNotMatch);
+        let key = PrivateKeyInfo::load_path(&fixture("rsa/leaf.key")).unwrap();
+        assert_eq!(key.matches(&leaf("ecdsa")), KeyMatch::DoesNotMatch);
+    }
+
+    #[test]
+    fn encrypted_key_is_reported_not_guessed() {
+        let key = PrivateKeyInfo::load_path(&fixture("rsa/leaf.enc.key")).unwrap();
+        assert!(key.encrypted);
+        assert_eq!(key.matches(&leaf("rsa")), KeyMatch::Encrypted);
+    }
+
+    #[test]
+    fn a_certificate_is_not_a_key() {
+        let err = PrivateKeyInfo::load_path(&fixture("rsa/leaf.pem")).unwrap_err();
+        assert!(err
+            .to_string()
+            .ends_with("leaf.pem: found a CERTIFICATE block, expected PRIVATE KEY"));
+    }
+}
