@@ -56,6 +56,7 @@ pub mod load;
 pub mod mint;
 pub mod name;
 pub mod oids;
+pub mod preflight;
 pub mod trust;
 pub mod verify;
 
