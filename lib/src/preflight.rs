@@ -119,6 +119,57 @@ impl Default for FileCheckOptions {
     }
 }
 
+/// The whole checklist and its verdict.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PreflightReport {
+    /// Every check, in the order they were run.
+    pub checks: Vec<Check>,
+    /// The worst status among the checks (`pass`, `warn` or `fail`).
+    pub verdict: CheckStatus,
+    /// Number of failed checks.
+    pub failed: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// One line for a person.
+    pub summary: String,
+}
+
+impl PreflightReport {
+    /// Sums up a list of checks.
+    pub fn from_checks(checks: Vec<Check>) -> Self {
+        let failed = checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .count();
+        let warnings = checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Warn)
+            .count();
+        let verdict = checks
+            .iter()
+            .map(|c| c.status)
+            .max()
+            .unwrap_or(CheckStatus::Skip)
+            .max(CheckStatus::Pass);
+        let summary = match (failed, warnings) {
+            (0, 0) => "ready: every check passed".to_owned(),
+            (0, w) => format!("ready, with {w} warning{}", if w == 1 { "" } else { "s" }),
+            (f, w) => format!(
+                "NOT ready: {f} check{} failed, {w} warning{}",
+                if f == 1 { "" } else { "s" },
+                if w == 1 { "" } else { "s" }
+            ),
+        };
+        PreflightReport {
+            checks,
+            verdict,
+            failed,
+            warnings,
+            summary,
+        }
+    }
+}
+
 /// The longest leaf lifetime publicly trusted CAs may issue and clients accept (days).
 pub const MAX_PUBLIC_LEAF_DAYS: i64 = 398;
 

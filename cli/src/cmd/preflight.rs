@@ -1,12 +1,131 @@
-//! `chainscope preflight`. (Being built.)
+//! `chainscope preflight`: a go-live checklist for a proxy's certificate files and the live
+//! server.
 
-use crate::Ctx;
+use anyhow::Context as _;
+use chainscope::key::PrivateKeyInfo;
+use chainscope::preflight::{check_files, CheckStatus, FileCheckOptions, PreflightReport};
+use time::OffsetDateTime;
+
+use crate::output::Paint;
+use crate::{Ctx, EXIT_INVALID, EXIT_OK};
 
 /// Arguments of `chainscope preflight`.
 #[derive(Debug, clap::Args)]
-pub struct PreflightArgs {}
+pub struct PreflightArgs {
+    /// The certificate file nginx serves (leaf first, then intermediates: `ssl_certificate`).
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<String>,
+
+    /// The private key file (`ssl_certificate_key`).
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<String>,
+
+    /// A name clients use to reach the proxy (DNS name or IP address); repeatable.
+    #[arg(long = "host", value_name = "NAME")]
+    pub hosts: Vec<String>,
+
+    /// Trust anchors clients hold: `system`, `mozilla`, or a CA file/directory; repeatable.
+    #[arg(long, value_name = "SOURCE")]
+    pub roots: Vec<String>,
+
+    /// Also check the live server at HOST[:PORT].
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub connect: Option<String>,
+
+    /// Minimum remaining validity, in days, for every certificate.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub min_days: i64,
+
+    /// Which clients must accept the chain: `modern` (current browsers, rustls, curl) or
+    /// `compatible` (also older clients: no Ed25519 leaf, TLS 1.2 offered).
+    #[arg(long, value_enum, default_value_t = ClientProfile::Modern)]
+    pub client_profile: ClientProfile,
+
+    /// Evaluate validity at this instant (RFC 3339 or Unix seconds) instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+
+    /// Print the checklist as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Which clients must accept the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ClientProfile {
+    /// Current browsers, rustls, curl, Go, Python.
+    Modern,
+    /// Also older clients.
+    Compatible,
+}
 
 /// Runs `chainscope preflight`.
-pub fn run(_args: &PreflightArgs, _ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
-    anyhow::bail!("preflight is not implemented yet")
+pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    if args.cert.is_none() && args.connect.is_none() {
+        anyhow::bail!("preflight needs --cert (offline checks), --connect (live checks), or both");
+    }
+    let at = match &args.at {
+        Some(text) => chainscope::instant::parse_instant(text, "--at")?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let mut checks = Vec::new();
+    if let Some(cert) = &args.cert {
+        let chain = chainscope::load_path(cert.as_ref(), &chainscope::LoadOptions::default())?
+            .require_certs()?
+            .ders();
+        let key = match &args.key {
+            Some(path) => Some(PrivateKeyInfo::load_path(path.as_ref()).context("--key")?),
+            None => None,
+        };
+        let options = FileCheckOptions {
+            hosts: args.hosts.clone(),
+            min_days: args.min_days,
+            public_roots: args.roots.iter().any(|r| r == "system" || r == "mozilla"),
+            at,
+        };
+        checks.extend(check_files(&chain, key.as_ref(), &options));
+    }
+    let report = PreflightReport::from_checks(checks);
+    if args.json {
+        ctx.json(&report)?;
+    } else {
+        render(ctx, &report)?;
+    }
+    Ok(if report.verdict == CheckStatus::Fail {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Renders the checklist as text: one line per check, found value and fix beneath.
+pub fn render(ctx: &mut Ctx<'_>, report: &PreflightReport) -> anyhow::Result<()> {
+    for check in &report.checks {
+        let (mark, paint) = match check.status {
+            CheckStatus::Pass => ("✔", Paint::Green),
+            CheckStatus::Warn => ("!", Paint::Yellow),
+            CheckStatus::Fail => ("✘", Paint::Red),
+            CheckStatus::Skip => ("-", Paint::Dim),
+        };
+        writeln!(
+            ctx.out,
+            "{} {}  {}",
+            ctx.paint(mark, paint),
+            check.title,
+            ctx.paint(format!("[{}]", check.id), Paint::Dim)
+        )?;
+        if !check.found.is_empty() {
+            writeln!(ctx.out, "    {}", check.found)?;
+        }
+        if let Some(fix) = &check.fix {
+            writeln!(ctx.out, "    fix: {fix}")?;
+        }
+    }
+    let verdict = match report.verdict {
+        CheckStatus::Fail => ctx.paint(&report.summary, Paint::Red),
+        CheckStatus::Warn => ctx.paint(&report.summary, Paint::Yellow),
+        _ => ctx.paint(&report.summary, Paint::Green),
+    };
+    writeln!(ctx.out, "\n{verdict}")?;
+    Ok(())
 }
