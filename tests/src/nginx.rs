@@ -1,0 +1,140 @@
+//! nginx on a loopback port, as the TLS reverse proxy of the seed use case. Each instance
+//! has its own prefix directory and is stopped (killed and reaped) when dropped.
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running nginx.
+pub struct Nginx {
+    child: Child,
+    /// The loopback port it listens on with TLS.
+    pub port: u16,
+    /// Its prefix directory (config, logs, and — with [`Nginx::start_copying`] — the
+    /// certificate and key files it serves).
+    pub dir: PathBuf,
+}
+
+/// Whether nginx is installed. A developer may not have it, and tests then skip their
+/// nginx half; under CI (`CI` set) its absence is a failure, never a silent skip.
+pub fn available() -> bool {
+    let found = Command::new("nginx")
+        .arg("-v")
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "nginx is not installed, but CI must run the nginx tests (.ci/run installs nginx-light)"
+    );
+    found
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+impl Nginx {
+    /// Starts nginx serving `cert` (the `ssl_certificate` file: leaf, then intermediates)
+    /// and `key` on a free loopback port, as a reverse proxy in front of a tiny upstream
+    /// that answers every request with `ok`.
+    pub fn start(cert: &Path, key: &Path) -> std::io::Result<Nginx> {
+        let dir = crate::temp_dir("nginx");
+        Self::start_in(dir, cert, key)
+    }
+
+    /// Like [`Nginx::start`], but copies the files into the prefix as `cert.pem` and
+    /// `key.pem` first, so a test can later replace them on disk without nginx noticing
+    /// (it reads them only at start and reload).
+    pub fn start_copying(cert: &Path, key: &Path) -> std::io::Result<Nginx> {
+        let dir = crate::temp_dir("nginx");
+        let (c, k) = (dir.join("cert.pem"), dir.join("key.pem"));
+        std::fs::copy(cert, &c)?;
+        std::fs::copy(key, &k)?;
+        Self::start_in(dir, &c, &k)
+    }
+
+    fn start_in(dir: PathBuf, cert: &Path, key: &Path) -> std::io::Result<Nginx> {
+        let port = free_port();
+        let upstream = free_port();
+        let conf = format!(
+            r#"daemon off;
+master_process off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    server {{
+        listen 127.0.0.1:{upstream};
+        location / {{ return 200 "ok\n"; }}
+    }}
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        listen [::1]:{port} ssl;
+        server_name _;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        location / {{ proxy_pass http://127.0.0.1:{upstream}; }}
+    }}
+}}
+"#,
+            dir = dir.display(),
+            cert = cert.display(),
+            key = key.display(),
+        );
+        let conf_path = dir.join("nginx.conf");
+        std::fs::File::create(&conf_path)?.write_all(conf.as_bytes())?;
+        let child = Command::new("nginx")
+            .arg("-p")
+            .arg(&dir)
+            .arg("-c")
+            .arg(&conf_path)
+            .arg("-e")
+            .arg(dir.join("error.log"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut nginx = Nginx { child, port, dir };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(nginx);
+            }
+            if let Some(status) = nginx.child.try_wait()? {
+                let log = std::fs::read_to_string(nginx.dir.join("error.log")).unwrap_or_default();
+                return Err(std::io::Error::other(format!(
+                    "nginx exited with {status}: {log}"
+                )));
+            }
+            if Instant::now() > deadline {
+                return Err(std::io::Error::other("nginx did not listen within 10 s"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// `127.0.0.1:PORT`.
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

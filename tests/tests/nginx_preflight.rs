@@ -1,0 +1,49 @@
+//! The seed use case, offline half: nginx accepts the files preflight passes.
+
+use chainscope_tests::{chainscope, fixture, nginx};
+
+#[test]
+fn nginx_serves_the_files_preflight_passes() {
+    if !nginx::available() {
+        eprintln!("nginx not installed: skipping (CI installs it)");
+        return;
+    }
+    let (code, out, err) = chainscope(&[
+        "preflight",
+        "--cert",
+        fixture("ecdsa/chain.pem").to_str().unwrap(),
+        "--key",
+        fixture("ecdsa/leaf.key").to_str().unwrap(),
+        "--host",
+        "localhost",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let server = nginx::Nginx::start(&fixture("ecdsa/chain.pem"), &fixture("ecdsa/leaf.key"))
+        .expect("nginx starts");
+    assert!(server.port > 0);
+}
+
+#[test]
+fn mismatched_key_fails_preflight_and_nginx_refuses_it_too() {
+    let (code, out, _) = chainscope(&[
+        "preflight",
+        "--cert",
+        fixture("key-mismatch/chain.pem").to_str().unwrap(),
+        "--key",
+        fixture("key-mismatch/leaf.key").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("✘ The private key belongs to the leaf certificate"),
+        "{out}"
+    );
+    if !nginx::available() {
+        return;
+    }
+    let started = nginx::Nginx::start(
+        &fixture("key-mismatch/chain.pem"),
+        &fixture("key-mismatch/leaf.key"),
+    );
+    let err = started.err().expect("nginx refuses a mismatched key");
+    assert!(err.to_string().contains("key values mismatch"), "{err}");
+}
