@@ -141,12 +141,18 @@ impl Nginx {
     /// Starts nginx with `ssl_certificate cert; ssl_certificate_key key;` and waits (at most
     /// 10 s) until it accepts connections. Panics when nginx is not installed.
     pub fn start(cert: &str, key: &str) -> Nginx {
+        Self::start_with(cert, key, "")
+    }
+
+    /// [`Nginx::start`] with extra directives in the `server` block
+    /// (`ssl_password_file …;`).
+    pub fn start_with(cert: &str, key: &str, extra: &str) -> Nginx {
         let mut last_error = String::new();
         for _attempt in 0..3 {
             let dir = ScratchDir::new("nginx");
             let port = free_port();
             let conf = format!(
-                "daemon off;\nmaster_process off;\nworker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log info;\nevents {{ worker_connections 16; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n  fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n  server {{\n    listen 127.0.0.1:{port} ssl;\n    ssl_certificate {cert};\n    ssl_certificate_key {key};\n    location / {{ return 200 \"ok\\n\"; }}\n  }}\n}}\n",
+                "daemon off;\nmaster_process off;\nworker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log info;\nevents {{ worker_connections 16; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n  fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n  server {{\n    listen 127.0.0.1:{port} ssl;\n    ssl_certificate {cert};\n    ssl_certificate_key {key};\n    {extra}\n    location / {{ return 200 \"ok\\n\"; }}\n  }}\n}}\n",
                 p = dir.path().display()
             );
             let conf_path = dir.path().join("nginx.conf");
