@@ -18,18 +18,18 @@ use crate::{Ctx, EXIT_OK};
 #[derive(Debug, clap::Subcommand)]
 pub enum MintCommand {
     /// Mint a self-signed root CA (writes cert.pem, key.pem).
-    Ca(CaArgs),
+    Ca(Box<CaArgs>),
     /// Mint an intermediate CA signed by --ca (writes cert.pem, key.pem, chain.pem,
     /// fullchain.pem, ca.pem).
-    Intermediate(IntermediateArgs),
+    Intermediate(Box<IntermediateArgs>),
     /// Mint a server (default) or client certificate signed by --ca (writes cert.pem,
     /// key.pem, chain.pem, fullchain.pem, ca.pem).
-    Leaf(LeafArgs),
+    Leaf(Box<LeafArgs>),
     /// Mint a self-signed certificate: for throwaway cases; clients must pin it.
-    SelfSigned(SelfSignedArgs),
+    SelfSigned(Box<SelfSignedArgs>),
     /// Sign a CSR made on a device, with only the names allowed by --dns/--ip (writes
     /// cert.pem, chain.pem, fullchain.pem, ca.pem).
-    Sign(SignArgs),
+    Sign(Box<SignArgs>),
 }
 
 /// Where and how the files are written.
