@@ -281,7 +281,22 @@ fn cidr_parser(s: &str) -> Result<IpCidr, String> {
 
 /// Runs `chainscope mint …`.
 pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
-    let (minted, out, key) = match args {
+    // Ask before the (possibly slow) key generation, not after.
+    let key_args = match args {
+        MintCommand::Ca(a) => Some(&a.key),
+        MintCommand::Intermediate(a) => Some(&a.key),
+        MintCommand::Leaf(a) => Some(&a.key),
+        MintCommand::SelfSigned(a) => Some(&a.key),
+        MintCommand::Sign(_) => None,
+    };
+    let passphrase = match key_args {
+        Some(k) if k.encrypt_key => Some(match &k.passphrase_file {
+            Some(file) => read_passphrase_file(file)?,
+            None => prompt_passphrase("Passphrase for the new key.pem", true)?,
+        }),
+        _ => None,
+    };
+    let (minted, out) = match args {
         MintCommand::Ca(a) => {
             let params = CaParams {
                 name: a.name.clone(),
@@ -290,7 +305,7 @@ pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 path_len: a.path_len,
                 name_constraints: a.constraints.to_constraints(),
             };
-            (mint::root_ca(&params)?, &a.out, Some(&a.key))
+            (mint::root_ca(&params)?, &a.out)
         }
         MintCommand::Intermediate(a) => {
             let issuer = load_issuer(&a.issuer)?;
@@ -301,16 +316,16 @@ pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 path_len: Some(a.path_len),
                 name_constraints: a.constraints.to_constraints(),
             };
-            (mint::intermediate(&issuer, &params)?, &a.out, Some(&a.key))
+            (mint::intermediate(&issuer, &params)?, &a.out)
         }
         MintCommand::Leaf(a) => {
             let issuer = load_issuer(&a.issuer)?;
             let params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
-            (mint::leaf(&issuer, &params)?, &a.out, Some(&a.key))
+            (mint::leaf(&issuer, &params)?, &a.out)
         }
         MintCommand::SelfSigned(a) => {
             let params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
-            (mint::self_signed(&params)?, &a.out, Some(&a.key))
+            (mint::self_signed(&params)?, &a.out)
         }
         MintCommand::Sign(a) => {
             let issuer = load_issuer(&a.issuer)?;
@@ -321,19 +336,8 @@ pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 usage: a.usage.usage(),
                 days: a.days,
             };
-            (
-                mint::sign_csr(&issuer, &der, &input, &params)?,
-                &a.out,
-                None,
-            )
+            (mint::sign_csr(&issuer, &der, &input, &params)?, &a.out)
         }
-    };
-    let passphrase = match key {
-        Some(k) if k.encrypt_key => Some(match &k.passphrase_file {
-            Some(file) => read_passphrase_file(file)?,
-            None => prompt_passphrase("Passphrase for the new key.pem", true)?,
-        }),
-        _ => None,
     };
     let report = minted.write(
         &out.out,
