@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod mint;
 pub mod nginx;
 
 /// Path of a file under `certs-fixtures/`.

@@ -1,15 +1,542 @@
-//! `chainscope mint …`. (Being built.)
+//! `chainscope mint …`: private CAs, intermediates, leaves, self-signed certificates, and
+//! signing CSRs. Parsing and rendering only; `chainscope::mint` does the work.
 
-use crate::Ctx;
+use std::io::{BufRead, Write};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chainscope::mint::{
+    self, CaParams, IntermediateParams, IpCidr, Issuer, KeyType, LeafParams, MintKind, MintReport,
+    NameConstraints, Passphrase, SignParams, Usage, WriteOptions,
+};
+
+use crate::output::Paint;
+use crate::{Ctx, EXIT_OK};
 
 /// The `mint` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum MintCommand {
-    /// Mint a root CA.
-    Ca {},
+    /// Mint a self-signed root CA (writes cert.pem, key.pem).
+    Ca(Box<CaArgs>),
+    /// Mint an intermediate CA signed by --ca (writes cert.pem, key.pem, chain.pem,
+    /// fullchain.pem, ca.pem).
+    Intermediate(Box<IntermediateArgs>),
+    /// Mint a server (default) or client certificate signed by --ca (writes cert.pem,
+    /// key.pem, chain.pem, fullchain.pem, ca.pem).
+    Leaf(Box<LeafArgs>),
+    /// Mint a self-signed certificate: for throwaway cases; clients must pin it.
+    SelfSigned(Box<SelfSignedArgs>),
+    /// Sign a CSR made on a device, with only the names allowed by --dns/--ip (writes
+    /// cert.pem, chain.pem, fullchain.pem, ca.pem).
+    Sign(Box<SignArgs>),
+}
+
+/// Where and how the files are written.
+#[derive(Debug, clap::Args)]
+pub struct OutArgs {
+    /// Directory to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace existing files; each old file is kept as NAME.bak.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the report (files written, names, validity, next steps) as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Key generation and protection.
+#[derive(Debug, clap::Args)]
+pub struct KeyArgs {
+    /// Key type of the new key pair.
+    #[arg(long, value_name = "TYPE", default_value = "ecdsa-p256", value_parser = key_type_parser())]
+    pub key_type: KeyType,
+    /// Encrypt key.pem with a passphrase (PKCS#8 PBES2: PBKDF2-SHA256, AES-256-CBC). Asked
+    /// on the terminal unless --passphrase-file is given.
+    #[arg(long)]
+    pub encrypt_key: bool,
+    /// Read the passphrase for --encrypt-key from the first line of FILE.
+    #[arg(long, value_name = "FILE", requires = "encrypt_key")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+/// The CA that signs.
+#[derive(Debug, clap::Args)]
+pub struct IssuerArgs {
+    /// Directory of the signing CA: DIR/cert.pem and DIR/key.pem (and chain.pem, ca.pem
+    /// for an intermediate).
+    #[arg(long, value_name = "DIR", required_unless_present = "ca_cert", conflicts_with_all = ["ca_cert", "ca_key"])]
+    pub ca: Option<PathBuf>,
+    /// The signing CA's certificate (optionally followed by the chain above it).
+    #[arg(long, value_name = "FILE", requires = "ca_key")]
+    pub ca_cert: Option<PathBuf>,
+    /// The signing CA's private key.
+    #[arg(long, value_name = "FILE", requires = "ca_cert")]
+    pub ca_key: Option<PathBuf>,
+    /// Passphrase of an encrypted CA key, from the first line of FILE (asked on the
+    /// terminal otherwise).
+    #[arg(long, value_name = "FILE")]
+    pub ca_passphrase_file: Option<PathBuf>,
+}
+
+/// Name constraints of a CA.
+#[derive(Debug, clap::Args)]
+pub struct ConstraintArgs {
+    /// Only names in this DNS subtree may be certified (repeatable): `hospital.local`
+    /// covers it and its subdomains, `.hospital.local` only its subdomains.
+    #[arg(long, value_name = "DOMAIN")]
+    pub permit_dns: Vec<String>,
+    /// Only addresses in this network may be certified (repeatable), e.g. 10.0.0.0/8.
+    #[arg(long, value_name = "CIDR", value_parser = cidr_parser)]
+    pub permit_ip: Vec<IpCidr>,
+    /// Names in this DNS subtree may never be certified (repeatable).
+    #[arg(long, value_name = "DOMAIN")]
+    pub exclude_dns: Vec<String>,
+    /// Addresses in this network may never be certified (repeatable).
+    #[arg(long, value_name = "CIDR", value_parser = cidr_parser)]
+    pub exclude_ip: Vec<IpCidr>,
+}
+
+impl ConstraintArgs {
+    fn to_constraints(&self) -> NameConstraints {
+        NameConstraints {
+            permitted_dns: self.permit_dns.clone(),
+            permitted_ips: self.permit_ip.clone(),
+            excluded_dns: self.exclude_dns.clone(),
+            excluded_ips: self.exclude_ip.clone(),
+        }
+    }
+}
+
+/// Server or client certificate.
+#[derive(Debug, clap::Args)]
+pub struct UsageArgs {
+    /// A TLS client certificate (extended key usage clientAuth).
+    #[arg(long, conflicts_with = "server")]
+    pub client: bool,
+    /// A TLS server certificate (extended key usage serverAuth; the default).
+    #[arg(long)]
+    pub server: bool,
+}
+
+impl UsageArgs {
+    fn usage(&self) -> Usage {
+        if self.client {
+            Usage::Client
+        } else {
+            Usage::Server
+        }
+    }
+}
+
+/// Names of a leaf.
+#[derive(Debug, clap::Args)]
+pub struct NameArgs {
+    /// DNS name (repeatable): proxy.hospital.local, *.hospital.local.
+    #[arg(long, value_name = "NAME")]
+    pub dns: Vec<String>,
+    /// IP address (repeatable).
+    #[arg(long, value_name = "ADDR")]
+    pub ip: Vec<IpAddr>,
+    /// E-mail address (repeatable).
+    #[arg(long, value_name = "ADDR")]
+    pub email: Vec<String>,
+    /// URI (repeatable), e.g. spiffe://hospital.local/proxy.
+    #[arg(long, value_name = "URI")]
+    pub uri: Vec<String>,
+}
+
+/// Arguments of `mint ca`.
+#[derive(Debug, clap::Args)]
+pub struct CaArgs {
+    /// The CA's name (subject common name), e.g. "Example Hospital Internal Root CA".
+    #[arg(long)]
+    pub name: String,
+    /// Maximum number of intermediates below this CA (unlimited if not given).
+    #[arg(long, value_name = "N")]
+    pub path_len: Option<u8>,
+    /// Validity in days.
+    #[arg(long, default_value_t = mint::DEFAULT_CA_DAYS)]
+    pub days: u32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub constraints: ConstraintArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub out: OutArgs,
+}
+
+/// Arguments of `mint intermediate`.
+#[derive(Debug, clap::Args)]
+pub struct IntermediateArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub issuer: IssuerArgs,
+    /// The intermediate's name (subject common name).
+    #[arg(long)]
+    pub name: String,
+    /// Maximum number of further intermediates below it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub path_len: u8,
+    /// Validity in days (never beyond the issuer's).
+    #[arg(long, default_value_t = mint::DEFAULT_INTERMEDIATE_DAYS)]
+    pub days: u32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub constraints: ConstraintArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub out: OutArgs,
+}
+
+/// Arguments of `mint leaf`.
+#[derive(Debug, clap::Args)]
+pub struct LeafArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub issuer: IssuerArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub names: NameArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub usage: UsageArgs,
+    /// Validity in days (397 is the longest every mainstream client accepts).
+    #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
+    pub days: u32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub out: OutArgs,
+}
+
+/// Arguments of `mint self-signed`.
+#[derive(Debug, clap::Args)]
+pub struct SelfSignedArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub names: NameArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub usage: UsageArgs,
+    /// Validity in days.
+    #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
+    pub days: u32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub out: OutArgs,
+}
+
+/// Arguments of `mint sign`.
+#[derive(Debug, clap::Args)]
+pub struct SignArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub issuer: IssuerArgs,
+    /// The certificate signing request (PEM or DER).
+    #[arg(long, value_name = "FILE")]
+    pub csr: PathBuf,
+    /// DNS names the certificate may carry (repeatable): an exact name, or .domain for any
+    /// name below it. Every DNS name the CSR asks for must be covered.
+    #[arg(long, value_name = "NAME")]
+    pub dns: Vec<String>,
+    /// IP addresses or networks the certificate may carry (repeatable). Every address the
+    /// CSR asks for must be covered.
+    #[arg(long, value_name = "ADDR|CIDR", value_parser = cidr_parser)]
+    pub ip: Vec<IpCidr>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub usage: UsageArgs,
+    /// Validity in days.
+    #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
+    pub days: u32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub out: OutArgs,
+}
+
+fn key_type_parser() -> impl clap::builder::TypedValueParser<Value = KeyType> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(KeyType::ALL.map(KeyType::name)).map(|s| {
+        s.parse::<KeyType>()
+            .expect("possible values are key type names")
+    })
+}
+
+fn cidr_parser(s: &str) -> Result<IpCidr, String> {
+    s.parse::<IpCidr>().map_err(|e| e.to_string())
 }
 
 /// Runs `chainscope mint …`.
-pub fn run(_args: &MintCommand, _ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
-    anyhow::bail!("mint is not implemented yet")
+pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    // Ask before the (possibly slow) key generation, not after.
+    let key_args = match args {
+        MintCommand::Ca(a) => Some(&a.key),
+        MintCommand::Intermediate(a) => Some(&a.key),
+        MintCommand::Leaf(a) => Some(&a.key),
+        MintCommand::SelfSigned(a) => Some(&a.key),
+        MintCommand::Sign(_) => None,
+    };
+    let passphrase = match key_args {
+        Some(k) if k.encrypt_key => Some(match &k.passphrase_file {
+            Some(file) => read_passphrase_file(file)?,
+            None => prompt_passphrase("Passphrase for the new key.pem", true)?,
+        }),
+        _ => None,
+    };
+    let (minted, out) = match args {
+        MintCommand::Ca(a) => {
+            let params = CaParams {
+                name: a.name.clone(),
+                key_type: a.key.key_type,
+                days: a.days,
+                path_len: a.path_len,
+                name_constraints: a.constraints.to_constraints(),
+            };
+            (mint::root_ca(&params)?, &a.out)
+        }
+        MintCommand::Intermediate(a) => {
+            let issuer = load_issuer(&a.issuer)?;
+            let params = IntermediateParams {
+                name: a.name.clone(),
+                key_type: a.key.key_type,
+                days: a.days,
+                path_len: Some(a.path_len),
+                name_constraints: a.constraints.to_constraints(),
+            };
+            (mint::intermediate(&issuer, &params)?, &a.out)
+        }
+        MintCommand::Leaf(a) => {
+            let issuer = load_issuer(&a.issuer)?;
+            let params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
+            (mint::leaf(&issuer, &params)?, &a.out)
+        }
+        MintCommand::SelfSigned(a) => {
+            let params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
+            (mint::self_signed(&params)?, &a.out)
+        }
+        MintCommand::Sign(a) => {
+            let issuer = load_issuer(&a.issuer)?;
+            let (der, input) = read_csr(&a.csr)?;
+            let params = SignParams {
+                allow_dns: a.dns.clone(),
+                allow_ips: a.ip.clone(),
+                usage: a.usage.usage(),
+                days: a.days,
+            };
+            (mint::sign_csr(&issuer, &der, &input, &params)?, &a.out)
+        }
+    };
+    let report = minted.write(
+        &out.out,
+        &WriteOptions {
+            force: out.force,
+            passphrase,
+        },
+    )?;
+    if out.json {
+        ctx.json(&report)?;
+    } else {
+        render(ctx, &report)?;
+    }
+    Ok(EXIT_OK)
+}
+
+fn leaf_params(names: &NameArgs, usage: &UsageArgs, days: u32, key_type: KeyType) -> LeafParams {
+    LeafParams {
+        dns: names.dns.clone(),
+        ips: names.ip.clone(),
+        emails: names.email.clone(),
+        uris: names.uri.clone(),
+        usage: usage.usage(),
+        days,
+        key_type,
+        common_name: None,
+    }
+}
+
+fn load_issuer(a: &IssuerArgs) -> anyhow::Result<Issuer> {
+    let passphrase = match &a.ca_passphrase_file {
+        Some(f) => Some(read_passphrase_file(f)?),
+        None => None,
+    };
+    let load = |p: Option<&Passphrase>| match (&a.ca, &a.ca_cert, &a.ca_key) {
+        (Some(dir), _, _) => Issuer::load_dir(dir, p),
+        (None, Some(cert), Some(key)) => Issuer::load_files(cert, key, p),
+        _ => Err(chainscope::Error::InvalidArgument {
+            what: "--ca".into(),
+            reason: "give --ca DIR, or --ca-cert FILE and --ca-key FILE".into(),
+        }),
+    };
+    match load(passphrase.as_ref()) {
+        Err(chainscope::Error::Mint(mint::MintError::KeyEncrypted { input }))
+            if passphrase.is_none() =>
+        {
+            let p = prompt_passphrase(&format!("Passphrase for {input}"), false)?;
+            Ok(load(Some(&p))?)
+        }
+        other => Ok(other?),
+    }
+}
+
+fn read_csr(path: &Path) -> anyhow::Result<(Vec<u8>, String)> {
+    let name = path.display().to_string();
+    let bundle = chainscope::load_path(path, &chainscope::LoadOptions::default())?;
+    match bundle.csrs.into_iter().next() {
+        Some(csr) => Ok((csr.der, name)),
+        None if !bundle.certs.is_empty() => {
+            anyhow::bail!("{name}: found a CERTIFICATE, expected CERTIFICATE REQUEST")
+        }
+        None => anyhow::bail!("{name}: no CERTIFICATE REQUEST found"),
+    }
+}
+
+fn read_passphrase_file(path: &Path) -> anyhow::Result<Passphrase> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the passphrase file", path.display()))?;
+    let first = text.lines().next().unwrap_or_default();
+    Passphrase::new(first).with_context(|| format!("{}", path.display()))
+}
+
+/// Asks on the controlling terminal with echo off (`stty -echo`); `confirm` asks twice.
+fn prompt_passphrase(prompt: &str, confirm: bool) -> anyhow::Result<Passphrase> {
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .context("no terminal to ask for the passphrase on: use --passphrase-file")?;
+    let ask = |label: &str| -> anyhow::Result<String> {
+        let mut w = tty.try_clone()?;
+        let _echo = EchoOff::new(&tty);
+        write!(w, "{label}: ")?;
+        w.flush()?;
+        let mut line = String::new();
+        std::io::BufReader::new(tty.try_clone()?).read_line(&mut line)?;
+        writeln!(w)?;
+        Ok(line)
+    };
+    let first = ask(prompt)?;
+    if confirm {
+        let again = ask("Again, to confirm")?;
+        if first != again {
+            anyhow::bail!("the passphrases do not match");
+        }
+    }
+    Ok(Passphrase::new(first)?)
+}
+
+/// Turns terminal echo off for as long as it lives.
+struct EchoOff(Option<std::fs::File>);
+
+impl EchoOff {
+    fn new(tty: &std::fs::File) -> Self {
+        let t = tty.try_clone().ok();
+        let ok = t.as_ref().is_some_and(|t| {
+            std::process::Command::new("stty")
+                .arg("-echo")
+                .stdin(
+                    t.try_clone()
+                        .map(std::process::Stdio::from)
+                        .unwrap_or(std::process::Stdio::null()),
+                )
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+        EchoOff(if ok { t } else { None })
+    }
+}
+
+impl Drop for EchoOff {
+    fn drop(&mut self) {
+        if let Some(t) = self.0.take() {
+            let _ = std::process::Command::new("stty")
+                .arg("echo")
+                .stdin(std::process::Stdio::from(t))
+                .status();
+        }
+    }
+}
+
+fn describe(name: &str, report: &MintReport) -> &'static str {
+    match name {
+        "cert.pem" if matches!(report.kind, MintKind::Ca) => {
+            "the root CA certificate: give this to clients"
+        }
+        "cert.pem" => "the certificate",
+        "key.pem" if report.key_encrypted => "the private key (mode 0600, encrypted)",
+        "key.pem" => "the private key (mode 0600)",
+        "chain.pem" => "the intermediates (may be empty)",
+        "fullchain.pem" => "certificate + intermediates (nginx ssl_certificate)",
+        "ca.pem" => "the root CA certificate: give this to clients",
+        _ => "",
+    }
+}
+
+fn render(ctx: &mut Ctx<'_>, r: &MintReport) -> anyhow::Result<()> {
+    let what = match r.kind {
+        MintKind::Ca => "a root CA".to_owned(),
+        MintKind::Intermediate => "an intermediate CA".to_owned(),
+        MintKind::Leaf | MintKind::Signed => match r.usage {
+            Some(Usage::Client) => "a client certificate".to_owned(),
+            _ => "a server certificate".to_owned(),
+        },
+        MintKind::SelfSigned => "a self-signed certificate".to_owned(),
+    };
+    let key = match (r.kind, r.key_type) {
+        (MintKind::Signed, _) => " for the CSR's key".to_owned(),
+        (_, Some(k)) => format!(" ({k})"),
+        _ => String::new(),
+    };
+    let heading = ctx.paint(format!("Minted {what}{key}"), Paint::Bold);
+    writeln!(ctx.out, "{heading}")?;
+    writeln!(ctx.out, "  subject  {}", r.subject)?;
+    if r.issuer != r.subject {
+        writeln!(ctx.out, "  issuer   {}", r.issuer)?;
+    }
+    if !r.names.is_empty() {
+        writeln!(ctx.out, "  names    {}", r.names.join(", "))?;
+    }
+    writeln!(ctx.out, "  serial   {}", r.serial)?;
+    writeln!(ctx.out, "  valid    {} → {}", r.not_before, r.not_after)?;
+    writeln!(ctx.out)?;
+    writeln!(ctx.out, "Wrote {}:", r.dir.display())?;
+    for f in &r.files {
+        writeln!(ctx.out, "  {:<14} {}", f.name, describe(&f.name, r))?;
+        if let Some(bak) = &f.backup {
+            let line = ctx.paint(
+                format!(
+                    "{:<14} (replaced; the old file is now {})",
+                    "",
+                    bak.display()
+                ),
+                Paint::Dim,
+            );
+            writeln!(ctx.out, "  {line}")?;
+        }
+    }
+    for w in &r.warnings {
+        let label = ctx.paint("warning:", Paint::Yellow);
+        writeln!(ctx.err, "{label} {w}")?;
+    }
+    writeln!(ctx.out)?;
+    writeln!(ctx.out, "{}", ctx.paint("Next steps", Paint::Bold))?;
+    for step in &r.next_steps {
+        writeln!(ctx.out, "  {}:", step.title)?;
+        for line in &step.lines {
+            writeln!(ctx.out, "    {line}")?;
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,266 @@
+//! The CA that signs: its certificate, its key, and the chain above it up to the root.
+
+use std::path::Path;
+
+use rcgen::{KeyPair, PublicKeyData};
+use rustls_pki_types::CertificateDer;
+use time::OffsetDateTime;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use super::keys::{self, Passphrase};
+use super::{build_err, MintError, Minted};
+use crate::load::{load_path, LoadOptions};
+
+/// A CA able to sign: certificate, private key, the intermediates above it and its root.
+#[derive(Debug)]
+pub struct Issuer {
+    cert: CertificateDer<'static>,
+    key: KeyPair,
+    /// Intermediates above this CA, nearest first, the root excluded.
+    above: Vec<CertificateDer<'static>>,
+    root: CertificateDer<'static>,
+    input: String,
+    not_after: OffsetDateTime,
+    path_len: Option<u32>,
+}
+
+impl Issuer {
+    /// Loads the CA in `dir`: `cert.pem` and `key.pem`, plus `chain.pem` and `ca.pem` when it
+    /// is an intermediate minted by chainscope. The passphrase is used when `key.pem` is
+    /// encrypted.
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("chainscope-issuer-doc-{}", std::process::id()));
+    /// # let ca = chainscope::mint::root_ca(&Default::default())?;
+    /// # ca.write(&dir, &Default::default())?;
+    /// let issuer = chainscope::mint::Issuer::load_dir(&dir, None)?;
+    /// assert!(issuer.is_root());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), chainscope::Error>(())
+    /// ```
+    pub fn load_dir(dir: &Path, passphrase: Option<&Passphrase>) -> crate::Result<Issuer> {
+        let meta =
+            std::fs::metadata(dir).map_err(|e| crate::Error::io(dir.display().to_string(), e))?;
+        if !meta.is_dir() {
+            return Err(crate::Error::invalid_argument(
+                "--ca",
+                format!(
+                    "{}: not a directory (use --ca-cert FILE --ca-key FILE for files)",
+                    dir.display()
+                ),
+            ));
+        }
+        let mut extra = Vec::new();
+        for name in ["chain.pem", "ca.pem"] {
+            let path = dir.join(name);
+            if path.is_file()
+                && std::fs::metadata(&path)
+                    .map(|m| m.len() > 0)
+                    .unwrap_or(false)
+            {
+                extra.extend(load_path(&path, &LoadOptions::default())?.ders());
+            }
+        }
+        Self::load_with(
+            &dir.join("cert.pem"),
+            &dir.join("key.pem"),
+            extra,
+            passphrase,
+        )
+    }
+
+    /// Loads a CA from a certificate file (the CA first, optionally followed by the chain
+    /// above it up to the root) and a key file.
+    pub fn load_files(
+        cert: &Path,
+        key: &Path,
+        passphrase: Option<&Passphrase>,
+    ) -> crate::Result<Issuer> {
+        Self::load_with(cert, key, Vec::new(), passphrase)
+    }
+
+    fn load_with(
+        cert_path: &Path,
+        key_path: &Path,
+        extra: Vec<CertificateDer<'static>>,
+        passphrase: Option<&Passphrase>,
+    ) -> crate::Result<Issuer> {
+        let cert_name = cert_path.display().to_string();
+        let key_name = key_path.display().to_string();
+        let mut certs = load_path(cert_path, &LoadOptions::default())?
+            .require_certs()?
+            .ders();
+        certs.extend(extra);
+        let key_bytes = std::fs::read(key_path).map_err(|e| crate::Error::io(&key_name, e))?;
+        let key = keys::read_private_key(&key_bytes, &key_name, passphrase)?;
+        let cert = certs.remove(0);
+        Ok(Self::new(cert, key, certs, &cert_name, &key_name)?)
+    }
+
+    /// Uses a CA minted in memory (by [`super::root_ca`] or [`super::intermediate`]).
+    pub fn from_minted(ca: &Minted) -> crate::Result<Issuer> {
+        let key_pem = ca.key_pem(None)?.ok_or_else(|| MintError::NotAnIssuer {
+            input: "<minted>".into(),
+            reason: "it has no private key".into(),
+        })?;
+        let key = keys::read_private_key(key_pem.as_bytes(), "<minted>", None)?;
+        let mut rest = ca.chain.clone();
+        rest.extend(ca.root.iter().cloned());
+        Ok(Self::new(
+            ca.cert.clone(),
+            key,
+            rest,
+            "<minted>",
+            "<minted>",
+        )?)
+    }
+
+    /// Checks that `cert` is a CA whose key is `key`, and sorts `rest` into the chain above
+    /// and the root.
+    fn new(
+        cert: CertificateDer<'static>,
+        key: KeyPair,
+        rest: Vec<CertificateDer<'static>>,
+        cert_name: &str,
+        key_name: &str,
+    ) -> Result<Issuer, MintError> {
+        let not_issuer = |reason: String| MintError::NotAnIssuer {
+            input: cert_name.to_owned(),
+            reason,
+        };
+        let (_, x509) = X509Certificate::from_der(&cert)
+            .map_err(|e| not_issuer(format!("cannot decode the certificate: {e}")))?;
+        let (not_after, path_len, self_signed) = {
+            let bc = x509
+                .basic_constraints()
+                .map_err(|e| not_issuer(format!("bad basicConstraints: {e}")))?;
+            match bc {
+                Some(ref bc) if bc.value.ca => {}
+                _ => {
+                    return Err(not_issuer(
+                        "not a CA certificate (basicConstraints CA:TRUE is missing): it cannot sign certificates".into(),
+                    ))
+                }
+            }
+            if let Ok(Some(ku)) = x509.key_usage() {
+                if !ku.value.key_cert_sign() {
+                    return Err(not_issuer(
+                        "its keyUsage does not allow keyCertSign: it cannot sign certificates"
+                            .into(),
+                    ));
+                }
+            }
+            let path_len = bc.and_then(|b| b.value.path_len_constraint);
+            let self_signed = x509.subject().as_raw() == x509.issuer().as_raw();
+            (
+                x509.validity().not_after.to_datetime(),
+                path_len,
+                self_signed,
+            )
+        };
+        if x509.public_key().subject_public_key.data.as_ref() != key.der_bytes() {
+            return Err(MintError::KeyMismatch {
+                cert: cert_name.to_owned(),
+                key: key_name.to_owned(),
+            });
+        }
+        drop(x509);
+
+        let (above, root) = if self_signed {
+            (Vec::new(), cert.clone())
+        } else {
+            let is_self_signed = |der: &CertificateDer<'_>| {
+                X509Certificate::from_der(der)
+                    .map(|(_, c)| c.subject().as_raw() == c.issuer().as_raw())
+                    .unwrap_or(false)
+            };
+            let mut above: Vec<_> = Vec::new();
+            let mut root = None;
+            for c in rest {
+                if is_self_signed(&c) {
+                    root.get_or_insert(c);
+                } else if !above.contains(&c) {
+                    above.push(c);
+                }
+            }
+            let root = root.ok_or_else(|| MintError::RootUnknown {
+                input: cert_name.to_owned(),
+            })?;
+            (above, root)
+        };
+        Ok(Issuer {
+            cert,
+            key,
+            above,
+            root,
+            input: cert_name.to_owned(),
+            not_after,
+            path_len,
+        })
+    }
+
+    /// Whether the issuer is a self-signed root.
+    pub fn is_root(&self) -> bool {
+        self.cert == self.root
+    }
+
+    /// The issuer's certificate.
+    pub fn cert(&self) -> &CertificateDer<'static> {
+        &self.cert
+    }
+
+    /// The root at the top of the issuer's chain (the issuer itself when it is a root).
+    pub fn root(&self) -> &CertificateDer<'static> {
+        &self.root
+    }
+
+    /// Where the issuer was loaded from (for messages).
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// The end of the issuer's validity: nothing it signs outlives it.
+    pub fn not_after(&self) -> OffsetDateTime {
+        self.not_after
+    }
+
+    /// The intermediates a certificate signed by this issuer sends: the issuer (unless it is
+    /// the root) and the intermediates above it.
+    pub(crate) fn chain_for_child(&self) -> Vec<CertificateDer<'static>> {
+        if self.is_root() {
+            return Vec::new();
+        }
+        let mut chain = vec![self.cert.clone()];
+        chain.extend(self.above.iter().cloned());
+        chain
+    }
+
+    /// Refuses to sign a CA the issuer's pathLenConstraint does not leave room for.
+    pub(crate) fn check_may_issue_ca(&self, child_path_len: Option<u8>) -> Result<(), MintError> {
+        let Some(limit) = self.path_len else {
+            return Ok(());
+        };
+        if limit == 0 {
+            return Err(MintError::NotAnIssuer {
+                input: self.input.clone(),
+                reason: "its pathLenConstraint is 0: it may sign leaves only, not intermediates"
+                    .into(),
+            });
+        }
+        match child_path_len {
+            Some(n) if u32::from(n) < limit => Ok(()),
+            _ => Err(MintError::InvalidParameter {
+                what: "path-len",
+                reason: format!(
+                    "the issuer's pathLenConstraint is {limit}: an intermediate below it needs --path-len {} or less",
+                    limit - 1
+                ),
+            }),
+        }
+    }
+
+    /// rcgen's view of the issuer (subject, key identifier, signing key).
+    pub(crate) fn rcgen(&self) -> Result<rcgen::Issuer<'static, &KeyPair>, MintError> {
+        rcgen::Issuer::from_ca_cert_der(&self.cert, &self.key).map_err(build_err)
+    }
+}

@@ -1,0 +1,276 @@
+//! Names that go into certificates: checked DNS names, IP networks, and name constraints.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use super::MintError;
+
+/// An IP network in CIDR notation (`10.0.0.0/8`, `fd00::/8`); a bare address is a /32 or
+/// /128 network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IpCidr {
+    /// The network address.
+    pub addr: IpAddr,
+    /// The prefix length in bits.
+    pub prefix: u8,
+}
+
+impl IpCidr {
+    /// Whether `ip` lies inside this network.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let prefix = u32::from(self.prefix);
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for IpCidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.addr, self.prefix)
+    }
+}
+
+impl serde::Serialize for IpCidr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl FromStr for IpCidr {
+    type Err = MintError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = |reason: &str| MintError::InvalidName {
+            name: s.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let addr: IpAddr = addr
+            .parse()
+            .map_err(|_| bad("not an IP address or CIDR network (10.0.0.0/8, fd00::/8)"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| bad(&format!("prefix length must be 0..={max}")))?,
+        };
+        let cidr = IpCidr { addr, prefix };
+        // 10.1.2.3/8 is almost certainly a typo for 10.0.0.0/8 or 10.1.2.3/32.
+        if !cidr.contains(addr) || network_address(cidr) != addr {
+            return Err(bad(&format!(
+                "host bits are set; the network is {}/{prefix}",
+                network_address(cidr)
+            )));
+        }
+        Ok(cidr)
+    }
+}
+
+fn network_address(c: IpCidr) -> IpAddr {
+    let prefix = u32::from(c.prefix);
+    match c.addr {
+        IpAddr::V4(a) => {
+            let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+            IpAddr::V4((u32::from(a) & mask).into())
+        }
+        IpAddr::V6(a) => {
+            let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+            IpAddr::V6((u128::from(a) & mask).into())
+        }
+    }
+}
+
+/// Name constraints for a CA: which names the certificates under it may carry.
+///
+/// A DNS constraint `hospital.local` covers that name and every name below it;
+/// `.hospital.local` covers only the names below it. Empty lists add no constraint; when
+/// every list is empty the extension is left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct NameConstraints {
+    /// DNS subtrees names must fall in (`--permit-dns`).
+    pub permitted_dns: Vec<String>,
+    /// IP networks addresses must fall in (`--permit-ip`).
+    pub permitted_ips: Vec<IpCidr>,
+    /// DNS subtrees names must not fall in (`--exclude-dns`).
+    pub excluded_dns: Vec<String>,
+    /// IP networks addresses must not fall in (`--exclude-ip`).
+    pub excluded_ips: Vec<IpCidr>,
+}
+
+impl NameConstraints {
+    /// Whether no constraint is set.
+    pub fn is_empty(&self) -> bool {
+        self.permitted_dns.is_empty()
+            && self.permitted_ips.is_empty()
+            && self.excluded_dns.is_empty()
+            && self.excluded_ips.is_empty()
+    }
+
+    pub(crate) fn to_rcgen(&self) -> Result<Option<rcgen::NameConstraints>, MintError> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let dns = |list: &[String]| -> Result<Vec<rcgen::GeneralSubtree>, MintError> {
+            list.iter()
+                .map(|d| {
+                    let body = d.strip_prefix('.').unwrap_or(d);
+                    check_dns_name(body)?;
+                    if body.contains('*') {
+                        return Err(MintError::InvalidName {
+                            name: d.clone(),
+                            reason: "a name constraint cannot hold a wildcard".into(),
+                        });
+                    }
+                    Ok(rcgen::GeneralSubtree::DnsName(d.to_ascii_lowercase()))
+                })
+                .collect()
+        };
+        let ips = |list: &[IpCidr]| -> Vec<rcgen::GeneralSubtree> {
+            list.iter()
+                .map(|c| {
+                    rcgen::GeneralSubtree::IpAddress(rcgen::CidrSubnet::from_addr_prefix(
+                        c.addr, c.prefix,
+                    ))
+                })
+                .collect()
+        };
+        let mut permitted = dns(&self.permitted_dns)?;
+        permitted.extend(ips(&self.permitted_ips));
+        let mut excluded = dns(&self.excluded_dns)?;
+        excluded.extend(ips(&self.excluded_ips));
+        Ok(Some(rcgen::NameConstraints {
+            permitted_subtrees: permitted,
+            excluded_subtrees: excluded,
+        }))
+    }
+}
+
+/// Checks a DNS name for a certificate (`proxy.hospital.local`, `*.hospital.local`) and
+/// returns it lower-cased without a trailing dot.
+pub fn check_dns_name(name: &str) -> Result<String, MintError> {
+    let bad = |reason: &str| MintError::InvalidName {
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let trimmed = name.strip_suffix('.').unwrap_or(name);
+    if trimmed.is_empty() {
+        return Err(bad("empty DNS name"));
+    }
+    if trimmed.parse::<IpAddr>().is_ok() {
+        return Err(bad("an IP address, not a DNS name: pass it with --ip"));
+    }
+    if !trimmed.is_ascii() {
+        return Err(bad(
+            "not ASCII: write internationalized names in their xn-- (punycode) form",
+        ));
+    }
+    if trimmed.len() > 253 {
+        return Err(bad("longer than 253 characters"));
+    }
+    for (i, label) in trimmed.split('.').enumerate() {
+        if label.is_empty() {
+            return Err(bad("empty label (two dots in a row, or a leading dot)"));
+        }
+        if label.len() > 63 {
+            return Err(bad("a label is longer than 63 characters"));
+        }
+        if label == "*" {
+            if i != 0 {
+                return Err(bad(
+                    "a wildcard must be the whole leftmost label (*.example.com)",
+                ));
+            }
+            continue;
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(bad(
+                "only letters, digits, '-' and '_' are allowed in a label (and '*' as the whole leftmost label)",
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(bad("a label cannot start or end with '-'"));
+        }
+    }
+    if trimmed.starts_with("*.") && trimmed.matches('.').count() < 2 {
+        return Err(bad(
+            "a wildcard needs at least two labels after it (*.example.com)",
+        ));
+    }
+    Ok(trimmed.to_ascii_lowercase())
+}
+
+/// Whether the DNS name pattern `allowed` (as given to `mint sign --dns`) covers the
+/// requested name: equal, or `allowed` starts with `.` and `requested` lies below it.
+pub(crate) fn dns_covered(allowed: &str, requested: &str) -> bool {
+    let allowed = allowed.to_ascii_lowercase();
+    let requested = requested.to_ascii_lowercase();
+    match allowed.strip_prefix('.') {
+        Some(_) => requested.ends_with(&allowed) && requested.len() > allowed.len(),
+        None => allowed == requested,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_parses_and_contains() {
+        let c: IpCidr = "10.0.0.0/8".parse().unwrap();
+        assert!(c.contains("10.1.2.3".parse().unwrap()));
+        assert!(!c.contains("11.0.0.1".parse().unwrap()));
+        let v6: IpCidr = "fd00::/8".parse().unwrap();
+        assert!(v6.contains("fd12::1".parse().unwrap()));
+        assert!("10.1.2.3/8".parse::<IpCidr>().is_err());
+        assert!("10.0.0.0/33".parse::<IpCidr>().is_err());
+        assert_eq!("10.1.2.3".parse::<IpCidr>().unwrap().prefix, 32);
+    }
+
+    #[test]
+    fn dns_names_are_checked() {
+        assert_eq!(
+            check_dns_name("Proxy.Hospital.Local.").unwrap(),
+            "proxy.hospital.local"
+        );
+        assert!(check_dns_name("*.hospital.local").is_ok());
+        assert!(check_dns_name("a.*.local").is_err());
+        assert!(check_dns_name("*.local").is_err());
+        assert!(check_dns_name("10.1.2.3").is_err());
+        assert!(check_dns_name("bad name.local").is_err());
+        assert!(check_dns_name("hôpital.local").is_err());
+    }
+
+    #[test]
+    fn leading_dot_covers_only_subdomains() {
+        assert!(dns_covered(".hospital.local", "device.hospital.local"));
+        assert!(!dns_covered(".hospital.local", "hospital.local"));
+        assert!(!dns_covered(".hospital.local", "evilhospital.local"));
+        assert!(dns_covered(
+            "device.hospital.local",
+            "DEVICE.hospital.local"
+        ));
+        assert!(!dns_covered(
+            "device.hospital.local",
+            "other.hospital.local"
+        ));
+    }
+}

@@ -1,0 +1,314 @@
+//! What was minted and written, and what to do next: the report the CLI renders as text or
+//! JSON.
+
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
+
+use super::files::WrittenFile;
+use super::{KeyType, MintKind, Minted, Usage};
+
+/// What [`Minted::write`] wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MintReport {
+    /// What was minted.
+    pub kind: MintKind,
+    /// Subject distinguished name (`CN=proxy.hospital.local`).
+    pub subject: String,
+    /// Issuer distinguished name.
+    pub issuer: String,
+    /// Serial number, colon-separated hex.
+    pub serial: String,
+    /// Start of validity (RFC 3339).
+    pub not_before: String,
+    /// End of validity (RFC 3339).
+    pub not_after: String,
+    /// Key type, when a key was generated (`null` for `mint sign`).
+    pub key_type: Option<KeyType>,
+    /// Whether `key.pem` is encrypted.
+    pub key_encrypted: bool,
+    /// Server or client certificate (leaves only).
+    pub usage: Option<Usage>,
+    /// Subject alternative names (`DNS:proxy.hospital.local`, `IP:10.1.2.3`).
+    pub names: Vec<String>,
+    /// The directory written to.
+    pub dir: PathBuf,
+    /// The files written, in order.
+    pub files: Vec<WrittenFile>,
+    /// Things to know (validity shortened, self-signed, …).
+    pub warnings: Vec<String>,
+    /// What to do with the files.
+    pub next_steps: Vec<NextStep>,
+}
+
+/// One next step: a title and the lines to type or paste.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NextStep {
+    /// What this step is for (`nginx`, `Debian/Ubuntu`).
+    pub title: String,
+    /// Commands or configuration lines.
+    pub lines: Vec<String>,
+}
+
+impl NextStep {
+    fn new(title: &str, lines: &[String]) -> Self {
+        NextStep {
+            title: title.to_owned(),
+            lines: lines.to_vec(),
+        }
+    }
+}
+
+pub(crate) fn date(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+pub(crate) fn build(
+    minted: &Minted,
+    dir: &Path,
+    files: Vec<WrittenFile>,
+    encrypted: bool,
+) -> MintReport {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let (subject, issuer, serial, not_before, not_after, names, root_cn) =
+        match X509Certificate::from_der(&minted.cert) {
+            Ok((_, c)) => (
+                c.subject().to_string(),
+                c.issuer().to_string(),
+                c.raw_serial_as_string(),
+                date(c.validity().not_before.to_datetime()),
+                date(c.validity().not_after.to_datetime()),
+                san_strings(&c),
+                common_name(minted.root.as_deref().unwrap_or(&minted.cert)),
+            ),
+            Err(_) => Default::default(),
+        };
+    let mut report = MintReport {
+        kind: minted.kind,
+        subject,
+        issuer,
+        serial,
+        not_before,
+        not_after,
+        key_type: minted.key_type,
+        key_encrypted: encrypted,
+        usage: minted.usage,
+        names,
+        dir: dir.clone(),
+        files,
+        warnings: minted.warnings.clone(),
+        next_steps: Vec::new(),
+    };
+    report.next_steps = next_steps(&report, &root_cn, minted.chain.is_empty());
+    report
+}
+
+fn san_strings(c: &X509Certificate<'_>) -> Vec<String> {
+    let Ok(Some(san)) = c.subject_alternative_name() else {
+        return Vec::new();
+    };
+    san.value
+        .general_names
+        .iter()
+        .map(|n| match n {
+            GeneralName::DNSName(d) => format!("DNS:{d}"),
+            GeneralName::IPAddress(b) => match b.len() {
+                4 => format!(
+                    "IP:{}",
+                    std::net::Ipv4Addr::from(<[u8; 4]>::try_from(*b).unwrap_or_default())
+                ),
+                16 => format!(
+                    "IP:{}",
+                    std::net::Ipv6Addr::from(<[u8; 16]>::try_from(*b).unwrap_or_default())
+                ),
+                _ => "IP:?".into(),
+            },
+            GeneralName::RFC822Name(e) => format!("email:{e}"),
+            GeneralName::URI(u) => format!("URI:{u}"),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+fn common_name(der: &[u8]) -> String {
+    X509Certificate::from_der(der)
+        .ok()
+        .and_then(|(_, c)| {
+            c.subject()
+                .iter_common_name()
+                .next()
+                .and_then(|cn| cn.as_str().ok().map(str::to_owned))
+        })
+        .unwrap_or_else(|| "chainscope-ca".into())
+}
+
+fn file(report: &MintReport, name: &str) -> String {
+    report.dir.join(name).display().to_string()
+}
+
+/// How to make clients trust the root certificate at `ca_path`, on each platform and
+/// runtime; `label` names it in system stores (a slug of the CA's name is used as file
+/// name).
+pub fn trust_steps(ca_path: &str, label: &str) -> Vec<NextStep> {
+    let slug: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug = if slug.is_empty() {
+        "chainscope-ca".to_owned()
+    } else {
+        slug
+    };
+    vec![
+        NextStep::new(
+            "Debian/Ubuntu",
+            &[
+                format!("sudo cp {ca_path} /usr/local/share/ca-certificates/{slug}.crt"),
+                "sudo update-ca-certificates".into(),
+            ],
+        ),
+        NextStep::new(
+            "RHEL/Fedora",
+            &[
+                format!("sudo cp {ca_path} /etc/pki/ca-trust/source/anchors/{slug}.pem"),
+                "sudo update-ca-trust".into(),
+            ],
+        ),
+        NextStep::new(
+            "Windows (elevated prompt)",
+            &[format!("certutil -addstore Root {ca_path}")],
+        ),
+        NextStep::new(
+            "macOS",
+            &[format!(
+                "sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain {ca_path}"
+            )],
+        ),
+        NextStep::new(
+            "Node.js",
+            &[format!("export NODE_EXTRA_CA_CERTS={ca_path}")],
+        ),
+        NextStep::new(
+            "Python requests (replaces the default bundle: append ca.pem to a copy of certifi's bundle if public sites are needed too)",
+            &[format!("export REQUESTS_CA_BUNDLE={ca_path}")],
+        ),
+        NextStep::new(
+            "Java (default store password: changeit)",
+            &[format!(
+                "keytool -importcert -noprompt -cacerts -alias {slug} -file {ca_path}"
+            )],
+        ),
+        NextStep::new("curl", &[format!("curl --cacert {ca_path} https://…")]),
+    ]
+}
+
+fn next_steps(r: &MintReport, root_cn: &str, no_intermediates: bool) -> Vec<NextStep> {
+    let dir = r.dir.display().to_string();
+    let mut steps = Vec::new();
+    match r.kind {
+        MintKind::Ca | MintKind::Intermediate => {
+            steps.push(NextStep::new(
+                "Mint a server certificate",
+                &[format!(
+                    "chainscope mint leaf --ca {dir} --dns proxy.example.internal --out DIR"
+                )],
+            ));
+            steps.push(NextStep::new(
+                "Protect the CA key",
+                &[format!(
+                    "{} signs for everything under this CA: keep it offline or encrypted (--encrypt-key)",
+                    file(r, "key.pem")
+                )],
+            ));
+            let root = if r.kind == MintKind::Ca {
+                "cert.pem"
+            } else {
+                "ca.pem"
+            };
+            steps.extend(trust_steps(&file(r, root), root_cn));
+        }
+        MintKind::Leaf | MintKind::Signed if r.usage == Some(Usage::Client) => {
+            let key = if r.kind == MintKind::Leaf {
+                file(r, "key.pem")
+            } else {
+                "<the requester's key>".into()
+            };
+            steps.push(NextStep::new(
+                "Present it as a client certificate",
+                &[format!(
+                    "curl --cert {} --key {key} --cacert SERVER-CA https://…",
+                    file(r, "fullchain.pem")
+                )],
+            ));
+            steps.push(NextStep::new(
+                "nginx: require client certificates from this CA",
+                &[
+                    format!("ssl_client_certificate {};", file(r, "ca.pem")),
+                    "ssl_verify_client on;".into(),
+                ],
+            ));
+        }
+        MintKind::Leaf | MintKind::Signed => {
+            let key = if r.kind == MintKind::Leaf {
+                file(r, "key.pem")
+            } else {
+                "/path/to/the/requester's/key.pem".into()
+            };
+            let mut nginx = vec![
+                format!("ssl_certificate     {};", file(r, "fullchain.pem")),
+                format!("ssl_certificate_key {key};"),
+            ];
+            if r.key_encrypted {
+                nginx.push(
+                    "ssl_password_file   /etc/nginx/key.pass;  # the key is encrypted".into(),
+                );
+            }
+            steps.push(NextStep::new("nginx (server block)", &nginx));
+            // OpenSSL 3.0 refuses an empty -untrusted file.
+            let untrusted = if no_intermediates {
+                String::new()
+            } else {
+                format!(" -untrusted {}", file(r, "chain.pem"))
+            };
+            steps.push(NextStep::new(
+                "Check it",
+                &[format!(
+                    "openssl verify -CAfile {}{untrusted} {}",
+                    file(r, "ca.pem"),
+                    file(r, "cert.pem")
+                )],
+            ));
+            steps.extend(trust_steps(&file(r, "ca.pem"), root_cn));
+        }
+        MintKind::SelfSigned => {
+            steps.push(NextStep::new(
+                "nginx (server block)",
+                &[
+                    format!("ssl_certificate     {};", file(r, "cert.pem")),
+                    format!("ssl_certificate_key {};", file(r, "key.pem")),
+                ],
+            ));
+            steps.push(NextStep::new(
+                "Better: a private CA whose root clients trust once",
+                &[
+                    "chainscope mint ca --name \"Example Internal Root CA\" --out ca".into(),
+                    "chainscope mint leaf --ca ca --dns NAME --out DIR".into(),
+                ],
+            ));
+            steps.extend(trust_steps(&file(r, "cert.pem"), root_cn));
+        }
+    }
+    steps
+}

@@ -1,0 +1,267 @@
+//! Helpers for the `mint` tests: scratch directories, running the CLI in-process, running
+//! `openssl`, and an nginx on a loopback port.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// A scratch directory removed on drop.
+pub struct ScratchDir {
+    path: PathBuf,
+}
+
+impl ScratchDir {
+    /// A fresh, empty directory under the system temp dir.
+    pub fn new(tag: &str) -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let path = std::env::temp_dir().join(format!(
+            "chainscope-mint-{tag}-{}-{n}-{nanos:x}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&path).expect("create scratch dir");
+        ScratchDir { path }
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A path inside it, as a string (for command lines).
+    pub fn join(&self, name: &str) -> String {
+        self.path.join(name).display().to_string()
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// What a CLI run produced.
+#[derive(Debug)]
+pub struct CliRun {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub out: String,
+    /// Standard error.
+    pub err: String,
+}
+
+/// Runs `chainscope ARGS…` in-process.
+pub fn chainscope(args: &[&str]) -> CliRun {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut argv = vec!["chainscope"];
+    argv.extend_from_slice(args);
+    let code = chainscope_cli::run_with(argv, &mut out, &mut err);
+    CliRun {
+        code,
+        out: String::from_utf8_lossy(&out).into_owned(),
+        err: String::from_utf8_lossy(&err).into_owned(),
+    }
+}
+
+/// Runs `chainscope ARGS…` and panics with its output unless it exits 0.
+pub fn chainscope_ok(args: &[&str]) -> CliRun {
+    let run = chainscope(args);
+    assert_eq!(
+        run.code, 0,
+        "chainscope {args:?} failed:\n{}\n{}",
+        run.out, run.err
+    );
+    run
+}
+
+/// Runs `openssl ARGS…` (stdin closed) and returns its output.
+pub fn openssl(args: &[&str]) -> Output {
+    Command::new("openssl")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("openssl must be installed to run the mint tests")
+}
+
+/// `openssl ARGS…`, panicking with its output unless it succeeds; returns stdout+stderr.
+pub fn openssl_ok(args: &[&str]) -> String {
+    let o = openssl(args);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "openssl {args:?} failed:\n{text}");
+    text
+}
+
+/// Names of files in a directory, sorted.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.map(|e| {
+                e.expect("dir entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// A port on 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind an ephemeral port")
+}
+
+/// An nginx serving TLS on a loopback port with the given certificate files, in the
+/// foreground (`daemon off`) with its own prefix; killed on drop.
+pub struct Nginx {
+    child: Child,
+    /// The port it listens on.
+    pub port: u16,
+    _dir: ScratchDir,
+}
+
+impl Nginx {
+    /// Starts nginx with `ssl_certificate cert; ssl_certificate_key key;` and waits (at most
+    /// 10 s) until it accepts connections. Panics when nginx is not installed.
+    pub fn start(cert: &str, key: &str) -> Nginx {
+        Self::start_with(cert, key, "")
+    }
+
+    /// [`Nginx::start`] with extra directives in the `server` block
+    /// (`ssl_password_file …;`).
+    pub fn start_with(cert: &str, key: &str, extra: &str) -> Nginx {
+        let mut last_error = String::new();
+        for _attempt in 0..3 {
+            let dir = ScratchDir::new("nginx");
+            let port = free_port();
+            let conf = format!(
+                "daemon off;\nmaster_process off;\nworker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log info;\nevents {{ worker_connections 16; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n  fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n  server {{\n    listen 127.0.0.1:{port} ssl;\n    ssl_certificate {cert};\n    ssl_certificate_key {key};\n    {extra}\n    location / {{ return 200 \"ok\\n\"; }}\n  }}\n}}\n",
+                p = dir.path().display()
+            );
+            let conf_path = dir.path().join("nginx.conf");
+            std::fs::write(&conf_path, conf).expect("write nginx.conf");
+            let child = Command::new("nginx")
+                .arg("-p")
+                .arg(dir.path())
+                .arg("-c")
+                .arg(&conf_path)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn();
+            let mut child = match child {
+                Ok(c) => c,
+                Err(e) => panic!(
+                    "nginx could not be started ({e}); install it (apt-get install -y nginx-light)"
+                ),
+            };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+            loop {
+                if let Ok(Some(status)) = child.try_wait() {
+                    let log =
+                        std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
+                    last_error = format!("nginx exited with {status}: {log}");
+                    break;
+                }
+                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                    return Nginx {
+                        child,
+                        port,
+                        _dir: dir,
+                    };
+                }
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    last_error = "nginx did not listen within 10 s".into();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        panic!("{last_error}");
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every `--key-type` name.
+pub const KEY_TYPES: [&str; 6] = [
+    "ecdsa-p256",
+    "ecdsa-p384",
+    "ed25519",
+    "rsa-2048",
+    "rsa-3072",
+    "rsa-4096",
+];
+
+/// Mints `root/` (a root CA), `inter/` (an intermediate) and `leaf/` (a server leaf for
+/// `proxy.hospital.local`, `localhost`, 10.1.2.3 and 127.0.0.1) in `dir`, all with `key_type`.
+pub fn mint_chain(dir: &ScratchDir, key_type: &str) {
+    let root = dir.join("root");
+    let inter = dir.join("inter");
+    let leaf = dir.join("leaf");
+    chainscope_ok(&[
+        "mint",
+        "ca",
+        "--name",
+        "Test Root CA",
+        "--key-type",
+        key_type,
+        "--out",
+        &root,
+    ]);
+    chainscope_ok(&[
+        "mint",
+        "intermediate",
+        "--ca",
+        &root,
+        "--name",
+        "Test Intermediate CA",
+        "--key-type",
+        key_type,
+        "--out",
+        &inter,
+    ]);
+    chainscope_ok(&[
+        "mint",
+        "leaf",
+        "--ca",
+        &inter,
+        "--dns",
+        "proxy.hospital.local",
+        "--dns",
+        "localhost",
+        "--ip",
+        "10.1.2.3",
+        "--ip",
+        "127.0.0.1",
+        "--key-type",
+        key_type,
+        "--out",
+        &leaf,
+    ]);
+}
