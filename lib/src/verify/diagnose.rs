@@ -113,9 +113,17 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             E::UnknownIssuer => self.unknown_issuer(),
             E::CertNotValidForName(_) => self.name_mismatch(),
             E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => self.wrong_purpose(Severity::Error),
-            E::CaUsedAsEndEntity => self
-                .finding(Severity::Error, "ca_used_as_leaf", 0, format!("{} is a CA certificate (basicConstraints CA:TRUE) used as the server's own certificate", self.who(0)))
-                .fix("issue a leaf certificate (CA:FALSE) for the server from this CA, and serve that"),
+            E::CaUsedAsEndEntity => {
+                let leaf_later = (1..self.ctx.pool.len()).find(|n| self.ctx.pool[*n].presented_index().is_some() && self.facts(*n).is_some_and(|f| !f.is_ca()));
+                match leaf_later {
+                    Some(n) => self
+                        .finding(Severity::Error, "ca_used_as_leaf", 0, format!("{} is a CA certificate but comes first, where the server's own certificate belongs; {} looks like the leaf: the chain is out of order", self.who(0), self.who(n)))
+                        .fix("put the leaf first, then each certificate's issuer in turn"),
+                    None => self
+                        .finding(Severity::Error, "ca_used_as_leaf", 0, format!("{} is a CA certificate (basicConstraints CA:TRUE) used as the server's own certificate", self.who(0)))
+                        .fix("issue a leaf certificate (CA:FALSE) for the server from this CA, and serve that"),
+                }
+            }
             E::EndEntityUsedAsCa => {
                 let node = self.walk.iter().skip(1).copied().find(|n| self.facts(*n).is_some_and(|f| !f.is_ca())).unwrap_or(0);
                 self.finding(Severity::Error, "leaf_used_as_ca", node, format!("{} signs another certificate but is not a CA (no basicConstraints CA:TRUE)", self.who(node)))

@@ -78,8 +78,16 @@ pub(crate) fn check_path(
         })
     };
     let wants_any = purposes.iter().any(|p| matches!(p, Purpose::Any));
+    let leaf_spki = path
+        .first()
+        .and_then(|p| p.facts)
+        .map(|f| f.spki.as_slice());
     for pc in path {
         let Some(f) = pc.facts else { continue };
+        // A certificate trusted directly (self-signed leaf given as a root) is not a CA.
+        if pc.role == Role::Anchor && leaf_spki == Some(f.spki.as_slice()) {
+            continue;
+        }
         let who = match (pc.role, pc.cert_index) {
             (Role::Leaf, _) => format!("the leaf ({})", pc.subject),
             (Role::Intermediate, Some(i)) => format!("intermediate #{i} ({})", pc.subject),
