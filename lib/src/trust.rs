@@ -1,2 +1,260 @@
-//! Trust anchors: the system store, the Mozilla root program, supplied files. (Being built:
-//! see issue 3.)
+//! Trust anchors: the system store, the Mozilla root program, supplied files.
+//!
+//! A [`TrustStore`] is a list of trust anchors, each remembering which source it came from
+//! and, when a source provides one, its full certificate (the Mozilla bundle only carries
+//! subject and key, so an anchor's validity can only be judged for the other sources).
+//! Sources combine: `--roots system --roots ca.pem` is [`TrustStore::system`] then
+//! [`TrustStore::extend`] with [`TrustStore::from_spec`]`("ca.pem")`.
+//!
+//! ```
+//! use chainscope::trust::TrustStore;
+//!
+//! let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/root.pem");
+//! let mut store = TrustStore::from_spec(root)?;
+//! store.extend(TrustStore::mozilla());
+//! assert_eq!(store.sources()[0].anchors, 1);
+//! assert!(store.len() > 100);
+//! # Ok::<(), chainscope::Error>(())
+//! ```
+
+use std::path::Path;
+
+use rustls_pki_types::{CertificateDer, TrustAnchor};
+
+use crate::error::{Error, Result};
+use crate::load::{load_path, LoadOptions};
+
+/// One source of anchors and what loading it gave.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TrustSource {
+    /// `system`, `mozilla`, or the path as given.
+    pub label: String,
+    /// Anchors taken from this source.
+    pub anchors: usize,
+    /// Certificates of this source that could not be used as anchors (unparseable), with
+    /// the reason for each. Not fatal: the rest of the source is used.
+    pub failed: Vec<String>,
+}
+
+/// A trust anchor together with where it came from.
+#[derive(Debug, Clone)]
+pub struct Anchor {
+    /// The anchor as rustls-webpki uses it (subject, key, name constraints).
+    pub anchor: TrustAnchor<'static>,
+    /// The full certificate when the source provides one (not for `mozilla`).
+    pub cert: Option<CertificateDer<'static>>,
+    /// Index into [`TrustStore::sources`].
+    pub source: usize,
+}
+
+/// The set of trust anchors a verification builds paths to.
+#[derive(Debug, Clone, Default)]
+pub struct TrustStore {
+    // Kept as a plain slice of anchors because that is what webpki takes; `meta` is parallel.
+    anchors: Vec<TrustAnchor<'static>>,
+    meta: Vec<(Option<CertificateDer<'static>>, usize)>,
+    sources: Vec<TrustSource>,
+}
+
+impl TrustStore {
+    /// An empty store (nothing is trusted).
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// The operating system's store, read with rustls-native-certs (which honours
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR`).
+    ///
+    /// Certificates that do not parse are counted in [`TrustSource::failed`]; only a store
+    /// that yields no usable anchor at all is an error.
+    pub fn system() -> Result<Self> {
+        let loaded = rustls_native_certs::load_native_certs();
+        let mut store = Self::from_certs(loaded.certs, "system");
+        let source = &mut store.sources[0];
+        source
+            .failed
+            .extend(loaded.errors.iter().map(|e| e.to_string()));
+        if store.anchors.is_empty() {
+            let reason = match loaded.errors.first() {
+                Some(e) => format!("no usable root certificate found ({e})"),
+                None => "no root certificate found; use --roots mozilla or --roots FILE".into(),
+            };
+            return Err(Error::Empty {
+                input: "system trust store".into(),
+                reason,
+            });
+        }
+        Ok(store)
+    }
+
+    /// The Mozilla root program as bundled in this binary (webpki-roots): the same on every
+    /// machine, offline.
+    pub fn mozilla() -> Self {
+        let anchors: Vec<TrustAnchor<'static>> = webpki_roots::TLS_SERVER_ROOTS.to_vec();
+        let n = anchors.len();
+        TrustStore {
+            meta: vec![(None, 0); n],
+            anchors,
+            sources: vec![TrustSource {
+                label: "mozilla".into(),
+                anchors: n,
+                failed: Vec::new(),
+            }],
+        }
+    }
+
+    /// A store of the given certificates, all attributed to `source_label`. Certificates
+    /// webpki cannot turn into an anchor are recorded in [`TrustSource::failed`].
+    pub fn from_certs(certs: Vec<CertificateDer<'static>>, source_label: &str) -> Self {
+        let mut store = TrustStore {
+            sources: vec![TrustSource {
+                label: source_label.into(),
+                anchors: 0,
+                failed: Vec::new(),
+            }],
+            ..Self::default()
+        };
+        for (i, der) in certs.into_iter().enumerate() {
+            store.push_cert(der, 0, i);
+        }
+        store
+    }
+
+    fn push_cert(&mut self, der: CertificateDer<'static>, source: usize, index: usize) {
+        let anchor = match webpki::anchor_from_trusted_cert(&der) {
+            Ok(a) => a.to_owned(),
+            Err(e) => {
+                self.sources[source]
+                    .failed
+                    .push(format!("certificate {}: {e:?}", index + 1));
+                return;
+            }
+        };
+        // Identical certificates (hash links in /etc/ssl/certs, a root listed twice) once.
+        if self
+            .meta
+            .iter()
+            .any(|(c, _)| c.as_ref().is_some_and(|c| c.as_ref() == der.as_ref()))
+        {
+            return;
+        }
+        self.anchors.push(anchor);
+        self.meta.push((Some(der), source));
+        self.sources[source].anchors += 1;
+    }
+
+    /// A store from a `--roots` value: `system`, `mozilla`, or a path to a PEM/DER/PKCS#7
+    /// file or a directory (hashed directories such as `/etc/ssl/certs` included).
+    pub fn from_spec(spec: &str) -> Result<Self> {
+        match spec {
+            "system" => Self::system(),
+            "mozilla" => Ok(Self::mozilla()),
+            path => {
+                let bundle = load_path(Path::new(path), &LoadOptions { keep_going: true })?
+                    .require_certs()?;
+                let mut store = Self::from_certs(bundle.ders(), path);
+                store.sources[0]
+                    .failed
+                    .extend(bundle.skipped.iter().map(|e| e.to_string()));
+                if store.anchors.is_empty() {
+                    let reason = store.sources[0]
+                        .failed
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| "no usable root certificate".into());
+                    return Err(Error::malformed(path, reason));
+                }
+                Ok(store)
+            }
+        }
+    }
+
+    /// A store combining several `--roots` values, in order.
+    pub fn from_specs<S: AsRef<str>>(specs: &[S]) -> Result<Self> {
+        let mut store = Self::empty();
+        for spec in specs {
+            store.extend(Self::from_spec(spec.as_ref())?);
+        }
+        Ok(store)
+    }
+
+    /// Adds every anchor and source of `other` (anchors already present are kept once).
+    pub fn extend(&mut self, other: TrustStore) {
+        let offset = self.sources.len();
+        self.sources.extend(other.sources);
+        for (anchor, (cert, source)) in other.anchors.into_iter().zip(other.meta) {
+            let duplicate = self.anchors.iter().any(|a| {
+                a.subject.as_ref() == anchor.subject.as_ref()
+                    && a.subject_public_key_info.as_ref() == anchor.subject_public_key_info.as_ref()
+            });
+            if duplicate {
+                continue;
+            }
+            self.anchors.push(anchor);
+            self.meta.push((cert, source + offset));
+        }
+    }
+
+    /// The anchors, as rustls-webpki takes them.
+    pub fn anchors(&self) -> &[TrustAnchor<'static>] {
+        &self.anchors
+    }
+
+    /// The anchor at `index` with its certificate and source.
+    pub fn get(&self, index: usize) -> Option<Anchor> {
+        let anchor = self.anchors.get(index)?.clone();
+        let (cert, source) = self.meta[index].clone();
+        Some(Anchor {
+            anchor,
+            cert,
+            source,
+        })
+    }
+
+    /// The full certificate of the anchor at `index`, when its source provided one.
+    pub fn cert(&self, index: usize) -> Option<&CertificateDer<'static>> {
+        self.meta.get(index).and_then(|(c, _)| c.as_ref())
+    }
+
+    /// The label of the source of the anchor at `index`.
+    pub fn source_label(&self, index: usize) -> &str {
+        self.meta
+            .get(index)
+            .map(|(_, s)| self.sources[*s].label.as_str())
+            .unwrap_or("")
+    }
+
+    /// Indices of the anchors whose subject is exactly `subject` (DER, without the outer
+    /// SEQUENCE header, as webpki stores it).
+    pub fn find_by_subject<'a>(&'a self, subject: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+        self.anchors
+            .iter()
+            .enumerate()
+            .filter(move |(_, a)| a.subject.as_ref() == subject)
+            .map(|(i, _)| i)
+    }
+
+    /// The sources, in the order they were added, with their counts.
+    pub fn sources(&self) -> &[TrustSource] {
+        &self.sources
+    }
+
+    /// A short label: the source labels joined with `+` (`system+ca.pem`).
+    pub fn label(&self) -> String {
+        self.sources
+            .iter()
+            .map(|s| s.label.as_str())
+            .collect::<Vec<_>>()
+            .join("+")
+    }
+
+    /// Number of anchors.
+    pub fn len(&self) -> usize {
+        self.anchors.len()
+    }
+
+    /// Whether the store holds no anchor.
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+}

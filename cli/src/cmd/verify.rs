@@ -1,12 +1,297 @@
-//! `chainscope verify`. (Being built.)
+//! `chainscope verify`: build the path to a trusted root and explain every failure.
 
-use crate::Ctx;
+use std::path::Path;
+
+use anyhow::Context as _;
+use chainscope::load::{load_input, LoadOptions};
+use chainscope::trust::TrustStore;
+use chainscope::verify::{
+    parse_host, parse_time, verify_chain, CertSource, Crl, Profile, Purpose, Severity,
+    VerifyOptions, VerifyReport,
+};
+
+use crate::output::Paint;
+use crate::{Ctx, EXIT_INVALID, EXIT_OK};
 
 /// Arguments of `chainscope verify`.
-#[derive(Debug, clap::Args)]
-pub struct VerifyArgs {}
+#[derive(Debug, Default, clap::Args)]
+pub struct VerifyArgs {
+    /// Chain files: each is one chain as a server sends it (leaf first, then intermediates);
+    /// PEM, DER or PKCS#7; `-` is standard input.
+    #[arg(value_name = "CHAIN_FILE")]
+    pub chains: Vec<String>,
+
+    /// Trust anchors: `system`, `mozilla`, or a PEM/DER/PKCS#7 file or directory.
+    /// Repeatable and combinable. Default: system.
+    #[arg(long = "roots", value_name = "SOURCE")]
+    pub roots: Vec<String>,
+
+    /// Extra intermediates to build paths with (not sent by the server). Repeatable.
+    #[arg(long = "untrusted", value_name = "FILE")]
+    pub untrusted: Vec<String>,
+
+    /// Download missing issuers from AIA caIssuers URLs (HTTP only, bounded).
+    #[arg(long)]
+    pub aia: bool,
+
+    /// The name the certificate must be valid for: a DNS name or an IP address.
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
+
+    /// Validation time: RFC 3339 (2026-01-31T12:00:00Z) or Unix seconds. Default: now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+
+    /// Required purpose: server, client, any, or a dotted OID. Repeatable (any one
+    /// suffices). Default: server.
+    #[arg(long = "purpose", value_name = "PURPOSE")]
+    pub purposes: Vec<String>,
+
+    /// The most intermediates a path may hold.
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+
+    /// Check revocation against this CRL (PEM or DER). Repeatable.
+    #[arg(long = "crl", value_name = "FILE")]
+    pub crls: Vec<String>,
+
+    /// Warn about certificates expiring within N days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub warn_days: u32,
+
+    /// How strict: webpki (what rustls decides), clients (default: also what mainstream
+    /// clients reject), rfc5280 (also RFC 5280 / CA/B Forum violations).
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+
+    /// Same as --profile rfc5280.
+    #[arg(long, conflicts_with = "profile")]
+    pub strict: bool,
+
+    /// List every valid path (cross-signs), not only the one chosen.
+    #[arg(long)]
+    pub all_paths: bool,
+
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl VerifyArgs {
+    /// The trust store the flags name (`--roots`, default `system`).
+    pub fn trust_store(&self) -> anyhow::Result<TrustStore> {
+        if self.roots.is_empty() {
+            return Ok(TrustStore::system()?);
+        }
+        Ok(TrustStore::from_specs(&self.roots)?)
+    }
+
+    /// The verification options the flags name (reads `--untrusted` and `--crl` files).
+    pub fn options(&self) -> anyhow::Result<VerifyOptions> {
+        let mut options = VerifyOptions {
+            warn_days: self.warn_days,
+            max_depth: self.max_depth,
+            all_paths: self.all_paths,
+            ..VerifyOptions::default()
+        };
+        options.profile = match (&self.profile, self.strict) {
+            (_, true) => Profile::Rfc5280,
+            (Some(p), false) => Profile::parse(p)?,
+            (None, false) => Profile::default(),
+        };
+        if let Some(h) = &self.host {
+            options.host = Some(parse_host(h)?);
+        }
+        if let Some(t) = &self.at {
+            options.at = Some(parse_time(t)?);
+        }
+        for p in &self.purposes {
+            options.purposes.push(Purpose::parse(p)?);
+        }
+        for file in &self.untrusted {
+            let bundle = load_input(file, &LoadOptions::default())?.require_certs()?;
+            options.untrusted.extend(bundle.ders());
+        }
+        for file in &self.crls {
+            options.crls.extend(Crl::load(Path::new(file))?);
+        }
+        options.aia.enabled = self.aia;
+        Ok(options)
+    }
+}
+
+/// A report with the input it is about, as `--json` prints it.
+#[derive(serde::Serialize)]
+struct Labelled<'a> {
+    input: &'a str,
+    #[serde(flatten)]
+    report: &'a VerifyReport,
+}
 
 /// Runs `chainscope verify`.
-pub fn run(_args: &VerifyArgs, _ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
-    anyhow::bail!("verify is not implemented yet")
+pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    if args.chains.is_empty() {
+        anyhow::bail!("verify: give at least one CHAIN_FILE (or - for standard input)");
+    }
+    let options = args.options()?;
+    let trust = args.trust_store()?;
+    let mut chains = Vec::new();
+    for input in &args.chains {
+        let bundle = load_input(input, &LoadOptions::default())
+            .and_then(|b| b.require_certs())
+            .with_context(|| format!("verify {input}"))?;
+        chains.push((input.as_str(), bundle.ders()));
+    }
+    let mut code = EXIT_OK;
+    let mut reports = Vec::with_capacity(chains.len());
+    for (input, chain) in &chains {
+        let report = verify_chain(chain, &trust, &options);
+        if !report.valid {
+            code = EXIT_INVALID;
+        }
+        if args.json {
+            reports.push((*input, report));
+        } else {
+            render_report(ctx, &report, Some(input))?;
+        }
+    }
+    if args.json {
+        if reports.len() == 1 {
+            let (input, report) = &reports[0];
+            ctx.json(&Labelled { input, report })?;
+        } else {
+            let all: Vec<Labelled<'_>> = reports
+                .iter()
+                .map(|(input, report)| Labelled { input, report })
+                .collect();
+            ctx.json(&all)?;
+        }
+    }
+    if !args.json {
+        report_trust_problems(ctx, &trust)?;
+    }
+    Ok(code)
+}
+
+/// Mentions trust-store certificates that could not be used (on standard error).
+fn report_trust_problems(ctx: &mut Ctx<'_>, trust: &TrustStore) -> anyhow::Result<()> {
+    for source in trust.sources() {
+        if !source.failed.is_empty() {
+            writeln!(
+                ctx.err,
+                "note: {} certificate(s) of the trust source '{}' could not be used ({} loaded)",
+                source.failed.len(),
+                source.label,
+                source.anchors
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Renders one verification report as text: the verdict, the path (leaf → intermediates →
+/// anchor with subject, SHA-256 fingerprint and expiry), then the findings with their fixes.
+/// `input` names the chain (a file, or `host:port` after a fetch).
+pub fn render_report(
+    ctx: &mut Ctx<'_>,
+    report: &VerifyReport,
+    input: Option<&str>,
+) -> anyhow::Result<()> {
+    let name = input.map(|i| format!("{i}: ")).unwrap_or_default();
+    let host = report
+        .host
+        .as_ref()
+        .map(|h| format!(" for {h}"))
+        .unwrap_or_default();
+    let verdict = match &report.error {
+        None if report.valid => ctx.paint("VALID", Paint::Green),
+        None => ctx.paint("NOT VALID", Paint::Red),
+        Some(e) => ctx.paint(format!("NOT VALID [{}]", e.code), Paint::Red),
+    };
+    writeln!(
+        ctx.out,
+        "{name}{verdict}{host} ({} profile, trust {}, purpose {}, at {})",
+        report.profile.name(),
+        report.trust,
+        report.purposes.join("|"),
+        report.at
+    )?;
+    if !report.path.is_empty() {
+        let heading = if report.valid {
+            "path:"
+        } else {
+            "path (rejected):"
+        };
+        writeln!(ctx.out, "  {}", ctx.paint(heading, Paint::Bold))?;
+        render_path(ctx, &report.path)?;
+    }
+    if report.all_paths.len() > 1 {
+        for (i, path) in report.all_paths.iter().enumerate() {
+            writeln!(
+                ctx.out,
+                "  {}",
+                ctx.paint(format!("valid path {}:", i + 1), Paint::Bold)
+            )?;
+            render_path(ctx, path)?;
+        }
+    }
+    if !report.findings.is_empty() {
+        writeln!(ctx.out, "  {}", ctx.paint("findings:", Paint::Bold))?;
+    }
+    for f in &report.findings {
+        let (label, paint) = match f.severity {
+            Severity::Error => ("error  ", Paint::Red),
+            Severity::Warning => ("warning", Paint::Yellow),
+            Severity::Info => ("info   ", Paint::Dim),
+        };
+        writeln!(
+            ctx.out,
+            "    {} [{}] {}",
+            ctx.paint(label, paint),
+            f.code,
+            f.message
+        )?;
+        if let Some(fix) = &f.fix {
+            writeln!(ctx.out, "            fix: {fix}")?;
+        }
+        if let Some(clients) = &f.clients {
+            writeln!(
+                ctx.out,
+                "            {}",
+                ctx.paint(format!("clients: {clients}"), Paint::Dim)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn render_path(ctx: &mut Ctx<'_>, path: &[chainscope::verify::PathEntry]) -> anyhow::Result<()> {
+    for (i, entry) in path.iter().enumerate() {
+        let source = match &entry.source {
+            CertSource::Presented { index } => format!("sent as #{index}"),
+            CertSource::Untrusted => "from --untrusted".to_owned(),
+            CertSource::Aia { url } => format!("fetched from {url}"),
+            CertSource::TrustStore { source } => format!("trust store: {source}"),
+        };
+        writeln!(ctx.out, "    {i} {:<12} {}", entry.role, entry.subject)?;
+        let expiry = match (&entry.not_after, entry.days_left) {
+            (Some(na), Some(d)) if d < 0 => format!("EXPIRED {na} ({} days ago)", -d),
+            (Some(na), Some(d)) => format!("expires {na} ({d} days)"),
+            _ => "expiry unknown (no certificate)".to_owned(),
+        };
+        let fp = if entry.spki_only {
+            "spki-sha256"
+        } else {
+            "sha256"
+        };
+        writeln!(
+            ctx.out,
+            "      {}",
+            ctx.paint(
+                format!("{fp} {}  {expiry}  [{source}]", entry.sha256),
+                Paint::Dim
+            )
+        )?;
+    }
+    Ok(())
 }

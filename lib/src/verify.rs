@@ -1,1 +1,0 @@
-//! Path building and verification that explains itself. (Being built: see issue 3.)

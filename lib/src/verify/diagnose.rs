@@ -1,0 +1,722 @@
+//! The per-certificate diagnosis pass: webpki says *that* a chain fails and roughly why;
+//! this finds *which* certificate, the values involved, and the fix.
+
+use super::facts::{colon_hex, eku_name, sig_alg_name, Facts};
+use super::findings::{Finding, Severity};
+use super::{fmt_unix, Context, FoundPath, Purpose};
+
+/// Clients that do not fetch missing intermediates from AIA URLs.
+pub(crate) const NO_AIA_CLIENTS: &str = "Firefox (without its preloaded intermediates), curl, Python, Java, Go, OpenSSL and rustls do not fetch missing intermediates and will fail; Chrome, Edge and Safari may fetch it from the AIA URL and succeed";
+
+/// How the best-effort walk from the leaf ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WalkEnd {
+    /// Reached the trust anchor with this index.
+    Anchor(usize),
+    /// The last certificate is self-issued and not trusted.
+    UntrustedSelfSigned,
+    /// The last certificate's issuer is nowhere to be found.
+    MissingIssuer,
+    /// The walk went round in circles or grew too long.
+    Stuck,
+}
+
+pub(crate) struct Diagnoser<'c, 'a> {
+    ctx: &'c Context<'a>,
+    /// Pool indices from the leaf up, following issuer names.
+    walk: Vec<usize>,
+    end: WalkEnd,
+}
+
+/// How long ago / ahead `t` is from `now`, in words.
+fn distance(t: i64, now: i64) -> String {
+    let secs = (now - t).abs();
+    let days = secs / 86_400;
+    let amount = if days >= 730 {
+        format!("{} years", days / 365)
+    } else if days >= 60 {
+        format!("{} months", days / 30)
+    } else if days >= 2 {
+        format!("{days} days")
+    } else if secs >= 7200 {
+        format!("{} hours", secs / 3600)
+    } else if secs >= 120 {
+        format!("{} minutes", secs / 60)
+    } else {
+        format!("{secs} seconds")
+    };
+    if t <= now {
+        format!("{amount} ago")
+    } else {
+        format!("in {amount}")
+    }
+}
+
+impl<'c, 'a> Diagnoser<'c, 'a> {
+    pub(crate) fn new(ctx: &'c Context<'a>) -> Self {
+        let (walk, end) = walk(ctx);
+        Diagnoser { ctx, walk, end }
+    }
+
+    fn facts(&self, node: usize) -> Option<&Facts> {
+        self.ctx.pool[node].facts.as_ref()
+    }
+
+    /// `#1 (CN=…)` or `CN=… (from --untrusted)`.
+    fn who(&self, node: usize) -> String {
+        let c = &self.ctx.pool[node];
+        match c.presented_index() {
+            Some(0) => format!("the leaf ({})", c.subject()),
+            Some(i) => format!("certificate #{i} ({})", c.subject()),
+            None => match &c.source {
+                super::CertSource::Aia { url } => format!("{} (fetched from {url})", c.subject()),
+                _ => format!("{} (from --untrusted)", c.subject()),
+            },
+        }
+    }
+
+    fn finding(&self, severity: Severity, code: &str, node: usize, message: String) -> Finding {
+        let c = &self.ctx.pool[node];
+        Finding::new(severity, code, message).cert(c.presented_index(), &c.subject())
+    }
+
+    /// Every pool certificate worth blaming, walk first.
+    fn suspects(&self) -> Vec<usize> {
+        let mut v = self.walk.clone();
+        v.extend((0..self.ctx.pool.len()).filter(|i| !self.walk.contains(i)));
+        v
+    }
+
+    /// Explains webpki's error with the certificate, the values and the fix.
+    #[allow(deprecated)] // webpki's unit variants still occur (our EKU validator returns one)
+    pub(crate) fn explain(&self, e: &webpki::Error) -> Finding {
+        use webpki::Error as E;
+        match e {
+            E::CertExpired { not_after, .. } => {
+                let na = not_after.as_secs() as i64;
+                let node = self
+                    .suspects()
+                    .into_iter()
+                    .find(|n| self.facts(*n).is_some_and(|f| f.not_after == na))
+                    .unwrap_or(0);
+                self.expired(node, na, Severity::Error)
+            }
+            E::CertNotValidYet { not_before, .. } => {
+                let nb = not_before.as_secs() as i64;
+                let node = self
+                    .suspects()
+                    .into_iter()
+                    .find(|n| self.facts(*n).is_some_and(|f| f.not_before == nb))
+                    .unwrap_or(0);
+                self.not_yet_valid(node, nb, Severity::Error)
+            }
+            E::UnknownIssuer => self.unknown_issuer(),
+            E::CertNotValidForName(_) => self.name_mismatch(),
+            E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => self.wrong_purpose(Severity::Error),
+            E::CaUsedAsEndEntity => {
+                let leaf_later = (1..self.ctx.pool.len()).find(|n| self.ctx.pool[*n].presented_index().is_some() && self.facts(*n).is_some_and(|f| !f.is_ca()));
+                match leaf_later {
+                    Some(n) => self
+                        .finding(Severity::Error, "ca_used_as_leaf", 0, format!("{} is a CA certificate but comes first, where the server's own certificate belongs; {} looks like the leaf: the chain is out of order", self.who(0), self.who(n)))
+                        .fix("put the leaf first, then each certificate's issuer in turn"),
+                    None => self
+                        .finding(Severity::Error, "ca_used_as_leaf", 0, format!("{} is a CA certificate (basicConstraints CA:TRUE) used as the server's own certificate", self.who(0)))
+                        .fix("issue a leaf certificate (CA:FALSE) for the server from this CA, and serve that"),
+                }
+            }
+            E::EndEntityUsedAsCa => {
+                let node = self.walk.iter().skip(1).copied().find(|n| self.facts(*n).is_some_and(|f| !f.is_ca())).unwrap_or(0);
+                self.finding(Severity::Error, "leaf_used_as_ca", node, format!("{} signs another certificate but is not a CA (no basicConstraints CA:TRUE)", self.who(node)))
+                    .fix("issue certificates from a real CA certificate; a leaf cannot act as an intermediate")
+            }
+            E::PathLenConstraintViolated => self.path_len(),
+            E::NameConstraintViolation => self.name_constraints(),
+            E::InvalidSignatureForPublicKey => self.bad_signature(),
+            E::UnsupportedSignatureAlgorithm
+            | E::UnsupportedSignatureAlgorithmContext(_)
+            | E::UnsupportedSignatureAlgorithmForPublicKey
+            | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => self.weak_algorithm(),
+            E::CertRevoked => self.revoked(),
+            E::UnsupportedCertVersion => {
+                let node = self.suspects().into_iter().find(|n| self.facts(*n).is_some_and(|f| f.version != 2)).unwrap_or(0);
+                let v = self.facts(node).map(|f| f.version + 1).unwrap_or(1);
+                self.finding(Severity::Error, "unsupported_cert_version", node, format!("{} is an X.509 v{v} certificate; only v3 is accepted", self.who(node)))
+                    .fix("reissue it as a v3 certificate (with extensions)")
+                    .clients("rustls, Go and browsers reject v1/v2 certificates; OpenSSL accepts them")
+            }
+            E::UnsupportedCriticalExtension => {
+                let node = self.suspects().into_iter().find(|n| self.facts(*n).is_some_and(|f| !f.unknown_critical.is_empty())).unwrap_or(0);
+                let exts = self.facts(node).map(|f| f.unknown_critical.join(", ")).unwrap_or_default();
+                self.finding(Severity::Error, "unknown_critical_extension", node, format!("{} carries a critical extension the verifier does not understand ({exts})", self.who(node)))
+                    .fix("reissue it without the critical extension (or mark it non-critical)")
+            }
+            E::MaximumPathDepthExceeded => Finding::new(Severity::Error, "path_too_long", "the path needs more than 6 intermediates, the most rustls accepts")
+                .fix("have the CA issue from a shorter hierarchy")
+                .clients("rustls rejects paths with more than 6 intermediates; OpenSSL accepts up to 100"),
+            E::MaximumSignatureChecksExceeded | E::MaximumPathBuildCallsExceeded | E::MaximumNameConstraintComparisonsExceeded => Finding::new(
+                Severity::Error,
+                "path_building_budget_exceeded",
+                format!("path building gave up ({e:?}): too many candidate certificates, or name constraints too large to check"),
+            )
+            .fix("send only the certificates of one path, leaf first; drop stale cross-signs and duplicates"),
+            E::CertDistrusted => Finding::new(Severity::Error, "distrusted", "a certificate on the path belongs to a CA that rustls explicitly distrusts")
+                .fix("get a certificate from a CA that is trusted"),
+            E::UnsupportedNameType => Finding::new(Severity::Error, "hostname_mismatch", "the name to check is neither a DNS name nor an IP address"),
+            E::BadDer | E::BadDerTime | E::TrailingData(_) | E::InvalidSerialNumber | E::ExtensionValueInvalid | E::MalformedExtensions | E::InvalidCertValidity | E::SignatureAlgorithmMismatch | E::EmptyEkuExtension | E::MalformedDnsIdentifier | E::MalformedNameConstraint | E::InvalidNetworkMaskConstraint => {
+                let node = if self.facts(0).is_none() { 0 } else { self.suspects().into_iter().find(|n| self.facts(*n).is_none()).unwrap_or(0) };
+                self.finding(Severity::Error, "malformed_certificate", node, format!("{} is malformed ({e:?})", self.who(node)))
+                    .fix("reissue the certificate; check the file was not damaged in transit")
+            }
+            other => Finding::new(Severity::Error, "other", format!("rustls-webpki rejects the chain: {other:?}")),
+        }
+    }
+
+    fn expired(&self, node: usize, not_after: i64, severity: Severity) -> Finding {
+        let who = self.who(node);
+        let fix = if node == 0 {
+            "renew the certificate and install the new one on the server"
+        } else {
+            "replace this intermediate with the current one from your CA (download the CA's current chain and update the chain file)"
+        };
+        self.finding(
+            severity,
+            "expired",
+            node,
+            format!(
+                "{who} expired on {} ({}; checked at {})",
+                fmt_unix(not_after),
+                distance(not_after, self.ctx.time),
+                fmt_unix(self.ctx.time)
+            ),
+        )
+        .fix(fix)
+    }
+
+    fn not_yet_valid(&self, node: usize, not_before: i64, severity: Severity) -> Finding {
+        self.finding(severity, "not_yet_valid", node, format!("{} is not valid before {} ({}; checked at {})", self.who(node), fmt_unix(not_before), distance(not_before, self.ctx.time), fmt_unix(self.ctx.time)))
+            .fix("check the clock of the machine (and of the CA); otherwise wait, or reissue with a current notBefore")
+    }
+
+    fn unknown_issuer(&self) -> Finding {
+        let last = *self.walk.last().unwrap_or(&0);
+        let trust = self.ctx.trust.label();
+        match self.end {
+            WalkEnd::UntrustedSelfSigned if last == 0 => self
+                .finding(Severity::Error, "self_signed_leaf", 0, format!("{} is self-signed and not in the trust store ({trust})", self.who(0)))
+                .fix("to trust it, pass it as a root (--roots cert.pem) or install it in the system store; for a public server, get a certificate from a public CA"),
+            WalkEnd::UntrustedSelfSigned => self
+                .finding(Severity::Error, "untrusted_root", last, format!("the chain ends at the self-signed root {} which is not in the trust store ({trust})", self.who(last)))
+                .fix("if this is your private CA, trust it with --roots root.pem or install it; otherwise the server sends the wrong chain"),
+            WalkEnd::MissingIssuer | WalkEnd::Stuck => self.missing_issuer(last),
+            WalkEnd::Anchor(_) => {
+                // Names match all the way up, so a signature (key) does not.
+                let bad = self.bad_signature();
+                if bad.code == "bad_signature" {
+                    return bad;
+                }
+                Finding::new(Severity::Error, "unknown_issuer", format!("no path to a trusted root could be built (trust store: {trust})"))
+                    .fix("check that the chain file holds the leaf first and its intermediates")
+            }
+        }
+    }
+
+    fn missing_issuer(&self, node: usize) -> Finding {
+        let Some(f) = self.facts(node) else {
+            return Finding::new(
+                Severity::Error,
+                "unknown_issuer",
+                "the issuer of a certificate could not be found",
+            );
+        };
+        let key_id = f
+            .aki
+            .as_ref()
+            .and_then(|(_, k)| k.as_ref())
+            .map(|k| format!(" (key identifier {})", colon_hex(k)))
+            .unwrap_or_default();
+        // Same name when string encodings are ignored?
+        let lookalike = self
+            .ctx
+            .pool
+            .iter()
+            .filter_map(|c| c.facts.as_ref())
+            .find(|c| c.subject == f.issuer && c.subject_raw != f.issuer_raw);
+        if let Some(l) = lookalike {
+            return self
+                .finding(Severity::Error, "name_encoding_mismatch", node, format!("{} names its issuer '{}', which matches {} only when string encodings are ignored (e.g. PrintableString vs UTF8String)", self.who(node), f.issuer, l.subject))
+                .fix("reissue so that the issuer name is a byte-for-byte copy of the CA's subject")
+                .clients("rustls and Go compare names byte for byte and reject; OpenSSL accepts");
+        }
+        let trust = self.ctx.trust.label();
+        let aia = match f.ca_issuers.first() {
+            Some(url) => format!(
+                "; its AIA caIssuers URL {url} points to where the issuer can be downloaded"
+            ),
+            None => String::new(),
+        };
+        let presented = self.ctx.pool[node].presented_index().is_some();
+        let is_leafish = node == 0 || !f.self_issued();
+        if node == 0
+            || (presented
+                && is_leafish
+                && self
+                    .ctx
+                    .pool
+                    .iter()
+                    .filter(|c| c.presented_index().is_some())
+                    .count()
+                    == 1)
+        {
+            return self
+                .finding(Severity::Error, "missing_intermediate", node, format!("the issuer '{}'{key_id} of {} is missing: the server does not send its intermediate, and it is not in the trust store ({trust}){aia}", f.issuer, self.who(node)))
+                .fix("configure the server to send the full chain: the leaf, then its intermediate(s) (e.g. fullchain.pem instead of cert.pem); --untrusted FILE or --aia helps this diagnosis but not the clients")
+                .clients(NO_AIA_CLIENTS);
+        }
+        self.finding(Severity::Error, "unknown_issuer", node, format!("the issuer '{}'{key_id} of {} is neither sent nor in the trust store ({trust}){aia}", f.issuer, self.who(node)))
+            .fix("if that CA is a root you trust, add it with --roots FILE; if it is an intermediate, have the server send it")
+    }
+
+    fn name_mismatch(&self) -> Finding {
+        let host = self
+            .ctx
+            .options
+            .host
+            .as_ref()
+            .map(|h| h.to_str().into_owned())
+            .unwrap_or_default();
+        let Some(f) = self.facts(0) else {
+            return Finding::new(
+                Severity::Error,
+                "hostname_mismatch",
+                format!("the leaf is not valid for {host}"),
+            );
+        };
+        let names = f.covered_names();
+        let covered = if names.is_empty() {
+            match f.common_names.first() {
+                Some(cn) => {
+                    format!("it has no subjectAltName; its CN={cn} is ignored by modern clients")
+                }
+                None => "it covers no name at all".to_owned(),
+            }
+        } else {
+            format!("it covers {}", names.join(", "))
+        };
+        self.finding(Severity::Error, "hostname_mismatch", 0, format!("{} is not valid for {host}: {covered}", self.who(0)))
+            .fix(format!("reissue the certificate with {host} in its subjectAltName, or connect with a name it covers"))
+    }
+
+    fn required_oids(&self) -> (Vec<String>, bool) {
+        let purposes = if self.ctx.options.purposes.is_empty() {
+            vec![Purpose::ServerAuth]
+        } else {
+            self.ctx.options.purposes.clone()
+        };
+        let any = purposes.contains(&Purpose::Any);
+        (
+            purposes
+                .iter()
+                .filter_map(|p| p.oid().map(str::to_owned))
+                .collect(),
+            any,
+        )
+    }
+
+    /// The first certificate on the walk whose EKU excludes every required purpose.
+    fn wrong_purpose(&self, severity: Severity) -> Finding {
+        let (oids, _) = self.required_oids();
+        let wanted: Vec<String> = oids.iter().map(|o| eku_name(o)).collect();
+        for &node in &self.walk {
+            let Some(f) = self.facts(node) else { continue };
+            let Some((_, has, _)) = &f.eku else { continue };
+            if has.iter().any(|h| oids.contains(h)) {
+                continue;
+            }
+            let present: Vec<String> = has.iter().map(|o| eku_name(o)).collect();
+            let msg = if node == 0 {
+                format!(
+                    "{} is for {} only; verification needs {}",
+                    self.who(0),
+                    present.join(", "),
+                    wanted.join(" or ")
+                )
+            } else {
+                format!(
+                    "{} restricts the certificates below it to {}; verification needs {}",
+                    self.who(node),
+                    present.join(", "),
+                    wanted.join(" or ")
+                )
+            };
+            return self
+                .finding(severity, "wrong_purpose", node, msg)
+                .fix(format!(
+                    "reissue with extendedKeyUsage {} (or check --purpose)",
+                    wanted.join(",")
+                ));
+        }
+        Finding::new(
+            severity,
+            "wrong_purpose",
+            format!(
+                "a certificate on the path is not valid for {}",
+                wanted.join(" or ")
+            ),
+        )
+    }
+
+    fn path_len(&self) -> Finding {
+        // For each CA on the walk, count the CAs between it and the leaf.
+        for (pos, &node) in self.walk.iter().enumerate().skip(1) {
+            if let Some((_, true, Some(len))) = self.facts(node).and_then(|f| f.basic_constraints) {
+                let below = (1..pos)
+                    .filter(|p| self.facts(self.walk[*p]).is_some_and(|f| !f.self_issued()))
+                    .count();
+                if below > len as usize {
+                    return self.finding(Severity::Error, "path_len_exceeded", node, format!("{} allows {len} intermediate(s) below it (pathLenConstraint), but the path has {below}", self.who(node)))
+                        .fix("issue the leaf from a CA higher up, or reissue the CA with a larger pathLenConstraint");
+                }
+            }
+        }
+        Finding::new(
+            Severity::Error,
+            "path_len_exceeded",
+            "a pathLenConstraint on the path is exceeded (possibly on the trust anchor)",
+        )
+        .fix(
+            "issue the leaf from a CA higher up, or reissue the CA with a larger pathLenConstraint",
+        )
+    }
+
+    fn name_constraints(&self) -> Finding {
+        let names = self
+            .facts(0)
+            .map(|f| f.covered_names().join(", "))
+            .unwrap_or_default();
+        let node = self
+            .walk
+            .iter()
+            .skip(1)
+            .copied()
+            .find(|n| self.facts(*n).is_some_and(|f| f.name_constraints.is_some()));
+        match node {
+            Some(n) => self.finding(Severity::Error, "name_constraint_violated", n, format!("{} carries name constraints that the leaf's names ({names}) violate", self.who(n))),
+            None => Finding::new(Severity::Error, "name_constraint_violated", format!("a name constraint on the path (possibly the trust anchor's) excludes the leaf's names ({names}), or uses a form rustls cannot check (directoryName, URI, email)")),
+        }
+        .fix("issue the leaf only for names the CA is allowed to certify")
+        .clients("rustls rejects directoryName/URI/email constraints outright; OpenSSL checks them")
+    }
+
+    /// The issuer's SPKI for a node on the walk (the next node, or the anchor).
+    fn issuer_spki(&self, pos: usize) -> Option<(Vec<u8>, String)> {
+        if let Some(&next) = self.walk.get(pos + 1) {
+            let f = self.facts(next)?;
+            return Some((f.spki.clone(), f.subject.clone()));
+        }
+        if let WalkEnd::Anchor(a) = self.end {
+            let anchor = &self.ctx.trust.anchors()[a];
+            return Some((
+                super::facts::wrap_sequence(anchor.subject_public_key_info.as_ref()),
+                self.ctx.anchor_subject(a),
+            ));
+        }
+        None
+    }
+
+    fn bad_signature(&self) -> Finding {
+        for (pos, &node) in self.walk.iter().enumerate() {
+            let Some(f) = self.facts(node) else { continue };
+            let Some((spki, issuer)) = self.issuer_spki(pos) else {
+                continue;
+            };
+            if let Err(e) = f.signature_verifies_with(&spki) {
+                if e.to_string().to_lowercase().contains("unsupported") {
+                    continue;
+                }
+                return self.finding(Severity::Error, "bad_signature", node, format!("the signature on {} does not verify with the key of its issuer {issuer}: the issuer was re-keyed, the wrong CA certificate is used, or the certificate was altered", self.who(node)))
+                    .fix("use the CA certificate that actually signed it (same name and key)");
+            }
+        }
+        Finding::new(
+            Severity::Error,
+            "bad_signature",
+            "a signature on the path does not verify",
+        )
+    }
+
+    fn weak_algorithm(&self) -> Finding {
+        for (pos, &node) in self.walk.iter().enumerate() {
+            let Some(f) = self.facts(node) else { continue };
+            let alg = sig_alg_name(&f.sig_alg);
+            if alg.contains("SHA1") || alg.contains("md5") || alg.contains("sha1") {
+                return self.finding(Severity::Error, "weak_signature_algorithm", node, format!("{} is signed with {alg}, which is no longer accepted", self.who(node)))
+                    .fix("reissue it with a SHA-256 signature")
+                    .clients("rustls, browsers and Go reject SHA-1 signatures; OpenSSL 3.0 at its default level still accepts them");
+            }
+            let issuer_key = self
+                .walk
+                .get(pos + 1)
+                .and_then(|n| self.facts(*n))
+                .map(|i| i.key.clone());
+            if let Some(k) = issuer_key {
+                if k.kind == "RSA" && k.bits.is_some_and(|b| b < 2048) {
+                    return self
+                        .finding(
+                            Severity::Error,
+                            "weak_key",
+                            node,
+                            format!(
+                                "{} is signed with an {k} key, which is too weak to be accepted",
+                                self.who(node)
+                            ),
+                        )
+                        .fix("use an issuer with an RSA-2048+ or ECDSA key");
+                }
+            }
+        }
+        let node = self.walk.first().copied().unwrap_or(0);
+        let alg = self
+            .facts(node)
+            .map(|f| sig_alg_name(&f.sig_alg).to_owned())
+            .unwrap_or_default();
+        Finding::new(Severity::Error, "unsupported_signature_algorithm", format!("a signature on the path uses an algorithm or key rustls does not support (the leaf's is {alg})"))
+            .fix("reissue with ECDSA P-256/P-384, Ed25519 or RSA-2048+ with SHA-256")
+    }
+
+    fn revoked(&self) -> Finding {
+        use x509_parser::prelude::FromDer;
+        for &node in &self.walk {
+            let Some(f) = self.facts(node) else { continue };
+            for crl in &self.ctx.options.crls {
+                let Ok((_, parsed)) =
+                    x509_parser::revocation_list::CertificateRevocationList::from_der(&crl.der)
+                else {
+                    continue;
+                };
+                if crl.issuer_raw != f.issuer_raw {
+                    continue;
+                }
+                let hit = parsed
+                    .iter_revoked_certificates()
+                    .find(|r| r.raw_serial() == f.serial.as_slice())
+                    .map(|r| {
+                        (
+                            r.revocation_date.timestamp(),
+                            r.reason_code()
+                                .map(|(_, c)| format!(", reason {c}"))
+                                .unwrap_or_default(),
+                        )
+                    });
+                if let Some((date, reason)) = hit {
+                    return self.finding(Severity::Error, "revoked", node, format!("{} was revoked on {}{reason}, according to the CRL {} issued by {}", self.who(node), fmt_unix(date), crl.source, crl.issuer))
+                        .fix("replace the certificate with a new one (and a new key, if the key was compromised)");
+                }
+            }
+        }
+        Finding::new(
+            Severity::Error,
+            "revoked",
+            "a certificate on the path is revoked by one of the CRLs",
+        )
+        .fix("replace the revoked certificate")
+    }
+
+    /// Problems beyond the verdict's cause, on the chosen path or the walk: expired or
+    /// not-yet-valid certificates, weak signatures, a missing intermediate.
+    pub(crate) fn other_problems(&self, chosen: Option<&FoundPath>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let nodes: Vec<usize> = match chosen {
+            Some(p) => p.nodes.clone(),
+            None => self.walk.clone(),
+        };
+        let time = self.ctx.time;
+        for &n in &nodes {
+            let Some(f) = self.facts(n) else { continue };
+            if f.not_after < time {
+                out.push(self.expired(n, f.not_after, Severity::Error));
+            } else if f.not_before > time {
+                out.push(self.not_yet_valid(n, f.not_before, Severity::Error));
+            }
+            let alg = sig_alg_name(&f.sig_alg);
+            if alg.contains("SHA1") || alg.contains("sha1") || alg.contains("md5") {
+                out.push(
+                    self.finding(
+                        Severity::Error,
+                        "weak_signature_algorithm",
+                        n,
+                        format!("{} is signed with {alg}", self.who(n)),
+                    )
+                    .fix("reissue it with a SHA-256 signature"),
+                );
+            }
+        }
+        if chosen.is_none() {
+            if let Some(f) = self.facts(0) {
+                let (oids, any) = self.required_oids();
+                if !any
+                    && f.eku
+                        .as_ref()
+                        .is_some_and(|(_, has, _)| !has.iter().any(|h| oids.contains(h)))
+                {
+                    out.push(self.wrong_purpose(Severity::Error));
+                }
+            }
+            if self.end == WalkEnd::MissingIssuer {
+                out.push(self.unknown_issuer());
+            }
+        }
+        out
+    }
+
+    /// Notes: expiring soon, unused or out-of-order certificates, a root sent by the server.
+    pub(crate) fn notes(&self, chosen: Option<&FoundPath>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let time = self.ctx.time;
+        let warn = i64::from(self.ctx.options.warn_days) * 86_400;
+        let presented: Vec<usize> = (0..self.ctx.pool.len())
+            .filter(|i| self.ctx.pool[*i].presented_index().is_some())
+            .collect();
+        if let Some(path) = chosen {
+            for &n in &path.nodes {
+                if let Some(f) = self.facts(n) {
+                    if f.not_after >= time && f.not_after - time <= warn {
+                        out.push(
+                            self.finding(
+                                Severity::Warning,
+                                "expiring_soon",
+                                n,
+                                format!(
+                                    "{} expires on {} ({})",
+                                    self.who(n),
+                                    fmt_unix(f.not_after),
+                                    distance(f.not_after, time)
+                                ),
+                            )
+                            .fix("renew it now"),
+                        );
+                    }
+                }
+            }
+            if let Some(a) = self.ctx.anchor_facts(path.anchor) {
+                if a.not_after >= time && a.not_after - time <= warn {
+                    out.push(
+                        Finding::new(
+                            Severity::Warning,
+                            "expiring_soon",
+                            format!(
+                                "the trust anchor {} expires on {}",
+                                a.subject,
+                                fmt_unix(a.not_after)
+                            ),
+                        )
+                        .cert(None, &a.subject),
+                    );
+                }
+            }
+            for &n in &presented {
+                if path.nodes.contains(&n) {
+                    continue;
+                }
+                let f = self.facts(n);
+                let is_anchor = f.is_some_and(|f| {
+                    self.ctx.trust.anchors().iter().any(|a| {
+                        a.subject.as_ref() == f.subject_raw.as_slice()
+                            && super::facts::strip_sequence(&f.spki)
+                                == a.subject_public_key_info.as_ref()
+                    })
+                });
+                let duplicate = presented
+                    .iter()
+                    .any(|o| *o < n && self.ctx.pool[*o].der == self.ctx.pool[n].der);
+                let (code, msg) = if duplicate {
+                    (
+                        "duplicate_certificate",
+                        format!("{} is sent twice", self.who(n)),
+                    )
+                } else if is_anchor || f.is_some_and(|f| f.self_issued()) {
+                    ("root_sent", format!("{} is a root the server sends; clients ignore it (it only costs bytes)", self.who(n)))
+                } else {
+                    ("unused_certificate", format!("{} is sent but not part of the path (a stale or cross-signed intermediate?)", self.who(n)))
+                };
+                out.push(
+                    self.finding(Severity::Info, code, n, msg)
+                        .fix("send only the leaf and the intermediates of one path"),
+                );
+            }
+            // Out of order: the presented certificates used by the path should follow it.
+            let used: Vec<usize> = path
+                .nodes
+                .iter()
+                .filter_map(|n| self.ctx.pool[*n].presented_index())
+                .collect();
+            if used.windows(2).any(|w| w[0] > w[1]) {
+                out.push(Finding::new(Severity::Warning, "out_of_order", format!("the server sends the chain out of order (path order: {:?})", used))
+                    .fix("send the leaf first, then each certificate's issuer in turn")
+                    .clients("rustls, OpenSSL and browsers reorder; some older Java and embedded clients fail"));
+            }
+            for &n in &path.nodes {
+                if matches!(self.ctx.pool[n].source, super::CertSource::Untrusted) {
+                    let f = self.finding(Severity::Warning, "not_sent_by_server", n, format!("{} is needed for the path but came from --untrusted: the server does not send it", self.who(n)))
+                        .fix("configure the server to send it after the leaf")
+                        .clients(NO_AIA_CLIENTS);
+                    out.push(f);
+                }
+            }
+        } else {
+            // First presented certificate not being the leaf-looking one.
+            if presented.len() > 1
+                && self.facts(0).is_some_and(|f| f.is_ca())
+                && presented
+                    .iter()
+                    .skip(1)
+                    .any(|n| self.facts(*n).is_some_and(|f| !f.is_ca()))
+            {
+                out.push(Finding::new(Severity::Warning, "out_of_order", "the first certificate is a CA while a later one is a leaf: the chain looks out of order")
+                    .fix("put the leaf first, then each certificate's issuer in turn"));
+            }
+        }
+        out
+    }
+}
+
+/// Follows issuer names from the leaf through the pool to a trust anchor.
+fn walk(ctx: &Context<'_>) -> (Vec<usize>, WalkEnd) {
+    let mut nodes = vec![0];
+    loop {
+        let cur = *nodes.last().unwrap_or(&0);
+        let Some(f) = ctx.pool[cur].facts.as_ref() else {
+            return (nodes, WalkEnd::Stuck);
+        };
+        if let Some(a) = ctx.trust.find_by_subject(&f.issuer_raw).next() {
+            return (nodes, WalkEnd::Anchor(a));
+        }
+        if f.self_issued() {
+            return (nodes, WalkEnd::UntrustedSelfSigned);
+        }
+        let aki = f.aki.as_ref().and_then(|(_, k)| k.clone());
+        let mut candidates: Vec<usize> = (0..ctx.pool.len())
+            .filter(|i| !nodes.contains(i))
+            .filter(|i| {
+                ctx.pool[*i]
+                    .facts
+                    .as_ref()
+                    .is_some_and(|c| c.subject_raw == f.issuer_raw)
+            })
+            .collect();
+        // Prefer the issuer whose key identifier matches, then one valid now.
+        candidates.sort_by_key(|i| {
+            let c = ctx.pool[*i].facts.as_ref();
+            let key_match = c
+                .and_then(|c| c.ski.as_ref())
+                .map(|(_, s)| Some(s) == aki.as_ref())
+                .unwrap_or(false);
+            let valid = c.is_some_and(|c| c.not_before <= ctx.time && ctx.time <= c.not_after);
+            (!key_match, !valid)
+        });
+        match candidates.first() {
+            Some(&next) if nodes.len() < 12 => nodes.push(next),
+            Some(_) => return (nodes, WalkEnd::Stuck),
+            None => return (nodes, WalkEnd::MissingIssuer),
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! Rules beyond rustls-webpki: what mainstream clients reject (`clients`) and what RFC 5280
+//! and the CA/B Forum Baseline Requirements forbid (`rfc5280`). Each rule only ever adds a
+//! rejection; in a profile below its level it is reported as a warning.
+
+use super::facts::Facts;
+use super::findings::{Finding, Severity};
+use super::{Profile, Purpose};
+
+/// One certificate of a candidate path, as the rules see it.
+pub(crate) struct PathCert<'a> {
+    pub(crate) facts: Option<&'a Facts>,
+    /// Index in the presented list.
+    pub(crate) cert_index: Option<usize>,
+    pub(crate) subject: String,
+    pub(crate) role: Role,
+}
+
+/// A certificate's place in a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Leaf,
+    Intermediate,
+    Anchor,
+}
+
+/// A rule a path breaks.
+#[derive(Debug, Clone)]
+pub(crate) struct Violation {
+    /// The least strict profile that rejects the path for it.
+    pub(crate) level: Profile,
+    pub(crate) code: &'static str,
+    pub(crate) cert_index: Option<usize>,
+    pub(crate) subject: String,
+    pub(crate) message: String,
+    pub(crate) fix: String,
+    pub(crate) clients: String,
+}
+
+impl Violation {
+    /// The violation as a finding under `profile`: an error when the profile rejects for it.
+    pub(crate) fn finding(&self, profile: Profile) -> Finding {
+        let severity = if self.level <= profile {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        Finding::new(severity, self.code, self.message.clone())
+            .cert(self.cert_index, &self.subject)
+            .fix(self.fix.clone())
+            .clients(self.clients.clone())
+    }
+}
+
+const STRICT_CLIENTS: &str =
+    "rustls and browsers accept this; strict verifiers such as pyca/cryptography reject it";
+
+fn fmt_time(t: i64) -> String {
+    super::fmt_unix(t)
+}
+
+/// Every rule the path breaks, in path order. `time` is the validation time (Unix seconds).
+pub(crate) fn check_path(
+    path: &[PathCert<'_>],
+    purposes: &[Purpose],
+    time: i64,
+    crls: &[super::Crl],
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let mut v = |level, code, pc: &PathCert<'_>, message: String, fix: &str, clients: &str| {
+        out.push(Violation {
+            level,
+            code,
+            cert_index: pc.cert_index,
+            subject: pc.subject.clone(),
+            message,
+            fix: fix.to_owned(),
+            clients: clients.to_owned(),
+        })
+    };
+    let wants_any = purposes.iter().any(|p| matches!(p, Purpose::Any));
+    let leaf_spki = path
+        .first()
+        .and_then(|p| p.facts)
+        .map(|f| f.spki.as_slice());
+    for pc in path {
+        let Some(f) = pc.facts else { continue };
+        // A certificate trusted directly (self-signed leaf given as a root) is not a CA.
+        if pc.role == Role::Anchor && leaf_spki == Some(f.spki.as_slice()) {
+            continue;
+        }
+        let who = match (pc.role, pc.cert_index) {
+            (Role::Leaf, _) => format!("the leaf ({})", pc.subject),
+            (Role::Intermediate, Some(i)) => format!("intermediate #{i} ({})", pc.subject),
+            (Role::Intermediate, None) => format!("intermediate {}", pc.subject),
+            (Role::Anchor, _) => format!("the trust anchor ({})", pc.subject),
+        };
+        let is_ca_role = pc.role != Role::Leaf;
+
+        // --- clients: what mainstream client families reject although webpki accepts ---
+        if pc.role == Role::Anchor && f.not_after < time {
+            v(
+                Profile::Clients,
+                "anchor_expired",
+                pc,
+                format!("{who} expired on {}", fmt_time(f.not_after)),
+                "replace the root with its current version, or chain to a newer root (cross-sign)",
+                "OpenSSL-based clients (curl, Python, Ruby, PHP) and Windows/macOS reject an expired root; rustls accepts it",
+            );
+        }
+        if pc.role == Role::Anchor && f.not_before > time {
+            v(
+                Profile::Clients,
+                "anchor_not_yet_valid",
+                pc,
+                format!("{who} is not valid before {}", fmt_time(f.not_before)),
+                "check the clock, or the root's notBefore",
+                "OpenSSL-based clients reject a root that is not yet valid; rustls accepts it",
+            );
+        }
+        if is_ca_role {
+            if let Some((_, false, _, _)) = f.key_usage {
+                v(
+                    Profile::Clients,
+                    "ca_without_keycertsign",
+                    pc,
+                    format!("{who} has a keyUsage extension without keyCertSign, yet signs certificates"),
+                    "reissue the CA certificate with keyUsage keyCertSign (and cRLSign)",
+                    "OpenSSL, Go and browsers reject this; rustls-webpki 0.103 accepts it",
+                );
+            }
+        }
+        if pc.role == Role::Leaf && f.key.kind == "RSA" && f.key.bits.is_some_and(|b| b < 2048) {
+            v(
+                Profile::Clients,
+                "weak_leaf_key",
+                pc,
+                format!("{who} has a {} key: too weak to be used", f.key),
+                "reissue the certificate with an RSA-2048+ or ECDSA P-256 key",
+                "rustls, browsers and OpenSSL at security level 2 refuse handshakes with RSA keys under 2048 bits",
+            );
+        }
+
+        // --- rfc5280: RFC 5280 and CA/B Forum Baseline Requirements ---
+        let strict = Profile::Rfc5280;
+        let reissue = "reissue the certificate from a conforming CA";
+        if !f.self_issued()
+            && pc.role != Role::Anchor
+            && f.aki.as_ref().is_none_or(|(_, k)| k.is_none())
+        {
+            v(
+                strict,
+                "aki_missing",
+                pc,
+                format!("{who} has no authorityKeyIdentifier (RFC 5280 4.2.1.1)"),
+                reissue,
+                STRICT_CLIENTS,
+            );
+        }
+        if f.aki.as_ref().is_some_and(|(c, _)| *c) {
+            v(
+                strict,
+                "aki_critical",
+                pc,
+                format!("{who} marks authorityKeyIdentifier critical (RFC 5280 4.2.1.1)"),
+                reissue,
+                STRICT_CLIENTS,
+            );
+        }
+        if is_ca_role && f.ski.is_none() {
+            v(
+                strict,
+                "ski_missing",
+                pc,
+                format!("{who} is a CA without subjectKeyIdentifier (RFC 5280 4.2.1.2)"),
+                reissue,
+                STRICT_CLIENTS,
+            );
+        }
+        if f.ski.as_ref().is_some_and(|(c, _)| *c) {
+            v(
+                strict,
+                "ski_critical",
+                pc,
+                format!("{who} marks subjectKeyIdentifier critical (RFC 5280 4.2.1.2)"),
+                reissue,
+                STRICT_CLIENTS,
+            );
+        }
+        let serial = &f.serial;
+        if serial.iter().all(|b| *b == 0) {
+            v(
+                strict,
+                "serial_zero",
+                pc,
+                format!("{who} has serial number zero (RFC 5280 4.1.2.2)"),
+                reissue,
+                STRICT_CLIENTS,
+            );
+        } else if serial.first().is_some_and(|b| b & 0x80 != 0) {
+            v(
+                strict,
+                "serial_negative",
+                pc,
+                format!("{who} has a negative serial number (RFC 5280 4.1.2.2)"),
+                reissue,
+                STRICT_CLIENTS,
+            );
+        }
+        if serial.len() > 20 {
+            v(
+                strict,
+                "serial_too_long",
+                pc,
+                format!(
+                    "{who} has a {}-byte serial number; at most 20 are allowed (RFC 5280 4.1.2.2)",
+                    serial.len()
+                ),
+                reissue,
+                STRICT_CLIENTS,
+            );
+        }
+        if f.issuer_raw.is_empty() && pc.role != Role::Anchor {
+            v(
+                strict,
+                "empty_issuer",
+                pc,
+                format!("{who} has an empty issuer name (RFC 5280 4.1.2.4)"),
+                reissue,
+                STRICT_CLIENTS,
+            );
+        }
+        if f.policy_constraints_critical == Some(false) {
+            v(
+                strict,
+                "policy_constraints_not_critical",
+                pc,
+                format!("{who} has a non-critical policyConstraints extension (RFC 5280 4.2.1.11)"),
+                reissue,
+                STRICT_CLIENTS,
+            );
+        }
+        if let Some((_, true)) = f.name_constraints {
+            v(strict, "name_constraints_empty", pc, format!("{who} has a nameConstraints extension with neither permitted nor excluded subtrees (RFC 5280 4.2.1.10)"), reissue, STRICT_CLIENTS);
+        }
+        if f.aia_malformed {
+            v(
+                strict,
+                "malformed_aia",
+                pc,
+                format!("{who} has a malformed authorityInformationAccess extension"),
+                reissue,
+                STRICT_CLIENTS,
+            );
+        }
+        if !f.unknown_critical.is_empty() {
+            v(strict, "unknown_critical_extension", pc, format!("{who} carries critical extensions no verifier understands: {}", f.unknown_critical.join(", ")), reissue, "rustls rejects this in intermediates and leaves; it does not look at trust anchors");
+        }
+        if is_ca_role {
+            match f.basic_constraints {
+                None => v(strict, "ca_missing_basic_constraints", pc, format!("{who} acts as a CA without a basicConstraints extension (RFC 5280 4.2.1.9)"), "reissue the CA certificate with critical basicConstraints CA:TRUE", STRICT_CLIENTS),
+                Some((false, true, _)) => v(strict, "basic_constraints_not_critical", pc, format!("{who} has a non-critical basicConstraints extension (RFC 5280 4.2.1.9)"), "reissue the CA certificate with critical basicConstraints CA:TRUE", STRICT_CLIENTS),
+                Some((_, false, _)) if pc.role == Role::Anchor => v(strict, "ca_missing_basic_constraints", pc, format!("{who} is not a CA (basicConstraints CA:FALSE) (RFC 5280 4.2.1.9)"), "trust the CA that issued it instead", STRICT_CLIENTS),
+                _ => {}
+            }
+        }
+        if pc.role == Role::Anchor && f.eku.is_some() {
+            v(strict, "anchor_has_eku", pc, format!("{who} has an extendedKeyUsage extension, forbidden for roots (CA/B Forum BR 7.1.2.1.2)"), reissue, STRICT_CLIENTS);
+        }
+        match f.san_critical {
+            Some(false) if f.subject_raw.is_empty() => v(strict, "san_not_critical_empty_subject", pc, format!("{who} has an empty subject but a non-critical subjectAltName (RFC 5280 4.2.1.6)"), reissue, STRICT_CLIENTS),
+            Some(true) if !f.subject_raw.is_empty() && pc.role == Role::Leaf => v(strict, "san_critical_with_subject", pc, format!("{who} marks subjectAltName critical although its subject is not empty (CA/B Forum BR 7.1.2.7.12)"), reissue, STRICT_CLIENTS),
+            _ => {}
+        }
+        if pc.role == Role::Leaf {
+            if f.name_constraints.is_some() {
+                v(
+                    strict,
+                    "name_constraints_in_leaf",
+                    pc,
+                    format!("{who} is not a CA but carries nameConstraints (RFC 5280 4.2.1.10)"),
+                    reissue,
+                    STRICT_CLIENTS,
+                );
+            }
+            if !wants_any {
+                match &f.eku {
+                    None => v(
+                        strict,
+                        "leaf_without_eku",
+                        pc,
+                        format!(
+                            "{who} has no extendedKeyUsage extension (CA/B Forum BR 7.1.2.7.6)"
+                        ),
+                        "reissue the certificate with extendedKeyUsage serverAuth (or clientAuth)",
+                        STRICT_CLIENTS,
+                    ),
+                    Some((_, _, true)) => v(
+                        strict,
+                        "leaf_any_eku",
+                        pc,
+                        format!("{who} carries anyExtendedKeyUsage (CA/B Forum BR 7.1.2.7.10)"),
+                        "reissue the certificate with an explicit extendedKeyUsage",
+                        STRICT_CLIENTS,
+                    ),
+                    _ => {}
+                }
+            }
+            if let Some(key_problem) = forbidden_subscriber_key(f) {
+                v(strict, "forbidden_subscriber_key", pc, format!("{who} has a {key_problem} key, not allowed for subscribers (CA/B Forum BR 6.1.5)"), "reissue with an RSA-2048+ or ECDSA P-256/P-384 key", STRICT_CLIENTS);
+            }
+            if let Some(cn) = cn_not_in_san(f) {
+                v(strict, "cn_not_in_san", pc, format!("{who} has CN={cn}, which is not a character-for-character copy of a subjectAltName entry (CA/B Forum BR 7.1.4.3)"), "reissue with the CN equal to one of the SANs, or without CN", STRICT_CLIENTS);
+            }
+            for d in &f.dns_names {
+                if let Some(base) = d.strip_prefix("*.") {
+                    if !base.contains('.') {
+                        v(strict, "wildcard_too_broad", pc, format!("{who} has the wildcard {d} over a public suffix (CA/B Forum BR 3.2.2.6)"), reissue, STRICT_CLIENTS);
+                    }
+                } else if d == "*" {
+                    v(
+                        strict,
+                        "wildcard_too_broad",
+                        pc,
+                        format!("{who} has the bare wildcard * (CA/B Forum BR 3.2.2.6)"),
+                        reissue,
+                        STRICT_CLIENTS,
+                    );
+                }
+                if d.contains('_') {
+                    v(strict, "underscore_in_dns_name", pc, format!("{who} has the DNS name {d} with an underscore (CA/B Forum BR 7.1.2.7.12)"), reissue, STRICT_CLIENTS);
+                }
+            }
+        }
+        // CRLs issued by the issuer of this certificate.
+        if pc.role != Role::Anchor {
+            for crl in crls.iter().filter(|c| c.issuer_raw == f.issuer_raw) {
+                match crl.number_critical {
+                    None => v(
+                        strict,
+                        "crl_number_missing",
+                        pc,
+                        format!(
+                            "the CRL {} covering {who} has no cRLNumber (RFC 5280 5.2.3)",
+                            crl.source
+                        ),
+                        "have the CA issue conforming CRLs",
+                        STRICT_CLIENTS,
+                    ),
+                    Some(true) => v(
+                        strict,
+                        "crl_number_critical",
+                        pc,
+                        format!(
+                            "the CRL {} covering {who} marks cRLNumber critical (RFC 5280 5.2.3)",
+                            crl.source
+                        ),
+                        "have the CA issue conforming CRLs",
+                        STRICT_CLIENTS,
+                    ),
+                    Some(false) => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The reason a leaf key is not allowed under the Baseline Requirements, if it is not.
+fn forbidden_subscriber_key(f: &Facts) -> Option<String> {
+    match f.key.kind.as_str() {
+        "RSA" => match f.key.bits {
+            Some(b) if b < 2048 || b % 8 != 0 => Some(format!("RSA-{b}")),
+            _ => None,
+        },
+        "EC" => match f.key.curve.as_deref() {
+            Some("P-256" | "P-384" | "P-521") => None,
+            Some(c) => Some(format!("EC {c}")),
+            None => Some("EC (unknown curve)".into()),
+        },
+        "Ed25519" => None,
+        other => Some(other.to_owned()),
+    }
+}
+
+/// The leaf's CN when it is not a copy of one of its SANs.
+fn cn_not_in_san(f: &Facts) -> Option<String> {
+    for cn in &f.common_names {
+        let copy = f.dns_names.iter().any(|d| d == cn)
+            || f.ip_names.iter().any(|ip| ip.to_string() == *cn);
+        if !copy {
+            return Some(cn.clone());
+        }
+    }
+    None
+}
