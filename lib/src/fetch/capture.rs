@@ -711,6 +711,13 @@ pub(super) async fn capture(plan: &Plan) -> Result<PresentedChain, FetchError> {
                     ),
                 });
             }
+            let alert = match &failed {
+                Ok(Err(io)) => rustls_error(io).and_then(|e| match e {
+                    rustls::Error::AlertReceived(a) => Some(snake(&format!("{a:?}"))),
+                    _ => None,
+                }),
+                _ => None,
+            };
             let error = match failed {
                 Ok(Err(io)) => classify(
                     plan,
@@ -722,6 +729,15 @@ pub(super) async fn capture(plan: &Plan) -> Result<PresentedChain, FetchError> {
             };
             timing.total = plan.started.elapsed();
             if !r.certs.is_empty() {
+                if client_auth.requested.load(Ordering::Relaxed) && r.signature_error.is_none() {
+                    // The server refused our empty client certificate (with an alert, or by
+                    // closing the connection before the alert could be read).
+                    return Ok(report(
+                        r,
+                        HandshakeOutcome::ClientCertificateRequested { alert },
+                        timing,
+                    ));
+                }
                 let reason = match &r.signature_error {
                     Some(sig) => {
                         format!("the handshake signature did not verify with the leaf's key: {sig}")
