@@ -91,10 +91,19 @@ impl Plan {
                 Some(name)
             }
         };
+        let bypass = options.no_proxy.iter().any(|rule| {
+            let rule = rule.trim().trim_start_matches('*').to_ascii_lowercase();
+            let host = target.host.as_str();
+            rule.is_empty() && options.no_proxy.iter().any(|r| r.trim() == "*")
+                || rule.strip_prefix('.').map_or(
+                    !rule.is_empty() && (host == rule || host.ends_with(&format!(".{rule}"))),
+                    |suffix| host.ends_with(&format!(".{suffix}")),
+                )
+        });
         let proxy = options
             .proxy
             .as_deref()
-            .filter(|p| !p.is_empty())
+            .filter(|p| !p.is_empty() && !bypass)
             .map(ProxyUrl::parse)
             .transpose()?;
         if options.min_tls > options.max_tls {

@@ -168,6 +168,9 @@ pub struct FetchOptions {
     pub legacy_fallback: bool,
     /// Refuse chains with more certificates than this (hostile servers); default 32.
     pub max_certificates: usize,
+    /// Hosts reached without the proxy (`NO_PROXY` syntax: `example.com` also matches its
+    /// subdomains, `.example.com` only them, `*` everything).
+    pub no_proxy: Vec<String>,
 }
 
 impl Default for FetchOptions {
@@ -187,6 +190,7 @@ impl Default for FetchOptions {
             starttls: None,
             legacy_fallback: true,
             max_certificates: 32,
+            no_proxy: Vec::new(),
         }
     }
 }
@@ -300,6 +304,22 @@ pub struct PresentedChain {
     pub handshake: HandshakeOutcome,
     /// Time spent in each phase.
     pub timing: Timing,
+}
+
+impl PresentedChain {
+    /// The first certificate's notAfter, when it decodes.
+    pub fn leaf_not_after(&self) -> Option<time::OffsetDateTime> {
+        let leaf = self.certs.first()?;
+        let (_, x) = x509_parser::parse_x509_certificate(leaf.as_ref()).ok()?;
+        Some(x.validity().not_after.to_datetime())
+    }
+
+    /// The first certificate's subject (`CN=example.com, O=…`), when it decodes.
+    pub fn leaf_subject(&self) -> Option<String> {
+        let leaf = self.certs.first()?;
+        let (_, x) = x509_parser::parse_x509_certificate(leaf.as_ref()).ok()?;
+        Some(x.subject().to_string())
+    }
 }
 
 /// A phase of a capture, as named in timeouts and errors.
