@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 pub mod mint;
 pub mod nginx;
+pub mod servers;
 
 /// Path of a file under `certs-fixtures/`.
 pub fn fixture(path: &str) -> PathBuf {

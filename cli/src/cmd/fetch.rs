@@ -1,12 +1,494 @@
-//! `chainscope fetch`. (Being built.)
+//! `chainscope fetch`: capture the chain servers present and show it as `show` does.
+//!
+//! One target prints a connection summary and the chain (`--json`, `--pem`); several
+//! targets (`HOST...`, `--input FILE|-`) are captured concurrently, one line (or one JSON
+//! Lines record) per target as each finishes, then a summary.
 
-use crate::Ctx;
+use std::io::{BufRead, IsTerminal};
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chainscope::fetch::{
+    fetch_blocking, fetch_many_blocking, parse_duration, BatchResult, FetchError, FetchOptions,
+    HandshakeOutcome, IpFamily, PresentedChain, Sni, Starttls, Target, TlsVersion,
+};
+use time::OffsetDateTime;
+
+use crate::output::Paint;
+use crate::{Ctx, EXIT_ERROR, EXIT_OK};
 
 /// Arguments of `chainscope fetch`.
 #[derive(Debug, clap::Args)]
-pub struct FetchArgs {}
+pub struct FetchArgs {
+    /// Servers: HOST, HOST:PORT, [IPv6]:PORT, https://HOST/path, smtp://HOST (the scheme
+    /// implies the port and STARTTLS: smtp, submission, imap, pop3, ftp, postgres, ldap, xmpp).
+    #[arg(value_name = "HOST[:PORT]")]
+    pub targets: Vec<String>,
+
+    /// Read more targets from FILE, or `-` for stdin: one per line, `#` starts a comment.
+    #[arg(long, value_name = "FILE|-")]
+    pub input: Option<String>,
+
+    /// Port for targets that do not name one (instead of 443 or the scheme's port).
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// Send this SNI instead of the target's host name.
+    #[arg(long, value_name = "NAME", conflicts_with = "no_sni")]
+    pub sni: Option<String>,
+
+    /// Send no SNI at all.
+    #[arg(long)]
+    pub no_sni: bool,
+
+    /// Connect to this address while presenting the target's name (like curl --resolve).
+    #[arg(long, value_name = "IP[:PORT]")]
+    pub connect_to: Option<String>,
+
+    /// Connect over IPv4 only.
+    #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6")]
+    pub ipv4: bool,
+
+    /// Connect over IPv6 only.
+    #[arg(short = '6', long = "ipv6")]
+    pub ipv6: bool,
+
+    /// ALPN protocols to offer, comma-separated, in preference order (h2,http/1.1).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub alpn: Vec<String>,
+
+    /// Lowest TLS version to accept: 1.0, 1.1, 1.2, 1.3 (below 1.2: legacy capture).
+    #[arg(long, value_name = "VERSION", default_value = "1.0")]
+    pub min_tls: TlsVersion,
+
+    /// Highest TLS version to offer.
+    #[arg(long, value_name = "VERSION", default_value = "1.3")]
+    pub max_tls: TlsVersion,
+
+    /// Overall limit per target: 5s, 500ms, 1m; a bare number means seconds.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
+    pub timeout: Duration,
+
+    /// Limit on DNS, TCP connect and proxy CONNECT (each).
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub connect_timeout: Option<Duration>,
+
+    /// Limit on STARTTLS and the TLS handshake (each).
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub handshake_timeout: Option<Duration>,
+
+    /// HTTP CONNECT proxy, http://HOST:PORT (default: $HTTPS_PROXY, minus $NO_PROXY).
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+
+    /// Ignore HTTPS_PROXY / NO_PROXY from the environment.
+    #[arg(long, conflicts_with = "proxy")]
+    pub no_proxy: bool,
+
+    /// Upgrade with STARTTLS first: smtp, imap, pop3, ftp, postgres, ldap, xmpp-client.
+    #[arg(long, value_name = "PROTOCOL")]
+    pub starttls: Option<Starttls>,
+
+    /// Do not fall back to the legacy (TLS 1.0/1.1, capture-only) handshake.
+    #[arg(long)]
+    pub no_legacy: bool,
+
+    /// Print JSON (one document; JSON Lines with several targets).
+    #[arg(long, conflicts_with = "pem")]
+    pub json: bool,
+
+    /// Print the certificates exactly as sent, as PEM (`fetch host --pem > chain.pem`).
+    #[arg(long)]
+    pub pem: bool,
+
+    /// Show every extension of every certificate.
+    #[arg(long)]
+    pub full: bool,
+
+    /// How many targets to capture at once.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub concurrency: usize,
+
+    /// In the summary, count leaves expiring within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warn_days: i64,
+}
+
+fn duration(text: &str) -> Result<Duration, String> {
+    parse_duration(text).map_err(|e| match e {
+        FetchError::InvalidOption { reason, .. } => format!("`{text}`: {reason}"),
+        other => other.to_string(),
+    })
+}
 
 /// Runs `chainscope fetch`.
-pub fn run(_args: &FetchArgs, _ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
-    anyhow::bail!("fetch is not implemented yet")
+pub fn run(args: &FetchArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    let options = options(args);
+    if args.concurrency == 0 {
+        anyhow::bail!("--concurrency: must be at least 1");
+    }
+    if args.targets.is_empty() && args.input.is_none() {
+        anyhow::bail!("no target: give HOST[:PORT] or --input FILE|-");
+    }
+    if args.targets.len() == 1 && args.input.is_none() {
+        return single(args, &options, ctx);
+    }
+    batch(args, &options, ctx)
+}
+
+fn options(args: &FetchArgs) -> FetchOptions {
+    let mut o = FetchOptions::default();
+    o.port = args.port;
+    o.sni = match (&args.sni, args.no_sni) {
+        (Some(name), _) => Sni::Name(name.clone()),
+        (None, true) => Sni::None,
+        (None, false) => Sni::Auto,
+    };
+    o.connect_to = args.connect_to.clone();
+    o.family = if args.ipv4 {
+        IpFamily::V4
+    } else if args.ipv6 {
+        IpFamily::V6
+    } else {
+        IpFamily::Any
+    };
+    o.alpn = args
+        .alpn
+        .iter()
+        .filter(|p| !p.is_empty())
+        .cloned()
+        .collect();
+    o.min_tls = args.min_tls;
+    o.max_tls = args.max_tls;
+    o.timeout = args.timeout;
+    o.connect_timeout = args.connect_timeout;
+    o.handshake_timeout = args.handshake_timeout;
+    o.starttls = args.starttls;
+    o.legacy_fallback = !args.no_legacy;
+    if let Some(p) = &args.proxy {
+        o.proxy = Some(p.clone());
+    } else if !args.no_proxy {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        o.proxy = env("HTTPS_PROXY").or_else(|| env("https_proxy"));
+        if o.proxy.is_some() {
+            // Loopback never goes through an environment proxy.
+            o.no_proxy = ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
+            if let Some(list) = env("NO_PROXY").or_else(|| env("no_proxy")) {
+                o.no_proxy
+                    .extend(list.split(',').map(|s| s.trim().to_string()));
+            }
+        }
+    }
+    o
+}
+
+/// One target: summary and chain, or JSON, or PEM.
+fn single(args: &FetchArgs, options: &FetchOptions, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    let target = Target::parse(&args.targets[0])?;
+    let chain = fetch_blocking(&target, options)?;
+    let now = OffsetDateTime::now_utc();
+    if args.pem {
+        crate::cmd::show::render_pem(ctx, &chain.certs)?;
+    } else if args.json {
+        ctx.json(&json_report(&chain, now))?;
+    } else {
+        summary(ctx, &chain)?;
+        writeln!(ctx.out)?;
+        crate::cmd::show::render_chain(ctx, &chain.certs, now, args.full)?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// The JSON document for one capture: the [`PresentedChain`] plus each certificate decoded.
+fn json_report(chain: &PresentedChain, now: OffsetDateTime) -> serde_json::Value {
+    let mut value = serde_json::to_value(chain).unwrap_or_default();
+    let decoded: Vec<serde_json::Value> = chain
+        .certs
+        .iter()
+        .map(|der| match chainscope::CertificateInfo::decode(der, now) {
+            Ok(info) => serde_json::to_value(info).unwrap_or_default(),
+            Err(e) => serde_json::json!({ "error": e.to_string() }),
+        })
+        .collect();
+    if let Some(map) = value.as_object_mut() {
+        map.insert("decoded".into(), decoded.into());
+    }
+    value
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// The connection summary printed above the chain.
+fn summary(ctx: &mut Ctx<'_>, chain: &PresentedChain) -> anyhow::Result<()> {
+    let via = match &chain.proxy {
+        Some(p) => format!(" via proxy {p}"),
+        None => String::new(),
+    };
+    let heading = format!("{} ({}{via})", chain.target, chain.peer);
+    writeln!(ctx.out, "{}", ctx.paint(heading, Paint::Bold))?;
+    let mut row = |label: &str, value: String| writeln!(ctx.out, "  {label:<13} {value}");
+    row(
+        "SNI",
+        chain.sni.clone().unwrap_or_else(|| "(none sent)".into()),
+    )?;
+    if let Some(p) = chain.starttls {
+        row("STARTTLS", p.to_string())?;
+    }
+    let mut protocol = vec![chain.tls_version.clone().unwrap_or_else(|| "?".into())];
+    protocol.extend(chain.cipher_suite.clone());
+    protocol.extend(chain.key_exchange_group.clone());
+    row("Protocol", protocol.join(", "))?;
+    if let Some(alpn) = &chain.alpn {
+        row("ALPN", alpn.clone())?;
+    }
+    let key = if chain.legacy {
+        "not checked (legacy capture-only handshake)".to_string()
+    } else if chain.key_possession_proven {
+        format!(
+            "proven ({})",
+            chain
+                .signature_scheme
+                .as_deref()
+                .unwrap_or("signature verified")
+        )
+    } else {
+        "NOT proven: the handshake signature did not verify".to_string()
+    };
+    row("Leaf key", key)?;
+    let handshake = match &chain.handshake {
+        HandshakeOutcome::Complete => "complete".to_string(),
+        HandshakeOutcome::CaptureOnly => "legacy capture (stopped after the certificates)".into(),
+        HandshakeOutcome::ClientCertificateRequested { alert: Some(a) } => {
+            format!("the server demands a client certificate (alert {a})")
+        }
+        HandshakeOutcome::ClientCertificateRequested { alert: None } => {
+            "the server demands a client certificate".into()
+        }
+        HandshakeOutcome::Aborted { reason } => format!("aborted after the certificates: {reason}"),
+        _ => "unknown".into(),
+    };
+    row("Handshake", handshake)?;
+    if let Some(o) = &chain.ocsp {
+        let fmt = |t: Option<OffsetDateTime>| {
+            t.map(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
+            })
+            .unwrap_or_else(|| "-".into())
+        };
+        let status = match (&o.error, o.cert_status) {
+            (Some(e), _) => format!("undecodable ({e})"),
+            (None, Some(s)) => format!("{s:?}").to_lowercase(),
+            (None, None) => o.response_status.clone().unwrap_or_default(),
+        };
+        row(
+            "OCSP staple",
+            format!(
+                "{status}, produced {}, next update {}",
+                fmt(o.produced_at),
+                fmt(o.next_update)
+            ),
+        )?;
+    } else {
+        row("OCSP staple", "none".into())?;
+    }
+    let t = chain.timing;
+    let mut timing = format!("connect {}", ms(t.connect));
+    if t.dns > Duration::ZERO {
+        timing = format!("DNS {}, {timing}", ms(t.dns));
+    }
+    if t.starttls > Duration::ZERO {
+        timing.push_str(&format!(", STARTTLS {}", ms(t.starttls)));
+    }
+    timing.push_str(&format!(
+        ", handshake {}, total {}",
+        ms(t.handshake),
+        ms(t.total)
+    ));
+    row("Timing", timing)?;
+    row("Certificates", format!("{} sent", chain.certs.len()))?;
+    Ok(())
+}
+
+/// Targets from the command line, then from `--input`, read lazily.
+fn inputs(args: &FetchArgs) -> anyhow::Result<Box<dyn Iterator<Item = String> + Send>> {
+    let given = args.targets.clone().into_iter();
+    let Some(path) = &args.input else {
+        return Ok(Box::new(given));
+    };
+    let reader: Box<dyn BufRead + Send> = if path == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        let file = std::fs::File::open(path).with_context(|| format!("--input {path}"))?;
+        Box::new(std::io::BufReader::new(file))
+    };
+    let lines = reader.lines().map_while(Result::ok).filter_map(|line| {
+        let text = line.split('#').next().unwrap_or_default().trim();
+        (!text.is_empty()).then(|| text.to_string())
+    });
+    Ok(Box::new(given.chain(lines)))
+}
+
+/// Counts for the closing summary.
+#[derive(Debug, Default, serde::Serialize)]
+struct Totals {
+    reached: usize,
+    failed: usize,
+    expiring: usize,
+    expired: usize,
+    warn_days: i64,
+}
+
+/// Many targets: bounded concurrency, one line per target as it finishes, a summary.
+fn batch(args: &FetchArgs, options: &FetchOptions, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    let inputs = inputs(args)?;
+    let now = OffsetDateTime::now_utc();
+    let mut totals = Totals {
+        warn_days: args.warn_days,
+        ..Totals::default()
+    };
+    let progress = (ctx.color && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} done {msg} [{elapsed}]")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    });
+    let mut write_error: Option<anyhow::Error> = None;
+    fetch_many_blocking(inputs, options, args.concurrency, |result: BatchResult| {
+        let line = batch_line(args, ctx, &result, now, &mut totals);
+        let mut write = || -> anyhow::Result<()> {
+            if args.json {
+                ctx.json_line(&line)?;
+            } else if args.pem {
+                if let Ok(chain) = &result.result {
+                    writeln!(ctx.out, "# {}", chain.target)?;
+                    crate::cmd::show::render_pem(ctx, &chain.certs)?;
+                } else if let Err(e) = &result.result {
+                    writeln!(ctx.err, "chainscope: {e}")?;
+                }
+            } else {
+                let text = line["text"].as_str().unwrap_or_default().to_string();
+                writeln!(ctx.out, "{text}")?;
+            }
+            ctx.out.flush()?;
+            Ok(())
+        };
+        let outcome = match &progress {
+            Some(bar) => {
+                let r = bar.suspend(&mut write);
+                bar.inc(1);
+                bar.set_message(format!("({} failed)", totals.failed));
+                r
+            }
+            None => write(),
+        };
+        match outcome {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                write_error = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    })?;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    let text = format!(
+        "{} reached, {} failed, {} expiring within {} days{}",
+        totals.reached,
+        totals.failed,
+        totals.expiring,
+        totals.warn_days,
+        if totals.expired > 0 {
+            format!(", {} expired", totals.expired)
+        } else {
+            String::new()
+        }
+    );
+    if args.json || args.pem {
+        writeln!(ctx.err, "{text}")?;
+    } else {
+        writeln!(ctx.out, "{}", ctx.paint(text, Paint::Bold))?;
+    }
+    Ok(if totals.failed > 0 {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
+}
+
+/// The JSON Lines record for one target; its `text` field is the text-mode line.
+fn batch_line(
+    args: &FetchArgs,
+    ctx: &Ctx<'_>,
+    result: &BatchResult,
+    now: OffsetDateTime,
+    totals: &mut Totals,
+) -> serde_json::Value {
+    match &result.result {
+        Ok(chain) => {
+            totals.reached += 1;
+            let not_after = chain.leaf_not_after();
+            let days = not_after.map(|t| (t - now).whole_days());
+            let mut status = ctx.paint("ok  ", Paint::Green);
+            if let Some(d) = days {
+                if d < 0 {
+                    totals.expired += 1;
+                    status = ctx.paint("EXP ", Paint::Red);
+                } else if d <= args.warn_days {
+                    totals.expiring += 1;
+                    status = ctx.paint("WARN", Paint::Yellow);
+                }
+            }
+            let expiry = match (not_after, days) {
+                (Some(t), Some(d)) => format!("leaf expires {} ({d} days)", t.date()),
+                _ => "leaf undecodable".into(),
+            };
+            let text = format!(
+                "{status} {}  {}  {} cert{}  {}  {}{}",
+                chain.target,
+                chain.tls_version.as_deref().unwrap_or("?"),
+                chain.certs.len(),
+                if chain.certs.len() == 1 { "" } else { "s" },
+                chain.leaf_subject().unwrap_or_default(),
+                expiry,
+                if chain.legacy { "  (legacy)" } else { "" }
+            );
+            let mut value = if args.json {
+                json_report(chain, now)
+            } else {
+                serde_json::json!({})
+            };
+            if let Some(map) = value.as_object_mut() {
+                map.insert("input".into(), result.input.clone().into());
+                map.insert("ok".into(), true.into());
+                map.insert("expires_in_days".into(), days.into());
+                if !args.json {
+                    map.insert("text".into(), text.into());
+                }
+            }
+            value
+        }
+        Err(e) => {
+            totals.failed += 1;
+            let mut value = serde_json::json!({
+                "input": result.input,
+                "ok": false,
+                "error": { "code": e.code(), "message": e.to_string() },
+            });
+            if !args.json {
+                value["text"] = format!("{} {e}", ctx.paint("FAIL", Paint::Red)).into();
+            }
+            value
+        }
+    }
 }

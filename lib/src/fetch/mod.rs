@@ -1,0 +1,677 @@
+//! Capturing the chain a server presents, exactly as sent — even when it is broken.
+//!
+//! [`fetch`] connects to a [`Target`] (optionally through an HTTP CONNECT proxy and a
+//! STARTTLS upgrade), runs a TLS handshake with rustls and returns a [`PresentedChain`]: the
+//! certificates in the order and number the server sent them, the negotiated parameters, the
+//! stapled OCSP response and timings. Capturing never depends on the chain being valid:
+//! self-signed, expired, misnamed, incomplete or out-of-order chains are all captured.
+//!
+//! What the capture does and does not send:
+//! - The verifier records the chain and accepts it, but still checks the server's handshake
+//!   signature against the leaf's public key, so a capture proves the server holds the
+//!   leaf's private key ([`PresentedChain::key_possession_proven`]). Certificates webpki
+//!   cannot parse (X.509 v1, unknown critical extensions) are checked against their raw
+//!   SubjectPublicKeyInfo instead.
+//! - No client certificate, no session resumption (no tickets, no session IDs), no early
+//!   data, no application data; the connection ends with `close_notify`.
+//! - When the server only speaks TLS 1.0/1.1 or legacy cipher suites, a capture-only
+//!   handshake (see [`PresentedChain::legacy`]) reads the certificates, which travel in the
+//!   clear before TLS 1.3; it proves nothing about key possession.
+//!
+//! ```no_run
+//! use chainscope::fetch::{fetch_blocking, FetchOptions, Target};
+//! let target = Target::parse("example.com")?;
+//! let chain = fetch_blocking(&target, &FetchOptions::default())?;
+//! println!("{} sent {} certificates over {}", chain.peer, chain.certs.len(),
+//!          chain.tls_version.as_deref().unwrap_or("?"));
+//! # Ok::<(), chainscope::fetch::FetchError>(())
+//! ```
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use rustls_pki_types::CertificateDer;
+
+mod batch;
+mod capture;
+mod legacy;
+mod ocsp;
+mod proxy;
+mod starttls;
+mod target;
+
+pub use batch::{fetch_many, fetch_many_blocking, BatchResult};
+pub use ocsp::{OcspCertStatus, StapledOcsp};
+pub use target::{Starttls, Target};
+
+/// Default for [`FetchOptions::timeout`].
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A TLS protocol version, as used in [`FetchOptions::min_tls`] / [`FetchOptions::max_tls`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TlsVersion {
+    /// TLS 1.0 (legacy capture only).
+    Tls1_0,
+    /// TLS 1.1 (legacy capture only).
+    Tls1_1,
+    /// TLS 1.2.
+    Tls1_2,
+    /// TLS 1.3.
+    Tls1_3,
+}
+
+impl TlsVersion {
+    /// The conventional name: `TLSv1.2`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TlsVersion::Tls1_0 => "TLSv1.0",
+            TlsVersion::Tls1_1 => "TLSv1.1",
+            TlsVersion::Tls1_2 => "TLSv1.2",
+            TlsVersion::Tls1_3 => "TLSv1.3",
+        }
+    }
+
+    /// The two-byte wire value (`0x0303` for TLS 1.2).
+    pub(crate) fn wire(self) -> u16 {
+        match self {
+            TlsVersion::Tls1_0 => 0x0301,
+            TlsVersion::Tls1_1 => 0x0302,
+            TlsVersion::Tls1_2 => 0x0303,
+            TlsVersion::Tls1_3 => 0x0304,
+        }
+    }
+}
+
+impl fmt::Display for TlsVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for TlsVersion {
+    type Err = String;
+
+    /// Accepts `1.2`, `tls1.2`, `TLSv1.2`, `tls1_2`, `12`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let lower = s.to_ascii_lowercase();
+        let v = lower
+            .trim_start_matches("tlsv")
+            .trim_start_matches("tls")
+            .replace('_', ".");
+        match v.as_str() {
+            "1.0" | "1" | "10" => Ok(TlsVersion::Tls1_0),
+            "1.1" | "11" => Ok(TlsVersion::Tls1_1),
+            "1.2" | "12" => Ok(TlsVersion::Tls1_2),
+            "1.3" | "13" => Ok(TlsVersion::Tls1_3),
+            _ => Err(format!("`{s}` is not a TLS version (1.0, 1.1, 1.2, 1.3)")),
+        }
+    }
+}
+
+/// Which SNI (server name indication) to send.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Sni {
+    /// The target's host name; nothing when the target is an IP address.
+    #[default]
+    Auto,
+    /// This name, whatever the target (`--sni NAME`).
+    Name(String),
+    /// No SNI at all (`--no-sni`).
+    None,
+}
+
+/// Which address family to connect over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IpFamily {
+    /// Whatever DNS returns, in its order.
+    #[default]
+    Any,
+    /// IPv4 only (`-4`).
+    V4,
+    /// IPv6 only (`-6`).
+    V6,
+}
+
+/// How to capture: every knob of `chainscope fetch`. `FetchOptions::default()` captures from
+/// the target's port with SNI, any TLS version, a 10 s overall timeout and no proxy.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FetchOptions {
+    /// Port used when the target does not name one (instead of the scheme's or 443).
+    pub port: Option<u16>,
+    /// The SNI to send.
+    pub sni: Sni,
+    /// Connect to this address (`IP`, `IP:PORT`, `[v6]:PORT`, or a host name) while presenting
+    /// the target's name, like curl's `--resolve`.
+    pub connect_to: Option<String>,
+    /// Address family.
+    pub family: IpFamily,
+    /// ALPN protocols to offer, in preference order (`h2`, `http/1.1`); empty offers none.
+    pub alpn: Vec<String>,
+    /// Lowest TLS version to accept.
+    pub min_tls: TlsVersion,
+    /// Highest TLS version to offer.
+    pub max_tls: TlsVersion,
+    /// Bound on the whole capture, from DNS to the last byte.
+    pub timeout: Duration,
+    /// Bound on DNS, TCP connect and proxy CONNECT; `None`: only the overall timeout.
+    pub connect_timeout: Option<Duration>,
+    /// Bound on STARTTLS and the TLS handshake; `None`: only the overall timeout.
+    pub handshake_timeout: Option<Duration>,
+    /// HTTP CONNECT proxy, `http://host:port` (`--proxy`; the CLI also reads `HTTPS_PROXY`).
+    pub proxy: Option<String>,
+    /// Force a STARTTLS protocol (otherwise the one implied by the target's scheme).
+    pub starttls: Option<Starttls>,
+    /// Fall back to the capture-only legacy handshake when rustls finds no shared version or
+    /// cipher suite (default true).
+    pub legacy_fallback: bool,
+    /// Refuse chains with more certificates than this (hostile servers); default 32.
+    pub max_certificates: usize,
+    /// Hosts reached without the proxy (`NO_PROXY` syntax: `example.com` also matches its
+    /// subdomains, `.example.com` only them, `*` everything).
+    pub no_proxy: Vec<String>,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            port: None,
+            sni: Sni::Auto,
+            connect_to: None,
+            family: IpFamily::Any,
+            alpn: Vec::new(),
+            min_tls: TlsVersion::Tls1_0,
+            max_tls: TlsVersion::Tls1_3,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: None,
+            handshake_timeout: None,
+            proxy: None,
+            starttls: None,
+            legacy_fallback: true,
+            max_certificates: 32,
+            no_proxy: Vec::new(),
+        }
+    }
+}
+
+/// How far the handshake got once the certificates were captured.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum HandshakeOutcome {
+    /// The handshake completed.
+    Complete,
+    /// The server asked for a client certificate; none was sent. `alert` is the alert the
+    /// server sent afterwards, if any (`certificate_required`, `handshake_failure`).
+    ClientCertificateRequested {
+        /// The server's alert after the empty client certificate, if one arrived.
+        alert: Option<String>,
+    },
+    /// The handshake failed after the certificates arrived; the chain is still returned.
+    Aborted {
+        /// What went wrong (`alert handshake_failure`, `handshake signature …`).
+        reason: String,
+    },
+    /// Legacy capture: the connection was dropped on purpose after the Certificate message.
+    CaptureOnly,
+}
+
+/// Time spent in each phase of a capture.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct Timing {
+    /// DNS resolution (zero with an IP address or `connect_to` IP).
+    #[serde(serialize_with = "ser_ms")]
+    pub dns: Duration,
+    /// TCP connect (and proxy CONNECT).
+    #[serde(serialize_with = "ser_ms")]
+    pub connect: Duration,
+    /// STARTTLS negotiation (zero without STARTTLS).
+    #[serde(serialize_with = "ser_ms")]
+    pub starttls: Duration,
+    /// TLS handshake.
+    #[serde(serialize_with = "ser_ms")]
+    pub handshake: Duration,
+    /// Everything, from the call to the return.
+    #[serde(serialize_with = "ser_ms")]
+    pub total: Duration,
+}
+
+fn ser_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1_000_000.0).round() / 1000.0)
+}
+
+fn ser_certs<S: serde::Serializer>(
+    certs: &[CertificateDer<'static>],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_seq(certs.iter().map(|c| to_pem(c)))
+}
+
+/// One certificate as a PEM block (64-column base64), ending in a newline.
+pub fn to_pem(cert: &CertificateDer<'_>) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(cert.as_ref());
+    let mut out = String::with_capacity(b64.len() + b64.len() / 64 + 60);
+    out.push_str("-----BEGIN CERTIFICATE-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(line).unwrap_or_default());
+        out.push('\n');
+    }
+    out.push_str("-----END CERTIFICATE-----\n");
+    out
+}
+
+/// The chain a server presented and how the connection went.
+#[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
+pub struct PresentedChain {
+    /// The target (`host:port`).
+    pub target: String,
+    /// The host name or address dialled (the target's, or `connect_to`).
+    pub host: String,
+    /// The address actually connected to (the proxy's when a proxy is used).
+    pub peer: SocketAddr,
+    /// The proxy connected through, if any.
+    pub proxy: Option<String>,
+    /// The SNI sent, or `None` when none was (IP targets, `--no-sni`).
+    pub sni: Option<String>,
+    /// The STARTTLS protocol spoken before the handshake, if any.
+    pub starttls: Option<Starttls>,
+    /// The certificates exactly as sent: order and duplicates kept, leaf first if the server
+    /// put it first. Serialized as PEM strings.
+    #[serde(serialize_with = "ser_certs")]
+    pub certs: Vec<CertificateDer<'static>>,
+    /// Negotiated version (`TLSv1.3`).
+    pub tls_version: Option<String>,
+    /// Negotiated cipher suite, IANA name (`TLS_AES_256_GCM_SHA384`).
+    pub cipher_suite: Option<String>,
+    /// Key-exchange group (`X25519`, `secp256r1`), when known.
+    pub key_exchange_group: Option<String>,
+    /// The server's handshake signature scheme (`ECDSA_NISTP256_SHA256`), when known.
+    pub signature_scheme: Option<String>,
+    /// The ALPN protocol the server chose.
+    pub alpn: Option<String>,
+    /// The stapled OCSP response, decoded, when the server sent one.
+    pub ocsp: Option<StapledOcsp>,
+    /// Whether the server proved it holds the leaf's private key (its handshake signature
+    /// verified against the leaf's public key). Always false for legacy captures.
+    pub key_possession_proven: bool,
+    /// Captured by the raw legacy handshake (TLS 1.0/1.1 or legacy suites): no proof of key
+    /// possession.
+    pub legacy: bool,
+    /// How far the handshake got.
+    pub handshake: HandshakeOutcome,
+    /// Time spent in each phase.
+    pub timing: Timing,
+}
+
+impl PresentedChain {
+    /// The first certificate's notAfter, when it decodes.
+    pub fn leaf_not_after(&self) -> Option<time::OffsetDateTime> {
+        let leaf = self.certs.first()?;
+        let (_, x) = x509_parser::parse_x509_certificate(leaf.as_ref()).ok()?;
+        Some(x.validity().not_after.to_datetime())
+    }
+
+    /// The first certificate's subject (`CN=example.com, O=…`), when it decodes.
+    pub fn leaf_subject(&self) -> Option<String> {
+        let leaf = self.certs.first()?;
+        let (_, x) = x509_parser::parse_x509_certificate(leaf.as_ref()).ok()?;
+        Some(x.subject().to_string())
+    }
+}
+
+/// A phase of a capture, as named in timeouts and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Resolving the host name.
+    Dns,
+    /// Opening the TCP connection.
+    Connect,
+    /// Asking the HTTP proxy to connect.
+    Proxy,
+    /// The STARTTLS exchange.
+    Starttls,
+    /// The TLS handshake.
+    Handshake,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::Dns => "DNS resolution",
+            Phase::Connect => "the TCP connect",
+            Phase::Proxy => "the proxy CONNECT",
+            Phase::Starttls => "STARTTLS",
+            Phase::Handshake => "the TLS handshake",
+        })
+    }
+}
+
+/// Why capturing a chain failed. Every message is one line naming the target and what a
+/// user can do about it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FetchError {
+    /// The target text could not be understood.
+    #[error("{input}: {reason}")]
+    InvalidTarget {
+        /// The target as given.
+        input: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// An option's value is not acceptable.
+    #[error("{option}: {reason}")]
+    InvalidOption {
+        /// The option (`--connect-to`, `--proxy`, `--timeout`).
+        option: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// The host name did not resolve.
+    #[error("{host}: DNS lookup failed: {reason}")]
+    Dns {
+        /// The name looked up.
+        host: String,
+        /// The resolver's answer.
+        reason: String,
+    },
+    /// The host name resolved, but to no address of the family asked for.
+    #[error("{host}: no {family} address")]
+    NoAddress {
+        /// The name looked up.
+        host: String,
+        /// `IPv4` or `IPv6`.
+        family: &'static str,
+    },
+    /// Nothing listens on the port.
+    #[error("{addr}: connection refused (nothing listens on that port)")]
+    ConnectionRefused {
+        /// The address dialled.
+        addr: String,
+    },
+    /// The TCP connection failed for another reason.
+    #[error("{addr}: cannot connect: {source}")]
+    Connect {
+        /// The address dialled.
+        addr: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A phase took longer than allowed.
+    #[error("{target}: timed out after {} during {phase} ({option} {})", human(*.after), human(*.limit))]
+    Timeout {
+        /// The target.
+        target: String,
+        /// The phase that was running.
+        phase: Phase,
+        /// How long that phase (or, for the overall timeout, the capture) had run.
+        after: Duration,
+        /// The limit that fired.
+        limit: Duration,
+        /// The option that set it: `--timeout`, `--connect-timeout` or `--handshake-timeout`.
+        option: &'static str,
+    },
+    /// The server closed the connection before sending its certificates.
+    #[error(
+        "{target}: the server closed the connection during {phase} before sending a certificate"
+    )]
+    ConnectionClosed {
+        /// The target.
+        target: String,
+        /// The phase that was running.
+        phase: Phase,
+    },
+    /// The server refused the handshake with a TLS alert.
+    #[error("{target}: the server refused the TLS handshake with alert `{alert}`")]
+    TlsAlert {
+        /// The target.
+        target: String,
+        /// The alert's name (`handshake_failure`, `unrecognized_name`).
+        alert: String,
+    },
+    /// The port speaks plain HTTP.
+    #[error("{target}: the server answered in plain HTTP — is this the TLS port?")]
+    PlaintextHttp {
+        /// The target.
+        target: String,
+    },
+    /// The port speaks a plain-text protocol (an SMTP or FTP banner, …).
+    #[error("{target}: the server answered in plain text (`{line}`) — is this the TLS port, or does it need --starttls?")]
+    PlaintextService {
+        /// The target.
+        target: String,
+        /// The first line the server sent.
+        line: String,
+    },
+    /// The server sent something that is not TLS.
+    #[error("{target}: the server does not speak TLS (it sent {first_bytes})")]
+    NotTls {
+        /// The target.
+        target: String,
+        /// The first bytes, in hex.
+        first_bytes: String,
+    },
+    /// Client and server share no protocol version or cipher suite, also in legacy mode.
+    #[error("{target}: no shared protocol version or cipher suite ({detail})")]
+    NoSharedProtocol {
+        /// The target.
+        target: String,
+        /// What the server said.
+        detail: String,
+    },
+    /// The server refused the STARTTLS upgrade.
+    #[error("{target}: the server refused {protocol} STARTTLS: {reply}")]
+    StarttlsRefused {
+        /// The target.
+        target: String,
+        /// The protocol spoken.
+        protocol: Starttls,
+        /// The server's reply line.
+        reply: String,
+    },
+    /// The proxy refused or failed the CONNECT.
+    #[error("proxy {proxy}: {reason}")]
+    Proxy {
+        /// The proxy.
+        proxy: String,
+        /// What went wrong (the proxy's status line).
+        reason: String,
+    },
+    /// The server sent more than chainscope accepts (hostile or broken server).
+    #[error("{target}: {reason}")]
+    TooLarge {
+        /// The target.
+        target: String,
+        /// What was too large.
+        reason: String,
+    },
+    /// Another TLS failure.
+    #[error("{target}: TLS handshake failed: {reason}")]
+    Tls {
+        /// The target.
+        target: String,
+        /// rustls' description.
+        reason: String,
+    },
+    /// Reading or writing the connection failed.
+    #[error("{target}: {phase}: {source}")]
+    Io {
+        /// The target.
+        target: String,
+        /// The phase that was running.
+        phase: Phase,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl FetchError {
+    /// A stable code for JSON output (`timeout`, `tls_alert`, `dns`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            FetchError::InvalidTarget { .. } => "invalid_target",
+            FetchError::InvalidOption { .. } => "invalid_option",
+            FetchError::Dns { .. } => "dns",
+            FetchError::NoAddress { .. } => "no_address",
+            FetchError::ConnectionRefused { .. } => "connection_refused",
+            FetchError::Connect { .. } => "connect",
+            FetchError::Timeout { .. } => "timeout",
+            FetchError::ConnectionClosed { .. } => "connection_closed",
+            FetchError::TlsAlert { .. } => "tls_alert",
+            FetchError::PlaintextHttp { .. } => "plaintext_http",
+            FetchError::PlaintextService { .. } => "plaintext_service",
+            FetchError::NotTls { .. } => "not_tls",
+            FetchError::NoSharedProtocol { .. } => "no_shared_protocol",
+            FetchError::StarttlsRefused { .. } => "starttls_refused",
+            FetchError::Proxy { .. } => "proxy",
+            FetchError::TooLarge { .. } => "too_large",
+            FetchError::Tls { .. } => "tls",
+            FetchError::Io { .. } => "io",
+        }
+    }
+}
+
+/// A duration the way people write it: `1.5s` / `500ms` / `2m`.
+pub(crate) fn human(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms % 60_000 == 0 {
+        format!("{}m", ms / 60_000)
+    } else if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{:.2}s", d.as_secs_f64())
+    }
+}
+
+/// Parses a duration as written on the command line: `5s`, `500ms`, `1m`, `1.5s`, `2h`; a
+/// bare number means seconds.
+///
+/// ```
+/// use std::time::Duration;
+/// use chainscope::fetch::parse_duration;
+/// assert_eq!(parse_duration("500ms")?, Duration::from_millis(500));
+/// assert_eq!(parse_duration("7")?, Duration::from_secs(7));
+/// assert_eq!(parse_duration("1m")?, Duration::from_secs(60));
+/// # Ok::<(), chainscope::fetch::FetchError>(())
+/// ```
+pub fn parse_duration(text: &str) -> Result<Duration, FetchError> {
+    let bad = |reason: &str| FetchError::InvalidOption {
+        option: format!("duration `{text}`"),
+        reason: reason.to_string(),
+    };
+    let t = text.trim().to_ascii_lowercase();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| bad("expected a number with an optional unit: 5s, 500ms, 1m"))?;
+    let scale = match unit.trim() {
+        "" | "s" | "sec" | "secs" => 1.0,
+        "ms" => 0.001,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        other => return Err(bad(&format!("unknown unit `{other}` (use ms, s, m, h)"))),
+    };
+    let secs = value * scale;
+    if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
+        return Err(bad("must be more than 0 and at most a day"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// Captures the chain `target` presents. See the [module documentation](self).
+///
+/// Never hangs: every phase is bounded by [`FetchOptions::timeout`] (and the per-phase
+/// timeouts). When the server aborts after sending its certificates, or demands a client
+/// certificate, the chain is still returned with [`PresentedChain::handshake`] saying what
+/// happened.
+pub async fn fetch(target: &Target, options: &FetchOptions) -> Result<PresentedChain, FetchError> {
+    let plan = capture::Plan::new(target, options)?;
+    match capture::capture(&plan).await {
+        Err(e @ FetchError::NoSharedProtocol { .. }) if plan.legacy_allowed() => {
+            match legacy::capture(&plan).await {
+                Ok(chain) => Ok(chain),
+                // The legacy attempt's own error says more when it got further.
+                Err(legacy @ FetchError::NoSharedProtocol { .. }) => {
+                    let _ = legacy;
+                    Err(e)
+                }
+                Err(other) => Err(other),
+            }
+        }
+        other => other,
+    }
+}
+
+/// [`fetch`] on a current-thread tokio runtime of its own, for callers without one. Must not
+/// be called from inside a tokio runtime.
+pub fn fetch_blocking(
+    target: &Target,
+    options: &FetchOptions,
+) -> Result<PresentedChain, FetchError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| FetchError::Io {
+            target: target.authority(),
+            phase: Phase::Connect,
+            source,
+        })?;
+    runtime.block_on(fetch(target, options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_accept_units_and_bare_seconds() {
+        assert_eq!(parse_duration("5s").unwrap(), Duration::from_secs(5));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
+        assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
+        for bad in ["", "s", "0", "-1s", "5 parsecs", "1e9"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations_print_as_written() {
+        assert_eq!(human(Duration::from_millis(500)), "500ms");
+        assert_eq!(human(Duration::from_secs(2)), "2s");
+        assert_eq!(human(Duration::from_secs(120)), "2m");
+        assert_eq!(human(Duration::from_millis(1234)), "1.23s");
+    }
+
+    #[test]
+    fn tls_versions_parse_in_common_spellings() {
+        for (s, v) in [
+            ("1.2", TlsVersion::Tls1_2),
+            ("TLSv1.3", TlsVersion::Tls1_3),
+            ("tls1_0", TlsVersion::Tls1_0),
+            ("1.1", TlsVersion::Tls1_1),
+        ] {
+            assert_eq!(s.parse::<TlsVersion>().unwrap(), v);
+        }
+        assert!("1.4".parse::<TlsVersion>().is_err());
+    }
+
+    #[test]
+    fn pem_wraps_at_64_columns() {
+        let der = CertificateDer::from(vec![0u8; 100]);
+        let pem = to_pem(&der);
+        assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
+        assert!(pem.lines().all(|l| l.len() <= 64));
+    }
+}
