@@ -610,3 +610,379 @@ mod tests {
         );
     }
 }
+
+/// Everything `chainscope preflight` takes.
+#[derive(Debug, Clone)]
+pub struct PreflightOptions {
+    /// The chain file nginx serves (leaf first), if checking files.
+    pub cert: Option<std::path::PathBuf>,
+    /// The private key file, if checking it.
+    pub key: Option<std::path::PathBuf>,
+    /// The names clients use (DNS names or IP addresses).
+    pub hosts: Vec<String>,
+    /// Trust sources the clients hold (`system`, `mozilla`, paths); empty means `system`.
+    pub roots: Vec<String>,
+    /// A live server to compare with, `HOST[:PORT]`.
+    pub connect: Option<String>,
+    /// Minimum remaining validity in days.
+    pub min_days: i64,
+    /// Which clients must accept the chain.
+    pub client_profile: ClientProfile,
+    /// The instant to evaluate at.
+    pub at: OffsetDateTime,
+    /// Overall timeout for the live connection.
+    pub timeout: std::time::Duration,
+}
+
+impl Default for PreflightOptions {
+    fn default() -> Self {
+        PreflightOptions {
+            cert: None,
+            key: None,
+            hosts: Vec::new(),
+            roots: Vec::new(),
+            connect: None,
+            min_days: 30,
+            client_profile: ClientProfile::Modern,
+            at: OffsetDateTime::now_utc(),
+            timeout: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
+/// Which clients must accept the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientProfile {
+    /// Current browsers, rustls, curl, Go, Python, Java 11+.
+    Modern,
+    /// Also older clients and appliances: no Ed25519 leaf (few TLS stacks accept one), a
+    /// server that still offers TLS 1.2.
+    Compatible,
+}
+
+/// Runs the whole checklist: offline checks on the files, trust for every host, and — with
+/// `connect` — what the live server presents. Input errors (unreadable files, bad roots)
+/// are `Err`; everything about the certificates is a check.
+pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
+    use crate::trust::TrustStore;
+
+    let files = match &options.cert {
+        Some(path) => Some(
+            crate::load_path(path, &crate::LoadOptions::default())?
+                .require_certs()?
+                .ders(),
+        ),
+        None => None,
+    };
+    let key = match &options.key {
+        Some(path) => Some(PrivateKeyInfo::load_path(path)?),
+        None => None,
+    };
+    let roots: Vec<String> = if options.roots.is_empty() {
+        vec!["system".to_owned()]
+    } else {
+        options.roots.clone()
+    };
+    let trust = TrustStore::from_specs(&roots)?;
+    for host in &options.hosts {
+        crate::verify::parse_host(host)?;
+    }
+
+    #[cfg(feature = "fetch")]
+    let live = match &options.connect {
+        Some(target) => Some(capture(target, options)),
+        None => None,
+    };
+    #[cfg(not(feature = "fetch"))]
+    if options.connect.is_some() {
+        return Err(crate::Error::invalid_argument(
+            "--connect",
+            "this build of chainscope has no `fetch` feature",
+        ));
+    }
+
+    let mut checks = Vec::new();
+    #[cfg(feature = "fetch")]
+    let presented: Option<Vec<CertificateDer<'static>>> = match &live {
+        Some(Ok(chain)) => Some(chain.certs.clone()),
+        _ => None,
+    };
+    #[cfg(not(feature = "fetch"))]
+    let presented: Option<Vec<CertificateDer<'static>>> = None;
+
+    // The chain under test: the files when given, else what the server sent.
+    let chain = files.clone().or_else(|| presented.clone());
+    let file_options = FileCheckOptions {
+        hosts: options.hosts.clone(),
+        min_days: options.min_days,
+        public_roots: roots.iter().any(|r| r == "system" || r == "mozilla"),
+        at: options.at,
+    };
+    if let Some(chain) = &chain {
+        checks.extend(check_files(chain, key.as_ref(), &file_options));
+        if !chain.is_empty() {
+            checks.push(trust_check(chain, &trust, &roots, options));
+            checks.extend(client_checks(chain, &roots, options));
+        }
+    }
+    #[cfg(feature = "fetch")]
+    if let Some(live) = &live {
+        checks.extend(live_checks(live, files.as_deref(), options));
+    }
+    Ok(PreflightReport::from_checks(checks))
+}
+
+fn verify_options(host: Option<&str>, options: &PreflightOptions) -> crate::verify::VerifyOptions {
+    crate::verify::VerifyOptions {
+        host: host.and_then(|h| crate::verify::parse_host(h).ok()),
+        at: Some(options.at),
+        warn_days: u32::try_from(options.min_days.max(0)).unwrap_or(30),
+        ..crate::verify::VerifyOptions::default()
+    }
+}
+
+fn trust_check(
+    chain: &[CertificateDer<'static>],
+    trust: &crate::trust::TrustStore,
+    roots: &[String],
+    options: &PreflightOptions,
+) -> Check {
+    let check = Check::new(
+        "chain_trusted",
+        format!(
+            "The chain verifies to the roots ({}) for every host",
+            roots.join(", ")
+        ),
+    );
+    let hosts: Vec<Option<&str>> = if options.hosts.is_empty() {
+        vec![None]
+    } else {
+        options.hosts.iter().map(|h| Some(h.as_str())).collect()
+    };
+    let mut failures = Vec::new();
+    let mut fixes = Vec::new();
+    for host in &hosts {
+        let report = crate::verify::verify_chain(chain, trust, &verify_options(*host, options));
+        if !report.valid {
+            let cause = report
+                .findings
+                .first()
+                .map(|f| f.message.clone())
+                .or_else(|| report.error.as_ref().map(|e| e.message.clone()))
+                .unwrap_or_else(|| "not valid".into());
+            failures.push(match host {
+                Some(h) => format!("{h}: {cause}"),
+                None => cause,
+            });
+            if let Some(fix) = report.findings.first().and_then(|f| f.fix.clone()) {
+                if !fixes.contains(&fix) {
+                    fixes.push(fix);
+                }
+            }
+        }
+    }
+    if failures.is_empty() {
+        let names = if options.hosts.is_empty() {
+            "(no --host given: names not checked)".to_owned()
+        } else {
+            options.hosts.join(", ")
+        };
+        check.pass(format!("valid for {names}"))
+    } else {
+        let fix = if fixes.is_empty() {
+            "see `chainscope verify` for the full explanation".to_owned()
+        } else {
+            fixes.join("; ")
+        };
+        check.fail(failures.join("; "), fix)
+    }
+}
+
+/// Plain statements of which clients accept the chain: those holding only the Mozilla
+/// roots, and those holding only the supplied CA files.
+fn client_checks(
+    chain: &[CertificateDer<'static>],
+    roots: &[String],
+    options: &PreflightOptions,
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let host = options.hosts.first().map(String::as_str);
+    let verdict = |trust: &crate::trust::TrustStore| {
+        let report = crate::verify::verify_chain(chain, trust, &verify_options(host, options));
+        let why = report
+            .error
+            .as_ref()
+            .map(|e| e.code.replace('_', " "))
+            .unwrap_or_default();
+        (report.valid, why)
+    };
+    let supplied: Vec<&String> = roots
+        .iter()
+        .filter(|r| *r != "system" && *r != "mozilla")
+        .collect();
+    let (mozilla_ok, mozilla_why) = verdict(&crate::trust::TrustStore::mozilla());
+    let mut statement = Check::new("client_trust", "Which clients will accept the chain");
+    let mozilla_text = if mozilla_ok {
+        "clients holding only the Mozilla roots: ACCEPT".to_owned()
+    } else {
+        format!("clients holding only the Mozilla roots: REJECT ({mozilla_why})")
+    };
+    let mut parts = vec![mozilla_text];
+    let mut supplied_ok = None;
+    if !supplied.is_empty() {
+        let labels: Vec<&str> = supplied.iter().map(|s| s.as_str()).collect();
+        match crate::trust::TrustStore::from_specs(&labels) {
+            Ok(store) => {
+                let (ok, why) = verdict(&store);
+                supplied_ok = Some(ok);
+                parts.push(if ok {
+                    format!("clients holding only {}: ACCEPT", labels.join(", "))
+                } else {
+                    format!("clients holding only {}: REJECT ({why})", labels.join(", "))
+                });
+            }
+            Err(e) => parts.push(format!("supplied roots unreadable: {e}")),
+        }
+    }
+    statement = match (supplied_ok, mozilla_ok) {
+        (Some(false), _) => statement.fail(
+            parts.join("; "),
+            "the chain does not lead to the CA you hand to clients: serve the intermediates that link the leaf to it",
+        ),
+        (None, false) if roots.iter().any(|r| r == "mozilla" || r == "system") => statement.fail(
+            parts.join("; "),
+            "a private CA's leaf needs its root installed on every client (see `chainscope mint` next steps); a public leaf needs its intermediates served",
+        ),
+        _ => statement.pass(parts.join("; ")),
+    };
+    checks.push(statement);
+    if options.client_profile == ClientProfile::Compatible {
+        let compat = Check::new(
+            "compatible_key_type",
+            "The leaf key type is accepted by older clients",
+        );
+        let compat = match CertificateInfo::decode(&chain[0], options.at) {
+            Ok(leaf) if leaf.public_key.algorithm == "Ed25519" => compat.fail(
+                "Ed25519 leaf: most TLS clients (browsers, Java, older OpenSSL) cannot use it",
+                "reissue with --key-type ecdsa-p256 or rsa-2048",
+            ),
+            Ok(leaf) => compat.pass(leaf.public_key.algorithm),
+            Err(e) => compat.fail(e.to_string(), "check the certificate file"),
+        };
+        checks.push(compat);
+    }
+    checks
+}
+
+#[cfg(feature = "fetch")]
+fn capture(
+    target: &str,
+    options: &PreflightOptions,
+) -> std::result::Result<crate::fetch::PresentedChain, String> {
+    use crate::fetch::{FetchOptions, Sni, Target};
+    let target = Target::parse(target).map_err(|e| e.to_string())?;
+    let mut fetch = FetchOptions {
+        timeout: options.timeout,
+        ..FetchOptions::default()
+    };
+    // Present the name clients use, even when connecting to an address before DNS moves.
+    if let Some(host) = options.hosts.iter().find(|h| h.parse::<IpAddr>().is_err()) {
+        fetch.sni = Sni::Name(host.clone());
+    }
+    crate::fetch::fetch_blocking(&target, &fetch).map_err(|e| e.to_string())
+}
+
+#[cfg(feature = "fetch")]
+fn live_checks(
+    live: &std::result::Result<crate::fetch::PresentedChain, String>,
+    files: Option<&[CertificateDer<'static>]>,
+    options: &PreflightOptions,
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let target = options.connect.as_deref().unwrap_or_default();
+    let reach = Check::new(
+        "live_reachable",
+        format!("The live server {target} completes a TLS handshake"),
+    );
+    let chain = match live {
+        Ok(chain) => chain,
+        Err(e) => {
+            checks.push(reach.fail(
+                e.clone(),
+                "check that the proxy is running and listening with TLS on that port",
+            ));
+            return checks;
+        }
+    };
+    checks.push(reach.pass(format!(
+        "{} {} via {}",
+        chain.tls_version.as_deref().unwrap_or("TLS"),
+        chain.cipher_suite.as_deref().unwrap_or(""),
+        chain.peer
+    )));
+
+    let same = Check::new(
+        "live_serves_files",
+        "The live server presents exactly the files' chain",
+    );
+    checks.push(match files {
+        None => same.skip("no --cert given: nothing to compare with"),
+        Some(files) if files == chain.certs.as_slice() => same.pass(format!(
+            "{} certificate{} identical, same order",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        )),
+        Some(files) => {
+            let fp = |c: &CertificateDer<'_>| {
+                CertificateInfo::decode(c, options.at)
+                    .map(|i| format!("{} ({})", i.subject, &i.fingerprints.sha256[..23]))
+                    .unwrap_or_else(|_| "(undecodable)".into())
+            };
+            let found = if files.first() != chain.certs.first() {
+                format!(
+                    "the proxy still serves the old certificate: it sends {} but the file holds {}",
+                    chain.certs.first().map(fp).unwrap_or_else(|| "nothing".into()),
+                    fp(&files[0])
+                )
+            } else {
+                format!(
+                    "same leaf, but it sends {} certificate(s) where the file holds {} (intermediates differ or are in another order)",
+                    chain.certs.len(),
+                    files.len()
+                )
+            };
+            same.fail(found, "the proxy still serves the old certificate: reload nginx (nginx -s reload) after replacing the files, and check ssl_certificate points at this file")
+        }
+    });
+
+    let version = Check::new("live_tls_version", "The server negotiates TLS 1.2 or newer");
+    let v = chain.tls_version.as_deref().unwrap_or("unknown");
+    checks.push(match v {
+        "TLSv1.2" | "TLSv1.3" => version.pass(v),
+        "TLSv1.0" | "TLSv1.1" | "SSLv3" => version.fail(
+            format!("{v}{}", if chain.legacy { " (captured through the legacy fallback)" } else { "" }),
+            "enable TLS 1.2 and 1.3 only: ssl_protocols TLSv1.2 TLSv1.3; (TLS 1.0/1.1 are deprecated, RFC 8996)",
+        ),
+        other => version.warn(other, "check ssl_protocols"),
+    });
+
+    let staple = Check::new(
+        "live_ocsp_staple",
+        "A must-staple leaf comes with a stapled OCSP response",
+    );
+    let must_staple = chain
+        .certs
+        .first()
+        .and_then(|c| CertificateInfo::decode(c, options.at).ok())
+        .is_some_and(|i| i.must_staple);
+    checks.push(match (&chain.ocsp, must_staple) {
+        (Some(_), _) => staple.pass("stapled OCSP response present"),
+        (None, true) => staple.fail(
+            "the leaf is must-staple but no OCSP response was stapled: Firefox will refuse the connection",
+            "ssl_stapling on; ssl_stapling_verify on; and a resolver in nginx",
+        ),
+        (None, false) => staple.pass("leaf is not must-staple; no staple required"),
+    });
+    checks
+}

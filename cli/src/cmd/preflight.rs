@@ -1,9 +1,7 @@
 //! `chainscope preflight`: a go-live checklist for a proxy's certificate files and the live
 //! server.
 
-use anyhow::Context as _;
-use chainscope::key::PrivateKeyInfo;
-use chainscope::preflight::{check_files, CheckStatus, FileCheckOptions, PreflightReport};
+use chainscope::preflight::{CheckStatus, PreflightOptions, PreflightReport};
 use time::OffsetDateTime;
 
 use crate::output::Paint;
@@ -45,6 +43,10 @@ pub struct PreflightArgs {
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
 
+    /// Overall timeout for the live connection (`5s`, `500ms`, `1m`; bare number = seconds).
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub timeout: String,
+
     /// Print the checklist as JSON.
     #[arg(long)]
     pub json: bool,
@@ -68,24 +70,23 @@ pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         Some(text) => chainscope::instant::parse_instant(text, "--at")?,
         None => OffsetDateTime::now_utc(),
     };
-    let mut checks = Vec::new();
-    if let Some(cert) = &args.cert {
-        let chain = chainscope::load_path(cert.as_ref(), &chainscope::LoadOptions::default())?
-            .require_certs()?
-            .ders();
-        let key = match &args.key {
-            Some(path) => Some(PrivateKeyInfo::load_path(path.as_ref()).context("--key")?),
-            None => None,
-        };
-        let options = FileCheckOptions {
-            hosts: args.hosts.clone(),
-            min_days: args.min_days,
-            public_roots: args.roots.iter().any(|r| r == "system" || r == "mozilla"),
-            at,
-        };
-        checks.extend(check_files(&chain, key.as_ref(), &options));
-    }
-    let report = PreflightReport::from_checks(checks);
+    let timeout = chainscope::fetch::parse_duration(&args.timeout)
+        .map_err(|e| anyhow::anyhow!("--timeout: {e}"))?;
+    let options = PreflightOptions {
+        cert: args.cert.as_ref().map(Into::into),
+        key: args.key.as_ref().map(Into::into),
+        hosts: args.hosts.clone(),
+        roots: args.roots.clone(),
+        connect: args.connect.clone(),
+        min_days: args.min_days,
+        client_profile: match args.client_profile {
+            ClientProfile::Modern => chainscope::preflight::ClientProfile::Modern,
+            ClientProfile::Compatible => chainscope::preflight::ClientProfile::Compatible,
+        },
+        at,
+        timeout,
+    };
+    let report = chainscope::preflight::run(&options)?;
     if args.json {
         ctx.json(&report)?;
     } else {
