@@ -690,10 +690,10 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
     }
 
     #[cfg(feature = "fetch")]
-    let live = match &options.connect {
-        Some(target) => Some(capture(target, options)),
-        None => None,
-    };
+    let live = options
+        .connect
+        .as_ref()
+        .map(|target| capture(target, options));
     #[cfg(not(feature = "fetch"))]
     if options.connect.is_some() {
         return Err(crate::Error::invalid_argument(
