@@ -556,7 +556,10 @@ pub fn make_ocsp_response(dir: &str, revoked: bool, scratch: &TempDir, out_path:
         .expect("serial");
     let serial = serial.trim().trim_start_matches("serial=").to_string();
     let subject = String::from_utf8(
-        openssl(&["x509", "-in", &leaf, "-noout", "-subject", "-nameopt", "compat"]).stdout,
+        openssl(&[
+            "x509", "-in", &leaf, "-noout", "-subject", "-nameopt", "compat",
+        ])
+        .stdout,
     )
     .expect("subject");
     let subject = subject.trim().trim_start_matches("subject=").to_string();
@@ -568,9 +571,18 @@ pub fn make_ocsp_response(dir: &str, revoked: bool, scratch: &TempDir, out_path:
     let index = scratch.file("index.txt");
     std::fs::write(&index, format!("{status}\t{serial}\tunknown\t{subject}\n")).expect("index");
     let req = scratch.file("req.der");
-    openssl(&["ocsp", "-issuer", &inter, "-cert", &leaf, "-no_nonce", "-reqout", &req]);
     openssl(&[
-        "ocsp", "-index", &index, "-rsigner", &inter, "-rkey", &inter_key, "-CA", &inter,
-        "-reqin", &req, "-respout", out_path, "-ndays", "7",
+        "ocsp",
+        "-issuer",
+        &inter,
+        "-cert",
+        &leaf,
+        "-no_nonce",
+        "-reqout",
+        &req,
+    ]);
+    openssl(&[
+        "ocsp", "-index", &index, "-rsigner", &inter, "-rkey", &inter_key, "-CA", &inter, "-reqin",
+        &req, "-respout", out_path, "-ndays", "7",
     ]);
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 use chainscope::fetch::{
     fetch_blocking, FetchError, FetchOptions, HandshakeOutcome, OcspCertStatus, Target, TlsVersion,
 };
-use chainscope_tests::servers::{fixture_certs, fixture_path, make_ocsp_response, OpenSslServer, TempDir};
+use chainscope_tests::servers::{
+    fixture_certs, fixture_path, make_ocsp_response, OpenSslServer, TempDir,
+};
 
 fn options() -> FetchOptions {
     let mut o = FetchOptions::default();
@@ -23,8 +25,14 @@ fn server(dir: &str, extra: &[&str]) -> OpenSslServer {
     OpenSslServer::start(&args)
 }
 
-fn capture(s: &OpenSslServer, o: &FetchOptions) -> Result<chainscope::fetch::PresentedChain, FetchError> {
-    fetch_blocking(&Target::parse(&format!("localhost:{}", s.addr.port())).unwrap(), o)
+fn capture(
+    s: &OpenSslServer,
+    o: &FetchOptions,
+) -> Result<chainscope::fetch::PresentedChain, FetchError> {
+    fetch_blocking(
+        &Target::parse(&format!("localhost:{}", s.addr.port())).unwrap(),
+        o,
+    )
 }
 
 #[test]
@@ -33,17 +41,28 @@ fn rsa_and_ecdsa_over_tls12_and_tls13_are_captured_as_sent() {
         for (flag, version) in [("-tls1_2", "TLSv1.2"), ("-tls1_3", "TLSv1.3")] {
             let s = server(dir, &[flag]);
             let chain = capture(&s, &options()).unwrap_or_else(|e| panic!("{dir} {flag}: {e}"));
-            assert_eq!(chain.certs, fixture_certs(&format!("{dir}/chain.pem")), "{dir} {flag}");
+            assert_eq!(
+                chain.certs,
+                fixture_certs(&format!("{dir}/chain.pem")),
+                "{dir} {flag}"
+            );
             assert_eq!(chain.tls_version.as_deref(), Some(version), "{dir} {flag}");
             assert!(chain.key_possession_proven, "{dir} {flag}");
             assert_eq!(chain.handshake, HandshakeOutcome::Complete, "{dir} {flag}");
             assert!(chain.ocsp.is_none(), "{dir} {flag}: no staple configured");
             let suite = chain.cipher_suite.unwrap();
             if version == "TLSv1.2" {
-                let kind = if dir == "rsa" { "TLS_ECDHE_RSA_" } else { "TLS_ECDHE_ECDSA_" };
+                let kind = if dir == "rsa" {
+                    "TLS_ECDHE_RSA_"
+                } else {
+                    "TLS_ECDHE_ECDSA_"
+                };
                 assert!(suite.starts_with(kind), "{suite}");
             } else {
-                assert!(suite.starts_with("TLS_AES_") || suite.starts_with("TLS_CHACHA20"), "{suite}");
+                assert!(
+                    suite.starts_with("TLS_AES_") || suite.starts_with("TLS_CHACHA20"),
+                    "{suite}"
+                );
             }
         }
     }
@@ -58,14 +77,24 @@ fn stapled_ocsp_response_is_decoded_over_tls12_and_tls13() {
         let s = server("ecdsa", &[flag, "-status_file", &good]);
         let chain = capture(&s, &options()).unwrap();
         let ocsp = chain.ocsp.expect("stapled response");
-        assert_eq!(ocsp.size, std::fs::metadata(&good).unwrap().len() as usize, "{flag}");
+        assert_eq!(
+            ocsp.size,
+            std::fs::metadata(&good).unwrap().len() as usize,
+            "{flag}"
+        );
         assert_eq!(ocsp.response_status.as_deref(), Some("successful"));
         assert_eq!(ocsp.cert_status, Some(OcspCertStatus::Good), "{flag}");
         let (produced, next) = (ocsp.produced_at.unwrap(), ocsp.next_update.unwrap());
         let now = time::OffsetDateTime::now_utc();
-        assert!((now - produced).abs() < time::Duration::minutes(5), "{produced}");
+        assert!(
+            (now - produced).abs() < time::Duration::minutes(5),
+            "{produced}"
+        );
         let days = (next - produced).whole_days();
-        assert!((6..=7).contains(&days), "next update {next} vs produced {produced}");
+        assert!(
+            (6..=7).contains(&days),
+            "next update {next} vs produced {produced}"
+        );
     }
 }
 
@@ -78,7 +107,10 @@ fn revoked_staple_reports_time_and_reason() {
     let ocsp = capture(&s, &options()).unwrap().ocsp.unwrap();
     assert_eq!(ocsp.cert_status, Some(OcspCertStatus::Revoked));
     assert_eq!(ocsp.revocation_reason.as_deref(), Some("key_compromise"));
-    assert_eq!(ocsp.revoked_at.unwrap().date(), time::macros::date!(2025 - 06 - 15));
+    assert_eq!(
+        ocsp.revoked_at.unwrap().date(),
+        time::macros::date!(2025 - 06 - 15)
+    );
 }
 
 #[test]
@@ -89,7 +121,11 @@ fn tls10_only_server_is_captured_by_the_legacy_fallback() {
     assert!(!chain.key_possession_proven);
     assert_eq!(chain.handshake, HandshakeOutcome::CaptureOnly);
     assert_eq!(chain.tls_version.as_deref(), Some("TLSv1.0"));
-    assert!(chain.cipher_suite.as_deref().unwrap().starts_with("TLS_"), "{:?}", chain.cipher_suite);
+    assert!(
+        chain.cipher_suite.as_deref().unwrap().starts_with("TLS_"),
+        "{:?}",
+        chain.cipher_suite
+    );
     assert_eq!(chain.certs, fixture_certs("rsa/chain.pem"));
     assert_eq!(chain.sni.as_deref(), Some("localhost"));
 }
@@ -111,6 +147,13 @@ fn without_legacy_fallback_a_tls10_server_has_no_shared_version() {
     let mut o = options();
     o.legacy_fallback = false;
     let err = capture(&s, &o).unwrap_err();
-    assert!(matches!(err, FetchError::NoSharedProtocol { .. }), "{err:?}");
-    assert!(err.to_string().contains("no shared protocol version or cipher suite"), "{err}");
+    assert!(
+        matches!(err, FetchError::NoSharedProtocol { .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("no shared protocol version or cipher suite"),
+        "{err}"
+    );
 }

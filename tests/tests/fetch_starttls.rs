@@ -39,18 +39,36 @@ fn starttls_option_overrides_a_plain_target() {
     let server = serve(Behaviour::StartTls(Preamble::Imap, fixture_config("rsa")));
     let mut o = options();
     o.starttls = Some(Starttls::Imap);
-    let chain = fetch_blocking(&Target::parse(&format!("localhost:{}", server.port())).unwrap(), &o).unwrap();
+    let chain = fetch_blocking(
+        &Target::parse(&format!("localhost:{}", server.port())).unwrap(),
+        &o,
+    )
+    .unwrap();
     assert_eq!(chain.certs, fixture_certs("rsa/chain.pem"));
 }
 
 #[test]
 fn smtp_refusal_quotes_the_server_reply() {
-    let server = serve(Behaviour::StartTls(Preamble::SmtpRefusing, fixture_config("ecdsa")));
+    let server = serve(Behaviour::StartTls(
+        Preamble::SmtpRefusing,
+        fixture_config("ecdsa"),
+    ));
     let target = Target::parse(&format!("smtp://localhost:{}", server.port())).unwrap();
     let err = fetch_blocking(&target, &options()).unwrap_err();
-    assert!(matches!(err, FetchError::StarttlsRefused { protocol: Starttls::Smtp, .. }), "{err:?}");
     assert!(
-        err.to_string().ends_with("refused smtp STARTTLS: 454 4.7.0 TLS not available due to temporary reason"),
+        matches!(
+            err,
+            FetchError::StarttlsRefused {
+                protocol: Starttls::Smtp,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().ends_with(
+            "refused smtp STARTTLS: 454 4.7.0 TLS not available due to temporary reason"
+        ),
         "{err}"
     );
 }
@@ -71,7 +89,16 @@ fn silent_starttls_server_times_out_in_the_starttls_phase() {
     o.handshake_timeout = Some(Duration::from_millis(300));
     let target = Target::parse(&format!("pop3://localhost:{}", server.port())).unwrap();
     let err = fetch_blocking(&target, &o).unwrap_err();
-    assert!(matches!(err, FetchError::Timeout { phase: chainscope::fetch::Phase::Starttls, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            FetchError::Timeout {
+                phase: chainscope::fetch::Phase::Starttls,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -104,7 +131,11 @@ fn no_proxy_list_bypasses_the_proxy() {
     let mut o = options();
     o.proxy = Some(format!("http://{}", proxy.authority()));
     o.no_proxy = vec!["localhost".into()];
-    let chain = fetch_blocking(&Target::parse(&format!("localhost:{}", server.port())).unwrap(), &o).unwrap();
+    let chain = fetch_blocking(
+        &Target::parse(&format!("localhost:{}", server.port())).unwrap(),
+        &o,
+    )
+    .unwrap();
     assert_eq!(chain.proxy, None);
     assert_eq!(chain.peer.port(), server.port());
 }
