@@ -157,3 +157,68 @@ fn without_legacy_fallback_a_tls10_server_has_no_shared_version() {
         "{err}"
     );
 }
+
+/// A self-signed X.509 **v1** certificate (no extensions) and its key, made by openssl.
+fn v1_certificate(scratch: &TempDir) -> (String, String) {
+    let key = scratch.file("v1.key");
+    let csr = scratch.file("v1.csr");
+    let cert = scratch.file("v1.pem");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        &key,
+    ]);
+    run(&[
+        "req",
+        "-new",
+        "-key",
+        &key,
+        "-subj",
+        "/CN=v1.chainscope.test",
+        "-out",
+        &csr,
+    ]);
+    run(&[
+        "x509", "-req", "-in", &csr, "-signkey", &key, "-days", "30", "-out", &cert,
+    ]);
+    (cert, key)
+}
+
+#[test]
+fn v1_certificate_server_is_captured_with_proof_via_the_spki_fallback() {
+    let scratch = TempDir::new("chainscope-v1");
+    let (cert, key) = v1_certificate(&scratch);
+    let der = fixture_certs_at(&cert);
+    let (_, parsed) = x509_parser::parse_x509_certificate(der[0].as_ref()).unwrap();
+    assert_eq!(parsed.version().0, 0, "the test certificate must be v1");
+    for flag in ["-tls1_2", "-tls1_3"] {
+        let s = OpenSslServer::start(&["-cert", &cert, "-key", &key, flag]);
+        let chain = capture(&s, &options()).unwrap_or_else(|e| panic!("{flag}: {e}"));
+        assert_eq!(chain.certs, der, "{flag}");
+        assert!(chain.key_possession_proven, "{flag}: {:?}", chain.handshake);
+        assert_eq!(chain.handshake, HandshakeOutcome::Complete, "{flag}");
+    }
+}
+
+fn fixture_certs_at(path: &str) -> Vec<rustls_pki_types::CertificateDer<'static>> {
+    use rustls_pki_types::pem::PemObject;
+    rustls_pki_types::CertificateDer::pem_file_iter(path)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
