@@ -505,3 +505,84 @@ impl Drop for OpenSslServer {
 pub fn fixture_path(rel: &str) -> String {
     fixtures().join(rel).to_string_lossy().into_owned()
 }
+
+/// A scratch directory under the system temp dir, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// Creates a fresh directory named after `prefix`, the process and a counter.
+    pub fn new(prefix: &str) -> TempDir {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+
+    /// A path inside the directory, as a string.
+    pub fn file(&self, name: &str) -> String {
+        self.0.join(name).to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn openssl(args: &[&str]) -> std::process::Output {
+    let out = Command::new("openssl")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// An OCSP response for `<dir>/leaf.pem`, signed by `<dir>/inter.pem` (valid for 7 days
+/// from now), written to `out_path` by `openssl ocsp`. `revoked` marks the leaf revoked.
+pub fn make_ocsp_response(dir: &str, revoked: bool, scratch: &TempDir, out_path: &str) {
+    let leaf = fixture_path(&format!("{dir}/leaf.pem"));
+    let inter = fixture_path(&format!("{dir}/inter.pem"));
+    let inter_key = fixture_path(&format!("{dir}/inter.key"));
+    let serial = String::from_utf8(openssl(&["x509", "-in", &leaf, "-noout", "-serial"]).stdout)
+        .expect("serial");
+    let serial = serial.trim().trim_start_matches("serial=").to_string();
+    let subject = String::from_utf8(
+        openssl(&[
+            "x509", "-in", &leaf, "-noout", "-subject", "-nameopt", "compat",
+        ])
+        .stdout,
+    )
+    .expect("subject");
+    let subject = subject.trim().trim_start_matches("subject=").to_string();
+    let status = if revoked {
+        "R\t350601000000Z\t250615000000Z,keyCompromise"
+    } else {
+        "V\t350601000000Z\t"
+    };
+    let index = scratch.file("index.txt");
+    std::fs::write(&index, format!("{status}\t{serial}\tunknown\t{subject}\n")).expect("index");
+    let req = scratch.file("req.der");
+    openssl(&[
+        "ocsp",
+        "-issuer",
+        &inter,
+        "-cert",
+        &leaf,
+        "-no_nonce",
+        "-reqout",
+        &req,
+    ]);
+    openssl(&[
+        "ocsp", "-index", &index, "-rsigner", &inter, "-rkey", &inter_key, "-CA", &inter, "-reqin",
+        &req, "-respout", out_path, "-ndays", "7",
+    ]);
+}

@@ -228,3 +228,24 @@ fn json_serializes_certificates_as_pem_and_timings_in_ms() {
     assert!(json["timing"]["total"].as_f64().unwrap() > 0.0);
     assert_eq!(json["legacy"], false);
 }
+
+#[test]
+fn ipv6_loopback_and_family_selection() {
+    let server =
+        chainscope_tests::servers::serve_on("[::1]:0", Behaviour::Tls(fixture_config("ecdsa")));
+    let chain = fetch_blocking(
+        &Target::parse(&format!("[::1]:{}", server.port())).unwrap(),
+        &options(),
+    )
+    .unwrap();
+    assert_eq!(chain.peer, server.addr);
+    assert_eq!(chain.sni, None);
+    let mut o = options();
+    o.family = chainscope::fetch::IpFamily::V4;
+    let err = fetch_blocking(
+        &Target::parse(&format!("[::1]:{}", server.port())).unwrap(),
+        &o,
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "::1: no IPv4 address");
+}

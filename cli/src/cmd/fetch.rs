@@ -18,9 +18,25 @@ use time::OffsetDateTime;
 use crate::output::Paint;
 use crate::{Ctx, EXIT_ERROR, EXIT_OK};
 
-/// Arguments of `chainscope fetch`.
+/// Arguments of `chainscope fetch` (boxed: the flags are many, the `Command` enum stays small).
 #[derive(Debug, clap::Args)]
 pub struct FetchArgs {
+    /// The flags.
+    #[command(flatten)]
+    pub flags: Box<FetchFlags>,
+}
+
+impl std::ops::Deref for FetchArgs {
+    type Target = FetchFlags;
+
+    fn deref(&self) -> &FetchFlags {
+        &self.flags
+    }
+}
+
+/// The flags of `chainscope fetch`.
+#[derive(Debug, clap::Args)]
+pub struct FetchFlags {
     /// Servers: HOST, HOST:PORT, [IPv6]:PORT, https://HOST/path, smtp://HOST (the scheme
     /// implies the port and STARTTLS: smtp, submission, imap, pop3, ftp, postgres, ldap, xmpp).
     #[arg(value_name = "HOST[:PORT]")]
