@@ -139,7 +139,6 @@ fn bad_target_and_bad_duration_are_one_line_errors() {
 }
 
 #[test]
-#[ignore = "needs cmd::show::render_pem, implemented on the lead's branch"]
 fn pem_output_is_exactly_what_was_sent() {
     let server = serve(Behaviour::Tls(fixture_config("wrong-order")));
     let (code, out, err) = run(&[&format!("localhost:{}", server.port()), "--pem"]);
