@@ -46,6 +46,34 @@ pub struct FetchFlags {
     #[arg(long, value_name = "FILE|-")]
     pub input: Option<String>,
 
+    /// How to connect.
+    #[command(flatten)]
+    pub connection: ConnectionFlags,
+
+    /// Print JSON (one document; JSON Lines with several targets).
+    #[arg(long, conflicts_with = "pem")]
+    pub json: bool,
+
+    /// Print the certificates exactly as sent, as PEM (`fetch host --pem > chain.pem`).
+    #[arg(long)]
+    pub pem: bool,
+
+    /// Show every extension of every certificate.
+    #[arg(long)]
+    pub full: bool,
+
+    /// How many targets to capture at once.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub concurrency: usize,
+
+    /// In the summary, count leaves expiring within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warn_days: i64,
+}
+
+/// How to reach a server: shared by `fetch`, `verify --connect` and `preflight --connect`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConnectionFlags {
     /// Port for targets that do not name one (instead of 443 or the scheme's port).
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,
@@ -109,26 +137,57 @@ pub struct FetchFlags {
     /// Do not fall back to the legacy (TLS 1.0/1.1, capture-only) handshake.
     #[arg(long)]
     pub no_legacy: bool,
+}
 
-    /// Print JSON (one document; JSON Lines with several targets).
-    #[arg(long, conflicts_with = "pem")]
-    pub json: bool,
-
-    /// Print the certificates exactly as sent, as PEM (`fetch host --pem > chain.pem`).
-    #[arg(long)]
-    pub pem: bool,
-
-    /// Show every extension of every certificate.
-    #[arg(long)]
-    pub full: bool,
-
-    /// How many targets to capture at once.
-    #[arg(long, value_name = "N", default_value_t = 32)]
-    pub concurrency: usize,
-
-    /// In the summary, count leaves expiring within this many days.
-    #[arg(long, value_name = "DAYS", default_value_t = 30)]
-    pub warn_days: i64,
+impl ConnectionFlags {
+    /// The library's [`FetchOptions`] for these flags (proxy from `HTTPS_PROXY` unless
+    /// `--proxy` or `--no-proxy`).
+    pub fn to_options(&self) -> FetchOptions {
+        let args = self;
+        let mut o = FetchOptions::default();
+        o.port = args.port;
+        o.sni = match (&args.sni, args.no_sni) {
+            (Some(name), _) => Sni::Name(name.clone()),
+            (None, true) => Sni::None,
+            (None, false) => Sni::Auto,
+        };
+        o.connect_to = args.connect_to.clone();
+        o.family = if args.ipv4 {
+            IpFamily::V4
+        } else if args.ipv6 {
+            IpFamily::V6
+        } else {
+            IpFamily::Any
+        };
+        o.alpn = args
+            .alpn
+            .iter()
+            .filter(|p| !p.is_empty())
+            .cloned()
+            .collect();
+        o.min_tls = args.min_tls;
+        o.max_tls = args.max_tls;
+        o.timeout = args.timeout;
+        o.connect_timeout = args.connect_timeout;
+        o.handshake_timeout = args.handshake_timeout;
+        o.starttls = args.starttls;
+        o.legacy_fallback = !args.no_legacy;
+        if let Some(p) = &args.proxy {
+            o.proxy = Some(p.clone());
+        } else if !args.no_proxy {
+            let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+            o.proxy = env("HTTPS_PROXY").or_else(|| env("https_proxy"));
+            if o.proxy.is_some() {
+                // Loopback never goes through an environment proxy.
+                o.no_proxy = ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
+                if let Some(list) = env("NO_PROXY").or_else(|| env("no_proxy")) {
+                    o.no_proxy
+                        .extend(list.split(',').map(|s| s.trim().to_string()));
+                }
+            }
+        }
+        o
+    }
 }
 
 fn duration(text: &str) -> Result<Duration, String> {
@@ -140,7 +199,7 @@ fn duration(text: &str) -> Result<Duration, String> {
 
 /// Runs `chainscope fetch`.
 pub fn run(args: &FetchArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
-    let options = options(args);
+    let options = args.connection.to_options();
     if args.concurrency == 0 {
         anyhow::bail!("--concurrency: must be at least 1");
     }
@@ -151,52 +210,6 @@ pub fn run(args: &FetchArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         return single(args, &options, ctx);
     }
     batch(args, &options, ctx)
-}
-
-fn options(args: &FetchArgs) -> FetchOptions {
-    let mut o = FetchOptions::default();
-    o.port = args.port;
-    o.sni = match (&args.sni, args.no_sni) {
-        (Some(name), _) => Sni::Name(name.clone()),
-        (None, true) => Sni::None,
-        (None, false) => Sni::Auto,
-    };
-    o.connect_to = args.connect_to.clone();
-    o.family = if args.ipv4 {
-        IpFamily::V4
-    } else if args.ipv6 {
-        IpFamily::V6
-    } else {
-        IpFamily::Any
-    };
-    o.alpn = args
-        .alpn
-        .iter()
-        .filter(|p| !p.is_empty())
-        .cloned()
-        .collect();
-    o.min_tls = args.min_tls;
-    o.max_tls = args.max_tls;
-    o.timeout = args.timeout;
-    o.connect_timeout = args.connect_timeout;
-    o.handshake_timeout = args.handshake_timeout;
-    o.starttls = args.starttls;
-    o.legacy_fallback = !args.no_legacy;
-    if let Some(p) = &args.proxy {
-        o.proxy = Some(p.clone());
-    } else if !args.no_proxy {
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        o.proxy = env("HTTPS_PROXY").or_else(|| env("https_proxy"));
-        if o.proxy.is_some() {
-            // Loopback never goes through an environment proxy.
-            o.no_proxy = ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
-            if let Some(list) = env("NO_PROXY").or_else(|| env("no_proxy")) {
-                o.no_proxy
-                    .extend(list.split(',').map(|s| s.trim().to_string()));
-            }
-        }
-    }
-    o
 }
 
 /// One target: summary and chain, or JSON, or PEM.
