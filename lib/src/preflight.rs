@@ -630,8 +630,9 @@ pub struct PreflightOptions {
     pub client_profile: ClientProfile,
     /// The instant to evaluate at.
     pub at: OffsetDateTime,
-    /// Overall timeout for the live connection.
-    pub timeout: std::time::Duration,
+    /// How to connect to the live server (SNI defaults to the first DNS `--host`).
+    #[cfg(feature = "fetch")]
+    pub fetch: crate::fetch::FetchOptions,
 }
 
 impl Default for PreflightOptions {
@@ -645,7 +646,8 @@ impl Default for PreflightOptions {
             min_days: 30,
             client_profile: ClientProfile::Modern,
             at: OffsetDateTime::now_utc(),
-            timeout: std::time::Duration::from_secs(10),
+            #[cfg(feature = "fetch")]
+            fetch: crate::fetch::FetchOptions::default(),
         }
     }
 }
@@ -882,13 +884,12 @@ fn capture(
 ) -> std::result::Result<crate::fetch::PresentedChain, String> {
     use crate::fetch::{FetchOptions, Sni, Target};
     let target = Target::parse(target).map_err(|e| e.to_string())?;
-    let mut fetch = FetchOptions {
-        timeout: options.timeout,
-        ..FetchOptions::default()
-    };
+    let mut fetch: FetchOptions = options.fetch.clone();
     // Present the name clients use, even when connecting to an address before DNS moves.
-    if let Some(host) = options.hosts.iter().find(|h| h.parse::<IpAddr>().is_err()) {
-        fetch.sni = Sni::Name(host.clone());
+    if fetch.sni == Sni::Auto {
+        if let Some(host) = options.hosts.iter().find(|h| h.parse::<IpAddr>().is_err()) {
+            fetch.sni = Sni::Name(host.clone());
+        }
     }
     crate::fetch::fetch_blocking(&target, &fetch).map_err(|e| e.to_string())
 }

@@ -43,9 +43,9 @@ pub struct PreflightArgs {
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
 
-    /// Overall timeout for the live connection (`5s`, `500ms`, `1m`; bare number = seconds).
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
-    pub timeout: String,
+    /// How to connect with --connect.
+    #[command(flatten)]
+    pub connection: crate::cmd::fetch::ConnectionFlags,
 
     /// Print the checklist as JSON.
     #[arg(long)]
@@ -70,8 +70,6 @@ pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         Some(text) => chainscope::instant::parse_instant(text, "--at")?,
         None => OffsetDateTime::now_utc(),
     };
-    let timeout = chainscope::fetch::parse_duration(&args.timeout)
-        .map_err(|e| anyhow::anyhow!("--timeout: {e}"))?;
     let options = PreflightOptions {
         cert: args.cert.as_ref().map(Into::into),
         key: args.key.as_ref().map(Into::into),
@@ -84,7 +82,7 @@ pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             ClientProfile::Compatible => chainscope::preflight::ClientProfile::Compatible,
         },
         at,
-        timeout,
+        fetch: args.connection.to_options(),
     };
     let report = chainscope::preflight::run(&options)?;
     if args.json {
