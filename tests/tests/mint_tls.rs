@@ -172,3 +172,52 @@ fn nginx_loads_an_encrypted_minted_key_with_ssl_password_file() {
     let (ok, text) = s_client(nginx.port, &dir.join("leaf/ca.pem"), "localhost");
     assert!(ok && text.contains("Verification: OK"), "{text}");
 }
+
+#[tokio::test]
+async fn rustls_honours_the_name_constraints_of_a_minted_ca() {
+    let dir = ScratchDir::new("rustls-nc");
+    let root = dir.join("root");
+    chainscope_ok(&[
+        "mint",
+        "ca",
+        "--name",
+        "Hospital Root",
+        "--permit-dns",
+        ".hospital.local",
+        "--permit-ip",
+        "10.0.0.0/8",
+        "--permit-ip",
+        "127.0.0.0/8",
+        "--out",
+        &root,
+    ]);
+    chainscope_ok(&[
+        "mint",
+        "leaf",
+        "--ca",
+        &root,
+        "--dns",
+        "proxy.hospital.local",
+        "--ip",
+        "127.0.0.1",
+        "--out",
+        &dir.join("inside"),
+    ]);
+    rustls_round_trip(&dir.join("inside"), "proxy.hospital.local")
+        .await
+        .expect("a leaf inside the permitted names must be accepted");
+    chainscope_ok(&[
+        "mint",
+        "leaf",
+        "--ca",
+        &root,
+        "--dns",
+        "www.example.com",
+        "--out",
+        &dir.join("outside"),
+    ]);
+    let err = rustls_round_trip(&dir.join("outside"), "www.example.com")
+        .await
+        .expect_err("a leaf outside the permitted names must be refused");
+    assert!(err.contains("NameConstraintViolation"), "{err}");
+}
