@@ -1,11 +1,9 @@
 //! Helpers for the `mint` tests: scratch directories, running the CLI in-process, running
 //! `openssl`, and an nginx on a loopback port.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
 
 /// A scratch directory removed on drop.
 pub struct ScratchDir {
@@ -118,94 +116,6 @@ pub fn listing(dir: &Path) -> Vec<String> {
         .unwrap_or_default();
     v.sort();
     v
-}
-
-/// A port on 127.0.0.1 that was free a moment ago.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("bind an ephemeral port")
-}
-
-/// An nginx serving TLS on a loopback port with the given certificate files, in the
-/// foreground (`daemon off`) with its own prefix; killed on drop.
-pub struct Nginx {
-    child: Child,
-    /// The port it listens on.
-    pub port: u16,
-    _dir: ScratchDir,
-}
-
-impl Nginx {
-    /// Starts nginx with `ssl_certificate cert; ssl_certificate_key key;` and waits (at most
-    /// 10 s) until it accepts connections. Panics when nginx is not installed.
-    pub fn start(cert: &str, key: &str) -> Nginx {
-        Self::start_with(cert, key, "")
-    }
-
-    /// [`Nginx::start`] with extra directives in the `server` block
-    /// (`ssl_password_file …;`).
-    pub fn start_with(cert: &str, key: &str, extra: &str) -> Nginx {
-        let mut last_error = String::new();
-        for _attempt in 0..3 {
-            let dir = ScratchDir::new("nginx");
-            let port = free_port();
-            let conf = format!(
-                "daemon off;\nmaster_process off;\nworker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log info;\nevents {{ worker_connections 16; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n  fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n  server {{\n    listen 127.0.0.1:{port} ssl;\n    ssl_certificate {cert};\n    ssl_certificate_key {key};\n    {extra}\n    location / {{ return 200 \"ok\\n\"; }}\n  }}\n}}\n",
-                p = dir.path().display()
-            );
-            let conf_path = dir.path().join("nginx.conf");
-            std::fs::write(&conf_path, conf).expect("write nginx.conf");
-            let child = Command::new("nginx")
-                .arg("-p")
-                .arg(dir.path())
-                .arg("-c")
-                .arg(&conf_path)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn();
-            let mut child = match child {
-                Ok(c) => c,
-                Err(e) => panic!(
-                    "nginx could not be started ({e}); install it (apt-get install -y nginx-light)"
-                ),
-            };
-            let deadline = Instant::now() + Duration::from_secs(10);
-            let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-            loop {
-                if let Ok(Some(status)) = child.try_wait() {
-                    let log =
-                        std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
-                    last_error = format!("nginx exited with {status}: {log}");
-                    break;
-                }
-                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                    return Nginx {
-                        child,
-                        port,
-                        _dir: dir,
-                    };
-                }
-                if Instant::now() > deadline {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    last_error = "nginx did not listen within 10 s".into();
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-        panic!("{last_error}");
-    }
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Every `--key-type` name.

@@ -44,8 +44,13 @@ impl Nginx {
     /// and `key` on a free loopback port, as a reverse proxy in front of a tiny upstream
     /// that answers every request with `ok`.
     pub fn start(cert: &Path, key: &Path) -> std::io::Result<Nginx> {
-        let dir = crate::temp_dir("nginx");
-        Self::start_in(dir, cert, key)
+        Self::start_with(cert, key, "")
+    }
+
+    /// [`Nginx::start`] with extra directives in the TLS `server` block
+    /// (`ssl_password_file …;`).
+    pub fn start_with(cert: &Path, key: &Path, extra: &str) -> std::io::Result<Nginx> {
+        Self::start_in(&|| crate::temp_dir("nginx"), cert, key, extra)
     }
 
     /// Like [`Nginx::start`], but copies the files into the prefix as `cert.pem` and
@@ -56,10 +61,29 @@ impl Nginx {
         let (c, k) = (dir.join("cert.pem"), dir.join("key.pem"));
         std::fs::copy(cert, &c)?;
         std::fs::copy(key, &k)?;
-        Self::start_in(dir, &c, &k)
+        Self::start_in(&|| dir.clone(), &c, &k, "")
     }
 
-    fn start_in(dir: PathBuf, cert: &Path, key: &Path) -> std::io::Result<Nginx> {
+    /// Starts nginx, retrying with other ports when a port picked as free was taken in the
+    /// meantime (at most three attempts). Configuration errors are returned at once.
+    fn start_in(
+        prefix: &dyn Fn() -> PathBuf,
+        cert: &Path,
+        key: &Path,
+        extra: &str,
+    ) -> std::io::Result<Nginx> {
+        let mut last = None;
+        for _ in 0..3 {
+            match Self::start_once(prefix(), cert, key, extra) {
+                Ok(nginx) => return Ok(nginx),
+                Err(e) if e.to_string().contains("Address already in use") => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| std::io::Error::other("nginx did not start")))
+    }
+
+    fn start_once(dir: PathBuf, cert: &Path, key: &Path, extra: &str) -> std::io::Result<Nginx> {
         let port = free_port();
         let upstream = free_port();
         let conf = format!(
@@ -85,6 +109,7 @@ http {{
         server_name _;
         ssl_certificate {cert};
         ssl_certificate_key {key};
+        {extra}
         location / {{ proxy_pass http://127.0.0.1:{upstream}; }}
     }}
 }}

@@ -7,7 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chainscope_tests::mint::{chainscope_ok, mint_chain, openssl, Nginx, ScratchDir, KEY_TYPES};
+use chainscope_tests::mint::{chainscope_ok, mint_chain, openssl, ScratchDir, KEY_TYPES};
+use chainscope_tests::nginx::Nginx;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -125,7 +126,11 @@ fn nginx_serves_a_minted_leaf_that_openssl_s_client_verifies() {
     for kt in ["ecdsa-p256", "ed25519", "rsa-2048"] {
         let dir = ScratchDir::new(&format!("nginx-{kt}"));
         mint_chain(&dir, kt);
-        let nginx = Nginx::start(&dir.join("leaf/fullchain.pem"), &dir.join("leaf/key.pem"));
+        let nginx = Nginx::start(
+            dir.join("leaf/fullchain.pem").as_ref(),
+            dir.join("leaf/key.pem").as_ref(),
+        )
+        .expect("nginx starts (apt-get install -y nginx-light)");
         let ca = dir.join("leaf/ca.pem");
         let (ok, text) = s_client(nginx.port, &ca, "proxy.hospital.local");
         assert!(ok, "{kt}: {text}");
@@ -165,10 +170,11 @@ fn nginx_loads_an_encrypted_minted_key_with_ssl_password_file() {
         &dir.join("leaf"),
     ]);
     let nginx = Nginx::start_with(
-        &dir.join("leaf/fullchain.pem"),
-        &dir.join("leaf/key.pem"),
+        dir.join("leaf/fullchain.pem").as_ref(),
+        dir.join("leaf/key.pem").as_ref(),
         &format!("ssl_password_file {pass};"),
-    );
+    )
+    .expect("nginx starts (apt-get install -y nginx-light)");
     let (ok, text) = s_client(nginx.port, &dir.join("leaf/ca.pem"), "localhost");
     assert!(ok && text.contains("Verification: OK"), "{text}");
 }
