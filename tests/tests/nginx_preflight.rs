@@ -8,19 +8,24 @@ fn nginx_serves_the_files_preflight_passes() {
         eprintln!("nginx not installed: skipping (CI installs it)");
         return;
     }
+    let server = nginx::Nginx::start(&fixture("ecdsa/chain.pem"), &fixture("ecdsa/leaf.key"))
+        .expect("nginx starts");
+    let target = server.addr();
     let (code, out, err) = chainscope(&[
         "preflight",
         "--cert",
         fixture("ecdsa/chain.pem").to_str().unwrap(),
         "--key",
         fixture("ecdsa/leaf.key").to_str().unwrap(),
+        "--roots",
+        fixture("ecdsa/root.pem").to_str().unwrap(),
         "--host",
         "localhost",
+        "--connect",
+        &target,
     ]);
     assert_eq!(code, 0, "{out}{err}");
-    let server = nginx::Nginx::start(&fixture("ecdsa/chain.pem"), &fixture("ecdsa/leaf.key"))
-        .expect("nginx starts");
-    assert!(server.port > 0);
+    assert!(out.contains("✔ The live server presents exactly the files' chain"), "{out}");
 }
 
 #[test]
