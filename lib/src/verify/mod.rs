@@ -603,6 +603,7 @@ impl Context<'_> {
                     ),
                     fix: "raise --max-depth, or have the CA issue from a shorter hierarchy".into(),
                     clients: String::new(),
+                    advisory: false,
                 });
             }
         }
@@ -615,7 +616,7 @@ impl Context<'_> {
         out.extend(
             profile::check_path(&certs, purposes, self.time, &self.options.crls)
                 .into_iter()
-                .filter(|v| all_levels || v.level <= self.options.profile),
+                .filter(|v| all_levels || v.rejects_under(self.options.profile)),
         );
         out
     }
