@@ -492,3 +492,37 @@ fn public_suffix_type(name: &str) -> Option<psl::Type> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loose_ip_reads_respelled_addresses() {
+        let ip: IpAddr = "192.168.1.1".parse().unwrap();
+        assert_eq!(loose_ip("0xC0A80101"), Some(ip));
+        assert_eq!(loose_ip("192.168.001.001"), Some(ip));
+        assert_eq!(
+            loose_ip("2001:db8:0:0:1:0:0:1"),
+            "2001:db8::1:0:0:1".parse().ok()
+        );
+        assert_eq!(loose_ip("example.com"), None);
+        assert_eq!(loose_ip("1.2.3"), None);
+    }
+
+    #[test]
+    fn wildcards_over_public_suffixes_are_found() {
+        assert!(wildcard_over_public_suffix("com", &[]));
+        assert!(wildcard_over_public_suffix("co.uk", &[]));
+        assert!(wildcard_over_public_suffix(
+            "s3.amazonaws.com",
+            &["*.s3.amazonaws.com".into()]
+        ));
+        assert!(!wildcard_over_public_suffix(
+            "s3.amazonaws.com",
+            &["s3.amazonaws.com".into()]
+        ));
+        assert!(!wildcard_over_public_suffix("example.com", &[]));
+        assert!(!wildcard_over_public_suffix("api.example.co.uk", &[]));
+    }
+}
