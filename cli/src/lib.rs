@@ -51,7 +51,7 @@ pub enum Command {
     /// Decode certificates and CSRs and show how the chain fits together.
     Show(cmd::show::ShowArgs),
     /// Build and verify the path to a trusted root, and explain every failure.
-    Verify(cmd::verify::VerifyArgs),
+    Verify(Box<cmd::verify::VerifyArgs>),
     /// Capture the chain a server presents (TLS and STARTTLS).
     Fetch(cmd::fetch::FetchArgs),
     /// Mint a private CA, intermediates, leaves, self-signed certificates; sign CSRs.

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod limbo;
 pub mod mint;
 pub mod nginx;
 pub mod servers;

@@ -466,9 +466,13 @@ impl PoolCert {
 
 /// The signature algorithms a rustls client (aws-lc-rs provider) accepts.
 fn algorithms() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
-    rustls::crypto::aws_lc_rs::default_provider()
-        .signature_verification_algorithms
-        .all
+    static ALGORITHMS: std::sync::OnceLock<&'static [&'static dyn SignatureVerificationAlgorithm]> =
+        std::sync::OnceLock::new();
+    ALGORITHMS.get_or_init(|| {
+        rustls::crypto::aws_lc_rs::default_provider()
+            .signature_verification_algorithms
+            .all
+    })
 }
 
 /// Extended key usage as webpki's server/client semantics have it ("required if present"),
@@ -603,6 +607,7 @@ impl Context<'_> {
                     ),
                     fix: "raise --max-depth, or have the CA issue from a shorter hierarchy".into(),
                     clients: String::new(),
+                    advisory: false,
                 });
             }
         }
@@ -615,7 +620,7 @@ impl Context<'_> {
         out.extend(
             profile::check_path(&certs, purposes, self.time, &self.options.crls)
                 .into_iter()
-                .filter(|v| all_levels || v.level <= self.options.profile),
+                .filter(|v| all_levels || v.rejects_under(self.options.profile)),
         );
         out
     }
@@ -938,4 +943,47 @@ fn dedup_and_order(findings: Vec<Finding>, valid: bool) -> Vec<Finding> {
     }
     out.sort_by_key(|f| f.severity);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oid_content_encodes_multi_byte_arcs() {
+        assert_eq!(
+            oid_content("1.3.6.1.5.5.7.3.1"),
+            Some(vec![0x2b, 6, 1, 5, 5, 7, 3, 1])
+        );
+        assert_eq!(
+            oid_content("1.3.6.1.4.1.311.10.3.4"),
+            Some(vec![0x2b, 6, 1, 4, 1, 0x82, 0x37, 10, 3, 4])
+        );
+        assert_eq!(oid_content("server"), None);
+        assert_eq!(oid_content("3.1"), None);
+        assert_eq!(oid_content("1"), None);
+    }
+
+    #[test]
+    fn times_parse_as_rfc3339_or_unix_seconds() {
+        assert_eq!(parse_time("0").unwrap().unix_timestamp(), 0);
+        assert_eq!(
+            parse_time("2026-01-01T00:00:00Z").unwrap().unix_timestamp(),
+            1_767_225_600
+        );
+        assert!(parse_time("tomorrow").is_err());
+    }
+
+    #[test]
+    fn hosts_are_dns_names_or_ip_addresses() {
+        assert!(matches!(
+            parse_host("[::1]").unwrap(),
+            ServerName::IpAddress(_)
+        ));
+        assert!(matches!(
+            parse_host("example.com").unwrap(),
+            ServerName::DnsName(_)
+        ));
+        assert!(parse_host("not a host").is_err());
+    }
 }

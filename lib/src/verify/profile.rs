@@ -2,6 +2,8 @@
 //! and the CA/B Forum Baseline Requirements forbid (`rfc5280`). Each rule only ever adds a
 //! rejection; in a profile below its level it is reported as a warning.
 
+use std::net::IpAddr;
+
 use super::facts::Facts;
 use super::findings::{Finding, Severity};
 use super::{Profile, Purpose};
@@ -34,12 +36,19 @@ pub(crate) struct Violation {
     pub(crate) message: String,
     pub(crate) fix: String,
     pub(crate) clients: String,
+    /// Only ever a warning, in every profile.
+    pub(crate) advisory: bool,
 }
 
 impl Violation {
+    /// Whether `profile` rejects a path for this violation.
+    pub(crate) fn rejects_under(&self, profile: Profile) -> bool {
+        !self.advisory && self.level <= profile
+    }
+
     /// The violation as a finding under `profile`: an error when the profile rejects for it.
     pub(crate) fn finding(&self, profile: Profile) -> Finding {
-        let severity = if self.level <= profile {
+        let severity = if self.rejects_under(profile) {
             Severity::Error
         } else {
             Severity::Warning
@@ -66,6 +75,7 @@ pub(crate) fn check_path(
     crls: &[super::Crl],
 ) -> Vec<Violation> {
     let mut out = Vec::new();
+    let mut advisories = Vec::new();
     let mut v = |level, code, pc: &PathCert<'_>, message: String, fix: &str, clients: &str| {
         out.push(Violation {
             level,
@@ -75,6 +85,7 @@ pub(crate) fn check_path(
             message,
             fix: fix.to_owned(),
             clients: clients.to_owned(),
+            advisory: false,
         })
     };
     let wants_any = purposes.iter().any(|p| matches!(p, Purpose::Any));
@@ -187,7 +198,9 @@ pub(crate) fn check_path(
             );
         }
         let serial = &f.serial;
-        if serial.iter().all(|b| *b == 0) {
+        if pc.role == Role::Anchor {
+            // A trust anchor is a name and a key (RFC 5280 6.1.1): its serial does not matter.
+        } else if serial.iter().all(|b| *b == 0) {
             v(
                 strict,
                 "serial_zero",
@@ -206,7 +219,7 @@ pub(crate) fn check_path(
                 STRICT_CLIENTS,
             );
         }
-        if serial.len() > 20 {
+        if serial.len() > 20 && pc.role != Role::Anchor {
             v(
                 strict,
                 "serial_too_long",
@@ -308,12 +321,29 @@ pub(crate) fn check_path(
             if let Some(key_problem) = forbidden_subscriber_key(f) {
                 v(strict, "forbidden_subscriber_key", pc, format!("{who} has a {key_problem} key, not allowed for subscribers (CA/B Forum BR 6.1.5)"), "reissue with an RSA-2048+ or ECDSA P-256/P-384 key", STRICT_CLIENTS);
             }
-            if let Some(cn) = cn_not_in_san(f) {
-                v(strict, "cn_not_in_san", pc, format!("{who} has CN={cn}, which is not a character-for-character copy of a subjectAltName entry (CA/B Forum BR 7.1.4.3)"), "reissue with the CN equal to one of the SANs, or without CN", STRICT_CLIENTS);
+            if let Some((cn, reject)) = cn_not_in_san(f) {
+                let message = format!("{who} has CN={cn}, which is not a character-for-character copy of a subjectAltName entry (CA/B Forum BR 7.1.4.3)");
+                let fix = "reissue with the CN equal to one of the SANs, or without CN";
+                if reject {
+                    v(strict, "cn_not_in_san", pc, message, fix, STRICT_CLIENTS);
+                } else {
+                    advisories.push(Violation {
+                        level: strict,
+                        code: "cn_not_in_san",
+                        cert_index: pc.cert_index,
+                        subject: pc.subject.clone(),
+                        message,
+                        fix: fix.to_owned(),
+                        clients:
+                            "browsers ignore the CN; a CN naming another host only confuses people"
+                                .to_owned(),
+                        advisory: true,
+                    });
+                }
             }
             for d in &f.dns_names {
                 if let Some(base) = d.strip_prefix("*.") {
-                    if !base.contains('.') {
+                    if wildcard_over_public_suffix(base, &f.dns_names) {
                         v(strict, "wildcard_too_broad", pc, format!("{who} has the wildcard {d} over a public suffix (CA/B Forum BR 3.2.2.6)"), reissue, STRICT_CLIENTS);
                     }
                 } else if d == "*" {
@@ -362,6 +392,7 @@ pub(crate) fn check_path(
             }
         }
     }
+    out.extend(advisories);
     out
 }
 
@@ -382,14 +413,116 @@ fn forbidden_subscriber_key(f: &Facts) -> Option<String> {
     }
 }
 
-/// The leaf's CN when it is not a copy of one of its SANs.
-fn cn_not_in_san(f: &Facts) -> Option<String> {
+/// The leaf's CN when it is not a character-for-character copy of one of its SANs, and
+/// whether that is a rejection: a CN that is an IP address in another spelling, an
+/// internationalized name in another form, or a SAN in another letter case is one; a CN
+/// that simply names another host only earns a warning (browsers ignore the CN).
+fn cn_not_in_san(f: &Facts) -> Option<(String, bool)> {
     for cn in &f.common_names {
         let copy = f.dns_names.iter().any(|d| d == cn)
             || f.ip_names.iter().any(|ip| ip.to_string() == *cn);
-        if !copy {
-            return Some(cn.clone());
+        if copy {
+            continue;
+        }
+        let ip_respelled = loose_ip(cn).is_some_and(|ip| f.ip_names.contains(&ip));
+        let idn = !cn.is_ascii()
+            || cn
+                .split('.')
+                .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"));
+        let other_case = f.dns_names.iter().any(|d| d.eq_ignore_ascii_case(cn));
+        if ip_respelled || idn || other_case {
+            return Some((cn.clone(), true));
+        }
+        if cn.contains('.') {
+            return Some((cn.clone(), false));
         }
     }
     None
+}
+
+/// Reads an IP address the lenient ways people write one: IPv4 with leading zeros or hex
+/// parts (`192.168.001.001`, `0xC0A80101`), IPv6 in any valid form.
+fn loose_ip(text: &str) -> Option<IpAddr> {
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    let part = |p: &str| -> Option<u32> {
+        match p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
+            Some(h) => u32::from_str_radix(h, 16).ok(),
+            None => p.parse::<u32>().ok(),
+        }
+    };
+    let parts: Vec<u32> = text.split('.').map(part).collect::<Option<_>>()?;
+    let value = match parts.as_slice() {
+        [a] => *a,
+        [a, b, c, d] if [a, b, c, d].iter().all(|x| **x < 256) => {
+            (a << 24) | (b << 16) | (c << 8) | d
+        }
+        _ => return None,
+    };
+    Some(IpAddr::from(std::net::Ipv4Addr::from(value)))
+}
+
+/// Whether `*.base` would cover a whole public suffix (`*.com`, `*.s3.amazonaws.com`).
+///
+/// The Baseline Requirements allow it only to an applicant controlling the whole namespace.
+/// For suffixes of the list's private section, a certificate that also names such a suffix
+/// itself (`s3.amazonaws.com` next to `*.s3.amazonaws.com`) is taken as that proof: its
+/// subscriber operates the namespace.
+fn wildcard_over_public_suffix(base: &str, names: &[String]) -> bool {
+    if !base.contains('.') {
+        return true;
+    }
+    match public_suffix_type(base) {
+        Some(psl::Type::Private) => !names
+            .iter()
+            .any(|n| !n.starts_with("*.") && public_suffix_type(n) == Some(psl::Type::Private)),
+        Some(psl::Type::Icann) => true,
+        None => false,
+    }
+}
+
+/// The section of the Public Suffix List that lists `name` itself, if it does.
+fn public_suffix_type(name: &str) -> Option<psl::Type> {
+    let lower = name.to_ascii_lowercase();
+    let s = psl::suffix(lower.as_bytes())?;
+    if s.is_known() && s.as_bytes() == lower.as_bytes() {
+        s.typ()
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loose_ip_reads_respelled_addresses() {
+        let ip: IpAddr = "192.168.1.1".parse().unwrap();
+        assert_eq!(loose_ip("0xC0A80101"), Some(ip));
+        assert_eq!(loose_ip("192.168.001.001"), Some(ip));
+        assert_eq!(
+            loose_ip("2001:db8:0:0:1:0:0:1"),
+            "2001:db8::1:0:0:1".parse().ok()
+        );
+        assert_eq!(loose_ip("example.com"), None);
+        assert_eq!(loose_ip("1.2.3"), None);
+    }
+
+    #[test]
+    fn wildcards_over_public_suffixes_are_found() {
+        assert!(wildcard_over_public_suffix("com", &[]));
+        assert!(wildcard_over_public_suffix("co.uk", &[]));
+        assert!(wildcard_over_public_suffix(
+            "s3.amazonaws.com",
+            &["*.s3.amazonaws.com".into()]
+        ));
+        assert!(!wildcard_over_public_suffix(
+            "s3.amazonaws.com",
+            &["s3.amazonaws.com".into()]
+        ));
+        assert!(!wildcard_over_public_suffix("example.com", &[]));
+        assert!(!wildcard_over_public_suffix("api.example.co.uk", &[]));
+    }
 }

@@ -1,0 +1,46 @@
+//! Verify a chain file against a root file and print the verdict, the path and the findings.
+//!
+//! `cargo run -p chainscope --example verify -- CHAIN.pem ROOTS.pem [HOST]`
+//! (without arguments: the `missing-intermediate` fixture, which fails and says why).
+
+use chainscope::trust::TrustStore;
+use chainscope::verify::{verify_chain, VerifyOptions};
+
+fn main() -> Result<(), chainscope::Error> {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures");
+    let mut args = std::env::args().skip(1);
+    let chain = args
+        .next()
+        .unwrap_or_else(|| format!("{fixtures}/missing-intermediate/chain.pem"));
+    let roots = args
+        .next()
+        .unwrap_or_else(|| format!("{fixtures}/missing-intermediate/root.pem"));
+    let options = match args.next() {
+        Some(host) => VerifyOptions::for_host(&host)?,
+        None => VerifyOptions::default(),
+    };
+
+    let presented = chainscope::load_certificates(chain.as_ref())?;
+    let trust = TrustStore::from_spec(&roots)?;
+    let report = verify_chain(&presented, &trust, &options);
+
+    println!(
+        "{chain}: {}",
+        if report.valid { "valid" } else { "NOT valid" }
+    );
+    for entry in &report.path {
+        println!(
+            "  {:<12} {}  (expires {})",
+            entry.role,
+            entry.subject,
+            entry.not_after.as_deref().unwrap_or("?")
+        );
+    }
+    for f in &report.findings {
+        println!("  {:?} [{}] {}", f.severity, f.code, f.message);
+        if let Some(fix) = &f.fix {
+            println!("      fix: {fix}");
+        }
+    }
+    Ok(())
+}
