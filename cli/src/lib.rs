@@ -58,7 +58,7 @@ pub enum Command {
     #[command(subcommand)]
     Mint(cmd::mint::MintCommand),
     /// Check a proxy's certificate files (and the live server) before go-live.
-    Preflight(cmd::preflight::PreflightArgs),
+    Preflight(Box<cmd::preflight::PreflightArgs>),
 }
 
 /// Runs the command line of this process against stdout/stderr and returns the exit code.

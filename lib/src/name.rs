@@ -225,6 +225,12 @@ pub(crate) fn general_name_text(name: &GeneralName<'_>) -> (&'static str, String
     }
 }
 
+/// A general name as `LABEL:value` (`DNS:example.com`, `IP:10.0.0.0/8`).
+pub(crate) fn typed_general_name(name: &GeneralName<'_>) -> String {
+    let (kind, value) = general_name_text(name);
+    format!("{}:{value}", general_name_label(kind))
+}
+
 /// Label used when printing a general name of the given kind.
 pub(crate) fn general_name_label(kind: &str) -> &'static str {
     match kind {

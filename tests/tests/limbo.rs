@@ -198,22 +198,3 @@ fn limbo_conformance_matches_the_expectations_file() {
         problems.join("\n")
     );
 }
-
-#[test]
-#[ignore]
-fn limbo_strict_mismatches_with_their_codes() {
-    for f in [
-        "certs-fixtures/limbo/limbo-dev.json",
-        "certs-fixtures/limbo/bettertls-dev.json",
-    ] {
-        for case in load(&path(f)) {
-            let (acc, code) = case.run(Profile::Rfc5280);
-            if acc != case.expects_success() {
-                println!(
-                    "{} expected {} got {} code {code}",
-                    case.id, case.expected_result, acc
-                );
-            }
-        }
-    }
-}

@@ -333,9 +333,8 @@ fn name_constrained_ca_leaf_outside_the_permitted_names_fails_openssl_verify() {
         !o.status.success(),
         "an IP outside 10.0.0.0/8 must be refused"
     );
-    // TODO(lead): once `chainscope verify` lands, also assert that
-    // `chainscope verify --roots outside/ca.pem outside/cert.pem` fails and explains the name
-    // constraint (www.example.com is outside the permitted subtree .hospital.local).
+    // chainscope's own verify explains the same refusal: see
+    // verify_connect.rs, a_leaf_outside_a_minted_name_constrained_ca_is_explained.
 }
 
 #[test]

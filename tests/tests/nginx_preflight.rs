@@ -25,7 +25,10 @@ fn nginx_serves_the_files_preflight_passes() {
         &target,
     ]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("✔ The live server presents exactly the files' chain"), "{out}");
+    assert!(
+        out.contains("✔ The live server presents exactly the files' chain"),
+        "{out}"
+    );
 }
 
 #[test]

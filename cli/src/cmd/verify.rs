@@ -10,11 +10,13 @@ use chainscope::verify::{
     VerifyOptions, VerifyReport,
 };
 
+use chainscope::fetch::{fetch_blocking, PresentedChain, Target};
+
 use crate::output::Paint;
-use crate::{Ctx, EXIT_INVALID, EXIT_OK};
+use crate::{Ctx, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
 
 /// Arguments of `chainscope verify`.
-#[derive(Debug, Default, clap::Args)]
+#[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
     /// Chain files: each is one chain as a server sends it (leaf first, then intermediates);
     /// PEM, DER or PKCS#7; `-` is standard input.
@@ -75,6 +77,15 @@ pub struct VerifyArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+
+    /// Fetch the chain this server presents and verify it (HOST[:PORT], or a URL as
+    /// `fetch` takes it). Repeatable. `--host` defaults to the server's host name.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub connect: Vec<String>,
+
+    /// How to connect with --connect (the options of `fetch`).
+    #[command(flatten)]
+    pub connection: crate::cmd::fetch::ConnectionFlags,
 }
 
 impl VerifyArgs {
@@ -124,46 +135,109 @@ impl VerifyArgs {
 #[derive(serde::Serialize)]
 struct Labelled<'a> {
     input: &'a str,
+    /// With `--connect`: what the server presented and how the connection went.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fetched: Option<&'a PresentedChain>,
     #[serde(flatten)]
     report: &'a VerifyReport,
 }
 
+/// One chain to verify: from a file, or captured from a server.
+struct Source {
+    input: String,
+    chain: Vec<chainscope::CertificateDer<'static>>,
+    fetched: Option<PresentedChain>,
+}
+
 /// Runs `chainscope verify`.
 pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
-    if args.chains.is_empty() {
-        anyhow::bail!("verify: give at least one CHAIN_FILE (or - for standard input)");
+    if args.chains.is_empty() && args.connect.is_empty() {
+        anyhow::bail!(
+            "verify: give at least one CHAIN_FILE (or - for standard input), or --connect HOST[:PORT]"
+        );
     }
     let options = args.options()?;
     let trust = args.trust_store()?;
-    let mut chains = Vec::new();
+    let mut sources = Vec::new();
     for input in &args.chains {
         let bundle = load_input(input, &LoadOptions::default())
             .and_then(|b| b.require_certs())
             .with_context(|| format!("verify {input}"))?;
-        chains.push((input.as_str(), bundle.ders()));
+        sources.push(Source {
+            input: input.clone(),
+            chain: bundle.ders(),
+            fetched: None,
+        });
     }
     let mut code = EXIT_OK;
-    let mut reports = Vec::with_capacity(chains.len());
-    for (input, chain) in &chains {
-        let report = verify_chain(chain, &trust, &options);
-        if !report.valid {
+    if !args.connect.is_empty() {
+        let fetch_options = args.connection.to_options();
+        for target in &args.connect {
+            let parsed = Target::parse(target)?;
+            match fetch_blocking(&parsed, &fetch_options) {
+                Ok(chain) => sources.push(Source {
+                    input: parsed.authority(),
+                    chain: chain.certs.clone(),
+                    fetched: Some(chain),
+                }),
+                // One unreachable server does not hide the others' verdicts.
+                Err(e) if args.connect.len() > 1 || !args.chains.is_empty() => {
+                    writeln!(ctx.err, "chainscope: {e}")?;
+                    code = EXIT_ERROR;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    let mut reports = Vec::with_capacity(sources.len());
+    for source in &sources {
+        let report = match (&source.fetched, &args.host) {
+            // --host defaults to the name the server was reached by.
+            (Some(fetched), None) => {
+                let mut per_target = options.clone();
+                per_target.host = Some(parse_host(&fetched.host)?);
+                verify_chain(&source.chain, &trust, &per_target)
+            }
+            _ => verify_chain(&source.chain, &trust, &options),
+        };
+        if !report.valid && code == EXIT_OK {
             code = EXIT_INVALID;
         }
         if args.json {
-            reports.push((*input, report));
+            reports.push(report);
         } else {
-            render_report(ctx, &report, Some(input))?;
+            if let Some(fetched) = &source.fetched {
+                writeln!(
+                    ctx.out,
+                    "{}: fetched {} certificate{} from {} ({}{})",
+                    source.input,
+                    fetched.certs.len(),
+                    if fetched.certs.len() == 1 { "" } else { "s" },
+                    fetched.peer,
+                    fetched.tls_version.as_deref().unwrap_or("TLS"),
+                    if fetched.legacy {
+                        ", legacy capture"
+                    } else {
+                        ""
+                    }
+                )?;
+            }
+            render_report(ctx, &report, Some(&source.input))?;
         }
     }
     if args.json {
-        if reports.len() == 1 {
-            let (input, report) = &reports[0];
-            ctx.json(&Labelled { input, report })?;
+        let all: Vec<Labelled<'_>> = sources
+            .iter()
+            .zip(&reports)
+            .map(|(source, report)| Labelled {
+                input: &source.input,
+                fetched: source.fetched.as_ref(),
+                report,
+            })
+            .collect();
+        if all.len() == 1 {
+            ctx.json(&all[0])?;
         } else {
-            let all: Vec<Labelled<'_>> = reports
-                .iter()
-                .map(|(input, report)| Labelled { input, report })
-                .collect();
             ctx.json(&all)?;
         }
     }

@@ -400,11 +400,80 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             .copied()
             .find(|n| self.facts(*n).is_some_and(|f| f.name_constraints.is_some()));
         match node {
-            Some(n) => self.finding(Severity::Error, "name_constraint_violated", n, format!("{} carries name constraints that the leaf's names ({names}) violate", self.who(n))),
-            None => Finding::new(Severity::Error, "name_constraint_violated", format!("a name constraint on the path (possibly the trust anchor's) excludes the leaf's names ({names}), or uses a form rustls cannot check (directoryName, URI, email)")),
+            Some(n) => {
+                let described = self
+                    .facts(n)
+                    .and_then(|f| {
+                        crate::cert::CertificateInfo::decode(&f.der, time::OffsetDateTime::UNIX_EPOCH)
+                            .ok()
+                    })
+                    .and_then(|info| info.name_constraints)
+                    .map(|nc| format!(" ({})", describe_constraints(&nc.permitted, &nc.excluded)))
+                    .unwrap_or_default();
+                self.finding(
+                    Severity::Error,
+                    "name_constraint_violated",
+                    n,
+                    format!(
+                        "{} carries name constraints{described} that the leaf's names ({names}) violate",
+                        self.who(n)
+                    ),
+                )
+            }
+            None => match self.anchor_constraints() {
+                Some((anchor, described)) => Finding::new(
+                    Severity::Error,
+                    "name_constraint_violated",
+                    format!(
+                        "the trust anchor '{anchor}' carries name constraints ({described}) that the leaf's names ({names}) violate"
+                    ),
+                ),
+                None => Finding::new(
+                    Severity::Error,
+                    "name_constraint_violated",
+                    format!(
+                        "a name constraint on the path excludes the leaf's names ({names}), or uses a form rustls cannot check (directoryName, URI, email)"
+                    ),
+                ),
+            },
         }
         .fix("issue the leaf only for names the CA is allowed to certify")
         .clients("rustls rejects directoryName/URI/email constraints outright; OpenSSL checks them")
+    }
+
+    /// The trust anchor ending the walk, when it carries name constraints: its subject and
+    /// the constraints in words.
+    fn anchor_constraints(&self) -> Option<(String, String)> {
+        let WalkEnd::Anchor(a) = self.end else {
+            return None;
+        };
+        let anchor = &self.ctx.trust.anchors()[a];
+        // webpki keeps the constraints without their outer SEQUENCE header.
+        let der = super::facts::wrap_sequence(anchor.name_constraints.as_ref()?.as_ref());
+        let described =
+            match <x509_parser::extensions::NameConstraints<'_> as x509_parser::prelude::FromDer<
+                '_,
+                x509_parser::error::X509Error,
+            >>::from_der(&der)
+            {
+                Ok((_, nc)) => {
+                    let list =
+                        |subtrees: &Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| {
+                            subtrees
+                                .as_deref()
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|t| crate::name::typed_general_name(&t.base))
+                                .collect::<Vec<_>>()
+                        };
+                    describe_constraints(
+                        &list(&nc.permitted_subtrees),
+                        &list(&nc.excluded_subtrees),
+                    )
+                }
+                Err(_) => "undecodable".to_owned(),
+            };
+        Some((self.ctx.anchor_subject(a), described))
     }
 
     /// The issuer's SPKI for a node on the walk (the next node, or the anchor).
@@ -718,5 +787,21 @@ fn walk(ctx: &Context<'_>) -> (Vec<usize>, WalkEnd) {
             Some(_) => return (nodes, WalkEnd::Stuck),
             None => return (nodes, WalkEnd::MissingIssuer),
         }
+    }
+}
+
+/// Name constraints in words: `permits only DNS:.example.com, IP:10.0.0.0/8; excludes …`.
+fn describe_constraints(permitted: &[String], excluded: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !permitted.is_empty() {
+        parts.push(format!("permits only {}", permitted.join(", ")));
+    }
+    if !excluded.is_empty() {
+        parts.push(format!("excludes {}", excluded.join(", ")));
+    }
+    if parts.is_empty() {
+        "no subtrees".to_owned()
+    } else {
+        parts.join("; ")
     }
 }

@@ -293,9 +293,10 @@ fn name_contents<'a>(name: &'a X509Name<'_>) -> &'a [u8] {
     strip_sequence(name.as_raw())
 }
 
-/// A Name rendered for people (`CN=…, O=…`), or `(empty)`.
+/// A Name rendered for people in RFC 4514 form (`CN=…,O=…`, as `show` prints it), or
+/// `(empty)`.
 pub(crate) fn name_string(name: &X509Name<'_>) -> String {
-    let s = name.to_string();
+    let s = crate::name::DistinguishedName::from_x509(name).rfc4514;
     if s.is_empty() {
         "(empty)".to_owned()
     } else {
