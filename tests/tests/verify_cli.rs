@@ -39,8 +39,9 @@ fn valid_chain_exits_0_and_prints_the_path() {
     ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("VALID for rsa.chainscope.test"));
-    assert!(out.contains("0 leaf"));
-    assert!(out.contains("2 anchor"));
+    assert!(out.contains("1 leaf"));
+    assert!(out.contains("3 anchor"));
+    assert!(out.contains("[sent as cert 1]"), "{out}");
     assert!(out.contains("CN=Chainscope Test RSA Root CA"));
     assert!(out.contains("sha256 "));
     assert!(out.contains("expires 2035-06-01"));

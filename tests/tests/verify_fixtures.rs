@@ -55,7 +55,11 @@ fn good_chains_verify_with_the_full_path() {
             r.path[0].not_after.as_deref(),
             Some("2035-06-01 00:00:00 UTC")
         );
-        assert_eq!(r.path[0].sha256.len(), 64);
+        assert_eq!(
+            r.path[0].sha256.len(),
+            95,
+            "uppercase hex pairs with colons"
+        );
         assert!(r.error.is_none());
         assert!(
             r.findings_of(Severity::Error).next().is_none(),

@@ -342,12 +342,18 @@ pub fn render_report(
 fn render_path(ctx: &mut Ctx<'_>, path: &[chainscope::verify::PathEntry]) -> anyhow::Result<()> {
     for (i, entry) in path.iter().enumerate() {
         let source = match &entry.source {
-            CertSource::Presented { index } => format!("sent as #{index}"),
+            CertSource::Presented { index } => format!("sent as cert {}", index + 1),
             CertSource::Untrusted => "from --untrusted".to_owned(),
             CertSource::Aia { url } => format!("fetched from {url}"),
             CertSource::TrustStore { source } => format!("trust store: {source}"),
         };
-        writeln!(ctx.out, "    {i} {:<12} {}", entry.role, entry.subject)?;
+        writeln!(
+            ctx.out,
+            "    {} {:<12} {}",
+            i + 1,
+            entry.role,
+            entry.subject
+        )?;
         let expiry = match (&entry.not_after, entry.days_left) {
             (Some(na), Some(d)) if d < 0 => format!("EXPIRED {na} ({} days ago)", -d),
             (Some(na), Some(d)) => format!("expires {na} ({d} days)"),

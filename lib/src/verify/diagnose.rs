@@ -62,12 +62,12 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         self.ctx.pool[node].facts.as_ref()
     }
 
-    /// `#1 (CN=…)` or `CN=… (from --untrusted)`.
+    /// `cert 2 (CN=…)` (1-based, as `show` numbers them) or `CN=… (from --untrusted)`.
     fn who(&self, node: usize) -> String {
         let c = &self.ctx.pool[node];
         match c.presented_index() {
             Some(0) => format!("the leaf ({})", c.subject()),
-            Some(i) => format!("certificate #{i} ({})", c.subject()),
+            Some(i) => format!("cert {} ({})", i + 1, c.subject()),
             None => match &c.source {
                 super::CertSource::Aia { url } => format!("{} (fetched from {url})", c.subject()),
                 _ => format!("{} (from --untrusted)", c.subject()),

@@ -394,41 +394,16 @@ pub(crate) fn colon_hex(bytes: &[u8]) -> String {
 
 /// SHA-256 of `bytes`, lower-case hex.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref())
+    // The same form as `show` and OpenSSL print: uppercase hex, colon separated.
+    colon_hex(&crate::cert::sha256(bytes))
 }
 
-/// A well-known name for a signature algorithm OID.
+/// A well-known name for a signature algorithm OID (the names `show` uses).
 pub(crate) fn sig_alg_name(oid: &str) -> &str {
-    match oid {
-        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
-        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
-        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
-        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
-        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
-        "1.2.840.113549.1.1.10" => "RSASSA-PSS",
-        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
-        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
-        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
-        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
-        "1.3.101.112" => "Ed25519",
-        "1.3.101.113" => "Ed448",
-        "1.2.840.10040.4.3" => "dsa-with-SHA1",
-        "2.16.840.1.101.3.4.3.2" => "dsa-with-SHA256",
-        other => other,
-    }
+    crate::oids::signature_name(oid).unwrap_or(oid)
 }
 
 /// A well-known name for an EKU OID.
 pub(crate) fn eku_name(oid: &str) -> String {
-    let name = match oid {
-        "1.3.6.1.5.5.7.3.1" => "serverAuth",
-        "1.3.6.1.5.5.7.3.2" => "clientAuth",
-        "1.3.6.1.5.5.7.3.3" => "codeSigning",
-        "1.3.6.1.5.5.7.3.4" => "emailProtection",
-        "1.3.6.1.5.5.7.3.8" => "timeStamping",
-        "1.3.6.1.5.5.7.3.9" => "OCSPSigning",
-        "2.5.29.37.0" => "anyExtendedKeyUsage",
-        other => return other.to_owned(),
-    };
-    name.to_owned()
+    crate::oids::eku_name(oid).unwrap_or(oid).to_owned()
 }

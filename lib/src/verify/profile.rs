@@ -101,7 +101,9 @@ pub(crate) fn check_path(
         }
         let who = match (pc.role, pc.cert_index) {
             (Role::Leaf, _) => format!("the leaf ({})", pc.subject),
-            (Role::Intermediate, Some(i)) => format!("intermediate #{i} ({})", pc.subject),
+            (Role::Intermediate, Some(i)) => {
+                format!("intermediate cert {} ({})", i + 1, pc.subject)
+            }
             (Role::Intermediate, None) => format!("intermediate {}", pc.subject),
             (Role::Anchor, _) => format!("the trust anchor ({})", pc.subject),
         };
