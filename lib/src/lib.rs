@@ -19,6 +19,9 @@
 //! | [`verify`] | path building and verification that explains itself |
 //! | [`fetch`] | capturing the chain a server presents (feature `fetch`) |
 //! | [`mint`] | private CAs, leaves and self-signed certificates (feature `mint`) |
+//! | [`key`] | private keys: type, encryption, whether they match a certificate |
+//! | [`preflight`] | the go-live checklist for a proxy's files and live server |
+//! | [`inspect`], [`name`], [`oids`], [`instant`] | the `show` report, names, OID names, time input |
 //!
 //! ## Cargo features
 //! | feature | default | pulls | enables |
@@ -64,5 +67,13 @@ pub use cert::CertificateInfo;
 pub use chain::{ChainReport, LinkStatus};
 pub use csr::CsrInfo;
 pub use error::{Error, Position, Result};
+#[cfg(feature = "fetch")]
+pub use fetch::{fetch, fetch_blocking, FetchError, FetchOptions, PresentedChain, Target};
+pub use key::{KeyMatch, PrivateKeyInfo};
 pub use load::{load_bytes, load_certificates, load_input, load_path, Bundle, LoadOptions};
+#[cfg(feature = "mint")]
+pub use mint::MintError;
+pub use preflight::{Check, CheckStatus, PreflightReport};
 pub use rustls_pki_types::CertificateDer;
+pub use trust::TrustStore;
+pub use verify::{verify_chain, Finding, Profile, Severity, VerifyOptions, VerifyReport};
