@@ -4,6 +4,10 @@
 //! [`run`] is what the binary calls; [`run_with`] runs the same command line against given
 //! writers, which is how the tests drive it in-process.
 
+// Doc comments here double as `--help` text, where `HOST[:PORT]` is the usual notation,
+// not an intra-doc link.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 

@@ -17,7 +17,7 @@
 //! | [`chain`] | relations between adjacent certificates of a presented list |
 //! | [`trust`] | trust anchors: system, Mozilla, supplied files |
 //! | [`verify`] | path building and verification that explains itself |
-//! | [`fetch`] | capturing the chain a server presents (feature `fetch`) |
+//! | [`fetch`](mod@fetch) | capturing the chain a server presents (feature `fetch`) |
 //! | [`mint`] | private CAs, leaves and self-signed certificates (feature `mint`) |
 //! | [`key`] | private keys: type, encryption, whether they match a certificate |
 //! | [`preflight`] | the go-live checklist for a proxy's files and live server |
@@ -26,7 +26,7 @@
 //! ## Cargo features
 //! | feature | default | pulls | enables |
 //! |---|---|---|---|
-//! | `fetch` | yes | tokio, tokio-rustls, tls-parser, x509-ocsp | [`fetch`] |
+//! | `fetch` | yes | tokio, tokio-rustls, tls-parser, x509-ocsp | [`fetch`](mod@fetch) |
 //! | `mint` | yes | rcgen, pkcs8 | [`mint`] |
 //!
 //! With `default-features = false` the crate decodes and verifies only.
