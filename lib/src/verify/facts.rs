@@ -251,42 +251,18 @@ impl Facts {
 
 /// The contents of a DER SEQUENCE (skips the tag and length), or the input when it is not one.
 pub(crate) fn strip_sequence(der: &[u8]) -> &[u8] {
-    if der.len() < 2 || der[0] != 0x30 {
-        return der;
+    match <der::asn1::AnyRef<'_> as der::Decode>::from_der(der) {
+        Ok(any) if der::Tagged::tag(&any) == der::Tag::Sequence => any.value(),
+        _ => der,
     }
-    let first = der[1] as usize;
-    let (len, header) = if first < 0x80 {
-        (first, 2)
-    } else {
-        let n = first & 0x7f;
-        if n == 0 || n > 4 || der.len() < 2 + n {
-            return der;
-        }
-        let len = der[2..2 + n]
-            .iter()
-            .fold(0usize, |acc, b| (acc << 8) | *b as usize);
-        (len, 2 + n)
-    };
-    der.get(header..header + len).unwrap_or(der)
 }
 
 /// Wraps `contents` in a DER SEQUENCE header.
 pub(crate) fn wrap_sequence(contents: &[u8]) -> Vec<u8> {
-    let len = contents.len();
-    let mut out = vec![0x30];
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|b| *b == 0)
-            .collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend(bytes);
-    }
-    out.extend_from_slice(contents);
-    out
+    // The `der` crate frames it; contents over its 256 MiB limit cannot occur here.
+    der::asn1::AnyRef::new(der::Tag::Sequence, contents)
+        .and_then(|any| der::Encode::to_der(&any))
+        .unwrap_or_default()
 }
 
 fn name_contents<'a>(name: &'a X509Name<'_>) -> &'a [u8] {
