@@ -17,6 +17,8 @@
 //! # Ok::<(), chainscope::Error>(())
 //! ```
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use rustls_pki_types::CertificateDer;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::error::X509Error;
@@ -146,9 +148,36 @@ impl ChainReport {
                     (Some(s), Some(i)) if link(s, i).0 == LinkStatus::Issued
                 )
         };
-        let duplicate_of: Vec<Option<usize>> = (0..n)
-            .map(|j| (0..j).find(|&i| parsed[i].der == parsed[j].der))
+        // First occurrence of each encoding, found by hashing: comparing every pair is
+        // quadratic, and trust-store bundles hold thousands of certificates.
+        let mut first_seen: HashMap<&[u8], usize> = HashMap::with_capacity(n);
+        let duplicate_of: Vec<Option<usize>> = parsed
+            .iter()
+            .enumerate()
+            .map(|(j, p)| match first_seen.entry(p.der) {
+                Entry::Occupied(first) => Some(*first.get()),
+                Entry::Vacant(slot) => {
+                    slot.insert(j);
+                    None
+                }
+            })
             .collect();
+        // Candidate issuers by subject name, in list order, duplicates left out. `link`
+        // says `Issued` only when the issuer name equals the candidate's subject byte for
+        // byte, so only those candidates need the (costly) signature check.
+        let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
+        for (i, p) in parsed.iter().enumerate() {
+            if let (None, Some(c)) = (duplicate_of[i], &p.x509) {
+                by_subject.entry(c.subject().as_raw()).or_default().push(i);
+            }
+        }
+        let candidates = |subject: usize| -> &[usize] {
+            parsed[subject]
+                .x509
+                .as_ref()
+                .and_then(|c| by_subject.get(c.issuer().as_raw()))
+                .map_or(&[], Vec::as_slice)
+        };
 
         let mut links = Vec::new();
         for i in 0..n.saturating_sub(1) {
@@ -189,10 +218,14 @@ impl ChainReport {
                 if s + 1 < n && links[s].status == LinkStatus::Issued {
                     Some(s + 1)
                 } else {
-                    (0..n).find(|&i| duplicate_of[i].is_none() && issues(i, s))
+                    candidates(s).iter().copied().find(|&i| issues(i, s))
                 }
             })
             .collect();
+        let mut issues_another_cert = vec![false; n];
+        for issuer in issued_by.iter().flatten() {
+            issues_another_cert[*issuer] = true;
+        }
 
         let self_issued = |i: usize| {
             parsed[i]
@@ -245,7 +278,7 @@ impl ChainReport {
         // Walk up from the leaf: cert 1, or — when cert 1 issues another certificate of the
         // list — the certificate that issues nothing. Where the walk stops short of a
         // self-issued root while certificates remain after it, something is missing.
-        let issues_another = |c: usize| issued_by.contains(&Some(c));
+        let issues_another = |c: usize| issues_another_cert.get(c).copied().unwrap_or(false);
         let start = if issues_another(0) {
             (0..n)
                 .find(|&c| duplicate_of[c].is_none() && !issues_another(c))
@@ -426,4 +459,17 @@ pub(crate) fn subject_key_id<'a>(cert: &'a X509Certificate<'_>) -> Option<&'a [u
             ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0),
             _ => None,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_list_is_reported_without_links() {
+        // A bundle holding only certificate requests analyzes an empty list.
+        let report = ChainReport::analyze(&[]);
+        assert_eq!(report.count, 0);
+        assert!(report.links.is_empty() && report.notes.is_empty());
+    }
 }
