@@ -75,8 +75,10 @@ pub fn run(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         }
     }
     if args.pem {
-        for bundle in &bundles {
-            ctx.out.write_all(to_pem(&bundle.ders()).as_bytes())?;
+        // One block at a time: no copy of the whole bundle as DER and again as PEM text.
+        for cert in bundles.iter().flat_map(|bundle| &bundle.certs) {
+            ctx.out
+                .write_all(to_pem(std::slice::from_ref(&cert.der)).as_bytes())?;
         }
     } else if args.json {
         // Each certificate is decoded as it is written, so memory stays flat whatever the
