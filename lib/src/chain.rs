@@ -502,6 +502,43 @@ pub(crate) fn subject_key_id<'a>(cert: &'a X509Certificate<'_>) -> Option<&'a [u
 mod tests {
     use super::*;
 
+    fn fixture(path: &str) -> CertificateDer<'static> {
+        let full = format!("{}/../certs-fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+        crate::load::load_certificates(full.as_ref()).expect("fixture loads")[0].clone()
+    }
+
+    #[test]
+    fn unrelated_neighbours_are_not_signature_checked() {
+        let report = ChainReport::analyze(&[fixture("rsa/leaf.pem"), fixture("ecdsa/root.pem")]);
+        assert_eq!(report.links[0].status, LinkStatus::NotIssuer);
+        assert_eq!(report.links[0].signature, SignatureCheck::NotChecked);
+    }
+
+    #[test]
+    fn issuer_next_in_line_is_signature_checked() {
+        let report = ChainReport::analyze(&[fixture("rsa/leaf.pem"), fixture("rsa/inter.pem")]);
+        assert_eq!(report.links[0].status, LinkStatus::Issued);
+        assert_eq!(report.links[0].signature, SignatureCheck::Valid);
+    }
+
+    #[test]
+    fn issuer_found_further_down_a_long_list_with_duplicates() {
+        // leaf, 50 copies of an unrelated root, the leaf's issuer: found by name lookup.
+        let mut certs = vec![fixture("rsa/leaf.pem")];
+        certs.extend(std::iter::repeat_n(fixture("ecdsa/root.pem"), 50));
+        certs.push(fixture("rsa/inter.pem"));
+        let report = ChainReport::analyze(&certs);
+        assert_eq!(report.issued_by[0], Some(51));
+        assert_eq!(
+            report
+                .notes
+                .iter()
+                .filter(|n| n.code == "duplicate")
+                .count(),
+            49
+        );
+    }
+
     #[test]
     fn empty_list_is_reported_without_links() {
         // A bundle holding only certificate requests analyzes an empty list.

@@ -895,7 +895,13 @@ fn apply_pem(text: Vec<u8>, mutation: &PemMutation) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------
 // Properties
 
+/// `cases` unless `PROPTEST_CASES` asks for another number (for longer local runs:
+/// `PROPTEST_CASES=50000 cargo test --release -p chainscope --test robustness`).
 fn config(cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(cases);
     ProptestConfig {
         cases,
         // A failure is re-run while shrinking; keep that bounded too.
