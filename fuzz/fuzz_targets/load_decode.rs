@@ -5,7 +5,7 @@
 
 #![no_main]
 
-use chainscope::inspect::{to_pem, InputReport};
+use chainscope::inspect::{to_pem, InputReport, StreamedReport};
 use chainscope::{load_bytes, LoadOptions};
 use libfuzzer_sys::fuzz_target;
 
@@ -14,11 +14,17 @@ fuzz_target!(|data: &[u8]| {
     for keep_going in [false, true] {
         match load_bytes(data, "fuzz", &LoadOptions { keep_going }) {
             Ok(bundle) => {
+                // `show --json` writes the streamed form: it must say exactly the same.
+                let streamed = serde_json::to_string(&StreamedReport::new(&bundle, at));
                 match InputReport::from_bundle(&bundle, at) {
                     Ok(report) => {
-                        serde_json::to_string(&report).expect("report serializes");
+                        let json = serde_json::to_string(&report).expect("report serializes");
+                        assert_eq!(streamed.ok(), Some(json));
                     }
-                    Err(e) => assert!(!e.to_string().contains('\n')),
+                    Err(e) => {
+                        assert!(!e.to_string().contains('\n'));
+                        assert!(streamed.is_err());
+                    }
                 }
                 let _ = to_pem(&bundle.ders());
             }
