@@ -149,6 +149,39 @@ fn within<'a>(whole: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
     whole.get(start..start.checked_add(part.len())?)
 }
 
+/// Runs `work` on contiguous parts of `0..len` — on all cores when there are enough items
+/// to pay for the threads — and concatenates the parts' results in order. Signature
+/// checks make decoding and chain analysis CPU-bound; a trust-store bundle has thousands
+/// of certificates.
+pub(crate) fn in_parallel<T: Send>(
+    len: usize,
+    work: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
+) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(len / 64)
+        .max(1);
+    if threads == 1 {
+        return work(0..len);
+    }
+    let per_thread = len.div_ceil(threads);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..len)
+            .step_by(per_thread)
+            .map(|start| scope.spawn(move || work(start..(start + per_thread).min(len))))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(part) => part,
+                // A panic in a worker is a bug: let it surface as it would have unthreaded.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
 fn parse(der: &[u8]) -> Option<X509Certificate<'_>> {
     X509Certificate::from_der(der).ok().map(|(_, c)| c)
 }
@@ -158,7 +191,9 @@ impl ChainReport {
     ///
     /// Certificates that do not decode are treated as unrelated to everything.
     pub fn analyze(certs: &[CertificateDer<'_>]) -> ChainReport {
-        let parsed: Vec<Parsed<'_>> = certs.iter().map(|der| Parsed::new(der)).collect();
+        let parsed: Vec<Parsed<'_>> = in_parallel(certs.len(), |range| {
+            certs[range].iter().map(|der| Parsed::new(der)).collect()
+        });
         let n = parsed.len();
         let all_self_issued = n > 1 && parsed.iter().all(Parsed::self_issued);
         if all_self_issued {
@@ -211,44 +246,47 @@ impl ChainReport {
                 .map_or(&[], Vec::as_slice)
         };
 
-        let mut links = Vec::new();
-        // Each certificate is parsed once on the way down: cert i+1's parse is kept as the
-        // next round's subject.
-        let mut current = parsed.first().and_then(Parsed::x509);
-        for i in 0..n.saturating_sub(1) {
-            let next = parsed[i + 1].x509();
-            let (status, name_match, name_match_normalized, key_id_match, signature) =
-                if parsed[i].der == parsed[i + 1].der {
-                    (
-                        LinkStatus::Duplicate,
-                        true,
-                        true,
-                        None,
-                        SignatureCheck::NotChecked,
-                    )
-                } else {
-                    match (&current, &next) {
-                        (Some(s), Some(iss)) => link(s, iss),
-                        _ => (
-                            LinkStatus::NotIssuer,
-                            false,
-                            false,
+        // Adjacent pairs, checked on all cores. Within a part, each certificate is parsed
+        // once: cert i+1's parse is kept as the next round's subject.
+        let links: Vec<Link> = in_parallel(n.saturating_sub(1), |range| {
+            let mut out = Vec::with_capacity(range.len());
+            let mut current = parsed.get(range.start).and_then(Parsed::x509);
+            for i in range {
+                let next = parsed[i + 1].x509();
+                let (status, name_match, name_match_normalized, key_id_match, signature) =
+                    if parsed[i].der == parsed[i + 1].der {
+                        (
+                            LinkStatus::Duplicate,
+                            true,
+                            true,
                             None,
                             SignatureCheck::NotChecked,
-                        ),
-                    }
-                };
-            links.push(Link {
-                index: i,
-                issuer_index: i + 1,
-                status,
-                name_match,
-                name_match_normalized,
-                key_id_match,
-                signature,
-            });
-            current = next;
-        }
+                        )
+                    } else {
+                        match (&current, &next) {
+                            (Some(s), Some(iss)) => link(s, iss),
+                            _ => (
+                                LinkStatus::NotIssuer,
+                                false,
+                                false,
+                                None,
+                                SignatureCheck::NotChecked,
+                            ),
+                        }
+                    };
+                out.push(Link {
+                    index: i,
+                    issuer_index: i + 1,
+                    status,
+                    name_match,
+                    name_match_normalized,
+                    key_id_match,
+                    signature,
+                });
+                current = next;
+            }
+            out
+        });
 
         let issued_by: Vec<Option<usize>> = (0..n)
             .map(|s| {

@@ -230,31 +230,10 @@ const DECODE_CHUNK: usize = 1024;
 /// Decodes `certs` in order, split over the available cores when there are enough of them
 /// to pay for the threads.
 fn decode_in_parallel(certs: &[LoadedCert], at: OffsetDateTime) -> Vec<Result<CertificateInfo>> {
-    let decode = |part: &[LoadedCert]| -> Vec<Result<CertificateInfo>> {
-        part.iter()
+    crate::chain::in_parallel(certs.len(), |range| {
+        certs[range]
+            .iter()
             .map(|cert| CertificateInfo::decode(&cert.der, at))
-            .collect()
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(certs.len() / 64)
-        .max(1);
-    if threads == 1 {
-        return decode(certs);
-    }
-    let per_thread = certs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = certs
-            .chunks(per_thread)
-            .map(|part| scope.spawn(move || decode(part)))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| match worker.join() {
-                Ok(infos) => infos,
-                // A panic in a worker is a bug: let it surface as it would have unthreaded.
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
             .collect()
     })
 }
