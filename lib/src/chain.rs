@@ -17,6 +17,8 @@
 //! # Ok::<(), chainscope::Error>(())
 //! ```
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use rustls_pki_types::CertificateDer;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::error::X509Error;
@@ -89,6 +91,10 @@ pub enum SignatureCheck {
     Invalid,
     /// The algorithm is one chainscope cannot check (e.g. DSA, unknown).
     Unsupported,
+    /// Not checked: the next certificate is not a candidate issuer (its subject differs
+    /// from this certificate's issuer even after normalization), is the same certificate,
+    /// or does not decode.
+    NotChecked,
 }
 
 /// Something worth telling about the list.
@@ -103,9 +109,81 @@ pub struct ChainNote {
     pub message: String,
 }
 
+/// What the analysis keeps of each certificate: its encoding and, when it decodes, the raw
+/// subject and issuer names (slices of the encoding). Full parses are made on demand and
+/// dropped at once — holding thousands of parsed certificates costs several KB each.
 struct Parsed<'a> {
-    x509: Option<X509Certificate<'a>>,
     der: &'a [u8],
+    names: Option<RawNames<'a>>,
+}
+
+struct RawNames<'a> {
+    subject: &'a [u8],
+    issuer: &'a [u8],
+}
+
+impl<'a> Parsed<'a> {
+    fn new(der: &'a [u8]) -> Self {
+        let names = parse(der).and_then(|c| {
+            Some(RawNames {
+                subject: within(der, c.subject().as_raw())?,
+                issuer: within(der, c.issuer().as_raw())?,
+            })
+        });
+        Parsed { der, names }
+    }
+
+    fn x509(&self) -> Option<X509Certificate<'a>> {
+        self.names.as_ref().and_then(|_| parse(self.der))
+    }
+
+    fn self_issued(&self) -> bool {
+        self.names.as_ref().is_some_and(|n| n.subject == n.issuer)
+    }
+}
+
+/// `part` (a slice the zero-copy parser returned) as a slice of `whole` with `whole`'s
+/// lifetime: the parser ties it to the short-lived parsed value.
+fn within<'a>(whole: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    whole.get(start..start.checked_add(part.len())?)
+}
+
+/// Runs `work` on contiguous parts of `0..len` — on all cores when there are enough items
+/// to pay for the threads — and concatenates the parts' results in order. Signature
+/// checks make decoding and chain analysis CPU-bound; a trust-store bundle has thousands
+/// of certificates.
+pub(crate) fn in_parallel<T: Send>(
+    len: usize,
+    work: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
+) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(len / 64)
+        .max(1);
+    if threads == 1 {
+        return work(0..len);
+    }
+    let per_thread = len.div_ceil(threads);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..len)
+            .step_by(per_thread)
+            .map(|start| scope.spawn(move || work(start..(start + per_thread).min(len))))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(part) => part,
+                // A panic in a worker is a bug: let it surface as it would have unthreaded.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+fn parse(der: &[u8]) -> Option<X509Certificate<'_>> {
+    X509Certificate::from_der(der).ok().map(|(_, c)| c)
 }
 
 impl ChainReport {
@@ -113,20 +191,11 @@ impl ChainReport {
     ///
     /// Certificates that do not decode are treated as unrelated to everything.
     pub fn analyze(certs: &[CertificateDer<'_>]) -> ChainReport {
-        let parsed: Vec<Parsed<'_>> = certs
-            .iter()
-            .map(|der| Parsed {
-                x509: X509Certificate::from_der(der.as_ref()).ok().map(|(_, c)| c),
-                der: der.as_ref(),
-            })
-            .collect();
+        let parsed: Vec<Parsed<'_>> = in_parallel(certs.len(), |range| {
+            certs[range].iter().map(|der| Parsed::new(der)).collect()
+        });
         let n = parsed.len();
-        let all_self_issued = n > 1
-            && parsed.iter().all(|p| {
-                p.x509
-                    .as_ref()
-                    .is_some_and(|c| c.subject().as_raw() == c.issuer().as_raw())
-            });
+        let all_self_issued = n > 1 && parsed.iter().all(Parsed::self_issued);
         if all_self_issued {
             // A bundle of roots (a trust store file), not a chain.
             return ChainReport {
@@ -142,64 +211,98 @@ impl ChainReport {
             issuer != subject
                 && parsed[issuer].der != parsed[subject].der
                 && matches!(
-                    (&parsed[subject].x509, &parsed[issuer].x509),
-                    (Some(s), Some(i)) if link(s, i).0 == LinkStatus::Issued
+                    (parsed[subject].x509(), parsed[issuer].x509()),
+                    (Some(s), Some(i)) if link(&s, &i).0 == LinkStatus::Issued
                 )
         };
-        let duplicate_of: Vec<Option<usize>> = (0..n)
-            .map(|j| (0..j).find(|&i| parsed[i].der == parsed[j].der))
+        // First occurrence of each encoding, found by hashing: comparing every pair is
+        // quadratic, and trust-store bundles hold thousands of certificates.
+        let mut first_seen: HashMap<&[u8], usize> = HashMap::with_capacity(n);
+        let duplicate_of: Vec<Option<usize>> = parsed
+            .iter()
+            .enumerate()
+            .map(|(j, p)| match first_seen.entry(p.der) {
+                Entry::Occupied(first) => Some(*first.get()),
+                Entry::Vacant(slot) => {
+                    slot.insert(j);
+                    None
+                }
+            })
             .collect();
-
-        let mut links = Vec::new();
-        for i in 0..n.saturating_sub(1) {
-            let (status, name_match, name_match_normalized, key_id_match, signature) =
-                if parsed[i].der == parsed[i + 1].der {
-                    (
-                        LinkStatus::Duplicate,
-                        true,
-                        true,
-                        None,
-                        SignatureCheck::Unsupported,
-                    )
-                } else {
-                    match (&parsed[i].x509, &parsed[i + 1].x509) {
-                        (Some(s), Some(iss)) => link(s, iss),
-                        _ => (
-                            LinkStatus::NotIssuer,
-                            false,
-                            false,
-                            None,
-                            SignatureCheck::Unsupported,
-                        ),
-                    }
-                };
-            links.push(Link {
-                index: i,
-                issuer_index: i + 1,
-                status,
-                name_match,
-                name_match_normalized,
-                key_id_match,
-                signature,
-            });
+        // Candidate issuers by subject name, in list order, duplicates left out. `link`
+        // says `Issued` only when the issuer name equals the candidate's subject byte for
+        // byte, so only those candidates need the (costly) signature check.
+        let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
+        for (i, p) in parsed.iter().enumerate() {
+            if let (None, Some(names)) = (duplicate_of[i], &p.names) {
+                by_subject.entry(names.subject).or_default().push(i);
+            }
         }
+        let candidates = |subject: usize| -> &[usize] {
+            parsed[subject]
+                .names
+                .as_ref()
+                .and_then(|names| by_subject.get(names.issuer))
+                .map_or(&[], Vec::as_slice)
+        };
+
+        // Adjacent pairs, checked on all cores. Within a part, each certificate is parsed
+        // once: cert i+1's parse is kept as the next round's subject.
+        let links: Vec<Link> = in_parallel(n.saturating_sub(1), |range| {
+            let mut out = Vec::with_capacity(range.len());
+            let mut current = parsed.get(range.start).and_then(Parsed::x509);
+            for i in range {
+                let next = parsed[i + 1].x509();
+                let (status, name_match, name_match_normalized, key_id_match, signature) =
+                    if parsed[i].der == parsed[i + 1].der {
+                        (
+                            LinkStatus::Duplicate,
+                            true,
+                            true,
+                            None,
+                            SignatureCheck::NotChecked,
+                        )
+                    } else {
+                        match (&current, &next) {
+                            (Some(s), Some(iss)) => link(s, iss),
+                            _ => (
+                                LinkStatus::NotIssuer,
+                                false,
+                                false,
+                                None,
+                                SignatureCheck::NotChecked,
+                            ),
+                        }
+                    };
+                out.push(Link {
+                    index: i,
+                    issuer_index: i + 1,
+                    status,
+                    name_match,
+                    name_match_normalized,
+                    key_id_match,
+                    signature,
+                });
+                current = next;
+            }
+            out
+        });
 
         let issued_by: Vec<Option<usize>> = (0..n)
             .map(|s| {
                 if s + 1 < n && links[s].status == LinkStatus::Issued {
                     Some(s + 1)
                 } else {
-                    (0..n).find(|&i| duplicate_of[i].is_none() && issues(i, s))
+                    candidates(s).iter().copied().find(|&i| issues(i, s))
                 }
             })
             .collect();
+        let mut issues_another_cert = vec![false; n];
+        for issuer in issued_by.iter().flatten() {
+            issues_another_cert[*issuer] = true;
+        }
 
-        let self_issued = |i: usize| {
-            parsed[i]
-                .x509
-                .as_ref()
-                .is_some_and(|c| c.subject().as_raw() == c.issuer().as_raw())
-        };
+        let self_issued = |i: usize| parsed[i].self_issued();
 
         let mut notes = Vec::new();
         let mut out_of_order: Option<(usize, usize)> = None;
@@ -245,7 +348,7 @@ impl ChainReport {
         // Walk up from the leaf: cert 1, or — when cert 1 issues another certificate of the
         // list — the certificate that issues nothing. Where the walk stops short of a
         // self-issued root while certificates remain after it, something is missing.
-        let issues_another = |c: usize| issued_by.contains(&Some(c));
+        let issues_another = |c: usize| issues_another_cert.get(c).copied().unwrap_or(false);
         let start = if issues_another(0) {
             (0..n)
                 .find(|&c| duplicate_of[c].is_none() && !issues_another(c))
@@ -270,8 +373,7 @@ impl ChainReport {
         if n > 0 && !self_issued(top) && remaining_after_top {
             gap = Some(top);
             let issuer = parsed[top]
-                .x509
-                .as_ref()
+                .x509()
                 .map(|c| DistinguishedName::from_x509(c.issuer()).rfc4514)
                 .unwrap_or_else(|| "an unknown issuer".into());
             let detail = match links.get(top) {
@@ -366,10 +468,16 @@ fn link(
         (Some(a), Some(s)) => Some(a == s),
         _ => None,
     };
-    let signature = match subject.verify_signature(Some(issuer.public_key())) {
-        Ok(()) => SignatureCheck::Valid,
-        Err(X509Error::SignatureVerificationError) => SignatureCheck::Invalid,
-        Err(_) => SignatureCheck::Unsupported,
+    // A signature check is the costly part (a P-384 verify is ~0.5 ms) and tells nothing
+    // when the names say the two are unrelated: skip it then.
+    let signature = if !name_match_normalized {
+        SignatureCheck::NotChecked
+    } else {
+        match subject.verify_signature(Some(issuer.public_key())) {
+            Ok(()) => SignatureCheck::Valid,
+            Err(X509Error::SignatureVerificationError) => SignatureCheck::Invalid,
+            Err(_) => SignatureCheck::Unsupported,
+        }
     };
     let status = if !name_match_normalized {
         LinkStatus::NotIssuer
@@ -426,4 +534,54 @@ pub(crate) fn subject_key_id<'a>(cert: &'a X509Certificate<'_>) -> Option<&'a [u
             ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0),
             _ => None,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(path: &str) -> CertificateDer<'static> {
+        let full = format!("{}/../certs-fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+        crate::load::load_certificates(full.as_ref()).expect("fixture loads")[0].clone()
+    }
+
+    #[test]
+    fn unrelated_neighbours_are_not_signature_checked() {
+        let report = ChainReport::analyze(&[fixture("rsa/leaf.pem"), fixture("ecdsa/root.pem")]);
+        assert_eq!(report.links[0].status, LinkStatus::NotIssuer);
+        assert_eq!(report.links[0].signature, SignatureCheck::NotChecked);
+    }
+
+    #[test]
+    fn issuer_next_in_line_is_signature_checked() {
+        let report = ChainReport::analyze(&[fixture("rsa/leaf.pem"), fixture("rsa/inter.pem")]);
+        assert_eq!(report.links[0].status, LinkStatus::Issued);
+        assert_eq!(report.links[0].signature, SignatureCheck::Valid);
+    }
+
+    #[test]
+    fn issuer_found_further_down_a_long_list_with_duplicates() {
+        // leaf, 50 copies of an unrelated root, the leaf's issuer: found by name lookup.
+        let mut certs = vec![fixture("rsa/leaf.pem")];
+        certs.extend(std::iter::repeat_n(fixture("ecdsa/root.pem"), 50));
+        certs.push(fixture("rsa/inter.pem"));
+        let report = ChainReport::analyze(&certs);
+        assert_eq!(report.issued_by[0], Some(51));
+        assert_eq!(
+            report
+                .notes
+                .iter()
+                .filter(|n| n.code == "duplicate")
+                .count(),
+            49
+        );
+    }
+
+    #[test]
+    fn empty_list_is_reported_without_links() {
+        // A bundle holding only certificate requests analyzes an empty list.
+        let report = ChainReport::analyze(&[]);
+        assert_eq!(report.count, 0);
+        assert!(report.links.is_empty() && report.notes.is_empty());
+    }
 }

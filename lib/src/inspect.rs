@@ -8,7 +8,7 @@ use crate::cert::{rfc3339, CertificateInfo};
 use crate::chain::ChainReport;
 use crate::csr::CsrInfo;
 use crate::error::{Error, Position, Result};
-use crate::load::{Bundle, InputFormat};
+use crate::load::{Bundle, InputFormat, LoadedCert};
 
 /// One decoded input.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -76,14 +76,13 @@ impl InputReport {
                 info,
             });
         }
-        let ders: Vec<CertificateDer<'_>> = bundle.certs.iter().map(|c| c.der.clone()).collect();
         Ok(InputReport {
             input: bundle.input.clone(),
             format: bundle.format,
             evaluated_at: rfc3339(at),
             certificates,
             requests,
-            chain: ChainReport::analyze(&ders),
+            chain: analyze_bundle(bundle),
             skipped: bundle.skipped.iter().map(ToString::to_string).collect(),
         })
     }
@@ -124,6 +123,142 @@ impl InputReport {
     }
 }
 
+/// The chain relations of a bundle's certificates, borrowing their DER (no copy).
+fn analyze_bundle(bundle: &Bundle) -> ChainReport {
+    let ders: Vec<CertificateDer<'_>> = bundle
+        .certs
+        .iter()
+        .map(|c| CertificateDer::from(c.der.as_ref()))
+        .collect();
+    ChainReport::analyze(&ders)
+}
+
+/// An [`InputReport`] that decodes each certificate and request only while it is being
+/// serialized, so a bundle of any size is written with one decoded certificate in memory
+/// at a time. It serializes to exactly the same document as [`InputReport::from_bundle`].
+///
+/// Loading has already parsed every certificate and request, so decoding cannot fail
+/// here in practice; if it does, serialization fails with the same error text
+/// `from_bundle` would give.
+///
+/// ```
+/// use chainscope::inspect::{InputReport, StreamedReport};
+/// use chainscope::{load_path, LoadOptions};
+///
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/chain.pem");
+/// let bundle = load_path(path.as_ref(), &LoadOptions::default())?;
+/// let at = time::macros::datetime!(2030-01-01 00:00 UTC);
+/// let streamed = serde_json::to_string(&StreamedReport::new(&bundle, at))?;
+/// let built = serde_json::to_string(&InputReport::from_bundle(&bundle, at)?)?;
+/// assert_eq!(streamed, built);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct StreamedReport<'a> {
+    bundle: &'a Bundle,
+    at: OffsetDateTime,
+    chain: ChainReport,
+}
+
+impl<'a> StreamedReport<'a> {
+    /// Prepares the report of `bundle` at instant `at`: the chain relations are worked out
+    /// now, the certificates and requests are decoded as they are serialized.
+    pub fn new(bundle: &'a Bundle, at: OffsetDateTime) -> Self {
+        StreamedReport {
+            bundle,
+            at,
+            chain: analyze_bundle(bundle),
+        }
+    }
+
+    /// The blocks skipped while loading, one line each (as [`InputReport::skipped`]).
+    pub fn skipped(&self) -> Vec<String> {
+        self.bundle
+            .skipped
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+}
+
+impl serde::Serialize for StreamedReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        // Same fields, same order as the derived `InputReport` serialization.
+        let mut report = serializer.serialize_struct("InputReport", 7)?;
+        report.serialize_field("input", &self.bundle.input)?;
+        report.serialize_field("format", &self.bundle.format)?;
+        report.serialize_field("evaluated_at", &rfc3339(self.at))?;
+        report.serialize_field("certificates", &LazyCertificates(self))?;
+        report.serialize_field("requests", &LazyRequests(self))?;
+        report.serialize_field("chain", &self.chain)?;
+        report.serialize_field("skipped", &self.skipped())?;
+        report.end()
+    }
+}
+
+struct LazyCertificates<'r, 'a>(&'r StreamedReport<'a>);
+
+impl serde::Serialize for LazyCertificates<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq as _};
+        let bundle = self.0.bundle;
+        let at = self.0.at;
+        let mut seq = serializer.serialize_seq(Some(bundle.certs.len()))?;
+        // Decoding (a signature check for every self-issued certificate) costs far more
+        // than writing JSON, so chunks of certificates are decoded on all cores, then
+        // written in order. Memory stays bounded by one chunk.
+        let mut index = 0;
+        for chunk in bundle.certs.chunks(DECODE_CHUNK) {
+            for (info, cert) in decode_in_parallel(chunk, at).into_iter().zip(chunk) {
+                let position = cert.origin.position;
+                let info = info.map_err(|e| S::Error::custom(at_position(e, bundle, position)))?;
+                seq.serialize_element(&CertificateEntry {
+                    index,
+                    position,
+                    info,
+                })?;
+                index += 1;
+            }
+        }
+        seq.end()
+    }
+}
+
+/// Certificates decoded per round by [`StreamedReport`].
+const DECODE_CHUNK: usize = 1024;
+
+/// Decodes `certs` in order, split over the available cores when there are enough of them
+/// to pay for the threads.
+fn decode_in_parallel(certs: &[LoadedCert], at: OffsetDateTime) -> Vec<Result<CertificateInfo>> {
+    crate::chain::in_parallel(certs.len(), |range| {
+        certs[range]
+            .iter()
+            .map(|cert| CertificateInfo::decode(&cert.der, at))
+            .collect()
+    })
+}
+
+struct LazyRequests<'r, 'a>(&'r StreamedReport<'a>);
+
+impl serde::Serialize for LazyRequests<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq as _};
+        let bundle = self.0.bundle;
+        let mut seq = serializer.serialize_seq(Some(bundle.csrs.len()))?;
+        for (index, csr) in bundle.csrs.iter().enumerate() {
+            let position = csr.origin.position;
+            let info = CsrInfo::decode(&csr.der)
+                .map_err(|e| S::Error::custom(at_position(e, bundle, position)))?;
+            seq.serialize_element(&RequestEntry {
+                index,
+                position,
+                info,
+            })?;
+        }
+        seq.end()
+    }
+}
+
 fn at_position(e: Error, bundle: &Bundle, position: Position) -> Error {
     Error::BadBlock {
         input: bundle.input.clone(),
@@ -144,4 +279,32 @@ pub fn to_pem(certs: &[CertificateDer<'_>]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{load_bytes, LoadOptions};
+
+    #[test]
+    fn streamed_report_equals_built_report_across_chunks_and_threads() {
+        // 1,203 certificates: more than one decode chunk, split over worker threads.
+        let chain = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../certs-fixtures/ecdsa/fullchain-with-root.pem"
+        ))
+        .expect("fixture readable");
+        let mut pem = chain.repeat(401);
+        pem.extend(
+            b"-----BEGIN CERTIFICATE REQUEST-----\nMAA=\n-----END CERTIFICATE REQUEST-----\n",
+        );
+        let bundle =
+            load_bytes(&pem, "many.pem", &LoadOptions { keep_going: true }).expect("bundle loads");
+        assert_eq!(bundle.certs.len(), 1_203);
+        assert_eq!(bundle.skipped.len(), 1);
+        let at = time::macros::datetime!(2030-06-01 00:00 UTC);
+        let built = serde_json::to_string(&InputReport::from_bundle(&bundle, at).unwrap()).unwrap();
+        let streamed = serde_json::to_string(&StreamedReport::new(&bundle, at)).unwrap();
+        assert_eq!(built, streamed);
+    }
 }

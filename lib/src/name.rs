@@ -36,24 +36,29 @@ impl DistinguishedName {
     /// Decodes an x509-parser name.
     pub(crate) fn from_x509(name: &X509Name<'_>) -> Self {
         let mut attributes = Vec::new();
-        let mut hex_form = Vec::new();
+        // Per attribute, the value as RFC 4514 writes it when that is not the escaped text.
+        let mut verbatim = Vec::new();
         for (rdn_index, rdn) in name.iter_rdn().enumerate() {
             for attr in rdn.iter() {
                 let oid = attr.attr_type().to_id_string();
-                let name = oids::attribute_name(&oid)
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| oid.clone());
+                let short = oids::attribute_name(&oid);
                 let (value, is_hex) = any_to_text(attr.attr_value());
+                // RFC 4514 §2.4: a type written as a dotted OID takes its value as `#` and
+                // the hex of the value's BER encoding, whatever the value's type.
+                verbatim.push(match (short, is_hex) {
+                    (_, true) => Some(value.clone()),
+                    (None, false) => Some(format!("#{}", der_hex(attr.attr_value()))),
+                    (Some(_), false) => None,
+                });
                 attributes.push(NameAttribute {
                     value,
+                    name: short.map(str::to_owned).unwrap_or_else(|| oid.clone()),
                     oid,
-                    name,
                     rdn: rdn_index,
                 });
-                hex_form.push(is_hex);
             }
         }
-        let rfc4514 = render_rfc4514(&attributes, &hex_form);
+        let rfc4514 = render_rfc4514(&attributes, &verbatim);
         DistinguishedName {
             rfc4514,
             attributes,
@@ -85,16 +90,15 @@ impl std::fmt::Display for DistinguishedName {
     }
 }
 
-/// RFC 4514 string: RDNs in reverse encoding order. Values in `#hex` form (non-string
-/// types, RFC 4514 §2.4) are emitted as they are, all others escaped.
-fn render_rfc4514(attributes: &[NameAttribute], hex_form: &[bool]) -> String {
+/// RFC 4514 string: RDNs in reverse encoding order. Values with a verbatim form (`#hex`,
+/// RFC 4514 §2.4) are emitted as they are, all others escaped.
+fn render_rfc4514(attributes: &[NameAttribute], verbatim: &[Option<String>]) -> String {
     let mut rdns: Vec<Vec<String>> = Vec::new();
     let mut last_rdn = None;
-    for (attr, &is_hex) in attributes.iter().zip(hex_form) {
-        let text = if is_hex {
-            format!("{}={}", attr.name, attr.value)
-        } else {
-            format!("{}={}", attr.name, escape_value(&attr.value))
+    for (attr, verbatim) in attributes.iter().zip(verbatim) {
+        let text = match verbatim {
+            Some(form) => format!("{}={form}", attr.name),
+            None => format!("{}={}", attr.name, escape_value(&attr.value)),
         };
         match rdns.last_mut() {
             Some(last) if last_rdn == Some(attr.rdn) => last.push(text),
@@ -155,24 +159,27 @@ fn any_to_text(any: &Any<'_>) -> (String, bool) {
                 char::from_u32(u32::from_be_bytes(b)).unwrap_or('\u{fffd}')
             })
             .collect(),
-        _ => {
-            let mut der = Vec::new();
-            // Re-assemble the TLV from tag, length and content for the `#hex` form.
-            let tag = any.tag().0;
-            let hex = if tag < 31 {
-                let class_bits = (any.class() as u8) << 6;
-                let constructed = if any.header.is_constructed() { 0x20 } else { 0 };
-                der.push(class_bits | constructed | u8::try_from(tag).unwrap_or(0));
-                push_len(&mut der, data.len());
-                der.extend_from_slice(data);
-                crate::cert::hex(&der, "")
-            } else {
-                crate::cert::hex(data, "")
-            };
-            return (format!("#{hex}"), true);
-        }
+        _ => return (format!("#{}", der_hex(any)), true),
     };
     (text, false)
+}
+
+/// Hex of a value's DER (tag, length, content), re-assembled from the parsed parts; only
+/// the content for the rare tags of 31 and above.
+fn der_hex(any: &Any<'_>) -> String {
+    let data = any.data;
+    let tag = any.tag().0;
+    if tag < 31 {
+        let mut der = Vec::with_capacity(data.len() + 6);
+        let class_bits = (any.class() as u8) << 6;
+        let constructed = if any.header.is_constructed() { 0x20 } else { 0 };
+        der.push(class_bits | constructed | u8::try_from(tag).unwrap_or(0));
+        push_len(&mut der, data.len());
+        der.extend_from_slice(data);
+        crate::cert::hex(&der, "")
+    } else {
+        crate::cert::hex(data, "")
+    }
 }
 
 fn push_len(out: &mut Vec<u8>, len: usize) {
@@ -256,6 +263,25 @@ mod tests {
         assert_eq!(escape_value("Example, Inc."), "Example\\, Inc.");
         assert_eq!(escape_value("#1"), "\\#1");
         assert_eq!(escape_value(" a "), "\\ a\\ ");
+    }
+
+    #[test]
+    fn dotted_oid_attribute_value_is_written_as_hex_der() {
+        // CN=example-custom-oids plus 1.3.6.1.4.1.36914=UTF8String "example".
+        let pem =
+            include_bytes!("../../certs-fixtures/real/certigo-samples/example-custom-oid.pem");
+        let block = x509_parser::pem::Pem::iter_from_buffer(pem)
+            .next()
+            .expect("a PEM block")
+            .expect("valid PEM");
+        let cert = block.parse_x509().expect("a certificate");
+        let name = DistinguishedName::from_x509(cert.subject());
+        assert_eq!(
+            name.rfc4514,
+            "1.3.6.1.4.1.36914=#0c076578616d706c65,CN=example-custom-oids"
+        );
+        // The attribute list keeps the readable text.
+        assert_eq!(name.attributes[1].value, "example");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use anyhow::Context as _;
 use chainscope::cert::{CertificateInfo, ValidityStatus};
 use chainscope::chain::{ChainReport, LinkStatus};
 use chainscope::csr::CsrInfo;
-use chainscope::inspect::{to_pem, InputReport};
+use chainscope::inspect::{to_pem, InputReport, StreamedReport};
 use chainscope::{CertificateDer, LoadOptions};
 use time::OffsetDateTime;
 
@@ -41,8 +41,8 @@ pub struct ShowArgs {
 
 /// The JSON document `show --json` prints.
 #[derive(serde::Serialize)]
-struct ShowJson<'a> {
-    inputs: &'a [InputReport],
+struct ShowJson<'a, R> {
+    inputs: &'a [R],
 }
 
 /// Runs `chainscope show`.
@@ -56,19 +56,16 @@ pub fn run(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     };
     // Everything is loaded before anything is printed: without --keep-going an input error
     // produces one error line and no partial output.
-    let mut reports = Vec::new();
     let mut bundles = Vec::new();
     let mut failed = false;
     for input in &args.inputs {
         match chainscope::load_input(input, &options) {
             Ok(bundle) => {
-                let report = InputReport::from_bundle(&bundle, at)?;
-                for skipped in &report.skipped {
+                for skipped in &bundle.skipped {
                     writeln!(ctx.err, "chainscope: skipped {skipped}")?;
                     failed = true;
                 }
                 bundles.push(bundle);
-                reports.push(report);
             }
             Err(e) if args.keep_going => {
                 writeln!(ctx.err, "chainscope: {e}")?;
@@ -78,12 +75,25 @@ pub fn run(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         }
     }
     if args.pem {
-        for bundle in &bundles {
-            ctx.out.write_all(to_pem(&bundle.ders()).as_bytes())?;
+        // One block at a time: no copy of the whole bundle as DER and again as PEM text.
+        for cert in bundles.iter().flat_map(|bundle| &bundle.certs) {
+            ctx.out
+                .write_all(to_pem(std::slice::from_ref(&cert.der)).as_bytes())?;
         }
     } else if args.json {
+        // Each certificate is decoded as it is written, so memory stays flat whatever the
+        // bundle size (the loader has already parsed every certificate: decoding cannot
+        // fail half-way in practice).
+        let reports: Vec<StreamedReport<'_>> = bundles
+            .iter()
+            .map(|bundle| StreamedReport::new(bundle, at))
+            .collect();
         ctx.json(&ShowJson { inputs: &reports })?;
     } else {
+        let reports = bundles
+            .iter()
+            .map(|bundle| InputReport::from_bundle(bundle, at))
+            .collect::<chainscope::Result<Vec<_>>>()?;
         let many = reports.len() > 1;
         for (i, report) in reports.iter().enumerate() {
             if i > 0 {
