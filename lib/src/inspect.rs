@@ -225,7 +225,7 @@ impl serde::Serialize for LazyCertificates<'_, '_> {
 }
 
 /// Certificates decoded per round by [`StreamedReport`].
-const DECODE_CHUNK: usize = 1024;
+const DECODE_CHUNK: usize = 256;
 
 /// Decodes `certs` in order, split over the available cores when there are enough of them
 /// to pay for the threads.

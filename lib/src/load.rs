@@ -16,7 +16,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::io::{Cursor, Read};
+use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use der::asn1::{AnyRef, ObjectIdentifier};
@@ -190,9 +190,27 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<Bundle> {
         return load_dir(path, &name);
     }
     check_size(&name, meta.len())?;
-    let bytes = std::fs::read(path).map_err(|e| Error::io(&name, e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
+    // PEM files are read as a stream: a large bundle is never held in memory twice (file
+    // text and certificates). Anything else is small, or needs the whole bytes to detect.
+    let mut head = Vec::new();
+    (&mut file)
+        .take(PEM_SNIFF_BYTES)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(&name, e))?;
+    if contains(&head, b"-----BEGIN ") {
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| Error::io(&name, e))?;
+        return load_pem(file, &name, options);
+    }
+    let mut bytes = head;
+    file.read_to_end(&mut bytes)
+        .map_err(|e| Error::io(&name, e))?;
     load_bytes(&bytes, &name, options)
 }
+
+/// How much of a file is looked at for a PEM marker before it is read as a stream.
+const PEM_SNIFF_BYTES: u64 = 64 * 1024;
 
 /// Loads certificates from a file or directory and returns just their DER encodings,
 /// failing if there are none.
@@ -264,7 +282,7 @@ pub fn load_bytes(bytes: &[u8], input: &str, options: &LoadOptions) -> Result<Bu
         });
     }
     if contains(bytes, b"-----BEGIN ") {
-        return load_pem(bytes, input, options);
+        return load_pem(Cursor::new(bytes), input, options);
     }
     if bytes.first() == Some(&0x30) {
         return load_der(bytes, input);
@@ -372,24 +390,131 @@ fn load_der(bytes: &[u8], input: &str) -> Result<Bundle> {
     }
 }
 
-fn load_pem(bytes: &[u8], input: &str, options: &LoadOptions) -> Result<Bundle> {
-    let mut bundle = Bundle::new(input, InputFormat::Pem);
-    let mut cursor = Cursor::new(bytes);
-    let mut block = 0usize;
-    // Running line count, so each block's line is found without rescanning the input.
-    let mut counted_to = 0usize;
-    let mut line = 1usize;
-    loop {
-        let start = usize::try_from(cursor.position()).unwrap_or(bytes.len());
-        let begin = match find(&bytes[start..], b"-----BEGIN ") {
-            Some(offset) => start + offset,
-            None => break,
+/// A buffered reader that counts the bytes and newlines consumed through it, so blocks
+/// read from a stream are reported with their lines, and finds the next PEM BEGIN marker.
+struct Lines<R> {
+    inner: BufReader<R>,
+    offset: u64,
+    newlines: usize,
+}
+
+const BEGIN_MARKER: &[u8] = b"-----BEGIN ";
+
+impl<R: Read + Seek> Lines<R> {
+    /// Moves to the next `-----BEGIN ` marker; returns its offset and 1-based line.
+    fn next_begin(&mut self) -> std::io::Result<Option<(u64, usize)>> {
+        let mut matched = 0usize;
+        loop {
+            let (used, found) = {
+                let buf = self.inner.fill_buf()?;
+                if buf.is_empty() {
+                    return Ok(None);
+                }
+                let mut used = buf.len();
+                let mut found = false;
+                for (i, &b) in buf.iter().enumerate() {
+                    matched = if b == BEGIN_MARKER[matched] {
+                        matched + 1
+                    } else if b == b'-' {
+                        // A sixth dash keeps the last five; a dash after "-----B…" starts over.
+                        if matched == 5 {
+                            5
+                        } else {
+                            1
+                        }
+                    } else {
+                        0
+                    };
+                    if b == b'\n' {
+                        self.newlines += 1;
+                    }
+                    if matched == BEGIN_MARKER.len() {
+                        used = i + 1;
+                        found = true;
+                        break;
+                    }
+                }
+                (used, found)
+            };
+            self.inner.consume(used);
+            self.offset += used as u64;
+            if found {
+                let back = BEGIN_MARKER.len() as u64;
+                // Usually inside the buffer, so nothing is read again.
+                self.inner.seek_relative(-(back as i64))?;
+                self.offset -= back;
+                return Ok(Some((self.offset, self.newlines + 1)));
+            }
+        }
+    }
+
+    /// Returns to an earlier position on a known line.
+    fn rewind_to(&mut self, offset: u64, newlines: usize) -> std::io::Result<()> {
+        self.inner.seek(SeekFrom::Start(offset))?;
+        self.offset = offset;
+        self.newlines = newlines;
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let buf = self.inner.fill_buf()?;
+            let n = buf.len().min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            n
         };
-        line += bytes[counted_to..begin]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        counted_to = begin;
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Lines<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        if let Ok(buf) = self.inner.fill_buf() {
+            let amt = amt.min(buf.len());
+            self.newlines += buf[..amt].iter().filter(|&&b| b == b'\n').count();
+        }
+        self.inner.consume(amt);
+        self.offset += amt as u64;
+    }
+}
+
+impl<R: Read + Seek> Seek for Lines<R> {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        match pos {
+            SeekFrom::Current(0) => Ok(self.offset),
+            other => {
+                // Only the position query above is used by the PEM reader.
+                let offset = self.inner.seek(other)?;
+                self.offset = offset;
+                Ok(offset)
+            }
+        }
+    }
+
+    fn stream_position(&mut self) -> std::io::Result<u64> {
+        Ok(self.offset)
+    }
+}
+
+/// Reads every PEM block of a stream, with its index and line. The text is never held in
+/// memory as a whole, so a file can be read without a copy of it beside the certificates.
+fn load_pem<R: Read + Seek>(reader: R, input: &str, options: &LoadOptions) -> Result<Bundle> {
+    let mut bundle = Bundle::new(input, InputFormat::Pem);
+    let mut lines = Lines {
+        inner: BufReader::with_capacity(64 * 1024, reader),
+        offset: 0,
+        newlines: 0,
+    };
+    let io = |e: std::io::Error| Error::io(input, e);
+    let mut block = 0usize;
+    while let Some((begin, line)) = lines.next_begin().map_err(io)? {
         block += 1;
         let position = Position {
             block,
@@ -400,13 +525,13 @@ fn load_pem(bytes: &[u8], input: &str, options: &LoadOptions) -> Result<Bundle> 
             position,
             reason,
         };
-        cursor.set_position(begin as u64);
-        let outcome = match Pem::read(&mut cursor) {
+        let outcome = match Pem::read(&mut lines) {
             Ok((pem, _)) => pem_block(&mut bundle, pem, input, position, bad),
+            Err(x509_parser::error::PEMError::IOError(e)) => return Err(io(e)),
             Err(e) => {
-                // Resume after the faulty BEGIN line so one bad block does not hide the rest.
-                let resume = begin + 1;
-                cursor.set_position(resume.max(cursor.position() as usize) as u64);
+                // Resume after the faulty BEGIN marker so one bad block does not hide the
+                // rest (a block without END would otherwise swallow the next one).
+                lines.rewind_to(begin + 1, line - 1).map_err(io)?;
                 Err(bad(pem_error_text(&e)))
             }
         };
@@ -437,10 +562,6 @@ fn pem_error_text(e: &x509_parser::error::PEMError) -> String {
         PEMError::InvalidHeader => "malformed PEM BEGIN line".into(),
         other => format!("unreadable PEM block: {other}"),
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn pem_block(

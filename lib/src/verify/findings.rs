@@ -18,7 +18,7 @@ pub struct Finding {
     /// Error, warning or info.
     pub severity: Severity,
     /// A stable identifier (`expired`, `missing_intermediate`, `aki_missing`, …), listed in
-    /// docs/verify.md.
+    /// the README.
     pub code: String,
     /// What is wrong, naming the certificate and the values involved.
     pub message: String,
