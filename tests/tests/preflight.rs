@@ -373,3 +373,170 @@ fn text_output_is_a_checklist_with_a_verdict() {
         "{out}"
     );
 }
+
+#[test]
+fn duplicate_and_unrelated_certificates_fail_their_checks() {
+    let dir = temp_dir("preflight-dup");
+    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).unwrap();
+    let dup = dir.join("dup.pem");
+    std::fs::write(
+        &dup,
+        format!(
+            "{}{}{}",
+            read("rsa/leaf.pem"),
+            read("rsa/leaf.pem"),
+            read("rsa/inter.pem")
+        ),
+    )
+    .unwrap();
+    let unrelated = dir.join("unrelated.pem");
+    std::fs::write(
+        &unrelated,
+        format!("{}{}", read("rsa/chain.pem"), read("ecdsa/inter.pem")),
+    )
+    .unwrap();
+    let s = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let common = |cert: &str| {
+        preflight(&[
+            "--cert",
+            cert,
+            "--key",
+            &path("rsa/leaf.key"),
+            "--roots",
+            &path("rsa/root.pem"),
+            "--host",
+            "rsa.chainscope.test",
+        ])
+    };
+    let (code, checks, _) = common(&s(&dup));
+    assert_eq!(code, 1);
+    assert_eq!(status(&checks, "no_duplicates"), "fail");
+    let (code, checks, _) = common(&s(&unrelated));
+    assert_eq!(code, 1);
+    assert_eq!(status(&checks, "no_unrelated"), "fail");
+    assert_eq!(status(&checks, "no_duplicates"), "pass");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_long_lived_leaf_warns_only_against_public_roots() {
+    // The fixture leaf is valid for ten years: fine for a private CA.
+    let (_, checks, _) = offline("rsa", "chain.pem", &[]);
+    assert_eq!(status(&checks, "leaf_lifetime"), "pass");
+    let (_, checks, _) = preflight(&[
+        "--cert",
+        &path("rsa/chain.pem"),
+        "--roots",
+        "mozilla",
+        "--host",
+        "rsa.chainscope.test",
+    ]);
+    assert_eq!(status(&checks, "leaf_lifetime"), "warn");
+    assert!(found(&checks, "leaf_lifetime").contains("3652 days"));
+}
+
+#[test]
+fn a_stapled_response_passes_and_a_must_staple_leaf_without_one_fails() {
+    use chainscope_tests::servers::{make_ocsp_response, TempDir};
+    let scratch = TempDir::new("preflight-ocsp");
+    let response = scratch.file("resp.der");
+    make_ocsp_response("rsa", false, &scratch, &response);
+    let server = OpenSslServer::start(&[
+        "-cert",
+        &path("rsa/leaf.pem"),
+        "-key",
+        &path("rsa/leaf.key"),
+        "-cert_chain",
+        &path("rsa/inter.pem"),
+        "-status_file",
+        &response,
+    ]);
+    let target = server.authority();
+    let (_, checks, out) = preflight(&[
+        "--connect",
+        &target,
+        "--roots",
+        &path("rsa/root.pem"),
+        "--host",
+        "localhost",
+    ]);
+    assert_eq!(status(&checks, "live_ocsp_staple"), "pass", "{out}");
+    assert!(found(&checks, "live_ocsp_staple").contains("stapled OCSP response present"));
+    drop(server);
+
+    // A must-staple leaf (TLS feature status_request), served without a staple.
+    let openssl = |args: &[&str]| {
+        let o = std::process::Command::new("openssl")
+            .args(args)
+            .output()
+            .expect("openssl");
+        assert!(
+            o.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let (key, csr, cert, ext) = (
+        scratch.file("ms.key"),
+        scratch.file("ms.csr"),
+        scratch.file("ms.pem"),
+        scratch.file("ext.cnf"),
+    );
+    std::fs::write(&ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\ntlsfeature=status_request\n").unwrap();
+    openssl(&[
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        &key,
+        "-subj",
+        "/CN=localhost",
+        "-out",
+        &csr,
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        &path("rsa/inter.pem"),
+        "-CAkey",
+        &path("rsa/inter.key"),
+        "-set_serial",
+        "0x5eed",
+        "-days",
+        "30",
+        "-extfile",
+        &ext,
+        "-out",
+        &cert,
+    ]);
+    let server = OpenSslServer::start(&[
+        "-cert",
+        &cert,
+        "-key",
+        &key,
+        "-cert_chain",
+        &path("rsa/inter.pem"),
+    ]);
+    let target = server.authority();
+    let (code, checks, out) = preflight(&[
+        "--connect",
+        &target,
+        "--roots",
+        &path("rsa/root.pem"),
+        "--host",
+        "localhost",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(status(&checks, "live_ocsp_staple"), "fail", "{out}");
+    assert!(
+        found(&checks, "live_ocsp_staple").contains("must-staple"),
+        "{out}"
+    );
+}
