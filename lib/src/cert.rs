@@ -795,19 +795,16 @@ pub(crate) fn public_key_info(spki: &SubjectPublicKeyInfo<'_>) -> PublicKeyInfo 
 fn dsa_bits(spki: &SubjectPublicKeyInfo<'_>) -> Option<u32> {
     let params = spki.algorithm.parameters.as_ref()?;
     // `params.data` is the SEQUENCE's content; re-frame it to decode it as a sequence.
-    let mut der = vec![0x30];
-    let len = params.data.len();
-    if len < 0x80 {
-        der.push(u8::try_from(len).ok()?);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        der.push(0x80 | u8::try_from(bytes.len() - skip).ok()?);
-        der.extend_from_slice(&bytes[skip..]);
-    }
-    der.extend_from_slice(params.data);
+    let der = frame_sequence(params.data);
     let ints = <Vec<der::asn1::UintRef<'_>> as der::Decode>::from_der(&der).ok()?;
     u32::try_from(ints.first()?.as_bytes().len() * 8).ok()
+}
+
+/// `contents` framed as a DER SEQUENCE (by the `der` crate; empty if over its 256 MiB limit).
+pub(crate) fn frame_sequence(contents: &[u8]) -> Vec<u8> {
+    der::asn1::AnyRef::new(der::Tag::Sequence, contents)
+        .and_then(|any| der::Encode::to_der(&any))
+        .unwrap_or_default()
 }
 
 fn serial_hex(raw: &[u8]) -> String {

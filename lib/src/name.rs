@@ -164,33 +164,18 @@ fn any_to_text(any: &Any<'_>) -> (String, bool) {
     (text, false)
 }
 
-/// Hex of a value's DER (tag, length, content), re-assembled from the parsed parts; only
-/// the content for the rare tags of 31 and above.
+/// Hex of a value's DER (tag, length, content), re-framed by the `der` crate from the parsed
+/// parts; only the content for tags it cannot express (numbers of 31 and above).
 fn der_hex(any: &Any<'_>) -> String {
     let data = any.data;
-    let tag = any.tag().0;
-    if tag < 31 {
-        let mut der = Vec::with_capacity(data.len() + 6);
-        let class_bits = (any.class() as u8) << 6;
-        let constructed = if any.header.is_constructed() { 0x20 } else { 0 };
-        der.push(class_bits | constructed | u8::try_from(tag).unwrap_or(0));
-        push_len(&mut der, data.len());
-        der.extend_from_slice(data);
-        crate::cert::hex(&der, "")
-    } else {
-        crate::cert::hex(data, "")
-    }
-}
-
-fn push_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
-    }
+    let identifier = u8::try_from(any.tag().0).ok().filter(|&t| t < 31).map(|t| {
+        ((any.class() as u8) << 6) | if any.header.is_constructed() { 0x20 } else { 0 } | t
+    });
+    let framed = identifier
+        .and_then(|id| der::Tag::try_from(id).ok())
+        .and_then(|tag| der::asn1::AnyRef::new(tag, data).ok())
+        .and_then(|value| der::Encode::to_der(&value).ok());
+    crate::cert::hex(framed.as_deref().unwrap_or(data), "")
 }
 
 /// An IP address from its SAN/NameConstraints encoding (4 or 16 bytes, or 8/32 with a mask).

@@ -257,14 +257,6 @@ pub(crate) fn strip_sequence(der: &[u8]) -> &[u8] {
     }
 }
 
-/// Wraps `contents` in a DER SEQUENCE header.
-pub(crate) fn wrap_sequence(contents: &[u8]) -> Vec<u8> {
-    // The `der` crate frames it; contents over its 256 MiB limit cannot occur here.
-    der::asn1::AnyRef::new(der::Tag::Sequence, contents)
-        .and_then(|any| der::Encode::to_der(&any))
-        .unwrap_or_default()
-}
-
 fn name_contents<'a>(name: &'a X509Name<'_>) -> &'a [u8] {
     strip_sequence(name.as_raw())
 }
@@ -282,7 +274,7 @@ pub(crate) fn name_string(name: &X509Name<'_>) -> String {
 
 /// Renders the Name whose contents (no SEQUENCE header) are `contents`.
 pub(crate) fn name_from_contents(contents: &[u8]) -> String {
-    let der = wrap_sequence(contents);
+    let der = crate::cert::frame_sequence(contents);
     match X509Name::from_der(&der) {
         Ok((_, n)) => name_string(&n),
         Err(_) => format!("(unparseable name {})", hex(contents)),

@@ -745,9 +745,9 @@ impl Context<'_> {
             subject: self.anchor_subject(path.anchor),
             sha256: match self.trust.cert(path.anchor) {
                 Some(c) => facts::sha256_hex(c.as_ref()),
-                None => {
-                    facts::sha256_hex(&facts::wrap_sequence(a.subject_public_key_info.as_ref()))
-                }
+                None => facts::sha256_hex(&crate::cert::frame_sequence(
+                    a.subject_public_key_info.as_ref(),
+                )),
             },
             spki_only: self.trust.cert(path.anchor).is_none(),
             not_after: anchor.as_ref().map(|f| fmt_unix(f.not_after)),
