@@ -319,7 +319,7 @@ fn classify_der(bytes: &[u8]) -> std::result::Result<DerKind, String> {
             "{} bytes of trailing data after the certificate",
             rest.len()
         ),
-        Err(e) => e.to_string(),
+        Err(e) => parse_error_text(&e),
     };
     if let Ok(certs) = parse_pkcs7(bytes) {
         return Ok(DerKind::Pkcs7(certs));
@@ -589,8 +589,12 @@ fn pem_block(
         }
         "TRUSTED CERTIFICATE" => {
             // OpenSSL's trusted form: the certificate followed by its trust settings.
-            let (rest, _) = X509Certificate::from_der(&pem.contents)
-                .map_err(|e| bad(format!("not a valid certificate ({e})")))?;
+            let (rest, _) = X509Certificate::from_der(&pem.contents).map_err(|e| {
+                bad(format!(
+                    "not a valid certificate ({})",
+                    parse_error_text(&e)
+                ))
+            })?;
             let len = pem.contents.len() - rest.len();
             bundle.certs.push(LoadedCert {
                 der: CertificateDer::from(pem.contents[..len].to_vec()),
@@ -618,12 +622,32 @@ fn pem_block(
                     origin: origin(),
                 }),
                 Ok(_) => return Err(bad("trailing data after the certificate request".into())),
-                Err(e) => return Err(bad(format!("not a valid certificate request ({e})"))),
+                Err(e) => {
+                    return Err(bad(format!(
+                        "not a valid certificate request ({})",
+                        parse_error_text(&e)
+                    )))
+                }
             }
         }
         other => bundle.other_blocks.push(other.to_owned()),
     }
     Ok(())
+}
+
+/// x509-parser's error in plain words: its nom wrapper prints Debug forms such as
+/// `Parsing Error: Der(InvalidLength)`.
+pub(crate) fn parse_error_text(e: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String {
+    use x509_parser::error::X509Error;
+    use x509_parser::nom::Err;
+    match e {
+        Err::Incomplete(_) => "it ends before its DER structure does".into(),
+        Err::Error(inner) | Err::Failure(inner) => match inner {
+            X509Error::Der(ber) => format!("malformed DER: {ber}"),
+            X509Error::NomError(_) => "malformed DER".into(),
+            other => other.to_string(),
+        },
+    }
 }
 
 /// PKCS#7 `ContentInfo`, read just far enough to reach the certificates.
@@ -682,8 +706,12 @@ fn parse_pkcs7(bytes: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
         let der = entry
             .to_der()
             .map_err(|e| format!("PKCS#7 certificate entry does not encode ({e})"))?;
-        X509Certificate::from_der(&der)
-            .map_err(|e| format!("PKCS#7 holds an invalid certificate ({e})"))?;
+        X509Certificate::from_der(&der).map_err(|e| {
+            format!(
+                "PKCS#7 holds an invalid certificate ({})",
+                parse_error_text(&e)
+            )
+        })?;
         out.push(der);
     }
     Ok(out)
