@@ -317,16 +317,7 @@ pub fn parse_host(host: &str) -> Result<ServerName<'static>> {
 
 /// Parses a `--at` value: RFC 3339 (`2026-01-31T12:00:00Z`) or Unix seconds.
 pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
-    if let Ok(secs) = s.parse::<i64>() {
-        return OffsetDateTime::from_unix_timestamp(secs)
-            .map_err(|e| Error::invalid_argument("--at", format!("'{s}': {e}")));
-    }
-    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(|e| {
-        Error::invalid_argument(
-            "--at",
-            format!("'{s}' is neither RFC 3339 nor Unix seconds: {e}"),
-        )
-    })
+    crate::instant::parse_instant(s, "--at")
 }
 
 /// Where a certificate of a path came from.
