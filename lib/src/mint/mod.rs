@@ -191,6 +191,15 @@ pub enum MintError {
         /// The names not covered (`DNS:evil.example`).
         names: Vec<String>,
     },
+    /// A name of the certificate is outside what the issuing CA, or a CA above it, allows:
+    /// every verifier would reject the certificate, so it is not minted.
+    #[error(
+        "{violation}: not minted, since clients would reject it; use a name inside the constraints"
+    )]
+    NameNotPermitted {
+        /// The refused name and the constraint that refuses it.
+        violation: Box<crate::name_constraints::Violation>,
+    },
     /// Files exist and `force` was not given.
     #[error("refusing to overwrite {}: pass --force to replace (the old files are kept as *.bak)", .paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
     WouldOverwrite {
@@ -511,6 +520,7 @@ pub fn intermediate(issuer: &Issuer, params: &IntermediateParams) -> crate::Resu
     set_validity(&mut cp, params.days, Some(issuer), &mut warnings)?;
     let key = params.key_type.generate()?;
     let cert = cp.signed_by(&key, &issuer.rcgen()?).map_err(build_err)?;
+    warnings.extend(issuer.check_issuance(cert.der())?);
     Ok(Minted {
         kind: MintKind::Intermediate,
         cert: cert.der().clone(),
@@ -527,9 +537,13 @@ pub fn intermediate(issuer: &Issuer, params: &IntermediateParams) -> crate::Resu
 pub fn leaf(issuer: &Issuer, params: &LeafParams) -> crate::Result<Minted> {
     let mut warnings = Vec::new();
     let mut cp = leaf_params(params, &mut warnings)?;
+    if params.common_name.is_none() {
+        drop_refused_common_name(&mut cp, issuer, &first_name(params), params.usage);
+    }
     set_validity(&mut cp, params.days, Some(issuer), &mut warnings)?;
     let key = params.key_type.generate()?;
     let cert = cp.signed_by(&key, &issuer.rcgen()?).map_err(build_err)?;
+    warnings.extend(issuer.check_issuance(cert.der())?);
     Ok(Minted {
         kind: MintKind::Leaf,
         cert: cert.der().clone(),
@@ -654,6 +668,46 @@ fn leaf_params(
         ));
     }
     Ok(cp)
+}
+
+/// Leaves a certificate without DNS names with an empty subject (its subjectAltName then
+/// marked critical, RFC 5280 §4.1.2.6) when OpenSSL or GnuTLS would check its common name
+/// `cn` as a DNS name against the issuer's DNS constraints and refuse it: an IP-only
+/// `CN=10.1.2.3` under `--permit-dns .hospital.test` is rejected by both (see
+/// [`crate::name_constraints::CaConstraints::check_common_names`]).
+pub(crate) fn drop_refused_common_name(
+    cp: &mut CertificateParams,
+    issuer: &Issuer,
+    cn: &str,
+    usage: Usage,
+) {
+    let has_dns = cp
+        .subject_alt_names
+        .iter()
+        .any(|s| matches!(s, SanType::DnsName(_)));
+    if has_dns {
+        return;
+    }
+    let names = crate::name_constraints::CertificateNames {
+        subject: crate::name::DistinguishedName {
+            rfc4514: String::new(),
+            attributes: Vec::new(),
+        },
+        has_alt_names: true,
+        alt_names: Vec::new(),
+        dns: Vec::new(),
+        common_names: vec![cn.to_owned()],
+        subject_emails: Vec::new(),
+        is_ca: false,
+        server_usable: usage == Usage::Server,
+    };
+    let refused = issuer
+        .name_constraints()
+        .iter()
+        .any(|c| c.check_common_names(&names).is_err());
+    if refused {
+        cp.distinguished_name = rcgen::DistinguishedName::new();
+    }
 }
 
 fn first_name(params: &LeafParams) -> String {
