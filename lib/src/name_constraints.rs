@@ -522,6 +522,24 @@ impl CaConstraints {
             .any(|s| s.form() == form)
     }
 
+    /// The name form for which rustls-webpki rejects a certificate below this CA whatever
+    /// the names, `None` when it compares every constrained form `names` carries.
+    /// rustls-webpki implements DNS and IP subtrees only and fails closed on the others
+    /// (`subject_name/mod.rs`, rustls/webpki#19): a DirName subtree rejects every
+    /// certificate below the CA (it always checks the subject), an email, URI or other
+    /// subtree every certificate carrying a name of that form.
+    pub fn rustls_rejects(&self, names: &CertificateNames) -> Option<&str> {
+        self.permitted
+            .iter()
+            .chain(&self.excluded)
+            .map(Subtree::form)
+            .find(|f| {
+                *f == "DirName"
+                    || (!matches!(*f, "DNS" | "IP")
+                        && names.alt_names.iter().any(|n| n.form() == *f))
+            })
+    }
+
     /// Checks every name of `names` the standard checks (RFC 5280 §4.2.1.10, §6.1.3 (b)
     /// and (c)); the first name refused, with the subtree that refuses it.
     pub fn check(&self, names: &CertificateNames) -> Result<(), Box<Violation>> {
@@ -964,6 +982,33 @@ mod tests {
         assert!(ca(vec![Subtree::Dns("x.test".into())], vec![])
             .check_name(&other)
             .is_ok());
+    }
+
+    #[test]
+    fn rustls_rejects_dirname_always_and_other_forms_when_present() {
+        let mut names = CertificateNames {
+            subject: dn(&[("2.5.4.3", "proxy", 0)]),
+            has_alt_names: true,
+            alt_names: vec![dns("proxy.hospital.test")],
+            dns: vec!["proxy.hospital.test".into()],
+            common_names: vec!["proxy".into()],
+            subject_emails: vec![],
+            is_ca: false,
+            server_usable: true,
+        };
+        let dir = ca(
+            vec![Subtree::Directory(dn(&[("2.5.4.6", "DE", 0)]))],
+            vec![],
+        );
+        assert_eq!(dir.rustls_rejects(&names), Some("DirName"));
+        let uri = ca(vec![Subtree::Uri(".hospital.test".into())], vec![]);
+        assert_eq!(uri.rustls_rejects(&names), None);
+        names
+            .alt_names
+            .push(SubjectName::Uri("spiffe://a.hospital.test/x".into()));
+        assert_eq!(uri.rustls_rejects(&names), Some("URI"));
+        let dnsip = ca(vec![Subtree::Dns("hospital.test".into())], vec![]);
+        assert_eq!(dnsip.rustls_rejects(&names), None);
     }
 
     #[test]

@@ -268,7 +268,14 @@ impl Issuer {
         for c in &self.constraints {
             c.check(&names).map_err(refused)?;
             c.check_common_names(&names).map_err(refused)?;
-            warnings.extend(webpki_refusal(c, &names));
+            if let Some(form) = c.rustls_rejects(&names) {
+                warnings.push(format!(
+                    "rustls (rustls-webpki) will reject this certificate: it does not implement \
+                     {form} name constraints, which \"{}\" has, and refuses what it cannot check \
+                     (rustls/webpki#19); `chainscope verify` says invalid for the same reason",
+                    c.ca
+                ));
+            }
         }
         Ok(warnings)
     }
@@ -312,30 +319,4 @@ impl Issuer {
     pub(crate) fn rcgen(&self) -> Result<rcgen::Issuer<'static, &KeyPair>, MintError> {
         rcgen::Issuer::from_ca_cert_der(&self.cert, &self.key).map_err(build_err)
     }
-}
-
-/// rustls-webpki compares DNS and IP subtrees only and fails closed on the others
-/// (`subject_name/mod.rs`, rustls/webpki#19): a directoryName subtree rejects every
-/// certificate below the CA (the subject is always checked), an email, URI or other subtree
-/// every certificate carrying a name of that form.
-fn webpki_refusal(c: &CaConstraints, names: &CertificateNames) -> Option<String> {
-    let forms: Vec<&str> = c
-        .permitted
-        .iter()
-        .chain(&c.excluded)
-        .map(|s| s.form())
-        .filter(|f| {
-            *f == "DirName"
-                || (!matches!(*f, "DNS" | "IP") && names.alt_names.iter().any(|n| n.form() == *f))
-        })
-        .collect();
-    let mut forms = forms;
-    forms.dedup();
-    let form = forms.first()?;
-    Some(format!(
-        "rustls (rustls-webpki) will reject this certificate: it does not implement {form} \
-         name constraints, which \"{}\" has, and refuses what it cannot check (rustls/webpki#19); \
-         `chainscope verify` says invalid for the same reason",
-        c.ca
-    ))
 }
