@@ -73,7 +73,7 @@ fn every_key_type_chain_verifies_in_openssl_and_every_name_matches() {
 }
 
 #[test]
-fn leaf_signed_by_the_root_directly_verifies_and_has_an_empty_chain() {
+fn leaf_signed_by_the_root_directly_verifies_and_has_no_chain_file() {
     let dir = ScratchDir::new("direct");
     let root = dir.join("root");
     let leaf = dir.join("leaf");
@@ -88,7 +88,17 @@ fn leaf_signed_by_the_root_directly_verifies_and_has_an_empty_chain() {
         "--out",
         &leaf,
     ]);
-    assert_eq!(std::fs::read(dir.join("leaf/chain.pem")).unwrap(), b"");
+    // Only files with content are written: no empty chain.pem for `-untrusted` to choke on.
+    assert!(!std::path::Path::new(&dir.join("leaf/chain.pem")).exists());
+    let run = chainscope_ok(&[
+        "verify",
+        "--roots",
+        &dir.join("leaf/ca.pem"),
+        "--host",
+        "proxy.hospital.local",
+        &dir.join("leaf/fullchain.pem"),
+    ]);
+    assert!(run.out.contains("VALID"), "{}", run.out);
     let out = openssl_ok(&[
         "verify",
         "-CAfile",
@@ -461,7 +471,8 @@ fn sign_copies_the_allowed_names_of_a_csr_and_keeps_the_requesters_key() {
     ]);
     assert_eq!(
         listing(dir.path().join("signed").as_path()),
-        ["ca.pem", "cert.pem", "chain.pem", "fullchain.pem"]
+        // Signed by the root: no key (it stays on the device), no chain.pem.
+        ["ca.pem", "cert.pem", "fullchain.pem"]
     );
     let cert = format!("{out}/cert.pem");
     assert!(openssl_ok(&["verify", "-CAfile", &format!("{out}/ca.pem"), &cert]).contains(": OK"));

@@ -19,16 +19,16 @@ use crate::{Ctx, EXIT_OK};
 pub enum MintCommand {
     /// Mint a self-signed root CA (writes cert.pem, key.pem).
     Ca(Box<CaArgs>),
-    /// Mint an intermediate CA signed by --ca (writes cert.pem, key.pem, chain.pem,
-    /// fullchain.pem, ca.pem).
+    /// Mint an intermediate CA signed by --ca (writes cert.pem, key.pem, chain.pem when
+    /// --ca is itself an intermediate, fullchain.pem, ca.pem).
     Intermediate(Box<IntermediateArgs>),
     /// Mint a server (default) or client certificate signed by --ca (writes cert.pem,
-    /// key.pem, chain.pem, fullchain.pem, ca.pem).
+    /// key.pem, chain.pem when --ca is an intermediate, fullchain.pem, ca.pem).
     Leaf(Box<LeafArgs>),
     /// Mint a self-signed certificate: for throwaway cases; clients must pin it.
     SelfSigned(Box<SelfSignedArgs>),
     /// Sign a CSR made on a device, with only the names allowed by --dns/--ip (writes
-    /// cert.pem, chain.pem, fullchain.pem, ca.pem).
+    /// cert.pem, chain.pem when --ca is an intermediate, fullchain.pem, ca.pem).
     Sign(Box<SignArgs>),
 }
 
@@ -477,7 +477,7 @@ fn describe(name: &str, report: &MintReport) -> &'static str {
         "cert.pem" => "the certificate",
         "key.pem" if report.key_encrypted => "the private key (mode 0600, encrypted)",
         "key.pem" => "the private key (mode 0600)",
-        "chain.pem" => "the intermediates (may be empty)",
+        "chain.pem" => "the intermediates between it and the root",
         "fullchain.pem" => "certificate + intermediates (nginx ssl_certificate)",
         "ca.pem" => "the root CA certificate: give this to clients",
         _ => "",

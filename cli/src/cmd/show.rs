@@ -149,6 +149,9 @@ pub fn render_report(
         );
         writeln!(ctx.out, "{}", ctx.paint(heading, Paint::Bold))?;
     }
+    if report.format == chainscope::load::InputFormat::Directory {
+        return render_directory(ctx, report, full);
+    }
     for (i, entry) in report.certificates.iter().enumerate() {
         if i > 0 {
             writeln!(ctx.out)?;
@@ -161,9 +164,61 @@ pub fn render_report(
         }
         render_request(ctx, entry.index, &entry.info, full)?;
     }
-    if report.certificates.len() > 1 && report.format != chainscope::load::InputFormat::Directory {
+    if report.certificates.len() > 1 {
         writeln!(ctx.out)?;
         render_relations(ctx, &report.chain)?;
+    }
+    Ok(())
+}
+
+/// Renders a directory file by file, in name order: each file's certificates numbered
+/// within the file as `show FILE` numbers them (a certificate an earlier file holds too is
+/// named, not repeated), then that file's chain relations; a file without certificates gets
+/// one note line.
+fn render_directory(ctx: &mut Ctx<'_>, report: &InputReport, full: bool) -> anyhow::Result<()> {
+    let mut shown = vec![false; report.certificates.len()];
+    for (n, file) in report.files.iter().enumerate() {
+        if n > 0 {
+            writeln!(ctx.out)?;
+        }
+        if let Some(note) = &file.note {
+            let line = format!("-- {}: skipped, {note}", file.file);
+            writeln!(ctx.out, "{}", ctx.paint(line, Paint::Dim))?;
+            continue;
+        }
+        if file.certificates.is_empty() {
+            let line = format!(
+                "-- {}: skipped, it does not decode (see the error above)",
+                file.file
+            );
+            writeln!(ctx.out, "{}", ctx.paint(line, Paint::Dim))?;
+            continue;
+        }
+        let count = file.certificates.len();
+        let heading = format!("-- {} ({count} certificate{})", file.file, plural(count));
+        writeln!(ctx.out, "{}", ctx.paint(heading, Paint::Bold))?;
+        for (local, &global) in file.certificates.iter().enumerate() {
+            let entry = &report.certificates[global];
+            if local > 0 && !shown[global] {
+                writeln!(ctx.out)?;
+            }
+            if shown[global] {
+                let from = entry.file.as_deref().unwrap_or(&report.input);
+                writeln!(
+                    ctx.out,
+                    "cert {}  {}  (as in {from}, shown above)",
+                    local + 1,
+                    entry.info.subject
+                )?;
+            } else {
+                render_certificate(ctx, local, &entry.info, full)?;
+                shown[global] = true;
+            }
+        }
+        if let (Some(chain), true) = (&file.chain, count > 1) {
+            writeln!(ctx.out)?;
+            render_relations(ctx, chain)?;
+        }
     }
     Ok(())
 }

@@ -40,7 +40,8 @@
 //! let dir = std::env::temp_dir().join(format!("chainscope-doc-{}", std::process::id()));
 //! let report = leaf.write(&dir, &mint::WriteOptions::default())?;
 //! let names: Vec<_> = report.files.iter().map(|f| f.name.as_str()).collect();
-//! assert_eq!(names, ["cert.pem", "key.pem", "chain.pem", "fullchain.pem", "ca.pem"]);
+//! // Signed by the root itself: no intermediates, so no chain.pem.
+//! assert_eq!(names, ["cert.pem", "key.pem", "fullchain.pem", "ca.pem"]);
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! # Ok::<(), chainscope::Error>(())
 //! ```
@@ -390,7 +391,8 @@ impl Minted {
         }
     }
 
-    /// The intermediates as PEM (possibly empty): `chain.pem`.
+    /// The intermediates as PEM: `chain.pem` (empty when the root signed the certificate;
+    /// the file is then not written).
     pub fn chain_pem(&self) -> String {
         pem_of(&self.chain)
     }
@@ -414,15 +416,22 @@ impl Minted {
         self.key.as_ref()
     }
 
-    /// The files this certificate is written as, in order: `cert.pem`, `key.pem`, and for
-    /// everything signed by a CA `chain.pem`, `fullchain.pem`, `ca.pem`.
+    /// The files this certificate is written as, in order; only files that have content:
+    /// - `cert.pem` always;
+    /// - `key.pem` when a key was generated (not for a certificate issued for a CSR);
+    /// - for everything signed by a CA: `chain.pem` when there are intermediates between the
+    ///   certificate and the root (none when the root signed it), then `fullchain.pem` and
+    ///   `ca.pem`.
     pub fn file_names(&self) -> Vec<&'static str> {
         let mut names = vec!["cert.pem"];
         if self.key.is_some() {
             names.push("key.pem");
         }
         if self.root.is_some() {
-            names.extend(["chain.pem", "fullchain.pem", "ca.pem"]);
+            if !self.chain.is_empty() {
+                names.push("chain.pem");
+            }
+            names.extend(["fullchain.pem", "ca.pem"]);
         }
         names
     }
