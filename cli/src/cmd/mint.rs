@@ -46,6 +46,25 @@ pub struct OutArgs {
     pub json: bool,
 }
 
+/// When the validity starts.
+#[derive(Debug, clap::Args)]
+pub struct StartArgs {
+    /// Start of validity (RFC 3339 or Unix seconds; default five minutes ago). --days
+    /// count from it, so a date in the past makes an expired certificate, to rehearse
+    /// expiry.
+    #[arg(long, value_name = "TIME")]
+    pub not_before: Option<String>,
+}
+
+impl StartArgs {
+    fn parse(&self) -> anyhow::Result<Option<time::OffsetDateTime>> {
+        Ok(match &self.not_before {
+            Some(t) => Some(chainscope::instant::parse_instant(t, "--not-before")?),
+            None => None,
+        })
+    }
+}
+
 /// Key generation and protection.
 #[derive(Debug, clap::Args)]
 pub struct KeyArgs {
@@ -161,6 +180,9 @@ pub struct CaArgs {
     pub days: u32,
     #[command(flatten)]
     #[allow(missing_docs)]
+    pub start: StartArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
     pub constraints: ConstraintArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -185,6 +207,9 @@ pub struct IntermediateArgs {
     /// Validity in days (never beyond the issuer's).
     #[arg(long, default_value_t = mint::DEFAULT_INTERMEDIATE_DAYS)]
     pub days: u32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub start: StartArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub constraints: ConstraintArgs,
@@ -213,6 +238,9 @@ pub struct LeafArgs {
     pub days: u32,
     #[command(flatten)]
     #[allow(missing_docs)]
+    pub start: StartArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
     pub key: KeyArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -231,6 +259,9 @@ pub struct SelfSignedArgs {
     /// Validity in days.
     #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
     pub days: u32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub start: StartArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub key: KeyArgs,
@@ -262,6 +293,9 @@ pub struct SignArgs {
     /// Validity in days.
     #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
     pub days: u32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub start: StartArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub out: OutArgs,
@@ -302,6 +336,7 @@ pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 name: a.name.clone(),
                 key_type: a.key.key_type,
                 days: a.days,
+                not_before: a.start.parse()?,
                 path_len: a.path_len,
                 name_constraints: a.constraints.to_constraints(),
             };
@@ -313,6 +348,7 @@ pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 name: a.name.clone(),
                 key_type: a.key.key_type,
                 days: a.days,
+                not_before: a.start.parse()?,
                 path_len: Some(a.path_len),
                 name_constraints: a.constraints.to_constraints(),
             };
@@ -320,11 +356,13 @@ pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         }
         MintCommand::Leaf(a) => {
             let issuer = load_issuer(&a.issuer)?;
-            let params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
+            let mut params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
+            params.not_before = a.start.parse()?;
             (mint::leaf(&issuer, &params)?, &a.out)
         }
         MintCommand::SelfSigned(a) => {
-            let params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
+            let mut params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
+            params.not_before = a.start.parse()?;
             (mint::self_signed(&params)?, &a.out)
         }
         MintCommand::Sign(a) => {
@@ -335,6 +373,7 @@ pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 allow_ips: a.ip.clone(),
                 usage: a.usage.usage(),
                 days: a.days,
+                not_before: a.start.parse()?,
             };
             (mint::sign_csr(&issuer, &der, &input, &params)?, &a.out)
         }
@@ -364,6 +403,7 @@ fn leaf_params(names: &NameArgs, usage: &UsageArgs, days: u32, key_type: KeyType
         days,
         key_type,
         common_name: None,
+        not_before: None,
     }
 }
 

@@ -343,6 +343,23 @@ pub fn render_certificate(
         None => "no (no basicConstraints)".to_owned(),
     };
     field(ctx, "CA", ca)?;
+    // On a CA, name constraints decide which names it can certify: shown without --full.
+    if let Some(nc) = &info.name_constraints {
+        let mut parts = Vec::new();
+        if !nc.permitted.is_empty() {
+            parts.push(format!("permitted {}", nc.permitted.join(", ")));
+        }
+        if !nc.excluded.is_empty() {
+            parts.push(format!("excluded {}", nc.excluded.join(", ")));
+        }
+        if parts.is_empty() {
+            parts.push("none (the extension has no subtrees)".to_owned());
+        }
+        if !nc.critical {
+            parts.push("not critical".to_owned());
+        }
+        writeln!(ctx.out, "  name constraints  {}", parts.join("; "))?;
+    }
     if let Some(eku) = &info.extended_key_usage {
         let list = eku
             .usages

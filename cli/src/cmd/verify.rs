@@ -290,6 +290,13 @@ pub fn render_report(
         report.purposes.join("|"),
         report.at
     )?;
+    if report.host.is_none() {
+        writeln!(
+            ctx.out,
+            "  {}",
+            ctx.paint("no host name checked (use --host)", Paint::Yellow)
+        )?;
+    }
     if !report.path.is_empty() {
         let heading = if report.valid {
             "path:"

@@ -10,7 +10,7 @@ use x509_parser::prelude::FromDer;
 
 use super::names::{dns_covered, IpCidr};
 use super::{
-    build_err, check_dns_name, drop_refused_common_name, leaf_params, set_validity, Issuer,
+    build_err, check_dns_name, drop_refused_common_name, leaf_params, set_validity_from, Issuer,
     LeafParams, MintError, MintKind, Minted, Usage, DEFAULT_LEAF_DAYS,
 };
 
@@ -26,6 +26,8 @@ pub struct SignParams {
     pub usage: Usage,
     /// Validity in days (default 397).
     pub days: u32,
+    /// Start of validity (default five minutes ago), as [`LeafParams::not_before`].
+    pub not_before: Option<time::OffsetDateTime>,
 }
 
 impl Default for SignParams {
@@ -35,6 +37,7 @@ impl Default for SignParams {
             allow_ips: Vec::new(),
             usage: Usage::default(),
             days: DEFAULT_LEAF_DAYS,
+            not_before: None,
         }
     }
 }
@@ -179,7 +182,13 @@ pub fn sign_csr(
         }
     }
     drop_refused_common_name(&mut cp, issuer, &subject_cn, params.usage);
-    set_validity(&mut cp, params.days, Some(issuer), &mut warnings)?;
+    set_validity_from(
+        &mut cp,
+        params.days,
+        params.not_before,
+        Some(issuer),
+        &mut warnings,
+    )?;
     let cert = cp
         .signed_by(&public_key, &issuer.rcgen()?)
         .map_err(build_err)?;

@@ -260,6 +260,9 @@ pub struct CaParams {
     pub key_type: KeyType,
     /// Validity in days (default 3650, ten years).
     pub days: u32,
+    /// Start of validity; default five minutes ago. The validity then lasts `days` from
+    /// it — in the past too, for tests and rehearsals of expiry.
+    pub not_before: Option<OffsetDateTime>,
     /// Maximum number of intermediates below this CA (`None`: unlimited).
     pub path_len: Option<u8>,
     /// Which names certificates under this CA may carry, so that a leaked CA key cannot
@@ -273,6 +276,7 @@ impl Default for CaParams {
             name: "chainscope Private Root CA".into(),
             key_type: KeyType::default(),
             days: DEFAULT_CA_DAYS,
+            not_before: None,
             path_len: None,
             name_constraints: NameConstraints::default(),
         }
@@ -288,6 +292,9 @@ pub struct IntermediateParams {
     pub key_type: KeyType,
     /// Validity in days (default 1825, five years; never beyond the issuer's).
     pub days: u32,
+    /// Start of validity; default five minutes ago. The validity then lasts `days` from
+    /// it — in the past too, for tests and rehearsals of expiry.
+    pub not_before: Option<OffsetDateTime>,
     /// Maximum number of further intermediates below it (default 0: it signs leaves only).
     pub path_len: Option<u8>,
     /// Name constraints of its own (on top of any its issuer has).
@@ -300,6 +307,7 @@ impl Default for IntermediateParams {
             name: "chainscope Private Intermediate CA".into(),
             key_type: KeyType::default(),
             days: DEFAULT_INTERMEDIATE_DAYS,
+            not_before: None,
             path_len: Some(0),
             name_constraints: NameConstraints::default(),
         }
@@ -321,6 +329,9 @@ pub struct LeafParams {
     pub usage: Usage,
     /// Validity in days (default 397; never beyond the issuer's).
     pub days: u32,
+    /// Start of validity; default five minutes ago. The validity then lasts `days` from
+    /// it — in the past too, for tests and rehearsals of expiry.
+    pub not_before: Option<OffsetDateTime>,
     /// Key type (default ECDSA P-256).
     pub key_type: KeyType,
     /// Subject common name; default the first name.
@@ -336,6 +347,7 @@ impl Default for LeafParams {
             uris: Vec::new(),
             usage: Usage::default(),
             days: DEFAULT_LEAF_DAYS,
+            not_before: None,
             key_type: KeyType::default(),
             common_name: None,
         }
@@ -506,7 +518,7 @@ fn pem_of(certs: &[CertificateDer<'_>]) -> String {
 pub fn root_ca(params: &CaParams) -> crate::Result<Minted> {
     let mut warnings = Vec::new();
     let mut cp = ca_params(&params.name, params.path_len, &params.name_constraints)?;
-    set_validity(&mut cp, params.days, None, &mut warnings)?;
+    set_validity_from(&mut cp, params.days, params.not_before, None, &mut warnings)?;
     let key = params.key_type.generate()?;
     let cert = cp.self_signed(&key).map_err(build_err)?;
     Ok(Minted {
@@ -526,7 +538,13 @@ pub fn intermediate(issuer: &Issuer, params: &IntermediateParams) -> crate::Resu
     let mut warnings = Vec::new();
     issuer.check_may_issue_ca(params.path_len)?;
     let mut cp = ca_params(&params.name, params.path_len, &params.name_constraints)?;
-    set_validity(&mut cp, params.days, Some(issuer), &mut warnings)?;
+    set_validity_from(
+        &mut cp,
+        params.days,
+        params.not_before,
+        Some(issuer),
+        &mut warnings,
+    )?;
     let key = params.key_type.generate()?;
     let cert = cp.signed_by(&key, &issuer.rcgen()?).map_err(build_err)?;
     warnings.extend(issuer.check_issuance(cert.der())?);
@@ -549,7 +567,13 @@ pub fn leaf(issuer: &Issuer, params: &LeafParams) -> crate::Result<Minted> {
     if params.common_name.is_none() {
         drop_refused_common_name(&mut cp, issuer, &first_name(params), params.usage);
     }
-    set_validity(&mut cp, params.days, Some(issuer), &mut warnings)?;
+    set_validity_from(
+        &mut cp,
+        params.days,
+        params.not_before,
+        Some(issuer),
+        &mut warnings,
+    )?;
     let key = params.key_type.generate()?;
     let cert = cp.signed_by(&key, &issuer.rcgen()?).map_err(build_err)?;
     warnings.extend(issuer.check_issuance(cert.der())?);
@@ -586,7 +610,7 @@ pub fn self_signed(params: &LeafParams) -> crate::Result<Minted> {
     // No keyUsage: OpenSSL treats a self-signed certificate as its own issuer only when
     // keyCertSign is allowed, and asserting keyCertSign without CA:TRUE breaks RFC 5280.
     cp.key_usages.clear();
-    set_validity(&mut cp, params.days, None, &mut warnings)?;
+    set_validity_from(&mut cp, params.days, params.not_before, None, &mut warnings)?;
     let key = params.key_type.generate()?;
     let cert = cp.self_signed(&key).map_err(build_err)?;
     Ok(Minted {
@@ -779,11 +803,14 @@ pub(crate) fn leaf_sans(params: &LeafParams) -> Result<Vec<SanType>, MintError> 
     Ok(sans)
 }
 
-/// Sets notBefore five minutes in the past and notAfter `days` later, capped at the issuer's
-/// notAfter (with a warning).
-pub(crate) fn set_validity(
+/// Sets notBefore to `not_before` (default: five minutes in the past, for clock skew) and
+/// notAfter `days` after it, capped at the issuer's notAfter (with a warning). Refuses a
+/// validity that would start after the issuer's ends; warns when the certificate is
+/// already expired or not yet valid.
+pub(crate) fn set_validity_from(
     cp: &mut CertificateParams,
     days: u32,
+    not_before: Option<OffsetDateTime>,
     issuer: Option<&Issuer>,
     warnings: &mut Vec<String>,
 ) -> Result<(), MintError> {
@@ -796,14 +823,37 @@ pub(crate) fn set_validity(
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .expect("0 is a valid nanosecond");
-    cp.not_before = now - Duration::minutes(5);
-    cp.not_after = now + Duration::days(i64::from(days));
+    let start = match not_before {
+        Some(t) => t
+            .to_offset(time::UtcOffset::UTC)
+            .replace_nanosecond(0)
+            .expect("0 is a valid nanosecond"),
+        None => now - Duration::minutes(5),
+    };
+    // X.509 times end at 9999-12-31 (GeneralizedTime) and start at 0000.
+    let end = start
+        .checked_add(Duration::days(i64::from(days)))
+        .filter(|e| e.year() <= 9999 && start.year() >= 1)
+        .ok_or_else(|| MintError::InvalidParameter {
+            what: "not-before",
+            reason: "the validity would leave the years 1 to 9999".into(),
+        })?;
+    cp.not_before = start;
+    cp.not_after = end;
     if let Some(issuer) = issuer {
         let limit = issuer.not_after();
-        if limit <= now {
+        if limit <= start {
             return Err(MintError::NotAnIssuer {
                 input: issuer.input().to_owned(),
-                reason: format!("the issuer expired on {}", report::date(limit)),
+                reason: if not_before.is_none() {
+                    format!("the issuer expired on {}", report::date(limit))
+                } else {
+                    format!(
+                        "the issuer's validity ends on {}, before the requested start {}",
+                        report::date(limit),
+                        report::date(start)
+                    )
+                },
             });
         }
         if cp.not_after > limit {
@@ -813,6 +863,17 @@ pub(crate) fn set_validity(
                 report::date(limit)
             ));
         }
+    }
+    if cp.not_after <= now {
+        warnings.push(format!(
+            "the certificate expired on {}: every client rejects it (use it to rehearse expiry)",
+            report::date(cp.not_after)
+        ));
+    } else if cp.not_before > now {
+        warnings.push(format!(
+            "the certificate is not valid before {}: clients reject it until then",
+            report::date(cp.not_before)
+        ));
     }
     Ok(())
 }
