@@ -18,6 +18,17 @@ use time::OffsetDateTime;
 use crate::output::Paint;
 use crate::{Ctx, EXIT_ERROR, EXIT_OK};
 
+/// What `chainscope fetch --help` ends with.
+pub const AFTER_HELP: &str = "\
+Examples:
+  chainscope fetch example.com
+  chainscope fetch proxy.hospital.local:443 --connect-to 10.1.2.3 --pem > served.pem
+  chainscope fetch --starttls smtp mail.example.com:587 --json
+
+Exit codes:
+  0  captured (every target, with several); a broken chain is still exit 0: ask verify
+  2  the capture failed (for several targets: at least one), or a usage error";
+
 /// Arguments of `chainscope fetch` (boxed: the flags are many, the `Command` enum stays small).
 #[derive(Debug, clap::Args)]
 pub struct FetchArgs {

@@ -14,21 +14,72 @@ use chainscope::mint::{
 use crate::output::Paint;
 use crate::{Ctx, EXIT_OK};
 
+/// What `chainscope mint --help` ends with.
+pub const AFTER_HELP: &str = "\
+Examples:
+  chainscope mint ca --name \"Hospital Root CA\" --permit-dns .hospital.local --out ca
+  chainscope mint leaf --ca ca --dns proxy.hospital.local --ip 10.1.2.3 --out proxy
+  chainscope mint sign --ca ca --csr device.csr --dns .devices.hospital.local --out device
+
+Exit codes:
+  0  minted and written
+  2  refused or failed (bad arguments, a CA that cannot issue, a name outside its name
+     constraints, existing files without --force, a write error); nothing is left on disk";
+
+/// `--help` text of one `mint` subcommand: its examples, then the exit codes.
+macro_rules! mint_help {
+    ($($example:literal),+ $(,)?) => {
+        concat!(
+            "Examples:\n",
+            $("  ", $example, "\n",)+
+            "\nExit codes:\n  0  minted and written\n  2  refused or failed: one line on stderr, nothing new left on disk"
+        )
+    };
+}
+
+const CA_HELP: &str = mint_help!(
+    "chainscope mint ca --name \"Example Hospital Internal Root CA\" --out ca",
+    "chainscope mint ca --name \"Hospital Root\" --permit-dns .hospital.local \\\n      --permit-ip 10.0.0.0/8 --out ca",
+    "chainscope mint ca --name \"Rehearsal Root\" --not-before 2020-01-01T00:00:00Z \\\n      --days 90 --out old-ca",
+);
+const INTERMEDIATE_HELP: &str = mint_help!(
+    "chainscope mint intermediate --ca ca --name \"Hospital Proxies CA\" --out proxies-ca",
+    "chainscope mint intermediate --ca-cert root.pem --ca-key root.key --name \"Wards CA\" \\\n      --permit-dns .wards.hospital.local --out wards-ca",
+);
+const LEAF_HELP: &str = mint_help!(
+    "chainscope mint leaf --ca ca --dns proxy.hospital.local --ip 10.1.2.3 --out proxy",
+    "chainscope mint leaf --ca ca --client --email ops@hospital.local --out ops-client",
+    "chainscope mint leaf --ca ca --dns old.hospital.local \\\n      --not-before 2020-01-01T00:00:00Z --days 30 --out expired",
+);
+const SELF_SIGNED_HELP: &str = mint_help!(
+    "chainscope mint self-signed --dns localhost --ip 127.0.0.1 --out dev",
+    "chainscope mint self-signed --dns test.internal --days 7 --key-type ed25519 --out tmp",
+);
+const SIGN_HELP: &str = mint_help!(
+    "chainscope mint sign --ca ca --csr device.csr --dns .devices.hospital.local --out device",
+    "chainscope mint sign --ca ca --csr printer.csr --ip 10.1.0.0/16 --days 90 --out printer",
+);
+
 /// The `mint` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum MintCommand {
     /// Mint a self-signed root CA (writes cert.pem, key.pem).
+    #[command(after_help = CA_HELP)]
     Ca(Box<CaArgs>),
     /// Mint an intermediate CA signed by --ca (writes cert.pem, key.pem, chain.pem when
     /// --ca is itself an intermediate, fullchain.pem, ca.pem).
+    #[command(after_help = INTERMEDIATE_HELP)]
     Intermediate(Box<IntermediateArgs>),
     /// Mint a server (default) or client certificate signed by --ca (writes cert.pem,
     /// key.pem, chain.pem when --ca is an intermediate, fullchain.pem, ca.pem).
+    #[command(after_help = LEAF_HELP)]
     Leaf(Box<LeafArgs>),
     /// Mint a self-signed certificate: for throwaway cases; clients must pin it.
+    #[command(after_help = SELF_SIGNED_HELP)]
     SelfSigned(Box<SelfSignedArgs>),
     /// Sign a CSR made on a device, with only the names allowed by --dns/--ip (writes
     /// cert.pem, chain.pem when --ca is an intermediate, fullchain.pem, ca.pem).
+    #[command(after_help = SIGN_HELP)]
     Sign(Box<SignArgs>),
 }
 

@@ -11,6 +11,18 @@ use time::OffsetDateTime;
 use crate::output::Paint;
 use crate::{Ctx, EXIT_ERROR, EXIT_OK};
 
+/// What `chainscope show --help` ends with.
+pub const AFTER_HELP: &str = "\
+Examples:
+  chainscope show fullchain.pem
+  chainscope show --json proxy/ | jq '.inputs[0].files[].file'
+  openssl s_client -connect example.com:443 -showcerts </dev/null | chainscope show -
+
+Exit codes:
+  0  decoded
+  2  input error: unreadable file, not a certificate, a block that does not decode
+     (also when --keep-going skipped one)";
+
 /// Arguments of `chainscope show`.
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {

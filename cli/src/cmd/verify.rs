@@ -15,6 +15,18 @@ use chainscope::fetch::{fetch_blocking, PresentedChain, Target};
 use crate::output::Paint;
 use crate::{Ctx, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
 
+/// What `chainscope verify --help` ends with.
+pub const AFTER_HELP: &str = "\
+Examples:
+  chainscope verify --roots ca.pem --host proxy.hospital.local fullchain.pem
+  chainscope verify --connect proxy.hospital.local:443 --roots ca.pem
+  chainscope verify --roots mozilla --untrusted chain.pem --json cert.pem
+
+Exit codes:
+  0  every chain is valid
+  1  at least one chain is not valid
+  2  input or usage error (unreadable file, no certificate, bad option, unusable --roots)";
+
 /// Arguments of `chainscope verify`.
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
