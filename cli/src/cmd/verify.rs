@@ -171,17 +171,27 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     let options = args.options()?;
     let trust = args.trust_store()?;
     let mut sources = Vec::new();
-    for input in &args.chains {
-        let bundle = load_input(input, &LoadOptions::default())
-            .and_then(|b| b.require_certs())
-            .with_context(|| format!("verify {input}"))?;
-        sources.push(Source {
-            input: input.clone(),
-            chain: bundle.ders(),
-            fetched: None,
-        });
-    }
     let mut code = EXIT_OK;
+    let batch = args.chains.len() + args.connect.len() > 1;
+    for input in &args.chains {
+        let loaded = load_input(input, &LoadOptions::default())
+            .and_then(|b| b.require_certs())
+            .with_context(|| format!("verify {input}"));
+        match loaded {
+            Ok(bundle) => sources.push(Source {
+                input: input.clone(),
+                chain: bundle.ders(),
+                fetched: None,
+            }),
+            // One unreadable file does not hide the other chains' verdicts: it is reported
+            // on stderr and the run exits 2 at the end, as fetch batches do.
+            Err(e) if batch => {
+                writeln!(ctx.err, "chainscope: {}", crate::output::one_line(&e))?;
+                code = EXIT_ERROR;
+            }
+            Err(e) => return Err(e),
+        }
+    }
     if !args.connect.is_empty() {
         let fetch_options = args.connection.to_options();
         for target in &args.connect {
