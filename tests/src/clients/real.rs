@@ -9,6 +9,7 @@
 //! | Python `ssl`, `VERIFY_X509_STRICT \| VERIFY_X509_PARTIAL_CHAIN` | `openssl-strict` | the same with the flags Python ≥ 3.13 sets by default |
 //! | `certtool --verify` | `gnutls` | `--verify-profile low` (the profile of GnuTLS's NORMAL priority string) `--verify-hostname --verify-purpose serverAuth` |
 //! | Go `crypto/x509` | `go` | `Certificate.Verify` with Roots, Intermediates, DNSName, CurrentTime T |
+//! | rustls `WebPkiServerVerifier` | `rustls` | in-process, aws-lc-rs algorithms, time T |
 //!
 //! `-auth_level 2` gives `openssl verify` the security level a TLS client applies to the
 //! chain (Python ≥ 3.10 sets `@SECLEVEL=2`; OpenSSL ≥ 3.2 defaults to it); the command
@@ -42,11 +43,14 @@ pub enum Verifier {
     Gnutls,
     /// Go `crypto/x509` `Verify`.
     Go,
+    /// rustls's own `WebPkiServerVerifier` (rustls-webpki, aws-lc-rs algorithms), in-process.
+    Rustls,
 }
 
 impl Verifier {
     /// Every verifier, in report order.
-    pub const ALL: [Verifier; 6] = [
+    pub const ALL: [Verifier; 7] = [
+        Verifier::Rustls,
         Verifier::OpensslCli,
         Verifier::PythonDefault,
         Verifier::OpensslCliStrict,
@@ -64,6 +68,7 @@ impl Verifier {
             Verifier::PythonStrict => "python3 ssl (X509_STRICT|PARTIAL_CHAIN)",
             Verifier::Gnutls => "certtool --verify",
             Verifier::Go => "go crypto/x509",
+            Verifier::Rustls => "rustls WebPkiServerVerifier",
         }
     }
 
@@ -74,6 +79,7 @@ impl Verifier {
             Verifier::OpensslCliStrict | Verifier::PythonStrict => "openssl-strict",
             Verifier::Gnutls => "gnutls",
             Verifier::Go => "go",
+            Verifier::Rustls => "rustls",
         }
     }
 }
@@ -148,10 +154,15 @@ pub fn run_all(cases: &[BuiltCase], at: i64, work: &Path) -> (Outcomes, Versions
         let go = scope.spawn(|| run_go(cases, at, work));
         let python = scope.spawn(|| run_python(cases, work));
         run_per_case(cases, at, &outcomes);
+        let rustls: Answers = cases
+            .iter()
+            .map(|c| ((c.id.clone(), Verifier::Rustls), rustls_verify(c, at)))
+            .collect();
         let go = go.join().expect("go runner");
         let (python, meta) = python.join().expect("python runner");
         let mut all = outcomes.lock().expect("outcomes");
         all.extend(go);
+        all.extend(rustls);
         all.extend(python);
         versions.python = meta;
     });
@@ -298,6 +309,138 @@ fn certtool(case: &BuiltCase) -> Outcome {
             ),
         },
     }
+}
+
+/// What a rustls client decides: its `WebPkiServerVerifier` over the roots (parsed as
+/// `RootCertStore::add_parsable_certificates` does), with the aws-lc-rs provider.
+fn rustls_verify(case: &BuiltCase, at: i64) -> Outcome {
+    use rustls::client::danger::ServerCertVerifier as _;
+    use rustls::client::WebPkiServerVerifier;
+    use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add_parsable_certificates(case.roots.iter().map(|d| CertificateDer::from(d.clone())));
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier = match WebPkiServerVerifier::builder_with_provider(roots.into(), provider).build()
+    {
+        Ok(v) => v,
+        Err(e) => {
+            return Outcome {
+                accepts: Some(false),
+                detail: format!("no usable trust anchor: {e}"),
+            }
+        }
+    };
+    let leaf = CertificateDer::from(case.presented[0].clone());
+    let intermediates: Vec<CertificateDer<'_>> = case.presented[1..]
+        .iter()
+        .map(|d| CertificateDer::from(d.clone()))
+        .collect();
+    let name = ServerName::try_from(case.host.clone()).expect("a valid server name");
+    let now = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+        u64::try_from(at).expect("time after 1970"),
+    ));
+    if let Err(e) = verifier.verify_server_cert(&leaf, &intermediates, &name, &[], now) {
+        return Outcome {
+            accepts: Some(false),
+            detail: format!("{e:?}"),
+        };
+    }
+    handshake_signature(case)
+}
+
+/// The step of a TLS 1.3 handshake after the chain: the client verifies the server's
+/// CertificateVerify signature with the leaf key, looking the scheme up in its provider
+/// exactly as `rustls::crypto::verify_tls13_signature` does. The signature is made by
+/// `openssl dgst` with the leaf key, with the scheme a server picks for that key.
+fn handshake_signature(case: &BuiltCase) -> Outcome {
+    use rustls::SignatureScheme;
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    let leaf = rustls_pki_types::CertificateDer::from(case.presented[0].clone());
+    let Ok(cert) = webpki::EndEntityCert::try_from(&leaf) else {
+        return Outcome {
+            accepts: Some(false),
+            detail: "the leaf does not parse for the handshake".into(),
+        };
+    };
+    let key = std::fs::read_to_string(case.dir.join("leaf.key")).expect("leaf.key");
+    let (scheme, args): (SignatureScheme, &[&str]) = if key_is_rsa(&case.dir.join("leaf.key")) {
+        (
+            SignatureScheme::RSA_PSS_SHA256,
+            &[
+                "-sha256",
+                "-sigopt",
+                "rsa_padding_mode:pss",
+                "-sigopt",
+                "rsa_pss_saltlen:digest",
+            ],
+        )
+    } else if key.contains("BEGIN PRIVATE KEY") && leaf_curve_is_p384(&case.presented[0]) {
+        (SignatureScheme::ECDSA_NISTP384_SHA384, &["-sha384"])
+    } else {
+        (SignatureScheme::ECDSA_NISTP256_SHA256, &["-sha256"])
+    };
+    let msg = b"chainscope differential test: TLS 1.3 CertificateVerify content";
+    let msg_file = case.dir.join("handshake.msg");
+    std::fs::write(&msg_file, msg).expect("message");
+    let out = Command::new("openssl")
+        .arg("dgst")
+        .args(args)
+        .arg("-sign")
+        .arg(case.dir.join("leaf.key"))
+        .arg(&msg_file)
+        .output()
+        .expect("openssl");
+    assert!(
+        out.status.success(),
+        "openssl could not sign with the leaf key"
+    );
+    let algs = provider
+        .signature_verification_algorithms
+        .mapping
+        .iter()
+        .find(|(s, _)| *s == scheme)
+        .map(|(_, algs)| *algs)
+        .unwrap_or_default();
+    if algs
+        .iter()
+        .any(|alg| cert.verify_signature(*alg, msg, &out.stdout).is_ok())
+    {
+        Outcome {
+            accepts: Some(true),
+            detail: "ok".into(),
+        }
+    } else {
+        Outcome {
+            accepts: Some(false),
+            detail: format!(
+                "the handshake signature ({scheme:?}) does not verify with the leaf key"
+            ),
+        }
+    }
+}
+
+fn key_is_rsa(key: &Path) -> bool {
+    let out = Command::new("openssl")
+        .args(["pkey", "-noout", "-text", "-in"])
+        .arg(key)
+        .output()
+        .expect("openssl");
+    String::from_utf8_lossy(&out.stdout).contains("modulus")
+}
+
+fn leaf_curve_is_p384(der: &[u8]) -> bool {
+    x509_parser::parse_x509_certificate(der)
+        .map(|(_, c)| {
+            c.public_key()
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|oid| oid.to_id_string() == "1.3.132.0.34")
+                .unwrap_or(false)
+        })
+        .unwrap_or(false)
 }
 
 /// Builds the Go verifier into `work` and runs it once over every case.
