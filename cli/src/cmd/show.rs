@@ -292,7 +292,8 @@ fn validity_text(ctx: &Ctx<'_>, info: &CertificateInfo) -> String {
     )
 }
 
-fn key_text(info: &chainscope::cert::PublicKeyInfo) -> String {
+/// A key as a person names it: `EC P-256`, `RSA 2048 bits`, `Ed25519`.
+pub(crate) fn key_text(info: &chainscope::cert::PublicKeyInfo) -> String {
     match (&info.curve, info.bits) {
         (Some(curve), _) => format!("{} {curve}", info.algorithm),
         (None, Some(bits)) if info.algorithm == "RSA" || info.algorithm == "DSA" => {
