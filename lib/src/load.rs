@@ -570,6 +570,10 @@ fn load_pem<R: Read + Seek>(reader: R, input: &str, options: &LoadOptions) -> Re
     };
     let io = |e: std::io::Error| Error::io(input, e);
     let mut block = 0usize;
+    // Once a block has run into the end of the input without an END line, no later block
+    // can find one either: they are reported without reading to the end again (which made
+    // a file of many unterminated blocks, such as PEM escaped inside JSON, quadratic).
+    let mut unterminated = false;
     while let Some((begin, line)) = lines.next_begin().map_err(io)? {
         block += 1;
         let position = Position {
@@ -581,10 +585,20 @@ fn load_pem<R: Read + Seek>(reader: R, input: &str, options: &LoadOptions) -> Re
             position,
             reason,
         };
-        let outcome = match Pem::read(&mut lines) {
+        let read = if unterminated {
+            lines.consume(BEGIN_MARKER.len());
+            Err(x509_parser::error::PEMError::IncompletePEM)
+        } else {
+            Pem::read(&mut lines)
+        };
+        let outcome = match read {
             Ok((pem, _)) => pem_block(&mut bundle, pem, input, position, bad),
             Err(x509_parser::error::PEMError::IOError(e)) => return Err(io(e)),
+            Err(x509_parser::error::PEMError::IncompletePEM) if unterminated => Err(bad(
+                pem_error_text(&x509_parser::error::PEMError::IncompletePEM),
+            )),
             Err(e) => {
+                unterminated = matches!(e, x509_parser::error::PEMError::IncompletePEM);
                 // Resume after the faulty BEGIN marker so one bad block does not hide the
                 // rest (a block without END would otherwise swallow the next one).
                 lines.rewind_to(begin + 1, line - 1).map_err(io)?;
@@ -776,6 +790,38 @@ fn parse_pkcs7(bytes: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_unterminated_block_is_reported_with_its_line() {
+        // A good certificate, then PEM escaped inside JSON: BEGIN markers mid-line and no
+        // END line anywhere after them.
+        let good = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../certs-fixtures/rsa/leaf.pem"
+        ))
+        .unwrap();
+        let mut text = good.clone();
+        for i in 0..50 {
+            text.push_str(&format!(
+                "{{\"pem\": \"-----BEGIN CERTIFICATE-----\\nMIIB{i}\\n-----END CERTIFICATE-----\"}}\n"
+            ));
+        }
+        let bundle =
+            load_bytes(text.as_bytes(), "j.json", &LoadOptions { keep_going: true }).unwrap();
+        assert_eq!(bundle.certs.len(), 1);
+        assert_eq!(bundle.skipped.len(), 50);
+        let first_line = good.lines().count() + 1;
+        for (i, e) in bundle.skipped.iter().enumerate() {
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "j.json: block {} (line {}): PEM block has no END line",
+                    i + 2,
+                    first_line + i
+                )
+            );
+        }
+    }
 
     #[test]
     fn empty_input_is_reported_as_empty() {
