@@ -149,39 +149,6 @@ fn within<'a>(whole: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
     whole.get(start..start.checked_add(part.len())?)
 }
 
-/// Runs `work` on contiguous parts of `0..len` — on all cores when there are enough items
-/// to pay for the threads — and concatenates the parts' results in order. Signature
-/// checks make decoding and chain analysis CPU-bound; a trust-store bundle has thousands
-/// of certificates.
-pub(crate) fn in_parallel<T: Send>(
-    len: usize,
-    work: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
-) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(len / 64)
-        .max(1);
-    if threads == 1 {
-        return work(0..len);
-    }
-    let per_thread = len.div_ceil(threads);
-    let work = &work;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..len)
-            .step_by(per_thread)
-            .map(|start| scope.spawn(move || work(start..(start + per_thread).min(len))))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| match worker.join() {
-                Ok(part) => part,
-                // A panic in a worker is a bug: let it surface as it would have unthreaded.
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
-}
-
 fn parse(der: &[u8]) -> Option<X509Certificate<'_>> {
     X509Certificate::from_der(der).ok().map(|(_, c)| c)
 }
@@ -191,7 +158,7 @@ impl ChainReport {
     ///
     /// Certificates that do not decode are treated as unrelated to everything.
     pub fn analyze(certs: &[CertificateDer<'_>]) -> ChainReport {
-        let parsed: Vec<Parsed<'_>> = in_parallel(certs.len(), |range| {
+        let parsed: Vec<Parsed<'_>> = crate::parallel::in_parallel(certs.len(), |range| {
             certs[range].iter().map(|der| Parsed::new(der)).collect()
         });
         let n = parsed.len();
@@ -248,7 +215,7 @@ impl ChainReport {
 
         // Adjacent pairs, checked on all cores. Within a part, each certificate is parsed
         // once: cert i+1's parse is kept as the next round's subject.
-        let links: Vec<Link> = in_parallel(n.saturating_sub(1), |range| {
+        let links: Vec<Link> = crate::parallel::in_parallel(n.saturating_sub(1), |range| {
             let mut out = Vec::with_capacity(range.len());
             let mut current = parsed.get(range.start).and_then(Parsed::x509);
             for i in range {
