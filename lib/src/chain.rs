@@ -26,6 +26,7 @@ use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::FromDer;
 
 use crate::name::DistinguishedName;
+use crate::parallel::in_parallel;
 
 /// The relations within a list of certificates.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -149,6 +150,11 @@ fn within<'a>(whole: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
     whole.get(start..start.checked_add(part.len())?)
 }
 
+/// The most certificates any walk from a leaf up its issuers follows (path diagnosis, AIA
+/// completion). RFC 5280 sets no limit; webpki refuses paths of more than 6 intermediates,
+/// so 12 links is twice what any client accepts, and bounds the work on hostile bundles.
+pub(crate) const MAX_ISSUER_WALK: usize = 12;
+
 fn parse(der: &[u8]) -> Option<X509Certificate<'_>> {
     X509Certificate::from_der(der).ok().map(|(_, c)| c)
 }
@@ -158,7 +164,7 @@ impl ChainReport {
     ///
     /// Certificates that do not decode are treated as unrelated to everything.
     pub fn analyze(certs: &[CertificateDer<'_>]) -> ChainReport {
-        let parsed: Vec<Parsed<'_>> = crate::parallel::in_parallel(certs.len(), |range| {
+        let parsed: Vec<Parsed<'_>> = in_parallel(certs.len(), |range| {
             certs[range].iter().map(|der| Parsed::new(der)).collect()
         });
         let n = parsed.len();
@@ -215,7 +221,7 @@ impl ChainReport {
 
         // Adjacent pairs, checked on all cores. Within a part, each certificate is parsed
         // once: cert i+1's parse is kept as the next round's subject.
-        let links: Vec<Link> = crate::parallel::in_parallel(n.saturating_sub(1), |range| {
+        let links: Vec<Link> = in_parallel(n.saturating_sub(1), |range| {
             let mut out = Vec::with_capacity(range.len());
             let mut current = parsed.get(range.start).and_then(Parsed::x509);
             for i in range {

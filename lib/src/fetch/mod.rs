@@ -600,11 +600,9 @@ pub async fn fetch(target: &Target, options: &FetchOptions) -> Result<PresentedC
         Err(e @ FetchError::NoSharedProtocol { .. }) if plan.legacy_allowed() => {
             match legacy::capture(&plan).await {
                 Ok(chain) => Ok(chain),
-                // The legacy attempt's own error says more when it got further.
-                Err(legacy @ FetchError::NoSharedProtocol { .. }) => {
-                    let _ = legacy;
-                    Err(e)
-                }
+                // The legacy attempt's own error says more when it got further; when it
+                // found no shared protocol either, the rustls error says more.
+                Err(FetchError::NoSharedProtocol { .. }) => Err(e),
                 Err(other) => Err(other),
             }
         }

@@ -783,7 +783,7 @@ fn walk(ctx: &Context<'_>) -> (Vec<usize>, WalkEnd) {
             (!key_match, !valid)
         });
         match candidates.first() {
-            Some(&next) if nodes.len() < 12 => nodes.push(next),
+            Some(&next) if nodes.len() < crate::chain::MAX_ISSUER_WALK => nodes.push(next),
             Some(_) => return (nodes, WalkEnd::Stuck),
             None => return (nodes, WalkEnd::MissingIssuer),
         }
