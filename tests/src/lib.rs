@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod clients;
 pub mod limbo;
 pub mod mint;
 pub mod nginx;
