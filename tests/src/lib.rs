@@ -61,6 +61,14 @@ impl TempDir {
     pub fn file(&self, name: &str) -> String {
         self.join(name)
     }
+
+    /// Keeps the directory after the test, for results a person inspects afterwards (the
+    /// path is printed by the caller).
+    pub fn keep(self) -> PathBuf {
+        let path = self.0.clone();
+        std::mem::forget(self);
+        path
+    }
 }
 
 impl Drop for TempDir {
