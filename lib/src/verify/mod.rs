@@ -40,7 +40,10 @@ use rustls_pki_types::{CertificateDer, ServerName, SignatureVerificationAlgorith
 use time::OffsetDateTime;
 use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeIdIter};
 
+use crate::encoding::oid_contents as oid_content;
 use crate::error::{Error, Result};
+/// Formats Unix seconds as `2035-06-01 00:00:00 UTC`.
+pub(crate) use crate::instant::human_utc_unix as fmt_unix;
 use crate::trust::TrustStore;
 
 pub use findings::{Finding, Severity};
@@ -135,32 +138,6 @@ impl Purpose {
             p => facts::eku_name(p.oid().unwrap_or_default()),
         }
     }
-}
-
-/// The DER contents of a dotted OID, `None` when it is not one.
-fn oid_content(dotted: &str) -> Option<Vec<u8>> {
-    let arcs: Vec<u64> = dotted
-        .split('.')
-        .map(|a| a.parse().ok())
-        .collect::<Option<_>>()?;
-    if arcs.len() < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] >= 40) {
-        return None;
-    }
-    let mut out = Vec::new();
-    let mut push = |mut v: u64| {
-        let mut tmp = vec![(v & 0x7f) as u8];
-        v >>= 7;
-        while v > 0 {
-            tmp.push(0x80 | (v & 0x7f) as u8);
-            v >>= 7;
-        }
-        out.extend(tmp.iter().rev());
-    };
-    push(arcs[0].checked_mul(40)?.checked_add(arcs[1])?);
-    for a in &arcs[2..] {
-        push(*a);
-    }
-    Some(out)
 }
 
 /// Limits of AIA fetching (`--aia`).
@@ -736,7 +713,7 @@ impl Context<'_> {
             subject: self.anchor_subject(path.anchor),
             sha256: match self.trust.cert(path.anchor) {
                 Some(c) => facts::sha256_hex(c.as_ref()),
-                None => facts::sha256_hex(&crate::cert::frame_sequence(
+                None => facts::sha256_hex(&crate::encoding::frame_sequence(
                     a.subject_public_key_info.as_ref(),
                 )),
             },
@@ -750,22 +727,6 @@ impl Context<'_> {
             },
         });
         out
-    }
-}
-
-/// Formats Unix seconds as `2035-06-01 00:00:00 UTC`.
-pub(crate) fn fmt_unix(t: i64) -> String {
-    match OffsetDateTime::from_unix_timestamp(t) {
-        Ok(d) => format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-            d.year(),
-            u8::from(d.month()),
-            d.day(),
-            d.hour(),
-            d.minute(),
-            d.second()
-        ),
-        Err(_) => format!("@{t}"),
     }
 }
 
