@@ -815,7 +815,7 @@ fn client_checks(
         let why = report
             .error
             .as_ref()
-            .map(|e| e.code.replace('_', " "))
+            .map(|e| e.code.as_str().replace('_', " "))
             .unwrap_or_default();
         (report.valid, why)
     };

@@ -22,8 +22,12 @@ impl Crl {
     /// Parses a DER CRL; `source` names it in errors and findings.
     pub fn from_der(der: Vec<u8>, source: &str) -> Result<Self> {
         use x509_parser::prelude::FromDer;
-        webpki::BorrowedCertRevocationList::from_der(&der)
-            .map_err(|e| Error::malformed(source, format!("not a usable CRL: {e:?}")))?;
+        webpki::BorrowedCertRevocationList::from_der(&der).map_err(|e| {
+            Error::malformed(
+                source,
+                format!("not a usable CRL: {}", super::code::webpki_error_words(&e)),
+            )
+        })?;
         let (_, parsed) = x509_parser::revocation_list::CertificateRevocationList::from_der(&der)
             .map_err(|e| Error::malformed(source, format!("not a CRL: {e}")))?;
         let number_critical = parsed

@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use chainscope::trust::TrustStore;
-//! use chainscope::verify::{verify_chain, VerifyOptions};
+//! use chainscope::verify::{verify_chain, Code, VerifyOptions};
 //!
 //! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa");
 //! let chain = chainscope::load_certificates(format!("{dir}/chain.pem").as_ref())?;
@@ -22,11 +22,12 @@
 //!
 //! let wrong = VerifyOptions::for_host("example.com")?;
 //! let report = verify_chain(&chain, &trust, &wrong);
-//! assert_eq!(report.error.unwrap().code, "hostname_mismatch");
+//! assert_eq!(report.error.unwrap().code, Code::HostnameMismatch);
 //! # Ok::<(), chainscope::Error>(())
 //! ```
 
 mod aia;
+mod code;
 mod crl;
 mod diagnose;
 mod facts;
@@ -42,6 +43,7 @@ use webpki::EndEntityCert;
 
 use crate::trust::TrustStore;
 
+pub use code::{Code, Kind, Source, UnknownCode};
 pub use crl::Crl;
 pub use findings::{Finding, Severity};
 pub use options::{parse_host, parse_time, AiaOptions, Profile, Purpose, VerifyOptions};
@@ -85,10 +87,10 @@ pub fn verify_chain(
         all_paths: Vec::new(),
     };
     if presented.is_empty() {
-        let f = Finding::new(Severity::Error, "empty_chain", "no certificate to verify")
+        let f = Finding::new(Code::EmptyChain, "no certificate to verify")
             .fix("give a file that holds the leaf certificate first");
         report.error = Some(VerifyError {
-            code: f.code.clone(),
+            code: f.code,
             message: f.message.clone(),
             cert_index: None,
         });
@@ -125,8 +127,8 @@ pub fn verify_chain(
     let webpki_path_ok = build.result.is_ok() || !build.rejected.is_empty();
     report.webpki.valid = webpki_path_ok && name_ok;
     report.webpki.error = match (&build.result, &name_result) {
-        (Err(e), _) if build.rejected.is_empty() => Some(format!("{e:?}")),
-        (_, Some(Err(e))) => Some(format!("{e:?}")),
+        (Err(e), _) if build.rejected.is_empty() => Some(code::webpki_error_name(e).to_owned()),
+        (_, Some(Err(e))) => Some(code::webpki_error_name(e).to_owned()),
         _ => None,
     };
 
@@ -164,8 +166,7 @@ pub fn verify_chain(
         report.all_paths = all.all.iter().map(|p| ctx.path_entries(p)).collect();
         if report.all_paths.len() > 1 {
             findings.push(Finding::new(
-                Severity::Info,
-                "alternative_paths",
+                Code::AlternativePaths,
                 format!(
                     "{} valid paths exist (cross-signed certificates)",
                     report.all_paths.len()
@@ -183,7 +184,7 @@ pub fn verify_chain(
             .find(|f| f.severity == Severity::Error)
         {
             report.error = Some(VerifyError {
-                code: first.code.clone(),
+                code: first.code,
                 message: first.message.clone(),
                 cert_index: first.cert_index,
             });

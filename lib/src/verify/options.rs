@@ -11,7 +11,7 @@ use super::facts;
 use crate::error::{Error, Result};
 
 /// How strict the verdict is. webpki is the floor; each profile only adds rejections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// Exactly rustls-webpki's verdict: what a rustls client decides.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, UnixTime};
 use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeIdIter};
 
+use super::code::Code;
 use super::facts::{self, Facts};
 use super::options::{oid_content, Profile, Purpose, VerifyOptions};
 use super::profile::{self, PathCert, Role, Violation};
@@ -194,7 +195,7 @@ impl<'a> Context<'a> {
             if intermediates > max {
                 out.push(Violation {
                     level: Profile::Webpki,
-                    code: "path_too_long",
+                    code: Code::PathTooLong,
                     cert_index: Some(0),
                     subject: self.pool[0].subject(),
                     message: format!(

@@ -3,6 +3,7 @@
 
 use time::OffsetDateTime;
 
+use super::code::Code;
 use super::findings::{Finding, Severity};
 use super::options::Profile;
 
@@ -54,7 +55,7 @@ pub struct PathEntry {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VerifyError {
     /// Stable code (same as the first error finding's).
-    pub code: String,
+    pub code: Code,
     /// Plain-words message.
     pub message: String,
     /// Index of the certificate in the presented list, when it is a presented one.
@@ -105,7 +106,7 @@ impl VerifyReport {
     }
 
     /// Whether a finding with this code is present.
-    pub fn has(&self, code: &str) -> bool {
+    pub fn has(&self, code: Code) -> bool {
         self.findings.iter().any(|f| f.code == code)
     }
 }
@@ -137,8 +138,8 @@ pub(crate) fn dedup_and_order(findings: Vec<Finding>, valid: bool) -> Vec<Findin
         {
             continue;
         }
-        if valid && f.severity == Severity::Error {
-            f.severity = Severity::Warning;
+        if valid {
+            f = f.not_deciding();
         }
         out.push(f);
     }
