@@ -44,6 +44,10 @@ const RESERVED: &[(Code, &str)] = &[
         "named by the RFC 5280 §6.1 path walk (issue 9.4, diagnose helper)",
     ),
     (
+        Code::IssuerNameMismatch,
+        "named by the RFC 5280 §6.1 path walk (issue 9.4, diagnose helper)",
+    ),
+    (
         Code::AnchorIsIntermediate,
         "named by the RFC 5280 §6.1 path walk (issue 9.4, diagnose helper)",
     ),

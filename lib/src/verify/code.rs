@@ -178,6 +178,11 @@ codes! {
         "the issuer name matches the CA's subject only when string encodings are ignored",
         "reissue so that the issuer name is a byte-for-byte copy of the CA's subject",
     }
+    IssuerNameMismatch = "issuer_name_mismatch" {
+        Cause, Error, Rfc5280("6.1.3"),
+        "a certificate's issuer name matches no CA, not even after RFC 5280 §7.1 normalization, although the CA whose key signed it is present",
+        "reissue so that the issuer name is a copy of the signing CA's subject",
+    }
     HostnameMismatch = "hostname_mismatch" {
         Cause, Error, Rfc9525("6.3"),
         "the leaf's subjectAltName does not cover the name checked",
