@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod clients;
 pub mod limbo;
 pub mod mint;
 pub mod nginx;
