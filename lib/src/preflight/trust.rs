@@ -92,7 +92,7 @@ pub(super) fn client_checks(
         let why = report
             .error
             .as_ref()
-            .map(|e| e.code.replace('_', " "))
+            .map(|e| e.code.as_str().replace('_', " "))
             .unwrap_or_default();
         (report.valid, why)
     };
