@@ -49,6 +49,7 @@
 pub mod cert;
 pub mod chain;
 pub mod csr;
+mod encoding;
 mod error;
 #[cfg(feature = "fetch")]
 pub mod fetch;
@@ -61,6 +62,7 @@ pub mod mint;
 pub mod name;
 pub mod name_constraints;
 pub mod oids;
+mod parallel;
 pub mod preflight;
 pub mod trust;
 pub mod verify;

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use chainscope::trust::TrustStore;
-use chainscope::verify::{parse_host, verify_chain, Crl, Profile, Purpose, VerifyOptions};
+use chainscope::verify::{
+    parse_host, verify_chain, Crl, Profile, Purpose, VerifyOptions, VerifyReport,
+};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, UnixTime};
 
@@ -113,8 +115,19 @@ impl Testcase {
     /// Runs the case through chainscope under `profile`: `Ok(accepted)`, or `Err(code)`
     /// when the inputs themselves are refused (counts as a rejection).
     pub fn run(&self, profile: Profile) -> (bool, String) {
+        match self.report(profile) {
+            Ok(report) => {
+                let code = report.error.map(|e| e.code.to_string()).unwrap_or_default();
+                (report.valid, code)
+            }
+            Err(refused) => (false, refused.into()),
+        }
+    }
+
+    /// The whole report of the case under `profile`, or why its inputs are refused.
+    pub fn report(&self, profile: Profile) -> Result<VerifyReport, &'static str> {
         let Some(leaf) = Self::certs(std::slice::from_ref(&self.peer_certificate)).pop() else {
-            return (false, "peer certificate not PEM".into());
+            return Err("peer certificate not PEM");
         };
         let trust = TrustStore::from_certs(Self::certs(&self.trusted_certs), "limbo");
         let mut options = VerifyOptions {
@@ -129,19 +142,17 @@ impl Testcase {
             if name.kind == "DNS" || name.kind == "IP" {
                 match parse_host(&name.value) {
                     Ok(h) => options.host = Some(h),
-                    Err(_) => return (false, "peer name refused".into()),
+                    Err(_) => return Err("peer name refused"),
                 }
             }
         }
         for crl in &self.crls {
             match Crl::from_bytes(crl.as_bytes(), "crl") {
                 Ok(c) => options.crls.extend(c),
-                Err(_) => return (false, "crl refused".into()),
+                Err(_) => return Err("crl refused"),
             }
         }
-        let report = verify_chain(&[leaf], &trust, &options);
-        let code = report.error.map(|e| e.code).unwrap_or_default();
-        (report.valid, code)
+        Ok(verify_chain(&[leaf], &trust, &options))
     }
 
     /// What rustls-webpki alone decides, called directly (the reference for the `webpki`

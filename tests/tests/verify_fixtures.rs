@@ -2,12 +2,12 @@
 
 use chainscope::trust::TrustStore;
 use chainscope::verify::{
-    parse_time, verify_chain, Crl, Profile, Purpose, Severity, VerifyOptions, VerifyReport,
+    parse_time, verify_chain, Code, Crl, Profile, Purpose, Severity, VerifyOptions, VerifyReport,
 };
 use chainscope::CertificateDer;
 
 fn fixture(rel: &str) -> String {
-    format!("{}/../certs-fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+    chainscope_tests::fixture_path(rel)
 }
 
 fn certs(rel: &str) -> Vec<CertificateDer<'static>> {
@@ -156,7 +156,7 @@ fn untrusted_intermediate_completes_the_path_but_is_reported_as_not_sent() {
         r.path[1].source,
         chainscope::verify::CertSource::Untrusted
     ));
-    assert!(r.has("not_sent_by_server"));
+    assert!(r.has(Code::NotSentByServer));
 }
 
 #[test]
@@ -195,7 +195,7 @@ fn intermediate_sent_first_is_explained_as_out_of_order() {
     let e = r.error.as_ref().unwrap();
     assert_eq!(e.code, "ca_used_as_leaf");
     assert!(e.message.contains("out of order"), "{}", e.message);
-    assert!(r.has("out_of_order"));
+    assert!(r.has(Code::OutOfOrder));
     assert!(r.findings[0].fix.as_ref().unwrap().contains("leaf first"));
 }
 
@@ -205,15 +205,15 @@ fn intermediates_in_the_wrong_order_verify_with_a_warning() {
     chain.swap(1, 2); // leaf, root, inter
     let r = verify_chain(&chain, &roots("rsa"), &opts(None));
     assert!(r.valid, "{:?}", r.error);
-    assert!(r.has("root_sent"));
-    assert!(!r.has("out_of_order"));
+    assert!(r.has(Code::RootSent));
+    assert!(!r.has(Code::OutOfOrder));
     let mut chain = certs("rsa/fullchain-with-root.pem");
     chain.truncate(2);
     chain.push(certs("ecdsa/inter.pem").remove(0));
     chain.swap(1, 2); // leaf, unrelated inter, inter
     let r = verify_chain(&chain, &roots("rsa"), &opts(None));
     assert!(r.valid, "{:?}", r.error);
-    assert!(r.has("unused_certificate"));
+    assert!(r.has(Code::UnusedCertificate));
 }
 
 #[test]
@@ -364,9 +364,9 @@ fn expiring_soon_warns_within_warn_days() {
     o.at = Some(parse_time("2035-05-20T00:00:00Z").unwrap());
     let r = verify_chain(&certs("rsa/chain.pem"), &roots("rsa"), &o);
     assert!(r.valid);
-    assert!(r.has("expiring_soon"));
+    assert!(r.has(Code::ExpiringSoon));
     o.warn_days = 5;
-    assert!(!verify_chain(&certs("rsa/chain.pem"), &roots("rsa"), &o).has("expiring_soon"));
+    assert!(!verify_chain(&certs("rsa/chain.pem"), &roots("rsa"), &o).has(Code::ExpiringSoon));
 }
 
 #[test]
@@ -383,12 +383,11 @@ fn combined_trust_store_counts_each_source() {
 
 #[test]
 fn hashed_directory_is_a_trust_source() {
-    let dir = std::env::temp_dir().join(format!("chainscope-verify-roots-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = chainscope_tests::TempDir::new("verify-roots");
+    let dir = scratch.path();
     std::fs::copy(fixture("rsa/root.pem"), dir.join("a1b2c3d4.0")).unwrap();
     std::fs::copy(fixture("ecdsa/root.pem"), dir.join("e5f6a7b8.0")).unwrap();
     let store = TrustStore::from_spec(dir.to_str().unwrap()).unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(store.len(), 2);
     assert!(verify_chain(&certs("rsa/chain.pem"), &store, &opts(None)).valid);
 }

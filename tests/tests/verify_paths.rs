@@ -2,7 +2,7 @@
 //! than webpki.
 
 use chainscope::trust::TrustStore;
-use chainscope::verify::{verify_chain, Profile, VerifyOptions};
+use chainscope::verify::{verify_chain, Code, Profile, VerifyOptions};
 use chainscope::CertificateDer;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 
@@ -62,7 +62,7 @@ fn all_paths_lists_both_cross_signed_paths() {
         anchors.contains(&"CN=Root A") && anchors.contains(&"CN=Root B"),
         "{anchors:?}"
     );
-    assert!(report.has("alternative_paths"));
+    assert!(report.has(Code::AlternativePaths));
     // Without the flag, one path and no listing.
     let report = verify_chain(&[leaf, inter_a], &trust, &VerifyOptions::default());
     assert!(report.valid);

@@ -5,7 +5,8 @@ use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
-use super::findings::{Finding, Severity};
+use super::code::Code;
+use super::findings::Finding;
 use super::{AiaOptions, CertSource, Context, PoolCert};
 use crate::load::{load_bytes, LoadOptions};
 
@@ -25,8 +26,7 @@ pub(crate) fn complete(ctx: &mut Context<'_>, notes: &mut Vec<Finding>) {
         else {
             if !f.ca_issuers.is_empty() {
                 notes.push(Finding::new(
-                    Severity::Info,
-                    "aia_fetch_failed",
+                    Code::AiaFetchFailed,
                     format!(
                         "the issuer of {} is only available at {} — only http:// URLs are fetched",
                         f.subject,
@@ -51,7 +51,7 @@ pub(crate) fn complete(ctx: &mut Context<'_>, notes: &mut Vec<Finding>) {
                 }
                 let subject = ctx.pool[before].subject();
                 notes.push(
-                    Finding::new(Severity::Warning, "aia_fetched", format!("fetched the missing issuer {subject} from {url} (the AIA caIssuers URL of {}); the server does not send it", f.subject))
+                    Finding::new(Code::AiaFetched, format!("fetched the missing issuer {subject} from {url} (the AIA caIssuers URL of {}); the server does not send it", f.subject))
                         .cert(ctx.pool[needy].presented_index(), &f.subject)
                         .fix("configure the server to send the full chain: the leaf, then its intermediate(s)")
                         .clients(super::diagnose::NO_AIA_CLIENTS),
@@ -60,8 +60,7 @@ pub(crate) fn complete(ctx: &mut Context<'_>, notes: &mut Vec<Finding>) {
             Err(reason) => {
                 notes.push(
                     Finding::new(
-                        Severity::Warning,
-                        "aia_fetch_failed",
+                        Code::AiaFetchFailed,
                         format!(
                             "could not fetch the issuer of {} from {url}: {reason}",
                             f.subject
@@ -92,7 +91,7 @@ fn first_missing_issuer(ctx: &Context<'_>) -> Option<usize> {
                     .is_some_and(|c| c.subject_raw == f.issuer_raw)
         });
         match next {
-            Some(n) if seen.len() < 12 => {
+            Some(n) if seen.len() < crate::chain::MAX_ISSUER_WALK => {
                 seen.push(n);
                 cur = n;
             }

@@ -1,8 +1,9 @@
 //! The per-certificate diagnosis pass: webpki says *that* a chain fails and roughly why;
 //! this finds *which* certificate, the values involved, and the fix.
 
+use super::code::{code_of_webpki_error, webpki_error_name, webpki_error_words, Code};
 use super::facts::{colon_hex, eku_name, sig_alg_name, Facts};
-use super::findings::{Finding, Severity};
+use super::findings::Finding;
 use super::{fmt_unix, Context, FoundPath, Purpose};
 
 /// Clients that do not fetch missing intermediates from AIA URLs.
@@ -75,9 +76,9 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         }
     }
 
-    fn finding(&self, severity: Severity, code: &str, node: usize, message: String) -> Finding {
+    fn finding(&self, code: Code, node: usize, message: String) -> Finding {
         let c = &self.ctx.pool[node];
-        Finding::new(severity, code, message).cert(c.presented_index(), &c.subject())
+        Finding::new(code, message).cert(c.presented_index(), &c.subject())
     }
 
     /// Every pool certificate worth blaming, walk first.
@@ -99,7 +100,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     .into_iter()
                     .find(|n| self.facts(*n).is_some_and(|f| f.not_after == na))
                     .unwrap_or(0);
-                self.expired(node, na, Severity::Error)
+                self.expired(node, na)
             }
             E::CertNotValidYet { not_before, .. } => {
                 let nb = not_before.as_secs() as i64;
@@ -108,25 +109,25 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     .into_iter()
                     .find(|n| self.facts(*n).is_some_and(|f| f.not_before == nb))
                     .unwrap_or(0);
-                self.not_yet_valid(node, nb, Severity::Error)
+                self.not_yet_valid(node, nb)
             }
             E::UnknownIssuer => self.unknown_issuer(),
             E::CertNotValidForName(_) => self.name_mismatch(),
-            E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => self.wrong_purpose(Severity::Error),
+            E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => self.wrong_purpose(),
             E::CaUsedAsEndEntity => {
                 let leaf_later = (1..self.ctx.pool.len()).find(|n| self.ctx.pool[*n].presented_index().is_some() && self.facts(*n).is_some_and(|f| !f.is_ca()));
                 match leaf_later {
                     Some(n) => self
-                        .finding(Severity::Error, "ca_used_as_leaf", 0, format!("{} is a CA certificate but comes first, where the server's own certificate belongs; {} looks like the leaf: the chain is out of order", self.who(0), self.who(n)))
+                        .finding(Code::CaUsedAsLeaf, 0, format!("{} is a CA certificate but comes first, where the server's own certificate belongs; {} looks like the leaf: the chain is out of order", self.who(0), self.who(n)))
                         .fix("put the leaf first, then each certificate's issuer in turn"),
                     None => self
-                        .finding(Severity::Error, "ca_used_as_leaf", 0, format!("{} is a CA certificate (basicConstraints CA:TRUE) used as the server's own certificate", self.who(0)))
+                        .finding(Code::CaUsedAsLeaf, 0, format!("{} is a CA certificate (basicConstraints CA:TRUE) used as the server's own certificate", self.who(0)))
                         .fix("issue a leaf certificate (CA:FALSE) for the server from this CA, and serve that"),
                 }
             }
             E::EndEntityUsedAsCa => {
                 let node = self.walk.iter().skip(1).copied().find(|n| self.facts(*n).is_some_and(|f| !f.is_ca())).unwrap_or(0);
-                self.finding(Severity::Error, "leaf_used_as_ca", node, format!("{} signs another certificate but is not a CA (no basicConstraints CA:TRUE)", self.who(node)))
+                self.finding(Code::LeafUsedAsCa, node, format!("{} signs another certificate but is not a CA (no basicConstraints CA:TRUE)", self.who(node)))
                     .fix("issue certificates from a real CA certificate; a leaf cannot act as an intermediate")
             }
             E::PathLenConstraintViolated => self.path_len(),
@@ -140,38 +141,36 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             E::UnsupportedCertVersion => {
                 let node = self.suspects().into_iter().find(|n| self.facts(*n).is_some_and(|f| f.version != 2)).unwrap_or(0);
                 let v = self.facts(node).map(|f| f.version + 1).unwrap_or(1);
-                self.finding(Severity::Error, "unsupported_cert_version", node, format!("{} is an X.509 v{v} certificate; only v3 is accepted", self.who(node)))
+                self.finding(Code::UnsupportedCertVersion, node, format!("{} is an X.509 v{v} certificate; only v3 is accepted", self.who(node)))
                     .fix("reissue it as a v3 certificate (with extensions)")
                     .clients("rustls, Go and browsers reject v1/v2 certificates; OpenSSL accepts them")
             }
             E::UnsupportedCriticalExtension => {
                 let node = self.suspects().into_iter().find(|n| self.facts(*n).is_some_and(|f| !f.unknown_critical.is_empty())).unwrap_or(0);
                 let exts = self.facts(node).map(|f| f.unknown_critical.join(", ")).unwrap_or_default();
-                self.finding(Severity::Error, "unknown_critical_extension", node, format!("{} carries a critical extension the verifier does not understand ({exts})", self.who(node)))
+                self.finding(Code::UnknownCriticalExtension, node, format!("{} carries a critical extension the verifier does not understand ({exts})", self.who(node)))
                     .fix("reissue it without the critical extension (or mark it non-critical)")
             }
-            E::MaximumPathDepthExceeded => Finding::new(Severity::Error, "path_too_long", "the path needs more than 6 intermediates, the most rustls accepts")
+            E::MaximumPathDepthExceeded => Finding::new(Code::PathTooLong, "the path needs more than 6 intermediates, the most rustls accepts")
                 .fix("have the CA issue from a shorter hierarchy")
                 .clients("rustls rejects paths with more than 6 intermediates; OpenSSL accepts up to 100"),
-            E::MaximumSignatureChecksExceeded | E::MaximumPathBuildCallsExceeded | E::MaximumNameConstraintComparisonsExceeded => Finding::new(
-                Severity::Error,
-                "path_building_budget_exceeded",
-                format!("path building gave up ({e:?}): too many candidate certificates, or name constraints too large to check"),
+            E::MaximumSignatureChecksExceeded | E::MaximumPathBuildCallsExceeded | E::MaximumNameConstraintComparisonsExceeded => Finding::new(Code::PathBuildingBudgetExceeded,
+                format!("path building gave up ({}): too many candidate certificates, or name constraints too large to check", webpki_error_words(e)),
             )
             .fix("send only the certificates of one path, leaf first; drop stale cross-signs and duplicates"),
-            E::CertDistrusted => Finding::new(Severity::Error, "distrusted", "a certificate on the path belongs to a CA that rustls explicitly distrusts")
+            E::CertDistrusted => Finding::new(Code::Distrusted, "a certificate on the path belongs to a CA that rustls explicitly distrusts")
                 .fix("get a certificate from a CA that is trusted"),
-            E::UnsupportedNameType => Finding::new(Severity::Error, "hostname_mismatch", "the name to check is neither a DNS name nor an IP address"),
+            E::UnsupportedNameType => Finding::new(Code::HostnameMismatch, "the name to check is neither a DNS name nor an IP address"),
             E::BadDer | E::BadDerTime | E::TrailingData(_) | E::InvalidSerialNumber | E::ExtensionValueInvalid | E::MalformedExtensions | E::InvalidCertValidity | E::SignatureAlgorithmMismatch | E::EmptyEkuExtension | E::MalformedDnsIdentifier | E::MalformedNameConstraint | E::InvalidNetworkMaskConstraint => {
                 let node = if self.facts(0).is_none() { 0 } else { self.suspects().into_iter().find(|n| self.facts(*n).is_none()).unwrap_or(0) };
-                self.finding(Severity::Error, "malformed_certificate", node, format!("{} is malformed ({e:?})", self.who(node)))
+                self.finding(Code::MalformedCertificate, node, format!("{} is malformed ({})", self.who(node), webpki_error_words(e)))
                     .fix("reissue the certificate; check the file was not damaged in transit")
             }
-            other => Finding::new(Severity::Error, "other", format!("rustls-webpki rejects the chain: {other:?}")),
+            other => Finding::new(code_of_webpki_error(other), format!("rustls-webpki rejects the chain: {} ({})", webpki_error_words(other), webpki_error_name(other))),
         }
     }
 
-    fn expired(&self, node: usize, not_after: i64, severity: Severity) -> Finding {
+    fn expired(&self, node: usize, not_after: i64) -> Finding {
         let who = self.who(node);
         let fix = if node == 0 {
             "renew the certificate and install the new one on the server"
@@ -179,8 +178,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             "replace this intermediate with the current one from your CA (download the CA's current chain and update the chain file)"
         };
         self.finding(
-            severity,
-            "expired",
+            Code::Expired,
             node,
             format!(
                 "{who} expired on {} ({}; checked at {})",
@@ -192,8 +190,8 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         .fix(fix)
     }
 
-    fn not_yet_valid(&self, node: usize, not_before: i64, severity: Severity) -> Finding {
-        self.finding(severity, "not_yet_valid", node, format!("{} is not valid before {} ({}; checked at {})", self.who(node), fmt_unix(not_before), distance(not_before, self.ctx.time), fmt_unix(self.ctx.time)))
+    fn not_yet_valid(&self, node: usize, not_before: i64) -> Finding {
+        self.finding(Code::NotYetValid, node, format!("{} is not valid before {} ({}; checked at {})", self.who(node), fmt_unix(not_before), distance(not_before, self.ctx.time), fmt_unix(self.ctx.time)))
             .fix("check the clock of the machine (and of the CA); otherwise wait, or reissue with a current notBefore")
     }
 
@@ -202,19 +200,19 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         let trust = self.ctx.trust.label();
         match self.end {
             WalkEnd::UntrustedSelfSigned if last == 0 => self
-                .finding(Severity::Error, "self_signed_leaf", 0, format!("{} is self-signed and not in the trust store ({trust})", self.who(0)))
+                .finding(Code::SelfSignedLeaf, 0, format!("{} is self-signed and not in the trust store ({trust})", self.who(0)))
                 .fix("to trust it, pass it as a root (--roots cert.pem) or install it in the system store; for a public server, get a certificate from a public CA"),
             WalkEnd::UntrustedSelfSigned => self
-                .finding(Severity::Error, "untrusted_root", last, format!("the chain ends at the self-signed root {} which is not in the trust store ({trust})", self.who(last)))
+                .finding(Code::UntrustedRoot, last, format!("the chain ends at the self-signed root {} which is not in the trust store ({trust})", self.who(last)))
                 .fix("if this is your private CA, trust it with --roots root.pem or install it; otherwise the server sends the wrong chain"),
             WalkEnd::MissingIssuer | WalkEnd::Stuck => self.missing_issuer(last),
             WalkEnd::Anchor(_) => {
                 // Names match all the way up, so a signature (key) does not.
                 let bad = self.bad_signature();
-                if bad.code == "bad_signature" {
+                if bad.code == Code::BadSignature {
                     return bad;
                 }
-                Finding::new(Severity::Error, "unknown_issuer", format!("no path to a trusted root could be built (trust store: {trust})"))
+                Finding::new(Code::UnknownIssuer, format!("no path to a trusted root could be built (trust store: {trust})"))
                     .fix("check that the chain file holds the leaf first and its intermediates")
             }
         }
@@ -223,8 +221,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
     fn missing_issuer(&self, node: usize) -> Finding {
         let Some(f) = self.facts(node) else {
             return Finding::new(
-                Severity::Error,
-                "unknown_issuer",
+                Code::UnknownIssuer,
                 "the issuer of a certificate could not be found",
             );
         };
@@ -243,7 +240,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             .find(|c| c.subject == f.issuer && c.subject_raw != f.issuer_raw);
         if let Some(l) = lookalike {
             return self
-                .finding(Severity::Error, "name_encoding_mismatch", node, format!("{} names its issuer '{}', which matches {} only when string encodings are ignored (e.g. PrintableString vs UTF8String)", self.who(node), f.issuer, l.subject))
+                .finding(Code::NameEncodingMismatch, node, format!("{} names its issuer '{}', which matches {} only when string encodings are ignored (e.g. PrintableString vs UTF8String)", self.who(node), f.issuer, l.subject))
                 .fix("reissue so that the issuer name is a byte-for-byte copy of the CA's subject")
                 .clients("rustls and Go compare names byte for byte and reject; OpenSSL accepts");
         }
@@ -268,11 +265,11 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     == 1)
         {
             return self
-                .finding(Severity::Error, "missing_intermediate", node, format!("the issuer '{}'{key_id} of {} is missing: the server does not send its intermediate, and it is not in the trust store ({trust}){aia}", f.issuer, self.who(node)))
+                .finding(Code::MissingIntermediate, node, format!("the issuer '{}'{key_id} of {} is missing: the server does not send its intermediate, and it is not in the trust store ({trust}){aia}", f.issuer, self.who(node)))
                 .fix("configure the server to send the full chain: the leaf, then its intermediate(s) (e.g. fullchain.pem instead of cert.pem); --untrusted FILE or --aia helps this diagnosis but not the clients")
                 .clients(NO_AIA_CLIENTS);
         }
-        self.finding(Severity::Error, "unknown_issuer", node, format!("the issuer '{}'{key_id} of {} is neither sent nor in the trust store ({trust}){aia}", f.issuer, self.who(node)))
+        self.finding(Code::UnknownIssuer, node, format!("the issuer '{}'{key_id} of {} is neither sent nor in the trust store ({trust}){aia}", f.issuer, self.who(node)))
             .fix("if that CA is a root you trust, add it with --roots FILE; if it is an intermediate, have the server send it")
     }
 
@@ -286,8 +283,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             .unwrap_or_default();
         let Some(f) = self.facts(0) else {
             return Finding::new(
-                Severity::Error,
-                "hostname_mismatch",
+                Code::HostnameMismatch,
                 format!("the leaf is not valid for {host}"),
             );
         };
@@ -302,7 +298,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         } else {
             format!("it covers {}", names.join(", "))
         };
-        self.finding(Severity::Error, "hostname_mismatch", 0, format!("{} is not valid for {host}: {covered}", self.who(0)))
+        self.finding(Code::HostnameMismatch, 0, format!("{} is not valid for {host}: {covered}", self.who(0)))
             .fix(format!("reissue the certificate with {host} in its subjectAltName, or connect with a name it covers"))
     }
 
@@ -323,7 +319,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
     }
 
     /// The first certificate on the walk whose EKU excludes every required purpose.
-    fn wrong_purpose(&self, severity: Severity) -> Finding {
+    fn wrong_purpose(&self) -> Finding {
         let (oids, _) = self.required_oids();
         let wanted: Vec<String> = oids.iter().map(|o| eku_name(o)).collect();
         for &node in &self.walk {
@@ -348,16 +344,13 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     wanted.join(" or ")
                 )
             };
-            return self
-                .finding(severity, "wrong_purpose", node, msg)
-                .fix(format!(
-                    "reissue with extendedKeyUsage {} (or check --purpose)",
-                    wanted.join(",")
-                ));
+            return self.finding(Code::WrongPurpose, node, msg).fix(format!(
+                "reissue with extendedKeyUsage {} (or check --purpose)",
+                wanted.join(",")
+            ));
         }
         Finding::new(
-            severity,
-            "wrong_purpose",
+            Code::WrongPurpose,
             format!(
                 "a certificate on the path is not valid for {}",
                 wanted.join(" or ")
@@ -373,14 +366,13 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     .filter(|p| self.facts(self.walk[*p]).is_some_and(|f| !f.self_issued()))
                     .count();
                 if below > len as usize {
-                    return self.finding(Severity::Error, "path_len_exceeded", node, format!("{} allows {len} intermediate(s) below it (pathLenConstraint), but the path has {below}", self.who(node)))
+                    return self.finding(Code::PathLenExceeded, node, format!("{} allows {len} intermediate(s) below it (pathLenConstraint), but the path has {below}", self.who(node)))
                         .fix("issue the leaf from a CA higher up, or reissue the CA with a larger pathLenConstraint");
                 }
             }
         }
         Finding::new(
-            Severity::Error,
-            "path_len_exceeded",
+            Code::PathLenExceeded,
             "a pathLenConstraint on the path is exceeded (possibly on the trust anchor)",
         )
         .fix(
@@ -410,9 +402,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     .and_then(|info| info.name_constraints)
                     .map(|nc| format!(" ({})", describe_constraints(&nc.permitted, &nc.excluded)))
                     .unwrap_or_default();
-                self.finding(
-                    Severity::Error,
-                    "name_constraint_violated",
+                self.finding(Code::NameConstraintViolated,
                     n,
                     format!(
                         "{} carries name constraints{described} that the leaf's names ({names}) violate",
@@ -421,16 +411,12 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 )
             }
             None => match self.anchor_constraints() {
-                Some((anchor, described)) => Finding::new(
-                    Severity::Error,
-                    "name_constraint_violated",
+                Some((anchor, described)) => Finding::new(Code::NameConstraintViolated,
                     format!(
                         "the trust anchor '{anchor}' carries name constraints ({described}) that the leaf's names ({names}) violate"
                     ),
                 ),
-                None => Finding::new(
-                    Severity::Error,
-                    "name_constraint_violated",
+                None => Finding::new(Code::NameConstraintViolated,
                     format!(
                         "a name constraint on the path excludes the leaf's names ({names}), or uses a form rustls cannot check (directoryName, URI, email)"
                     ),
@@ -449,7 +435,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         };
         let anchor = &self.ctx.trust.anchors()[a];
         // webpki keeps the constraints without their outer SEQUENCE header.
-        let der = crate::cert::frame_sequence(anchor.name_constraints.as_ref()?.as_ref());
+        let der = crate::encoding::frame_sequence(anchor.name_constraints.as_ref()?.as_ref());
         let described =
             match <x509_parser::extensions::NameConstraints<'_> as x509_parser::prelude::FromDer<
                 '_,
@@ -485,7 +471,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         if let WalkEnd::Anchor(a) = self.end {
             let anchor = &self.ctx.trust.anchors()[a];
             return Some((
-                crate::cert::frame_sequence(anchor.subject_public_key_info.as_ref()),
+                crate::encoding::frame_sequence(anchor.subject_public_key_info.as_ref()),
                 self.ctx.anchor_subject(a),
             ));
         }
@@ -502,13 +488,12 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 if e.to_string().to_lowercase().contains("unsupported") {
                     continue;
                 }
-                return self.finding(Severity::Error, "bad_signature", node, format!("the signature on {} does not verify with the key of its issuer {issuer}: the issuer was re-keyed, the wrong CA certificate is used, or the certificate was altered", self.who(node)))
+                return self.finding(Code::BadSignature, node, format!("the signature on {} does not verify with the key of its issuer {issuer}: the issuer was re-keyed, the wrong CA certificate is used, or the certificate was altered", self.who(node)))
                     .fix("use the CA certificate that actually signed it (same name and key)");
             }
         }
         Finding::new(
-            Severity::Error,
-            "bad_signature",
+            Code::BadSignature,
             "a signature on the path does not verify",
         )
     }
@@ -518,7 +503,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             let Some(f) = self.facts(node) else { continue };
             let alg = sig_alg_name(&f.sig_alg);
             if alg.contains("SHA1") || alg.contains("md5") || alg.contains("sha1") {
-                return self.finding(Severity::Error, "weak_signature_algorithm", node, format!("{} is signed with {alg}, which is no longer accepted", self.who(node)))
+                return self.finding(Code::WeakSignatureAlgorithm, node, format!("{} is signed with {alg}, which is no longer accepted", self.who(node)))
                     .fix("reissue it with a SHA-256 signature")
                     .clients("rustls, browsers and Go reject SHA-1 signatures; OpenSSL 3.0 at its default level still accepts them");
             }
@@ -531,8 +516,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 if k.kind == "RSA" && k.bits.is_some_and(|b| b < 2048) {
                     return self
                         .finding(
-                            Severity::Error,
-                            "weak_key",
+                            Code::WeakKey,
                             node,
                             format!(
                                 "{} is signed with an {k} key, which is too weak to be accepted",
@@ -548,7 +532,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             .facts(node)
             .map(|f| sig_alg_name(&f.sig_alg).to_owned())
             .unwrap_or_default();
-        Finding::new(Severity::Error, "unsupported_signature_algorithm", format!("a signature on the path uses an algorithm or key rustls does not support (the leaf's is {alg})"))
+        Finding::new(Code::UnsupportedSignatureAlgorithm, format!("a signature on the path uses an algorithm or key rustls does not support (the leaf's is {alg})"))
             .fix("reissue with ECDSA P-256/P-384, Ed25519 or RSA-2048+ with SHA-256")
     }
 
@@ -577,14 +561,13 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                         )
                     });
                 if let Some((date, reason)) = hit {
-                    return self.finding(Severity::Error, "revoked", node, format!("{} was revoked on {}{reason}, according to the CRL {} issued by {}", self.who(node), fmt_unix(date), crl.source, crl.issuer))
+                    return self.finding(Code::Revoked, node, format!("{} was revoked on {}{reason}, according to the CRL {} issued by {}", self.who(node), fmt_unix(date), crl.source, crl.issuer))
                         .fix("replace the certificate with a new one (and a new key, if the key was compromised)");
                 }
             }
         }
         Finding::new(
-            Severity::Error,
-            "revoked",
+            Code::Revoked,
             "a certificate on the path is revoked by one of the CRLs",
         )
         .fix("replace the revoked certificate")
@@ -602,16 +585,15 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         for &n in &nodes {
             let Some(f) = self.facts(n) else { continue };
             if f.not_after < time {
-                out.push(self.expired(n, f.not_after, Severity::Error));
+                out.push(self.expired(n, f.not_after));
             } else if f.not_before > time {
-                out.push(self.not_yet_valid(n, f.not_before, Severity::Error));
+                out.push(self.not_yet_valid(n, f.not_before));
             }
             let alg = sig_alg_name(&f.sig_alg);
             if alg.contains("SHA1") || alg.contains("sha1") || alg.contains("md5") {
                 out.push(
                     self.finding(
-                        Severity::Error,
-                        "weak_signature_algorithm",
+                        Code::WeakSignatureAlgorithm,
                         n,
                         format!("{} is signed with {alg}", self.who(n)),
                     )
@@ -627,7 +609,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                         .as_ref()
                         .is_some_and(|(_, has, _)| !has.iter().any(|h| oids.contains(h)))
                 {
-                    out.push(self.wrong_purpose(Severity::Error));
+                    out.push(self.wrong_purpose());
                 }
             }
             if self.end == WalkEnd::MissingIssuer {
@@ -651,8 +633,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     if f.not_after >= time && f.not_after - time <= warn {
                         out.push(
                             self.finding(
-                                Severity::Warning,
-                                "expiring_soon",
+                                Code::ExpiringSoon,
                                 n,
                                 format!(
                                     "{} expires on {} ({})",
@@ -670,8 +651,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 if a.not_after >= time && a.not_after - time <= warn {
                     out.push(
                         Finding::new(
-                            Severity::Warning,
-                            "expiring_soon",
+                            Code::ExpiringSoon,
                             format!(
                                 "the trust anchor {} expires on {}",
                                 a.subject,
@@ -699,16 +679,16 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     .any(|o| *o < n && self.ctx.pool[*o].der == self.ctx.pool[n].der);
                 let (code, msg) = if duplicate {
                     (
-                        "duplicate_certificate",
+                        Code::DuplicateCertificate,
                         format!("{} is sent twice", self.who(n)),
                     )
                 } else if is_anchor || f.is_some_and(|f| f.self_issued()) {
-                    ("root_sent", format!("{} is a root the server sends; clients ignore it (it only costs bytes)", self.who(n)))
+                    (Code::RootSent, format!("{} is a root the server sends; clients ignore it (it only costs bytes)", self.who(n)))
                 } else {
-                    ("unused_certificate", format!("{} is sent but not part of the path (a stale or cross-signed intermediate?)", self.who(n)))
+                    (Code::UnusedCertificate, format!("{} is sent but not part of the path (a stale or cross-signed intermediate?)", self.who(n)))
                 };
                 out.push(
-                    self.finding(Severity::Info, code, n, msg)
+                    self.finding(code, n, msg)
                         .fix("send only the leaf and the intermediates of one path"),
                 );
             }
@@ -719,13 +699,13 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 .filter_map(|n| self.ctx.pool[*n].presented_index())
                 .collect();
             if used.windows(2).any(|w| w[0] > w[1]) {
-                out.push(Finding::new(Severity::Warning, "out_of_order", format!("the server sends the chain out of order (path order: {:?})", used))
+                out.push(Finding::new(Code::OutOfOrder, format!("the server sends the chain out of order (path order: {})", used.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")))
                     .fix("send the leaf first, then each certificate's issuer in turn")
                     .clients("rustls, OpenSSL and browsers reorder; some older Java and embedded clients fail"));
             }
             for &n in &path.nodes {
                 if matches!(self.ctx.pool[n].source, super::CertSource::Untrusted) {
-                    let f = self.finding(Severity::Warning, "not_sent_by_server", n, format!("{} is needed for the path but came from --untrusted: the server does not send it", self.who(n)))
+                    let f = self.finding(Code::NotSentByServer, n, format!("{} is needed for the path but came from --untrusted: the server does not send it", self.who(n)))
                         .fix("configure the server to send it after the leaf")
                         .clients(NO_AIA_CLIENTS);
                     out.push(f);
@@ -740,7 +720,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     .skip(1)
                     .any(|n| self.facts(*n).is_some_and(|f| !f.is_ca()))
             {
-                out.push(Finding::new(Severity::Warning, "out_of_order", "the first certificate is a CA while a later one is a leaf: the chain looks out of order")
+                out.push(Finding::new(Code::OutOfOrder, "the first certificate is a CA while a later one is a leaf: the chain looks out of order")
                     .fix("put the leaf first, then each certificate's issuer in turn"));
             }
         }
@@ -783,7 +763,7 @@ fn walk(ctx: &Context<'_>) -> (Vec<usize>, WalkEnd) {
             (!key_match, !valid)
         });
         match candidates.first() {
-            Some(&next) if nodes.len() < 12 => nodes.push(next),
+            Some(&next) if nodes.len() < crate::chain::MAX_ISSUER_WALK => nodes.push(next),
             Some(_) => return (nodes, WalkEnd::Stuck),
             None => return (nodes, WalkEnd::MissingIssuer),
         }

@@ -1,7 +1,6 @@
 //! What the diagnosis needs to know about one certificate, decoded once with x509-parser
 //! into owned plain data.
 
-use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use rustls_pki_types::CertificateDer;
@@ -274,7 +273,7 @@ pub(crate) fn name_string(name: &X509Name<'_>) -> String {
 
 /// Renders the Name whose contents (no SEQUENCE header) are `contents`.
 pub(crate) fn name_from_contents(contents: &[u8]) -> String {
-    let der = crate::cert::frame_sequence(contents);
+    let der = crate::encoding::frame_sequence(contents);
     match X509Name::from_der(&der) {
         Ok((_, n)) => name_string(&n),
         Err(_) => format!("(unparseable name {})", hex(contents)),
@@ -344,26 +343,18 @@ fn ip_from_bytes(b: &[u8]) -> Option<IpAddr> {
 
 /// Lower-case hex without separators.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    crate::encoding::hex(bytes, "")
 }
 
 /// Colon-separated upper-case hex (key identifiers, as openssl prints them).
 pub(crate) fn colon_hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":")
+    crate::encoding::hex_upper(bytes, ":")
 }
 
-/// SHA-256 of `bytes`, lower-case hex.
+/// SHA-256 fingerprint of `bytes`: the same form as `show` and OpenSSL print (upper-case
+/// hex, colon separated).
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    // The same form as `show` and OpenSSL print: uppercase hex, colon separated.
-    colon_hex(&crate::cert::sha256(bytes))
+    crate::encoding::sha256_fingerprint(bytes)
 }
 
 /// A well-known name for a signature algorithm OID (the names `show` uses).

@@ -1,14 +1,18 @@
 //! Findings: one problem or note each, in plain words, with its fix.
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+use super::code::{Code, Source};
+
+/// How serious a finding is. Each [`Code`] has one; see [`code`](super::code) for the one
+/// case an `error` code is reported as a `warning`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The chain is not valid because of this (under the chosen profile).
     Error,
     /// The verdict does not change, but something is wrong or some clients will disagree.
     Warning,
-    /// Worth knowing (unused certificates, fetched issuers, …).
+    /// A note, worth knowing; nothing is wrong (an unused certificate, a root sent, several
+    /// valid paths).
     Info,
 }
 
@@ -17,9 +21,8 @@ pub enum Severity {
 pub struct Finding {
     /// Error, warning or info.
     pub severity: Severity,
-    /// A stable identifier (`expired`, `missing_intermediate`, `aki_missing`, …), listed in
-    /// the README.
-    pub code: String,
+    /// What the finding is about (`expired`, `missing_intermediate`, `aki_missing`, …).
+    pub code: Code,
     /// What is wrong, naming the certificate and the values involved.
     pub message: String,
     /// Index of the certificate in the presented list (0 = leaf), when the finding is about
@@ -29,21 +32,36 @@ pub struct Finding {
     pub subject: Option<String>,
     /// What to do about it.
     pub fix: Option<String>,
+    /// The requirement behind it (`RFC 5280 §4.2.1.1`, `CA/B Forum BR §7.1.2.7.6`,
+    /// `rustls-webpki`, `client behaviour`, `chainscope`): the code's source unless the
+    /// finding cites a more precise one.
+    pub source: Source,
     /// Which clients decide differently, when that is the point.
     pub clients: Option<String>,
 }
 
 impl Finding {
-    pub(crate) fn new(severity: Severity, code: &str, message: impl Into<String>) -> Self {
+    /// A finding with the code's own severity.
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
         Finding {
-            severity,
-            code: code.to_owned(),
+            severity: code.severity(),
+            code,
             message: message.into(),
             cert_index: None,
             subject: None,
             fix: None,
+            source: code.source(),
             clients: None,
         }
+    }
+
+    /// Reports an `error` code as a `warning`: it does not decide the verdict under the
+    /// chosen profile (the only way a severity ever changes).
+    pub(crate) fn not_deciding(mut self) -> Self {
+        if self.severity == Severity::Error {
+            self.severity = Severity::Warning;
+        }
+        self
     }
 
     pub(crate) fn cert(mut self, index: Option<usize>, subject: &str) -> Self {
@@ -54,6 +72,13 @@ impl Finding {
 
     pub(crate) fn fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
+        self
+    }
+
+    /// Cites a more precise requirement than the code's own source.
+    #[allow(dead_code)] // used by the rule catalogue
+    pub(crate) fn cite(mut self, source: Source) -> Self {
+        self.source = source;
         self
     }
 

@@ -4,8 +4,9 @@
 
 use std::net::IpAddr;
 
+use super::code::Code;
 use super::facts::Facts;
-use super::findings::{Finding, Severity};
+use super::findings::Finding;
 use super::{Profile, Purpose};
 
 /// One certificate of a candidate path, as the rules see it.
@@ -30,7 +31,7 @@ pub(crate) enum Role {
 pub(crate) struct Violation {
     /// The least strict profile that rejects the path for it.
     pub(crate) level: Profile,
-    pub(crate) code: &'static str,
+    pub(crate) code: Code,
     pub(crate) cert_index: Option<usize>,
     pub(crate) subject: String,
     pub(crate) message: String,
@@ -48,15 +49,15 @@ impl Violation {
 
     /// The violation as a finding under `profile`: an error when the profile rejects for it.
     pub(crate) fn finding(&self, profile: Profile) -> Finding {
-        let severity = if self.rejects_under(profile) {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
-        Finding::new(severity, self.code, self.message.clone())
+        let finding = Finding::new(self.code, self.message.clone())
             .cert(self.cert_index, &self.subject)
             .fix(self.fix.clone())
-            .clients(self.clients.clone())
+            .clients(self.clients.clone());
+        if self.rejects_under(profile) {
+            finding
+        } else {
+            finding.not_deciding()
+        }
     }
 }
 
@@ -113,7 +114,7 @@ pub(crate) fn check_path(
         if pc.role == Role::Anchor && f.not_after < time {
             v(
                 Profile::Clients,
-                "anchor_expired",
+                Code::AnchorExpired,
                 pc,
                 format!("{who} expired on {}", fmt_time(f.not_after)),
                 "replace the root with its current version, or chain to a newer root (cross-sign)",
@@ -123,7 +124,7 @@ pub(crate) fn check_path(
         if pc.role == Role::Anchor && f.not_before > time {
             v(
                 Profile::Clients,
-                "anchor_not_yet_valid",
+                Code::AnchorNotYetValid,
                 pc,
                 format!("{who} is not valid before {}", fmt_time(f.not_before)),
                 "check the clock, or the root's notBefore",
@@ -134,7 +135,7 @@ pub(crate) fn check_path(
             if let Some((_, false, _, _)) = f.key_usage {
                 v(
                     Profile::Clients,
-                    "ca_without_keycertsign",
+                    Code::CaWithoutKeycertsign,
                     pc,
                     format!("{who} has a keyUsage extension without keyCertSign, yet signs certificates"),
                     "reissue the CA certificate with keyUsage keyCertSign (and cRLSign)",
@@ -145,7 +146,7 @@ pub(crate) fn check_path(
         if pc.role == Role::Leaf && f.key.kind == "RSA" && f.key.bits.is_some_and(|b| b < 2048) {
             v(
                 Profile::Clients,
-                "weak_leaf_key",
+                Code::WeakLeafKey,
                 pc,
                 format!("{who} has a {} key: too weak to be used", f.key),
                 "reissue the certificate with an RSA-2048+ or ECDSA P-256 key",
@@ -162,7 +163,7 @@ pub(crate) fn check_path(
         {
             v(
                 strict,
-                "aki_missing",
+                Code::AkiMissing,
                 pc,
                 format!("{who} has no authorityKeyIdentifier (RFC 5280 4.2.1.1)"),
                 reissue,
@@ -172,7 +173,7 @@ pub(crate) fn check_path(
         if f.aki.as_ref().is_some_and(|(c, _)| *c) {
             v(
                 strict,
-                "aki_critical",
+                Code::AkiCritical,
                 pc,
                 format!("{who} marks authorityKeyIdentifier critical (RFC 5280 4.2.1.1)"),
                 reissue,
@@ -182,7 +183,7 @@ pub(crate) fn check_path(
         if is_ca_role && f.ski.is_none() {
             v(
                 strict,
-                "ski_missing",
+                Code::SkiMissing,
                 pc,
                 format!("{who} is a CA without subjectKeyIdentifier (RFC 5280 4.2.1.2)"),
                 reissue,
@@ -192,7 +193,7 @@ pub(crate) fn check_path(
         if f.ski.as_ref().is_some_and(|(c, _)| *c) {
             v(
                 strict,
-                "ski_critical",
+                Code::SkiCritical,
                 pc,
                 format!("{who} marks subjectKeyIdentifier critical (RFC 5280 4.2.1.2)"),
                 reissue,
@@ -205,7 +206,7 @@ pub(crate) fn check_path(
         } else if serial.iter().all(|b| *b == 0) {
             v(
                 strict,
-                "serial_zero",
+                Code::SerialZero,
                 pc,
                 format!("{who} has serial number zero (RFC 5280 4.1.2.2)"),
                 reissue,
@@ -214,7 +215,7 @@ pub(crate) fn check_path(
         } else if serial.first().is_some_and(|b| b & 0x80 != 0) {
             v(
                 strict,
-                "serial_negative",
+                Code::SerialNegative,
                 pc,
                 format!("{who} has a negative serial number (RFC 5280 4.1.2.2)"),
                 reissue,
@@ -224,7 +225,7 @@ pub(crate) fn check_path(
         if serial.len() > 20 && pc.role != Role::Anchor {
             v(
                 strict,
-                "serial_too_long",
+                Code::SerialTooLong,
                 pc,
                 format!(
                     "{who} has a {}-byte serial number; at most 20 are allowed (RFC 5280 4.1.2.2)",
@@ -237,7 +238,7 @@ pub(crate) fn check_path(
         if f.issuer_raw.is_empty() && pc.role != Role::Anchor {
             v(
                 strict,
-                "empty_issuer",
+                Code::EmptyIssuer,
                 pc,
                 format!("{who} has an empty issuer name (RFC 5280 4.1.2.4)"),
                 reissue,
@@ -247,7 +248,7 @@ pub(crate) fn check_path(
         if f.policy_constraints_critical == Some(false) {
             v(
                 strict,
-                "policy_constraints_not_critical",
+                Code::PolicyConstraintsNotCritical,
                 pc,
                 format!("{who} has a non-critical policyConstraints extension (RFC 5280 4.2.1.11)"),
                 reissue,
@@ -255,12 +256,12 @@ pub(crate) fn check_path(
             );
         }
         if let Some((_, true)) = f.name_constraints {
-            v(strict, "name_constraints_empty", pc, format!("{who} has a nameConstraints extension with neither permitted nor excluded subtrees (RFC 5280 4.2.1.10)"), reissue, STRICT_CLIENTS);
+            v(strict, Code::NameConstraintsEmpty, pc, format!("{who} has a nameConstraints extension with neither permitted nor excluded subtrees (RFC 5280 4.2.1.10)"), reissue, STRICT_CLIENTS);
         }
         if f.aia_malformed {
             v(
                 strict,
-                "malformed_aia",
+                Code::MalformedAia,
                 pc,
                 format!("{who} has a malformed authorityInformationAccess extension"),
                 reissue,
@@ -268,29 +269,29 @@ pub(crate) fn check_path(
             );
         }
         if !f.unknown_critical.is_empty() {
-            v(strict, "unknown_critical_extension", pc, format!("{who} carries critical extensions no verifier understands: {}", f.unknown_critical.join(", ")), reissue, "rustls rejects this in intermediates and leaves; it does not look at trust anchors");
+            v(strict, Code::UnknownCriticalExtension, pc, format!("{who} carries critical extensions no verifier understands: {}", f.unknown_critical.join(", ")), reissue, "rustls rejects this in intermediates and leaves; it does not look at trust anchors");
         }
         if is_ca_role {
             match f.basic_constraints {
-                None => v(strict, "ca_missing_basic_constraints", pc, format!("{who} acts as a CA without a basicConstraints extension (RFC 5280 4.2.1.9)"), "reissue the CA certificate with critical basicConstraints CA:TRUE", STRICT_CLIENTS),
-                Some((false, true, _)) => v(strict, "basic_constraints_not_critical", pc, format!("{who} has a non-critical basicConstraints extension (RFC 5280 4.2.1.9)"), "reissue the CA certificate with critical basicConstraints CA:TRUE", STRICT_CLIENTS),
-                Some((_, false, _)) if pc.role == Role::Anchor => v(strict, "ca_missing_basic_constraints", pc, format!("{who} is not a CA (basicConstraints CA:FALSE) (RFC 5280 4.2.1.9)"), "trust the CA that issued it instead", STRICT_CLIENTS),
+                None => v(strict, Code::CaMissingBasicConstraints, pc, format!("{who} acts as a CA without a basicConstraints extension (RFC 5280 4.2.1.9)"), "reissue the CA certificate with critical basicConstraints CA:TRUE", STRICT_CLIENTS),
+                Some((false, true, _)) => v(strict, Code::BasicConstraintsNotCritical, pc, format!("{who} has a non-critical basicConstraints extension (RFC 5280 4.2.1.9)"), "reissue the CA certificate with critical basicConstraints CA:TRUE", STRICT_CLIENTS),
+                Some((_, false, _)) if pc.role == Role::Anchor => v(strict, Code::CaMissingBasicConstraints, pc, format!("{who} is not a CA (basicConstraints CA:FALSE) (RFC 5280 4.2.1.9)"), "trust the CA that issued it instead", STRICT_CLIENTS),
                 _ => {}
             }
         }
         if pc.role == Role::Anchor && f.eku.is_some() {
-            v(strict, "anchor_has_eku", pc, format!("{who} has an extendedKeyUsage extension, forbidden for roots (CA/B Forum BR 7.1.2.1.2)"), reissue, STRICT_CLIENTS);
+            v(strict, Code::AnchorHasEku, pc, format!("{who} has an extendedKeyUsage extension, forbidden for roots (CA/B Forum BR 7.1.2.1.2)"), reissue, STRICT_CLIENTS);
         }
         match f.san_critical {
-            Some(false) if f.subject_raw.is_empty() => v(strict, "san_not_critical_empty_subject", pc, format!("{who} has an empty subject but a non-critical subjectAltName (RFC 5280 4.2.1.6)"), reissue, STRICT_CLIENTS),
-            Some(true) if !f.subject_raw.is_empty() && pc.role == Role::Leaf => v(strict, "san_critical_with_subject", pc, format!("{who} marks subjectAltName critical although its subject is not empty (CA/B Forum BR 7.1.2.7.12)"), reissue, STRICT_CLIENTS),
+            Some(false) if f.subject_raw.is_empty() => v(strict, Code::SanNotCriticalEmptySubject, pc, format!("{who} has an empty subject but a non-critical subjectAltName (RFC 5280 4.2.1.6)"), reissue, STRICT_CLIENTS),
+            Some(true) if !f.subject_raw.is_empty() && pc.role == Role::Leaf => v(strict, Code::SanCriticalWithSubject, pc, format!("{who} marks subjectAltName critical although its subject is not empty (CA/B Forum BR 7.1.2.7.12)"), reissue, STRICT_CLIENTS),
             _ => {}
         }
         if pc.role == Role::Leaf {
             if f.name_constraints.is_some() {
                 v(
                     strict,
-                    "name_constraints_in_leaf",
+                    Code::NameConstraintsInLeaf,
                     pc,
                     format!("{who} is not a CA but carries nameConstraints (RFC 5280 4.2.1.10)"),
                     reissue,
@@ -301,7 +302,7 @@ pub(crate) fn check_path(
                 match &f.eku {
                     None => v(
                         strict,
-                        "leaf_without_eku",
+                        Code::LeafWithoutEku,
                         pc,
                         format!(
                             "{who} has no extendedKeyUsage extension (CA/B Forum BR 7.1.2.7.6)"
@@ -311,7 +312,7 @@ pub(crate) fn check_path(
                     ),
                     Some((_, _, true)) => v(
                         strict,
-                        "leaf_any_eku",
+                        Code::LeafAnyEku,
                         pc,
                         format!("{who} carries anyExtendedKeyUsage (CA/B Forum BR 7.1.2.7.10)"),
                         "reissue the certificate with an explicit extendedKeyUsage",
@@ -321,17 +322,17 @@ pub(crate) fn check_path(
                 }
             }
             if let Some(key_problem) = forbidden_subscriber_key(f) {
-                v(strict, "forbidden_subscriber_key", pc, format!("{who} has a {key_problem} key, not allowed for subscribers (CA/B Forum BR 6.1.5)"), "reissue with an RSA-2048+ or ECDSA P-256/P-384 key", STRICT_CLIENTS);
+                v(strict, Code::ForbiddenSubscriberKey, pc, format!("{who} has a {key_problem} key, not allowed for subscribers (CA/B Forum BR 6.1.5)"), "reissue with an RSA-2048+ or ECDSA P-256/P-384 key", STRICT_CLIENTS);
             }
             if let Some((cn, reject)) = cn_not_in_san(f) {
                 let message = format!("{who} has CN={cn}, which is not a character-for-character copy of a subjectAltName entry (CA/B Forum BR 7.1.4.3)");
                 let fix = "reissue with the CN equal to one of the SANs, or without CN";
                 if reject {
-                    v(strict, "cn_not_in_san", pc, message, fix, STRICT_CLIENTS);
+                    v(strict, Code::CnNotInSan, pc, message, fix, STRICT_CLIENTS);
                 } else {
                     advisories.push(Violation {
                         level: strict,
-                        code: "cn_not_in_san",
+                        code: Code::CnNotInSan,
                         cert_index: pc.cert_index,
                         subject: pc.subject.clone(),
                         message,
@@ -346,12 +347,12 @@ pub(crate) fn check_path(
             for d in &f.dns_names {
                 if let Some(base) = d.strip_prefix("*.") {
                     if wildcard_over_public_suffix(base, &f.dns_names) {
-                        v(strict, "wildcard_too_broad", pc, format!("{who} has the wildcard {d} over a public suffix (CA/B Forum BR 3.2.2.6)"), reissue, STRICT_CLIENTS);
+                        v(strict, Code::WildcardTooBroad, pc, format!("{who} has the wildcard {d} over a public suffix (CA/B Forum BR 3.2.2.6)"), reissue, STRICT_CLIENTS);
                     }
                 } else if d == "*" {
                     v(
                         strict,
-                        "wildcard_too_broad",
+                        Code::WildcardTooBroad,
                         pc,
                         format!("{who} has the bare wildcard * (CA/B Forum BR 3.2.2.6)"),
                         reissue,
@@ -359,7 +360,7 @@ pub(crate) fn check_path(
                     );
                 }
                 if d.contains('_') {
-                    v(strict, "underscore_in_dns_name", pc, format!("{who} has the DNS name {d} with an underscore (CA/B Forum BR 7.1.2.7.12)"), reissue, STRICT_CLIENTS);
+                    v(strict, Code::UnderscoreInDnsName, pc, format!("{who} has the DNS name {d} with an underscore (CA/B Forum BR 7.1.2.7.12)"), reissue, STRICT_CLIENTS);
                 }
             }
         }
@@ -369,7 +370,7 @@ pub(crate) fn check_path(
                 match crl.number_critical {
                     None => v(
                         strict,
-                        "crl_number_missing",
+                        Code::CrlNumberMissing,
                         pc,
                         format!(
                             "the CRL {} covering {who} has no cRLNumber (RFC 5280 5.2.3)",
@@ -380,7 +381,7 @@ pub(crate) fn check_path(
                     ),
                     Some(true) => v(
                         strict,
-                        "crl_number_critical",
+                        Code::CrlNumberCritical,
                         pc,
                         format!(
                             "the CRL {} covering {who} marks cRLNumber critical (RFC 5280 5.2.3)",

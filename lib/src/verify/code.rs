@@ -1,0 +1,834 @@
+//! Stable codes: what a [`Finding`](super::Finding) is about, as a typed enum.
+//!
+//! Every code has one spelling (snake_case, the same in JSON and text output), one
+//! [`Severity`], a one-line summary, a generic fix, and the [`Source`] that demands it — the
+//! RFC or CA/B Forum section, or the client behaviour it predicts. The README's tables of
+//! stable codes are checked against [`Code::ALL`] by a test.
+//!
+//! ## Severities
+//! - [`Severity::Error`]: the code names a cause. A finding with it makes the chain invalid
+//!   when the chosen [`Profile`](super::Profile) rejects for it; when it does not (a rule of
+//!   a stricter profile, or a problem on a chain that is valid anyway), the finding is
+//!   reported with severity `warning` instead. Nothing else ever changes a severity.
+//! - [`Severity::Warning`]: the verdict does not change, but something needs attention or
+//!   some clients will decide differently.
+//! - [`Severity::Info`]: a note, worth knowing; nothing is wrong.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::findings::Severity;
+use super::options::Profile;
+
+/// Where the requirement behind a code comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Source {
+    /// RFC 5280 (X.509 PKIX profile), the section given (`"4.2.1.1"`).
+    Rfc5280(&'static str),
+    /// The CA/Browser Forum Baseline Requirements for TLS server certificates, section.
+    Br(&'static str),
+    /// RFC 9525 (service identity in TLS, successor of RFC 6125), section.
+    Rfc9525(&'static str),
+    /// RFC 8446 (TLS 1.3), section.
+    Rfc8446(&'static str),
+    /// What rustls-webpki decides; its verdict is the floor of every profile.
+    Webpki,
+    /// What mainstream clients do beyond the standards (named in the finding's `clients`).
+    Clients,
+    /// chainscope's own observation about the input: a note, not a requirement.
+    Chainscope,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Rfc5280(s) => write!(f, "RFC 5280 §{s}"),
+            Source::Br(s) => write!(f, "CA/B Forum BR §{s}"),
+            Source::Rfc9525(s) => write!(f, "RFC 9525 §{s}"),
+            Source::Rfc8446(s) => write!(f, "RFC 8446 §{s}"),
+            Source::Webpki => f.write_str("rustls-webpki"),
+            Source::Clients => f.write_str("client behaviour"),
+            Source::Chainscope => f.write_str("chainscope"),
+        }
+    }
+}
+
+impl serde::Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Which family a code belongs to (the README has one table per family).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// A cause rustls-webpki (or the input itself) gives: it rejects in every profile.
+    Cause,
+    /// A profile rule: it rejects from the given profile up, and is a warning below it.
+    Rule(Profile),
+    /// A warning or a note; it never changes the verdict.
+    Note,
+}
+
+macro_rules! codes {
+    ($(
+        $variant:ident = $name:literal {
+            $kind:expr, $sev:ident, $source:expr,
+            $summary:literal,
+            $fix:literal $(,)?
+        }
+    )*) => {
+        /// A stable code: what a finding is about. Serialized as its snake_case name.
+        ///
+        /// The doc line of each variant is its [`summary`](Code::summary).
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize,
+        )]
+        #[non_exhaustive]
+        pub enum Code {
+            $(
+                #[doc = $summary]
+                #[serde(rename = $name)]
+                $variant,
+            )*
+        }
+
+        impl Code {
+            /// Every code, in the order of the README tables.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The stable spelling (`missing_intermediate`), as JSON and text print it.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name),* }
+            }
+
+            /// The one severity of a finding with this code (see the module docs for when
+            /// an `error` is reported as a `warning`).
+            pub const fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$sev),* }
+            }
+
+            /// The family: a cause, a profile rule (and from which profile it rejects), or
+            /// a note.
+            pub const fn kind(self) -> Kind {
+                match self { $(Code::$variant => $kind),* }
+            }
+
+            /// Where the requirement comes from.
+            pub const fn source(self) -> Source {
+                match self { $(Code::$variant => $source),* }
+            }
+
+            /// One line: what the code means.
+            pub const fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary),* }
+            }
+
+            /// The generic fix; a finding's own `fix` names the certificate and values.
+            pub const fn fix(self) -> &'static str {
+                match self { $(Code::$variant => $fix),* }
+            }
+        }
+    };
+}
+
+use Kind::{Cause, Note, Rule};
+use Source::{Br, Chainscope, Clients, Rfc5280, Rfc8446, Rfc9525, Webpki};
+
+const CLIENTS: Kind = Rule(Profile::Clients);
+const STRICT: Kind = Rule(Profile::Rfc5280);
+
+codes! {
+    // --- causes: what rustls-webpki rejects, found on the certificate that fails ---
+    Expired = "expired" {
+        Cause, Error, Rfc5280("4.1.2.5"),
+        "a certificate's notAfter is before the validation time",
+        "renew the certificate (or replace the intermediate with the CA's current one)",
+    }
+    NotYetValid = "not_yet_valid" {
+        Cause, Error, Rfc5280("4.1.2.5"),
+        "a certificate's notBefore is after the validation time",
+        "check the clock; otherwise reissue with a current notBefore",
+    }
+    MissingIntermediate = "missing_intermediate" {
+        Cause, Error, Rfc8446("4.4.2"),
+        "the leaf's issuer is neither sent nor trusted: the server does not send its intermediate",
+        "configure the server to send the leaf, then its intermediates (fullchain.pem)",
+    }
+    UnknownIssuer = "unknown_issuer" {
+        Cause, Error, Rfc5280("6.1"),
+        "an intermediate's issuer is neither sent nor trusted, or no path could be built",
+        "trust the root the chain ends at, or have the server send the missing CA",
+    }
+    UntrustedRoot = "untrusted_root" {
+        Cause, Error, Rfc5280("6.1.1"),
+        "the chain ends at a self-signed root that is not in the trust store",
+        "install the (private) root on the clients, or use a chain to a trusted root",
+    }
+    SelfSignedLeaf = "self_signed_leaf" {
+        Cause, Error, Rfc5280("6.1.1"),
+        "the leaf is self-signed and not trusted",
+        "trust the certificate itself as a root, or get one from a CA",
+    }
+    NameEncodingMismatch = "name_encoding_mismatch" {
+        Cause, Error, Rfc5280("7.1"),
+        "the issuer name matches the CA's subject only when string encodings are ignored",
+        "reissue so that the issuer name is a byte-for-byte copy of the CA's subject",
+    }
+    IssuerNameMismatch = "issuer_name_mismatch" {
+        Cause, Error, Rfc5280("6.1.3"),
+        "a certificate's issuer name matches no CA, not even after RFC 5280 §7.1 normalization, although the CA whose key signed it is present",
+        "reissue so that the issuer name is a copy of the signing CA's subject",
+    }
+    HostnameMismatch = "hostname_mismatch" {
+        Cause, Error, Rfc9525("6.3"),
+        "the leaf's subjectAltName does not cover the name checked",
+        "reissue the certificate with the name in its subjectAltName",
+    }
+    WrongPurpose = "wrong_purpose" {
+        Cause, Error, Rfc5280("4.2.1.12"),
+        "the leaf (or an intermediate restricting it) lacks the required extended key usage",
+        "reissue with the required extendedKeyUsage",
+    }
+    CaUsedAsLeaf = "ca_used_as_leaf" {
+        Cause, Error, Webpki,
+        "a CA certificate comes first, where the server's own certificate belongs",
+        "put the leaf first, or issue a leaf (CA:FALSE) for the server",
+    }
+    LeafUsedAsCa = "leaf_used_as_ca" {
+        Cause, Error, Rfc5280("6.1.4"),
+        "a certificate that is not a CA signs another",
+        "issue certificates from a real CA certificate",
+    }
+    PathLenExceeded = "path_len_exceeded" {
+        Cause, Error, Rfc5280("6.1.4"),
+        "a CA's pathLenConstraint is exceeded",
+        "issue from a CA higher up, or reissue the CA with a larger pathLenConstraint",
+    }
+    NameConstraintViolated = "name_constraint_violated" {
+        Cause, Error, Rfc5280("4.2.1.10"),
+        "a CA's name constraints exclude the leaf's names (or use forms rustls cannot check)",
+        "issue the leaf only for names the CA is allowed to certify",
+    }
+    BadSignature = "bad_signature" {
+        Cause, Error, Rfc5280("6.1.3"),
+        "a signature does not verify with its issuer's key",
+        "use the CA certificate that actually signed it (same name and key)",
+    }
+    WeakSignatureAlgorithm = "weak_signature_algorithm" {
+        Cause, Error, Br("7.1.3.2"),
+        "a SHA-1 or MD5 signature",
+        "reissue with a SHA-256 (or stronger) signature",
+    }
+    WeakKey = "weak_key" {
+        Cause, Error, Br("6.1.5"),
+        "a signature made with an RSA key under 2048 bits",
+        "use an issuer with an RSA-2048+ or ECDSA key",
+    }
+    UnsupportedSignatureAlgorithm = "unsupported_signature_algorithm" {
+        Cause, Error, Webpki,
+        "a signature algorithm or key type rustls does not support",
+        "reissue with ECDSA P-256/P-384, Ed25519 or RSA-2048+ with SHA-256",
+    }
+    Revoked = "revoked" {
+        Cause, Error, Rfc5280("6.3"),
+        "a certificate on the path is revoked according to a CRL",
+        "replace the certificate (and its key, if the key was compromised)",
+    }
+    UnsupportedCertVersion = "unsupported_cert_version" {
+        Cause, Error, Rfc5280("4.1.2.1"),
+        "an X.509 v1 or v2 certificate",
+        "reissue it as a v3 certificate",
+    }
+    UnknownCriticalExtension = "unknown_critical_extension" {
+        Cause, Error, Rfc5280("4.2"),
+        "a critical extension the verifier does not understand",
+        "reissue without the critical extension (or mark it non-critical)",
+    }
+    MalformedCertificate = "malformed_certificate" {
+        Cause, Error, Rfc5280("4.1"),
+        "a certificate does not decode",
+        "reissue the certificate; check the file was not damaged in transit",
+    }
+    PathTooLong = "path_too_long" {
+        Cause, Error, Webpki,
+        "more intermediates than the depth limit (or than rustls' 6)",
+        "have the CA issue from a shorter hierarchy",
+    }
+    PathBuildingBudgetExceeded = "path_building_budget_exceeded" {
+        Cause, Error, Webpki,
+        "too many candidate certificates or name-constraint comparisons to search",
+        "send only the certificates of one path; drop stale cross-signs and duplicates",
+    }
+    Distrusted = "distrusted" {
+        Cause, Error, Webpki,
+        "a CA that rustls explicitly distrusts",
+        "get a certificate from a CA that is trusted",
+    }
+    UnsupportedNameConstraint = "unsupported_name_constraint" {
+        Cause, Error, Webpki,
+        "a name constraint of a form rustls rejects outright (directoryName, URI, email), although the names may conform",
+        "reissue the CA without that constraint form, or use a client that evaluates it",
+    }
+    EmptyChain = "empty_chain" {
+        Cause, Error, Chainscope,
+        "no certificate was given",
+        "give the leaf certificate first, then its intermediates",
+    }
+    Other = "other" {
+        Cause, Error, Webpki,
+        "another rustls-webpki error (named in the message)",
+        "see the message; report it to chainscope if it is unclear",
+    }
+
+    // --- profile rules: clients ---
+    AnchorExpired = "anchor_expired" {
+        CLIENTS, Error, Clients,
+        "the trust anchor has expired (OpenSSL-based clients and the OS verifiers reject it)",
+        "replace the root with its current version, or chain to a newer root",
+    }
+    AnchorNotYetValid = "anchor_not_yet_valid" {
+        CLIENTS, Error, Clients,
+        "the trust anchor is not valid yet",
+        "check the clock, or the root's notBefore",
+    }
+    CaWithoutKeycertsign = "ca_without_keycertsign" {
+        CLIENTS, Error, Rfc5280("4.2.1.3"),
+        "a CA whose keyUsage lacks keyCertSign signs certificates",
+        "reissue the CA certificate with keyUsage keyCertSign (and cRLSign)",
+    }
+    WeakLeafKey = "weak_leaf_key" {
+        CLIENTS, Error, Clients,
+        "a leaf RSA key under 2048 bits, which no modern TLS stack uses",
+        "reissue with an RSA-2048+ or ECDSA P-256 key",
+    }
+
+    // --- profile rules: rfc5280 (--strict) ---
+    AkiMissing = "aki_missing" {
+        STRICT, Error, Rfc5280("4.2.1.1"),
+        "a certificate that is not self-issued has no authorityKeyIdentifier keyIdentifier",
+        "reissue the certificate from a conforming CA",
+    }
+    AkiCritical = "aki_critical" {
+        STRICT, Error, Rfc5280("4.2.1.1"),
+        "authorityKeyIdentifier is marked critical",
+        "reissue the certificate from a conforming CA",
+    }
+    SkiMissing = "ski_missing" {
+        STRICT, Error, Rfc5280("4.2.1.2"),
+        "a CA certificate without subjectKeyIdentifier",
+        "reissue the certificate from a conforming CA",
+    }
+    SkiCritical = "ski_critical" {
+        STRICT, Error, Rfc5280("4.2.1.2"),
+        "subjectKeyIdentifier is marked critical",
+        "reissue the certificate from a conforming CA",
+    }
+    SerialZero = "serial_zero" {
+        STRICT, Error, Rfc5280("4.1.2.2"),
+        "serial number zero",
+        "reissue the certificate from a conforming CA",
+    }
+    SerialNegative = "serial_negative" {
+        STRICT, Error, Rfc5280("4.1.2.2"),
+        "a negative serial number",
+        "reissue the certificate from a conforming CA",
+    }
+    SerialTooLong = "serial_too_long" {
+        STRICT, Error, Rfc5280("4.1.2.2"),
+        "a serial number longer than 20 bytes",
+        "reissue the certificate from a conforming CA",
+    }
+    EmptyIssuer = "empty_issuer" {
+        STRICT, Error, Rfc5280("4.1.2.4"),
+        "an empty issuer name",
+        "reissue the certificate from a conforming CA",
+    }
+    PolicyConstraintsNotCritical = "policy_constraints_not_critical" {
+        STRICT, Error, Rfc5280("4.2.1.11"),
+        "a non-critical policyConstraints extension",
+        "reissue the certificate from a conforming CA",
+    }
+    NameConstraintsEmpty = "name_constraints_empty" {
+        STRICT, Error, Rfc5280("4.2.1.10"),
+        "nameConstraints with neither permitted nor excluded subtrees",
+        "reissue the certificate from a conforming CA",
+    }
+    NameConstraintsInLeaf = "name_constraints_in_leaf" {
+        STRICT, Error, Rfc5280("4.2.1.10"),
+        "nameConstraints in a certificate that is not a CA",
+        "reissue the certificate from a conforming CA",
+    }
+    MalformedAia = "malformed_aia" {
+        STRICT, Error, Rfc5280("4.2.2.1"),
+        "a malformed authorityInformationAccess extension",
+        "reissue the certificate from a conforming CA",
+    }
+    CaMissingBasicConstraints = "ca_missing_basic_constraints" {
+        STRICT, Error, Rfc5280("4.2.1.9"),
+        "a certificate acting as a CA without basicConstraints CA:TRUE",
+        "reissue the CA certificate with critical basicConstraints CA:TRUE",
+    }
+    BasicConstraintsNotCritical = "basic_constraints_not_critical" {
+        STRICT, Error, Rfc5280("4.2.1.9"),
+        "a CA's basicConstraints is not critical",
+        "reissue the CA certificate with critical basicConstraints CA:TRUE",
+    }
+    AnchorHasEku = "anchor_has_eku" {
+        STRICT, Error, Br("7.1.2.1.2"),
+        "a root certificate with an extendedKeyUsage extension",
+        "reissue the certificate from a conforming CA",
+    }
+    SanNotCriticalEmptySubject = "san_not_critical_empty_subject" {
+        STRICT, Error, Rfc5280("4.2.1.6"),
+        "an empty subject with a non-critical subjectAltName",
+        "reissue the certificate from a conforming CA",
+    }
+    SanCriticalWithSubject = "san_critical_with_subject" {
+        STRICT, Error, Br("7.1.2.7.12"),
+        "a leaf marking subjectAltName critical although its subject is not empty",
+        "reissue the certificate from a conforming CA",
+    }
+    LeafWithoutEku = "leaf_without_eku" {
+        STRICT, Error, Br("7.1.2.7.6"),
+        "a leaf without extendedKeyUsage",
+        "reissue the certificate with extendedKeyUsage serverAuth (or clientAuth)",
+    }
+    LeafAnyEku = "leaf_any_eku" {
+        STRICT, Error, Br("7.1.2.7.10"),
+        "a leaf carrying anyExtendedKeyUsage",
+        "reissue the certificate with an explicit extendedKeyUsage",
+    }
+    ForbiddenSubscriberKey = "forbidden_subscriber_key" {
+        STRICT, Error, Br("6.1.5"),
+        "a leaf key the Baseline Requirements forbid (DSA, P-192/P-224, RSA < 2048 or not a multiple of 8 bits)",
+        "reissue with an RSA-2048+ or ECDSA P-256/P-384 key",
+    }
+    CnNotInSan = "cn_not_in_san" {
+        STRICT, Error, Br("7.1.4.3"),
+        "the leaf's CN is not a character-for-character copy of one of its subjectAltNames",
+        "reissue with the CN equal to one of the SANs, or without CN",
+    }
+    WildcardTooBroad = "wildcard_too_broad" {
+        STRICT, Error, Br("3.2.2.6"),
+        "a wildcard over a public suffix (or a bare *)",
+        "reissue the certificate from a conforming CA",
+    }
+    UnderscoreInDnsName = "underscore_in_dns_name" {
+        STRICT, Error, Br("7.1.2.7.12"),
+        "a DNS subjectAltName with an underscore",
+        "reissue the certificate from a conforming CA",
+    }
+    CrlNumberMissing = "crl_number_missing" {
+        STRICT, Error, Rfc5280("5.2.3"),
+        "a CRL without cRLNumber",
+        "have the CA issue conforming CRLs",
+    }
+    CrlNumberCritical = "crl_number_critical" {
+        STRICT, Error, Rfc5280("5.2.3"),
+        "a CRL marking cRLNumber critical",
+        "have the CA issue conforming CRLs",
+    }
+
+    // --- warnings ---
+    ExpiringSoon = "expiring_soon" {
+        Note, Warning, Chainscope,
+        "a certificate on the path expires within the warning window",
+        "renew it now",
+    }
+    OutOfOrder = "out_of_order" {
+        Note, Warning, Rfc8446("4.4.2"),
+        "the server sends the chain out of order",
+        "send the leaf first, then each certificate's issuer in turn",
+    }
+    NotSentByServer = "not_sent_by_server" {
+        Note, Warning, Rfc8446("4.4.2"),
+        "the path needs an intermediate that came from the extra intermediates, not from the server",
+        "configure the server to send it after the leaf",
+    }
+    AiaFetched = "aia_fetched" {
+        Note, Warning, Rfc8446("4.4.2"),
+        "a missing issuer was downloaded from its AIA caIssuers URL: the server does not send it",
+        "configure the server to send the leaf, then its intermediates",
+    }
+    AiaFetchFailed = "aia_fetch_failed" {
+        Note, Warning, Rfc5280("4.2.2.1"),
+        "a missing issuer could not be downloaded from its AIA caIssuers URL",
+        "have the server send the intermediate; check the URL",
+    }
+
+    AnchorIsIntermediate = "anchor_is_intermediate" {
+        Note, Warning, Clients,
+        "a trusted certificate that is not self-issued is the path's anchor (OpenSSL and Python up to 3.12 need PARTIAL_CHAIN for this)",
+        "trust the root above it, or make sure every client accepts partial chains",
+    }
+
+    // --- notes ---
+    UnusedCertificate = "unused_certificate" {
+        Note, Info, Chainscope,
+        "a certificate is sent but not part of the path (a stale or cross-signed intermediate)",
+        "send only the leaf and the intermediates of one path",
+    }
+    RootSent = "root_sent" {
+        Note, Info, Rfc8446("4.4.2"),
+        "the server sends a self-issued root: clients ignore it (it only costs bytes)",
+        "send only the leaf and the intermediates of one path",
+    }
+    DuplicateCertificate = "duplicate_certificate" {
+        Note, Info, Chainscope,
+        "the same certificate is sent twice",
+        "send only the leaf and the intermediates of one path",
+    }
+    AlternativePaths = "alternative_paths" {
+        Note, Info, Chainscope,
+        "several valid paths exist (cross-signed certificates)",
+        "nothing to do; clients may choose either",
+    }
+}
+
+impl Code {
+    /// Looks a code up by its stable spelling.
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == name)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error of parsing an unknown code name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown verify code '{0}'")]
+pub struct UnknownCode(pub String);
+
+impl FromStr for Code {
+    type Err = UnknownCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Code::from_name(s).ok_or_else(|| UnknownCode(s.to_owned()))
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// The variant name of a rustls-webpki error (`UnknownIssuer`, `CertExpired`), without its
+/// fields: the JSON `webpki.error`.
+#[allow(deprecated)] // the context-less variants still exist and still occur
+pub(crate) fn webpki_error_name(e: &webpki::Error) -> &'static str {
+    use webpki::Error as E;
+    match e {
+        E::BadDer => "BadDer",
+        E::BadDerTime => "BadDerTime",
+        E::CaUsedAsEndEntity => "CaUsedAsEndEntity",
+        E::CertDistrusted => "CertDistrusted",
+        E::CertExpired { .. } => "CertExpired",
+        E::CertNotValidForName(_) => "CertNotValidForName",
+        E::CertNotValidYet { .. } => "CertNotValidYet",
+        E::CertRevoked => "CertRevoked",
+        E::CrlExpired { .. } => "CrlExpired",
+        E::EmptyEkuExtension => "EmptyEkuExtension",
+        E::EndEntityUsedAsCa => "EndEntityUsedAsCa",
+        E::ExtensionValueInvalid => "ExtensionValueInvalid",
+        E::InvalidCertValidity => "InvalidCertValidity",
+        E::InvalidCrlNumber => "InvalidCrlNumber",
+        E::InvalidNetworkMaskConstraint => "InvalidNetworkMaskConstraint",
+        E::InvalidSerialNumber => "InvalidSerialNumber",
+        E::InvalidCrlSignatureForPublicKey => "InvalidCrlSignatureForPublicKey",
+        E::InvalidSignatureForPublicKey => "InvalidSignatureForPublicKey",
+        E::IssuerNotCrlSigner => "IssuerNotCrlSigner",
+        E::MalformedDnsIdentifier => "MalformedDnsIdentifier",
+        E::MalformedExtensions => "MalformedExtensions",
+        E::MalformedNameConstraint => "MalformedNameConstraint",
+        E::MaximumNameConstraintComparisonsExceeded => "MaximumNameConstraintComparisonsExceeded",
+        E::MaximumPathBuildCallsExceeded => "MaximumPathBuildCallsExceeded",
+        E::MaximumPathDepthExceeded => "MaximumPathDepthExceeded",
+        E::MaximumSignatureChecksExceeded => "MaximumSignatureChecksExceeded",
+        E::NameConstraintViolation => "NameConstraintViolation",
+        E::PathLenConstraintViolated => "PathLenConstraintViolated",
+        E::RequiredEkuNotFound => "RequiredEkuNotFound",
+        E::RequiredEkuNotFoundContext(_) => "RequiredEkuNotFoundContext",
+        E::SignatureAlgorithmMismatch => "SignatureAlgorithmMismatch",
+        E::TrailingData(_) => "TrailingData",
+        E::UnknownIssuer => "UnknownIssuer",
+        E::UnknownRevocationStatus => "UnknownRevocationStatus",
+        E::UnsupportedCertVersion => "UnsupportedCertVersion",
+        E::UnsupportedCriticalExtension => "UnsupportedCriticalExtension",
+        E::UnsupportedCrlIssuingDistributionPoint => "UnsupportedCrlIssuingDistributionPoint",
+        E::UnsupportedCrlVersion => "UnsupportedCrlVersion",
+        E::UnsupportedDeltaCrl => "UnsupportedDeltaCrl",
+        E::UnsupportedIndirectCrl => "UnsupportedIndirectCrl",
+        E::UnsupportedNameType => "UnsupportedNameType",
+        E::UnsupportedRevocationReason => "UnsupportedRevocationReason",
+        E::UnsupportedRevocationReasonsPartitioning => "UnsupportedRevocationReasonsPartitioning",
+        E::UnsupportedCrlSignatureAlgorithm => "UnsupportedCrlSignatureAlgorithm",
+        E::UnsupportedCrlSignatureAlgorithmContext(_) => "UnsupportedCrlSignatureAlgorithmContext",
+        E::UnsupportedSignatureAlgorithm => "UnsupportedSignatureAlgorithm",
+        E::UnsupportedSignatureAlgorithmContext(_) => "UnsupportedSignatureAlgorithmContext",
+        E::UnsupportedCrlSignatureAlgorithmForPublicKey => {
+            "UnsupportedCrlSignatureAlgorithmForPublicKey"
+        }
+        E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_) => {
+            "UnsupportedCrlSignatureAlgorithmForPublicKeyContext"
+        }
+        E::UnsupportedSignatureAlgorithmForPublicKey => "UnsupportedSignatureAlgorithmForPublicKey",
+        E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
+            "UnsupportedSignatureAlgorithmForPublicKeyContext"
+        }
+        // webpki::Error is #[non_exhaustive]: a variant added by a later webpki.
+        _ => "Other",
+    }
+}
+
+/// A rustls-webpki error in plain words, for messages.
+#[allow(deprecated)]
+pub(crate) fn webpki_error_words(e: &webpki::Error) -> &'static str {
+    use webpki::Error as E;
+    match e {
+        E::BadDer => "bad DER encoding",
+        E::BadDerTime => "a time field that is not valid DER",
+        E::CaUsedAsEndEntity => "a CA certificate used as the end-entity certificate",
+        E::CertDistrusted => "a certificate from an explicitly distrusted CA",
+        E::CertExpired { .. } => "a certificate has expired",
+        E::CertNotValidForName(_) => "the certificate is not valid for the name",
+        E::CertNotValidYet { .. } => "a certificate is not valid yet",
+        E::CertRevoked => "a certificate is revoked",
+        E::CrlExpired { .. } => "a CRL is past its nextUpdate",
+        E::EmptyEkuExtension => "an empty extendedKeyUsage extension",
+        E::EndEntityUsedAsCa => "an end-entity certificate used as a CA",
+        E::ExtensionValueInvalid => "an extension value that does not decode",
+        E::InvalidCertValidity => "a validity period whose notAfter is before its notBefore",
+        E::InvalidCrlNumber => "a cRLNumber that is not a valid non-negative integer of at most 20 octets",
+        E::InvalidNetworkMaskConstraint => "an IP name constraint whose mask is not contiguous",
+        E::InvalidSerialNumber => "a serial number that is not a valid positive integer of at most 20 octets",
+        E::InvalidCrlSignatureForPublicKey => "a CRL signature that does not verify with its issuer's key",
+        E::InvalidSignatureForPublicKey => "a signature that does not verify with the issuer's key",
+        E::IssuerNotCrlSigner => "a CRL issuer whose keyUsage lacks cRLSign",
+        E::MalformedDnsIdentifier => "a malformed DNS name",
+        E::MalformedExtensions => "malformed or duplicate extensions",
+        E::MalformedNameConstraint => "a malformed name constraint",
+        E::MaximumNameConstraintComparisonsExceeded => "more name-constraint comparisons than rustls allows",
+        E::MaximumPathBuildCallsExceeded => "more path-building steps than rustls allows",
+        E::MaximumPathDepthExceeded => "more than 6 intermediates",
+        E::MaximumSignatureChecksExceeded => "more signature checks than rustls allows (100)",
+        E::NameConstraintViolation => "a name-constraint violation",
+        E::PathLenConstraintViolated => "a pathLenConstraint violation",
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => "the required extended key usage is missing",
+        E::SignatureAlgorithmMismatch => "the outer signature algorithm differs from the one in the signed part",
+        E::TrailingData(_) => "trailing data after a DER value",
+        E::UnknownIssuer => "no path to a trust anchor",
+        E::UnknownRevocationStatus => "no CRL covers a certificate of the path",
+        E::UnsupportedCertVersion => "an X.509 version other than v3",
+        E::UnsupportedCriticalExtension => "an unsupported critical extension",
+        E::UnsupportedCrlIssuingDistributionPoint => "a CRL issuing distribution point rustls does not support",
+        E::UnsupportedCrlVersion => "a CRL version other than v2",
+        E::UnsupportedDeltaCrl => "a delta CRL",
+        E::UnsupportedIndirectCrl => "an indirect CRL",
+        E::UnsupportedNameType => "a name that is neither a DNS name nor an IP address",
+        E::UnsupportedRevocationReason => "an unsupported revocation reason",
+        E::UnsupportedRevocationReasonsPartitioning => "a CRL partitioned by revocation reasons",
+        E::UnsupportedCrlSignatureAlgorithm | E::UnsupportedCrlSignatureAlgorithmContext(_) => {
+            "a CRL signature algorithm rustls does not support"
+        }
+        E::UnsupportedSignatureAlgorithm | E::UnsupportedSignatureAlgorithmContext(_) => {
+            "a signature algorithm rustls does not support"
+        }
+        E::UnsupportedCrlSignatureAlgorithmForPublicKey
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_) => {
+            "a CRL signature algorithm that does not fit its issuer's key"
+        }
+        E::UnsupportedSignatureAlgorithmForPublicKey
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
+            "a signature algorithm that does not fit the issuer's key, or a key rustls does not support"
+        }
+        _ => "an error this chainscope does not know yet",
+    }
+}
+
+/// The code of a rustls-webpki error before the diagnosis looks closer (it refines, e.g.,
+/// `UnknownIssuer` into `missing_intermediate`, `untrusted_root` or `name_encoding_mismatch`).
+/// Every variant webpki 0.103 has is listed; [`Code::Other`] is only for later ones.
+#[allow(deprecated)]
+pub(crate) fn code_of_webpki_error(e: &webpki::Error) -> Code {
+    use webpki::Error as E;
+    match e {
+        E::CertExpired { .. } => Code::Expired,
+        E::CertNotValidYet { .. } => Code::NotYetValid,
+        E::UnknownIssuer => Code::UnknownIssuer,
+        E::CertNotValidForName(_) | E::UnsupportedNameType => Code::HostnameMismatch,
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => Code::WrongPurpose,
+        E::CaUsedAsEndEntity => Code::CaUsedAsLeaf,
+        E::EndEntityUsedAsCa => Code::LeafUsedAsCa,
+        E::PathLenConstraintViolated => Code::PathLenExceeded,
+        E::NameConstraintViolation => Code::NameConstraintViolated,
+        E::InvalidSignatureForPublicKey => Code::BadSignature,
+        E::UnsupportedSignatureAlgorithm
+        | E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKey
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
+            Code::UnsupportedSignatureAlgorithm
+        }
+        E::CertRevoked => Code::Revoked,
+        E::UnsupportedCertVersion => Code::UnsupportedCertVersion,
+        E::UnsupportedCriticalExtension => Code::UnknownCriticalExtension,
+        E::MaximumPathDepthExceeded => Code::PathTooLong,
+        E::MaximumSignatureChecksExceeded
+        | E::MaximumPathBuildCallsExceeded
+        | E::MaximumNameConstraintComparisonsExceeded => Code::PathBuildingBudgetExceeded,
+        E::CertDistrusted => Code::Distrusted,
+        E::BadDer
+        | E::BadDerTime
+        | E::TrailingData(_)
+        | E::InvalidSerialNumber
+        | E::ExtensionValueInvalid
+        | E::MalformedExtensions
+        | E::InvalidCertValidity
+        | E::SignatureAlgorithmMismatch
+        | E::EmptyEkuExtension
+        | E::MalformedDnsIdentifier
+        | E::MalformedNameConstraint
+        | E::InvalidNetworkMaskConstraint => Code::MalformedCertificate,
+        // Revocation: a CRL webpki could not use while checking a certificate of the path.
+        E::CrlExpired { .. }
+        | E::InvalidCrlNumber
+        | E::InvalidCrlSignatureForPublicKey
+        | E::IssuerNotCrlSigner
+        | E::UnknownRevocationStatus
+        | E::UnsupportedCrlIssuingDistributionPoint
+        | E::UnsupportedCrlVersion
+        | E::UnsupportedDeltaCrl
+        | E::UnsupportedIndirectCrl
+        | E::UnsupportedRevocationReason
+        | E::UnsupportedRevocationReasonsPartitioning
+        | E::UnsupportedCrlSignatureAlgorithm
+        | E::UnsupportedCrlSignatureAlgorithmContext(_)
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKey
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_) => Code::Other,
+        _ => Code::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_are_unique_snake_case_and_round_trip_through_json() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "{name} twice");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{name} is not snake_case"
+            );
+            let json = serde_json::to_string(code).unwrap();
+            assert_eq!(json, format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), *code);
+            assert_eq!(name.parse::<Code>().unwrap(), *code);
+        }
+        assert!("no_such_code".parse::<Code>().is_err());
+    }
+
+    #[test]
+    fn causes_and_rules_are_errors_and_notes_never_are() {
+        for code in Code::ALL {
+            match code.kind() {
+                Kind::Cause | Kind::Rule(_) => assert_eq!(code.severity(), Severity::Error),
+                Kind::Note => assert_ne!(code.severity(), Severity::Error, "{code}"),
+            }
+            assert!(
+                !code.summary().is_empty() && !code.fix().is_empty(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn rules_name_the_profile_that_rejects_and_never_webpki() {
+        for code in Code::ALL {
+            if let Kind::Rule(p) = code.kind() {
+                assert_ne!(p, Profile::Webpki, "{code}: a rule above the floor");
+            }
+        }
+    }
+
+    #[test]
+    #[allow(deprecated)]
+    fn every_certificate_error_of_webpki_has_its_own_code_name_and_words() {
+        use rustls_pki_types::UnixTime;
+        use webpki::Error as E;
+        let t = UnixTime::since_unix_epoch(std::time::Duration::from_secs(1));
+        let errors = [
+            E::BadDer,
+            E::BadDerTime,
+            E::CaUsedAsEndEntity,
+            E::CertDistrusted,
+            E::CertExpired {
+                time: t,
+                not_after: t,
+            },
+            E::CertNotValidYet {
+                time: t,
+                not_before: t,
+            },
+            E::CertRevoked,
+            E::EmptyEkuExtension,
+            E::EndEntityUsedAsCa,
+            E::ExtensionValueInvalid,
+            E::InvalidCertValidity,
+            E::InvalidNetworkMaskConstraint,
+            E::InvalidSerialNumber,
+            E::InvalidSignatureForPublicKey,
+            E::MalformedDnsIdentifier,
+            E::MalformedExtensions,
+            E::MalformedNameConstraint,
+            E::MaximumNameConstraintComparisonsExceeded,
+            E::MaximumPathBuildCallsExceeded,
+            E::MaximumPathDepthExceeded,
+            E::MaximumSignatureChecksExceeded,
+            E::NameConstraintViolation,
+            E::PathLenConstraintViolated,
+            E::RequiredEkuNotFound,
+            E::SignatureAlgorithmMismatch,
+            E::UnknownIssuer,
+            E::UnsupportedCertVersion,
+            E::UnsupportedCriticalExtension,
+            E::UnsupportedNameType,
+            E::UnsupportedSignatureAlgorithm,
+            E::UnsupportedSignatureAlgorithmForPublicKey,
+        ];
+        for e in &errors {
+            assert_ne!(code_of_webpki_error(e), Code::Other, "{e:?}");
+            assert_eq!(
+                webpki_error_name(e),
+                format!("{e:?}").split([' ', '(']).next().unwrap()
+            );
+            assert!(!webpki_error_words(e).starts_with("an error this"), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn sources_print_as_citations() {
+        assert_eq!(Code::AkiMissing.source().to_string(), "RFC 5280 §4.2.1.1");
+        assert_eq!(
+            Code::LeafWithoutEku.source().to_string(),
+            "CA/B Forum BR §7.1.2.7.6"
+        );
+        assert_eq!(Code::CaUsedAsLeaf.source().to_string(), "rustls-webpki");
+    }
+}

@@ -1,0 +1,238 @@
+//! What a verification is asked to do: the profile, the purposes, the name, the time,
+//! the limits, and the extra inputs (intermediates, CRLs, AIA).
+
+use std::time::Duration;
+
+use rustls_pki_types::{CertificateDer, ServerName};
+use time::OffsetDateTime;
+
+use super::crl::Crl;
+use super::facts;
+use crate::error::{Error, Result};
+
+/// How strict the verdict is. webpki is the floor; each profile only adds rejections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Exactly rustls-webpki's verdict: what a rustls client decides.
+    Webpki,
+    /// webpki's verdict plus what mainstream client families reject although webpki
+    /// tolerates it (expired root, CA without keyCertSign, unusably weak leaf key).
+    #[default]
+    Clients,
+    /// Also RFC 5280 and CA/B Forum Baseline Requirements violations (`--strict`).
+    Rfc5280,
+}
+
+impl Profile {
+    /// Parses `webpki`, `clients`, `rfc5280` or `strict`.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "webpki" => Ok(Profile::Webpki),
+            "clients" => Ok(Profile::Clients),
+            "rfc5280" | "strict" => Ok(Profile::Rfc5280),
+            other => Err(Error::invalid_argument(
+                "--profile",
+                format!("unknown profile '{other}' (expected webpki, clients or rfc5280)"),
+            )),
+        }
+    }
+
+    /// The profile's name as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Webpki => "webpki",
+            Profile::Clients => "clients",
+            Profile::Rfc5280 => "rfc5280",
+        }
+    }
+}
+
+/// What the certificate must be good for (its extended key usage).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// TLS server authentication (`serverAuth`), the default.
+    ServerAuth,
+    /// TLS client authentication (`clientAuth`).
+    ClientAuth,
+    /// Any purpose: extended key usage is not checked.
+    Any,
+    /// Another purpose, by dotted OID.
+    Oid(String),
+}
+
+impl Purpose {
+    /// Parses `server`, `client`, `any` or a dotted OID (`1.3.6.1.5.5.7.3.3`).
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "server" | "serverAuth" => Ok(Purpose::ServerAuth),
+            "client" | "clientAuth" => Ok(Purpose::ClientAuth),
+            "any" => Ok(Purpose::Any),
+            oid => {
+                if oid_content(oid).is_none() {
+                    return Err(Error::invalid_argument(
+                        "--purpose",
+                        format!("'{oid}' is neither server, client, any nor a dotted OID"),
+                    ));
+                }
+                Ok(Purpose::Oid(oid.to_owned()))
+            }
+        }
+    }
+
+    /// The dotted OID (`None` for [`Purpose::Any`]).
+    pub fn oid(&self) -> Option<&str> {
+        match self {
+            Purpose::ServerAuth => Some("1.3.6.1.5.5.7.3.1"),
+            Purpose::ClientAuth => Some("1.3.6.1.5.5.7.3.2"),
+            Purpose::Any => None,
+            Purpose::Oid(o) => Some(o),
+        }
+    }
+
+    /// A short name (`serverAuth`, `clientAuth`, `any`, or the OID).
+    pub fn name(&self) -> String {
+        match self {
+            Purpose::Any => "any".into(),
+            p => facts::eku_name(p.oid().unwrap_or_default()),
+        }
+    }
+}
+
+pub(crate) use crate::encoding::oid_contents as oid_content;
+
+/// Limits of AIA fetching (`--aia`).
+#[derive(Debug, Clone)]
+pub struct AiaOptions {
+    /// Whether to fetch missing issuers at all.
+    pub enabled: bool,
+    /// How many issuers may be fetched one after the other.
+    pub max_hops: usize,
+    /// Connect, read and write timeout of each download.
+    pub timeout: Duration,
+    /// Largest response accepted, in bytes.
+    pub max_bytes: usize,
+}
+
+impl Default for AiaOptions {
+    fn default() -> Self {
+        AiaOptions {
+            enabled: false,
+            max_hops: 3,
+            timeout: Duration::from_secs(5),
+            max_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// Everything a verification can be asked to do. `Default` is: any name, now, serverAuth,
+/// no depth limit, no CRLs, no AIA, warn 30 days before expiry, profile `clients`.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// The name the certificate must be valid for (DNS name or IP address).
+    pub host: Option<ServerName<'static>>,
+    /// The validation time; `None` is now.
+    pub at: Option<OffsetDateTime>,
+    /// Required purposes (any one suffices); empty means serverAuth.
+    pub purposes: Vec<Purpose>,
+    /// The most intermediates a path may hold.
+    pub max_depth: Option<usize>,
+    /// CRLs to check revocation against (leaf and intermediates).
+    pub crls: Vec<Crl>,
+    /// Extra intermediates to build with, not sent by the server (`--untrusted`).
+    pub untrusted: Vec<CertificateDer<'static>>,
+    /// Fetching missing issuers from AIA caIssuers URLs.
+    pub aia: AiaOptions,
+    /// Warn about certificates on the path that expire within this many days.
+    pub warn_days: u32,
+    /// How strict the verdict is.
+    pub profile: Profile,
+    /// Also list every valid path (cross-signs), not only the one chosen.
+    pub all_paths: bool,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            host: None,
+            at: None,
+            purposes: Vec::new(),
+            max_depth: None,
+            crls: Vec::new(),
+            untrusted: Vec::new(),
+            aia: AiaOptions::default(),
+            warn_days: 30,
+            profile: Profile::default(),
+            all_paths: false,
+        }
+    }
+}
+
+impl VerifyOptions {
+    /// Default options checking the name `host` (a DNS name or an IP address).
+    pub fn for_host(host: &str) -> Result<Self> {
+        Ok(VerifyOptions {
+            host: Some(parse_host(host)?),
+            ..Self::default()
+        })
+    }
+}
+
+/// Parses a `--host` value: a DNS name or an IP address (IPv6 with or without brackets).
+pub fn parse_host(host: &str) -> Result<ServerName<'static>> {
+    let trimmed = host.trim_start_matches('[').trim_end_matches(']');
+    ServerName::try_from(trimmed.to_owned()).map_err(|_| {
+        Error::invalid_argument(
+            "--host",
+            format!("'{host}' is neither a DNS name nor an IP address"),
+        )
+    })
+}
+
+/// Parses a `--at` value: RFC 3339 (`2026-01-31T12:00:00Z`) or Unix seconds.
+pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
+    crate::instant::parse_instant(s, "--at")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oid_content_encodes_multi_byte_arcs() {
+        assert_eq!(
+            oid_content("1.3.6.1.5.5.7.3.1"),
+            Some(vec![0x2b, 6, 1, 5, 5, 7, 3, 1])
+        );
+        assert_eq!(
+            oid_content("1.3.6.1.4.1.311.10.3.4"),
+            Some(vec![0x2b, 6, 1, 4, 1, 0x82, 0x37, 10, 3, 4])
+        );
+        assert_eq!(oid_content("server"), None);
+        assert_eq!(oid_content("3.1"), None);
+        assert_eq!(oid_content("1"), None);
+    }
+
+    #[test]
+    fn times_parse_as_rfc3339_or_unix_seconds() {
+        assert_eq!(parse_time("0").unwrap().unix_timestamp(), 0);
+        assert_eq!(
+            parse_time("2026-01-01T00:00:00Z").unwrap().unix_timestamp(),
+            1_767_225_600
+        );
+        assert!(parse_time("tomorrow").is_err());
+    }
+
+    #[test]
+    fn hosts_are_dns_names_or_ip_addresses() {
+        assert!(matches!(
+            parse_host("[::1]").unwrap(),
+            ServerName::IpAddress(_)
+        ));
+        assert!(matches!(
+            parse_host("example.com").unwrap(),
+            ServerName::DnsName(_)
+        ));
+        assert!(parse_host("not a host").is_err());
+    }
+}

@@ -1,0 +1,359 @@
+//! Path building: the pool of candidate certificates, one rustls-webpki run over it with
+//! the profile deciding on each verified path, and the report entries of a found path.
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, UnixTime};
+use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeIdIter};
+
+use super::code::Code;
+use super::facts::{self, Facts};
+use super::options::{oid_content, Profile, Purpose, VerifyOptions};
+use super::profile::{self, PathCert, Role, Violation};
+use super::report::{fmt_unix, CertSource, PathEntry};
+use crate::trust::TrustStore;
+
+/// A certificate available for path building, with where it came from.
+pub(crate) struct PoolCert {
+    pub(crate) der: CertificateDer<'static>,
+    pub(crate) facts: Option<Facts>,
+    pub(crate) source: CertSource,
+}
+
+impl PoolCert {
+    pub(crate) fn new(der: CertificateDer<'static>, source: CertSource) -> Self {
+        PoolCert {
+            facts: Facts::parse(&der),
+            der,
+            source,
+        }
+    }
+
+    pub(crate) fn presented_index(&self) -> Option<usize> {
+        match self.source {
+            CertSource::Presented { index } => Some(index),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn subject(&self) -> String {
+        self.facts
+            .as_ref()
+            .map(|f| f.subject.clone())
+            .unwrap_or_else(|| "(unparseable certificate)".into())
+    }
+}
+
+/// The signature algorithms a rustls client (aws-lc-rs provider) accepts.
+fn algorithms() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
+    static ALGORITHMS: std::sync::OnceLock<&'static [&'static dyn SignatureVerificationAlgorithm]> =
+        std::sync::OnceLock::new();
+    ALGORITHMS.get_or_init(|| {
+        rustls::crypto::aws_lc_rs::default_provider()
+            .signature_verification_algorithms
+            .all
+    })
+}
+
+/// Extended key usage as webpki's server/client semantics have it ("required if present"),
+/// for several acceptable purposes at once.
+struct PurposeValidator {
+    oids: Vec<Vec<u8>>,
+    any: bool,
+}
+
+impl ExtendedKeyUsageValidator for PurposeValidator {
+    // The context variant needs a `'static` KeyUsage, which a runtime OID cannot give
+    // (rustls/webpki#383); the diagnosis names the EKUs instead.
+    #[allow(deprecated)]
+    fn validate(&self, iter: KeyPurposeIdIter<'_, '_>) -> std::result::Result<(), webpki::Error> {
+        let mut empty = true;
+        let mut found = self.any;
+        for id in iter {
+            empty = false;
+            let id = id?;
+            if self.oids.iter().any(|o| KeyPurposeId::new(o) == id) {
+                found = true;
+            }
+        }
+        if empty || found {
+            Ok(())
+        } else {
+            Err(webpki::Error::RequiredEkuNotFound)
+        }
+    }
+}
+
+fn purpose_validator(purposes: &[Purpose]) -> PurposeValidator {
+    let purposes: Vec<Purpose> = if purposes.is_empty() {
+        vec![Purpose::ServerAuth]
+    } else {
+        purposes.to_vec()
+    };
+    PurposeValidator {
+        any: purposes.contains(&Purpose::Any),
+        oids: purposes
+            .iter()
+            .filter_map(|p| p.oid().and_then(oid_content))
+            .collect(),
+    }
+}
+
+/// A path webpki verified, as pool and anchor indices.
+#[derive(Debug, Clone)]
+pub(crate) struct FoundPath {
+    /// Pool indices, leaf (0) first.
+    pub(crate) nodes: Vec<usize>,
+    pub(crate) anchor: usize,
+}
+
+/// What one webpki run gave.
+pub(crate) struct Build {
+    pub(crate) result: std::result::Result<FoundPath, webpki::Error>,
+    /// Paths webpki verified but the profile or the depth limit rejected, with why.
+    pub(crate) rejected: Vec<(FoundPath, Vec<Violation>)>,
+    /// With `collect_all`: every verified path.
+    pub(crate) all: Vec<FoundPath>,
+}
+
+/// The pieces a run shares.
+pub(crate) struct Context<'a> {
+    pub(crate) pool: Vec<PoolCert>,
+    pub(crate) trust: &'a TrustStore,
+    pub(crate) options: &'a VerifyOptions,
+    pub(crate) time: i64,
+    anchor_facts: RefCell<Vec<Option<Option<Facts>>>>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(
+        pool: Vec<PoolCert>,
+        trust: &'a TrustStore,
+        options: &'a VerifyOptions,
+        time: i64,
+    ) -> Self {
+        Context {
+            pool,
+            trust,
+            options,
+            time,
+            anchor_facts: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The decoded certificate of anchor `index` (`None` without certificate).
+    pub(crate) fn anchor_facts(&self, index: usize) -> Option<Facts> {
+        let mut cache = self.anchor_facts.borrow_mut();
+        if cache.len() <= index {
+            cache.resize(index + 1, None);
+        }
+        cache[index]
+            .get_or_insert_with(|| self.trust.cert(index).and_then(Facts::parse))
+            .clone()
+    }
+
+    pub(crate) fn anchor_subject(&self, index: usize) -> String {
+        let a = &self.trust.anchors()[index];
+        facts::name_from_contents(a.subject.as_ref())
+    }
+
+    /// The path as the profile rules see it.
+    fn path_certs<'f>(&'f self, path: &FoundPath, anchor: &'f Option<Facts>) -> Vec<PathCert<'f>> {
+        let mut out: Vec<PathCert<'f>> = path
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let c = &self.pool[*n];
+                PathCert {
+                    facts: c.facts.as_ref(),
+                    cert_index: c.presented_index(),
+                    subject: c.subject(),
+                    role: if i == 0 {
+                        Role::Leaf
+                    } else {
+                        Role::Intermediate
+                    },
+                }
+            })
+            .collect();
+        out.push(PathCert {
+            facts: anchor.as_ref(),
+            cert_index: None,
+            subject: self.anchor_subject(path.anchor),
+            role: Role::Anchor,
+        });
+        out
+    }
+
+    /// Why the profile (or the depth limit) rejects a path webpki verified.
+    pub(crate) fn path_violations(&self, path: &FoundPath, all_levels: bool) -> Vec<Violation> {
+        let mut out = Vec::new();
+        let intermediates = path.nodes.len() - 1;
+        if let Some(max) = self.options.max_depth {
+            if intermediates > max {
+                out.push(Violation {
+                    level: Profile::Webpki,
+                    code: Code::PathTooLong,
+                    cert_index: Some(0),
+                    subject: self.pool[0].subject(),
+                    message: format!(
+                        "the path needs {intermediates} intermediates, more than the limit of {max} (--max-depth)"
+                    ),
+                    fix: "raise --max-depth, or have the CA issue from a shorter hierarchy".into(),
+                    clients: String::new(),
+                    advisory: false,
+                });
+            }
+        }
+        if self.options.profile == Profile::Webpki && !all_levels {
+            return out;
+        }
+        let anchor = self.anchor_facts(path.anchor);
+        let certs = self.path_certs(path, &anchor);
+        let purposes = &self.options.purposes;
+        out.extend(
+            profile::check_path(&certs, purposes, self.time, &self.options.crls)
+                .into_iter()
+                .filter(|v| all_levels || v.rejects_under(self.options.profile)),
+        );
+        out
+    }
+
+    /// Runs webpki over the pool, with the profile deciding on each verified path.
+    pub(crate) fn build(&self, collect_all: bool) -> Build {
+        let leaf = match EndEntityCert::try_from(&self.pool[0].der) {
+            Ok(l) => l,
+            Err(e) => {
+                return Build {
+                    result: Err(e),
+                    rejected: Vec::new(),
+                    all: Vec::new(),
+                }
+            }
+        };
+        let intermediates: Vec<CertificateDer<'_>> = self.pool[1..]
+            .iter()
+            .map(|c| CertificateDer::from(c.der.as_ref()))
+            .collect();
+        let crls: Vec<webpki::CertRevocationList<'_>> = self
+            .options
+            .crls
+            .iter()
+            .filter_map(|c| webpki::BorrowedCertRevocationList::from_der(&c.der).ok())
+            .map(Into::into)
+            .collect();
+        let crl_refs: Vec<&webpki::CertRevocationList<'_>> = crls.iter().collect();
+        let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs)
+            .ok()
+            .map(|b| {
+                b.with_depth(webpki::RevocationCheckDepth::Chain)
+                    .with_status_policy(webpki::UnknownStatusPolicy::Allow)
+                    .with_expiration_policy(webpki::ExpirationPolicy::Ignore)
+                    .build()
+            });
+        let rejected = RefCell::new(Vec::new());
+        let all = RefCell::new(Vec::new());
+        let anchors = self.trust.anchors();
+        let to_found = |p: &webpki::VerifiedPath<'_>| -> FoundPath {
+            let mut nodes = vec![0];
+            for cert in p.intermediate_certificates() {
+                let der = cert.der();
+                let pos = intermediates
+                    .iter()
+                    .position(|c| std::ptr::eq(c.as_ref().as_ptr(), der.as_ref().as_ptr()))
+                    .or_else(|| {
+                        intermediates
+                            .iter()
+                            .position(|c| c.as_ref() == der.as_ref())
+                    })
+                    .unwrap_or(0);
+                nodes.push(pos + 1);
+            }
+            let anchor = anchors
+                .iter()
+                .position(|a| std::ptr::eq(a, p.anchor()))
+                .unwrap_or(0);
+            FoundPath { nodes, anchor }
+        };
+        let callback = |p: &webpki::VerifiedPath<'_>| -> std::result::Result<(), webpki::Error> {
+            let found = to_found(p);
+            let violations = self.path_violations(&found, false);
+            if collect_all {
+                let mut all = all.borrow_mut();
+                if all.len() < 32 {
+                    all.push(found);
+                }
+                // Keep searching: every path is wanted.
+                return Err(webpki::Error::UnknownIssuer);
+            }
+            if violations.is_empty() {
+                return Ok(());
+            }
+            rejected.borrow_mut().push((found, violations));
+            Err(webpki::Error::UnknownIssuer)
+        };
+        let result = leaf.verify_for_usage(
+            algorithms(),
+            anchors,
+            &intermediates,
+            UnixTime::since_unix_epoch(Duration::from_secs(self.time.max(0) as u64)),
+            purpose_validator(&self.options.purposes),
+            revocation,
+            Some(&callback),
+        );
+        let result = result.map(|p| to_found(&p));
+        Build {
+            result,
+            rejected: rejected.into_inner(),
+            all: all.into_inner(),
+        }
+    }
+
+    /// The report entries of a path.
+    pub(crate) fn path_entries(&self, path: &FoundPath) -> Vec<PathEntry> {
+        let mut out: Vec<PathEntry> = path
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let c = &self.pool[*n];
+                let (subject, not_after) = match &c.facts {
+                    Some(f) => (f.subject.clone(), Some(f.not_after)),
+                    None => (c.subject(), None),
+                };
+                PathEntry {
+                    role: if i == 0 { "leaf" } else { "intermediate" },
+                    subject,
+                    sha256: facts::sha256_hex(c.der.as_ref()),
+                    spki_only: false,
+                    not_after: not_after.map(fmt_unix),
+                    days_left: not_after.map(|t| (t - self.time).div_euclid(86_400)),
+                    source: c.source.clone(),
+                }
+            })
+            .collect();
+        let anchor = self.anchor_facts(path.anchor);
+        let a = &self.trust.anchors()[path.anchor];
+        out.push(PathEntry {
+            role: "anchor",
+            subject: self.anchor_subject(path.anchor),
+            sha256: match self.trust.cert(path.anchor) {
+                Some(c) => facts::sha256_hex(c.as_ref()),
+                None => facts::sha256_hex(&crate::encoding::frame_sequence(
+                    a.subject_public_key_info.as_ref(),
+                )),
+            },
+            spki_only: self.trust.cert(path.anchor).is_none(),
+            not_after: anchor.as_ref().map(|f| fmt_unix(f.not_after)),
+            days_left: anchor
+                .as_ref()
+                .map(|f| (f.not_after - self.time).div_euclid(86_400)),
+            source: CertSource::TrustStore {
+                source: self.trust.source_label(path.anchor).to_owned(),
+            },
+        });
+        out
+    }
+}
