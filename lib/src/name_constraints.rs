@@ -173,7 +173,7 @@ impl Subtree {
                 Some(c) => Subtree::Ip(c),
                 None => unsupported(
                     "IP",
-                    format!("malformed network {}", crate::cert::hex(b, ":")),
+                    format!("malformed network {}", crate::encoding::hex(b, ":")),
                 ),
             },
             GeneralName::OtherName(oid, _) => unsupported("otherName", oid.to_id_string()),
@@ -182,7 +182,7 @@ impl Subtree {
             GeneralName::RegisteredID(oid) => unsupported("registeredID", oid.to_id_string()),
             GeneralName::Invalid(tag, data) => unsupported(
                 form_of_tag(tag.0),
-                format!("undecodable ({})", crate::cert::hex(data, "")),
+                format!("undecodable ({})", crate::encoding::hex(data, "")),
             ),
         }
     }
@@ -269,7 +269,7 @@ impl SubjectName {
             GeneralName::IPAddress(b) => match b.len() {
                 4 => SubjectName::Ip(IpAddr::from(<[u8; 4]>::try_from(*b).unwrap_or_default())),
                 16 => SubjectName::Ip(IpAddr::from(<[u8; 16]>::try_from(*b).unwrap_or_default())),
-                _ => other("IP", format!("malformed {}", crate::cert::hex(b, ":"))),
+                _ => other("IP", format!("malformed {}", crate::encoding::hex(b, ":"))),
             },
             GeneralName::OtherName(oid, _) => other("otherName", oid.to_id_string()),
             GeneralName::X400Address(_) => other("x400Address", String::new()),
@@ -277,7 +277,7 @@ impl SubjectName {
             GeneralName::RegisteredID(oid) => other("registeredID", oid.to_id_string()),
             GeneralName::Invalid(tag, data) => other(
                 form_of_tag(tag.0),
-                format!("undecodable ({})", crate::cert::hex(data, "")),
+                format!("undecodable ({})", crate::encoding::hex(data, "")),
             ),
         }
     }
