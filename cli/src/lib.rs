@@ -53,16 +53,26 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Decode certificates and CSRs and show how the chain fits together.
+    #[command(after_help = cmd::show::AFTER_HELP)]
     Show(cmd::show::ShowArgs),
     /// Build and verify the path to a trusted root, and explain every failure.
+    #[command(after_help = cmd::verify::AFTER_HELP)]
     Verify(Box<cmd::verify::VerifyArgs>),
     /// Capture the chain a server presents (TLS and STARTTLS).
+    #[command(after_help = cmd::fetch::AFTER_HELP)]
     Fetch(cmd::fetch::FetchArgs),
     /// Mint a private CA, intermediates, leaves, self-signed certificates; sign CSRs.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = cmd::mint::AFTER_HELP)]
     Mint(cmd::mint::MintCommand),
     /// Check a proxy's certificate files (and the live server) before go-live.
+    #[command(after_help = cmd::preflight::AFTER_HELP)]
     Preflight(Box<cmd::preflight::PreflightArgs>),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = cmd::completions::AFTER_HELP)]
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the manual page (roff), covering every subcommand.
+    #[command(after_help = cmd::man::AFTER_HELP)]
+    Man(cmd::man::ManArgs),
 }
 
 /// Runs the command line of this process against stdout/stderr and returns the exit code.
@@ -123,6 +133,8 @@ where
         Command::Fetch(args) => cmd::fetch::run(args, &mut ctx),
         Command::Mint(args) => cmd::mint::run(args, &mut ctx),
         Command::Preflight(args) => cmd::preflight::run(args, &mut ctx),
+        Command::Completions(args) => cmd::completions::run(args, &mut ctx),
+        Command::Man(args) => cmd::man::run(args, &mut ctx),
     };
     match result {
         Ok(code) => {

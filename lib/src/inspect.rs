@@ -28,6 +28,47 @@ pub struct InputReport {
     pub chain: ChainReport,
     /// Blocks that could not be decoded and were skipped (with `keep_going`), one line each.
     pub skipped: Vec<String>,
+    /// For a directory: each regular file, with its certificates and their chain relations,
+    /// or why it holds none. Empty for any other input.
+    pub files: Vec<FileReport>,
+}
+
+/// One file of a directory input.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileReport {
+    /// The file's path.
+    pub file: String,
+    /// Its certificates in file order, as indices into [`InputReport::certificates`] (a
+    /// certificate an earlier file holds too points to that first occurrence).
+    pub certificates: Vec<usize>,
+    /// How the file's certificates relate as a chain; its indices count within
+    /// `certificates`. `None` when the file holds none.
+    pub chain: Option<ChainReport>,
+    /// Why the file was passed over: it holds no certificate (a key, a request, an empty
+    /// file). `None` for a file with certificates.
+    pub note: Option<String>,
+}
+
+impl FileReport {
+    fn of_bundle(bundle: &Bundle) -> Vec<FileReport> {
+        bundle
+            .files
+            .iter()
+            .map(|f| FileReport {
+                file: f.input.clone(),
+                certificates: f.certs.clone(),
+                chain: (!f.certs.is_empty()).then(|| {
+                    let ders: Vec<CertificateDer<'_>> = f
+                        .certs
+                        .iter()
+                        .map(|&i| CertificateDer::from(bundle.certs[i].der.as_ref()))
+                        .collect();
+                    ChainReport::analyze(&ders)
+                }),
+                note: f.not_certificates.clone(),
+            })
+            .collect()
+    }
 }
 
 /// A certificate with its place in the input.
@@ -35,7 +76,10 @@ pub struct InputReport {
 pub struct CertificateEntry {
     /// 0-based index in the input's certificate list.
     pub index: usize,
-    /// Block and line where it was found.
+    /// For a directory, the file it was found in (its first file when several hold it);
+    /// `None` for any other input.
+    pub file: Option<String>,
+    /// Block and line where it was found (in `file` for a directory).
     pub position: Position,
     /// The decoded certificate.
     #[serde(flatten)]
@@ -63,6 +107,7 @@ impl InputReport {
                 .map_err(|e| at_position(e, bundle, cert.origin.position))?;
             certificates.push(CertificateEntry {
                 index,
+                file: file_of(bundle, cert),
                 position: cert.origin.position,
                 info,
             });
@@ -85,6 +130,7 @@ impl InputReport {
             requests,
             chain: analyze_bundle(bundle),
             skipped: bundle.skipped.iter().map(ToString::to_string).collect(),
+            files: FileReport::of_bundle(bundle),
         })
     }
 
@@ -108,6 +154,7 @@ impl InputReport {
             })?;
             certificates.push(CertificateEntry {
                 index,
+                file: None,
                 position,
                 info,
             });
@@ -120,8 +167,14 @@ impl InputReport {
             requests: Vec::new(),
             chain: ChainReport::analyze(certs),
             skipped: Vec::new(),
+            files: Vec::new(),
         })
     }
+}
+
+/// The file a directory's certificate came from.
+fn file_of(bundle: &Bundle, cert: &LoadedCert) -> Option<String> {
+    (bundle.format == InputFormat::Directory).then(|| cert.origin.input.clone())
 }
 
 /// The chain relations of a bundle's certificates, borrowing their DER (no copy).
@@ -185,7 +238,7 @@ impl serde::Serialize for StreamedReport<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
         // Same fields, same order as the derived `InputReport` serialization.
-        let mut report = serializer.serialize_struct("InputReport", 7)?;
+        let mut report = serializer.serialize_struct("InputReport", 8)?;
         report.serialize_field("input", &self.bundle.input)?;
         report.serialize_field("format", &self.bundle.format)?;
         report.serialize_field("evaluated_at", &rfc3339(self.at))?;
@@ -193,6 +246,7 @@ impl serde::Serialize for StreamedReport<'_> {
         report.serialize_field("requests", &LazyRequests(self))?;
         report.serialize_field("chain", &self.chain)?;
         report.serialize_field("skipped", &self.skipped())?;
+        report.serialize_field("files", &FileReport::of_bundle(self.bundle))?;
         report.end()
     }
 }
@@ -215,6 +269,7 @@ impl serde::Serialize for LazyCertificates<'_, '_> {
                 let info = info.map_err(|e| S::Error::custom(at_position(e, bundle, position)))?;
                 seq.serialize_element(&CertificateEntry {
                     index,
+                    file: file_of(bundle, cert),
                     position,
                     info,
                 })?;

@@ -21,6 +21,7 @@
 //! | [`mint`] | private CAs, leaves and self-signed certificates (feature `mint`) |
 //! | [`key`] | private keys: type, encryption, whether they match a certificate |
 //! | [`preflight`] | the go-live checklist for a proxy's files and live server |
+//! | [`name_constraints`] | which names a CA allows below it (RFC 5280 §4.2.1.10) |
 //! | [`inspect`], [`name`], [`oids`], [`instant`] | the `show` report, names, OID names, time input |
 //!
 //! ## Cargo features
@@ -59,6 +60,7 @@ pub mod load;
 #[cfg(feature = "mint")]
 pub mod mint;
 pub mod name;
+pub mod name_constraints;
 pub mod oids;
 mod parallel;
 pub mod preflight;

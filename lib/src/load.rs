@@ -100,6 +100,24 @@ pub struct Bundle {
     /// Labels of PEM blocks that are neither certificates nor requests (`PRIVATE KEY`,
     /// `X509 CRL`, …), in input order. They are not errors when certificates were found too.
     pub other_blocks: Vec<String>,
+    /// For a directory: its regular files in name order, with the certificates each holds
+    /// or why it holds none. Empty for any other input.
+    pub files: Vec<DirFile>,
+}
+
+/// One regular file of a directory input.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DirFile {
+    /// The file's path.
+    pub input: String,
+    /// Its certificates in file order, as indices into [`Bundle::certs`]: a certificate
+    /// that an earlier file holds too (a hash link, `fullchain.pem` after `cert.pem`)
+    /// points to that first occurrence.
+    pub certs: Vec<usize>,
+    /// Why the file was passed over although it is not broken: it holds no certificate (a
+    /// key, a request, an empty file, a file in no certificate format). `None` for a file
+    /// with certificates.
+    pub not_certificates: Option<String>,
 }
 
 impl Bundle {
@@ -111,6 +129,7 @@ impl Bundle {
             csrs: Vec::new(),
             skipped: Vec::new(),
             other_blocks: Vec::new(),
+            files: Vec::new(),
         }
     }
 
@@ -181,8 +200,10 @@ pub fn load_input(arg: &str, options: &LoadOptions) -> Result<Bundle> {
 ///
 /// A directory yields every certificate in every regular file in it (sorted by file name,
 /// symbolic links followed, identical certificates — such as the hash links of
-/// `/etc/ssl/certs` — kept once). Files in a directory that hold no certificate are
-/// skipped and recorded in [`Bundle::skipped`].
+/// `/etc/ssl/certs` — kept once), and [`Bundle::files`] says which file holds which.
+/// Files that hold no certificate — keys, certificate requests, empty files, files in no
+/// certificate format — are passed over with a note ([`DirFile::not_certificates`]);
+/// broken certificate files are recorded in [`Bundle::skipped`].
 pub fn load_path(path: &Path, options: &LoadOptions) -> Result<Bundle> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| Error::io(&name, e))?;
@@ -237,34 +258,69 @@ fn load_dir(path: &Path, name: &str) -> Result<Bundle> {
         .collect::<Vec<_>>();
     entries.sort();
     let mut bundle = Bundle::new(name, InputFormat::Directory);
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashMap::new();
     for entry in entries {
         // `metadata` follows symbolic links; dangling links and sub-directories are skipped.
         match std::fs::metadata(&entry) {
             Ok(meta) if meta.is_file() => {}
             _ => continue,
         }
+        let mut file = DirFile {
+            input: entry.display().to_string(),
+            certs: Vec::new(),
+            not_certificates: None,
+        };
         let options = LoadOptions { keep_going: true };
         match load_path(&entry, &options) {
+            Ok(found) if found.certs.is_empty() && found.skipped.is_empty() => {
+                file.not_certificates = Some(match found.other_blocks.first() {
+                    _ if !found.csrs.is_empty() => {
+                        "holds a certificate request, not a certificate".to_owned()
+                    }
+                    Some(label) => format!("holds a {label} block, not a certificate"),
+                    None => "holds no certificate".to_owned(),
+                });
+            }
             Ok(found) => {
                 bundle.skipped.extend(found.skipped);
                 for cert in found.certs {
-                    if seen.insert(cert.der.as_ref().to_vec()) {
+                    let next = bundle.certs.len();
+                    let index = *seen.entry(cert.der.as_ref().to_vec()).or_insert(next);
+                    if index == next {
                         bundle.certs.push(cert);
                     }
+                    file.certs.push(index);
                 }
-                bundle.csrs.extend(found.csrs);
             }
-            Err(e) => bundle.skipped.push(e),
+            Err(e) => match not_a_certificate_file(&e) {
+                Some(reason) => file.not_certificates = Some(reason),
+                None => bundle.skipped.push(e),
+            },
         }
+        bundle.files.push(file);
     }
-    if bundle.certs.is_empty() && bundle.csrs.is_empty() {
+    if bundle.certs.is_empty() {
         return Err(Error::Empty {
             input: name.to_owned(),
             reason: "directory holds no certificate file".into(),
         });
     }
     Ok(bundle)
+}
+
+/// Why a file of a directory holds no certificate, when that is all that is wrong with it:
+/// it is a key or another kind of PEM block, empty, or in no certificate format at all.
+/// Broken certificate files (bad blocks, truncated DER) are errors, not notes.
+fn not_a_certificate_file(e: &Error) -> Option<String> {
+    match e {
+        Error::WrongPemLabel { found, .. } => {
+            Some(format!("holds a {found} block, not a certificate"))
+        }
+        Error::Empty { reason, .. } if reason == "empty input" => Some("empty file".into()),
+        Error::Empty { reason, .. } => Some(reason.clone()),
+        Error::UnrecognizedFormat { .. } => Some("not PEM, DER or PKCS#7".into()),
+        _ => None,
+    }
 }
 
 /// Loads certificates (and certificate requests) from bytes whose format is detected.
@@ -514,6 +570,10 @@ fn load_pem<R: Read + Seek>(reader: R, input: &str, options: &LoadOptions) -> Re
     };
     let io = |e: std::io::Error| Error::io(input, e);
     let mut block = 0usize;
+    // Once a block has run into the end of the input without an END line, no later block
+    // can find one either: they are reported without reading to the end again (which made
+    // a file of many unterminated blocks, such as PEM escaped inside JSON, quadratic).
+    let mut unterminated = false;
     while let Some((begin, line)) = lines.next_begin().map_err(io)? {
         block += 1;
         let position = Position {
@@ -525,10 +585,20 @@ fn load_pem<R: Read + Seek>(reader: R, input: &str, options: &LoadOptions) -> Re
             position,
             reason,
         };
-        let outcome = match Pem::read(&mut lines) {
+        let read = if unterminated {
+            lines.consume(BEGIN_MARKER.len());
+            Err(x509_parser::error::PEMError::IncompletePEM)
+        } else {
+            Pem::read(&mut lines)
+        };
+        let outcome = match read {
             Ok((pem, _)) => pem_block(&mut bundle, pem, input, position, bad),
             Err(x509_parser::error::PEMError::IOError(e)) => return Err(io(e)),
+            Err(x509_parser::error::PEMError::IncompletePEM) if unterminated => Err(bad(
+                pem_error_text(&x509_parser::error::PEMError::IncompletePEM),
+            )),
             Err(e) => {
+                unterminated = matches!(e, x509_parser::error::PEMError::IncompletePEM);
                 // Resume after the faulty BEGIN marker so one bad block does not hide the
                 // rest (a block without END would otherwise swallow the next one).
                 lines.rewind_to(begin + 1, line - 1).map_err(io)?;
@@ -720,6 +790,38 @@ fn parse_pkcs7(bytes: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_unterminated_block_is_reported_with_its_line() {
+        // A good certificate, then PEM escaped inside JSON: BEGIN markers mid-line and no
+        // END line anywhere after them.
+        let good = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../certs-fixtures/rsa/leaf.pem"
+        ))
+        .unwrap();
+        let mut text = good.clone();
+        for i in 0..50 {
+            text.push_str(&format!(
+                "{{\"pem\": \"-----BEGIN CERTIFICATE-----\\nMIIB{i}\\n-----END CERTIFICATE-----\"}}\n"
+            ));
+        }
+        let bundle =
+            load_bytes(text.as_bytes(), "j.json", &LoadOptions { keep_going: true }).unwrap();
+        assert_eq!(bundle.certs.len(), 1);
+        assert_eq!(bundle.skipped.len(), 50);
+        let first_line = good.lines().count() + 1;
+        for (i, e) in bundle.skipped.iter().enumerate() {
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "j.json: block {} (line {}): PEM block has no END line",
+                    i + 2,
+                    first_line + i
+                )
+            );
+        }
+    }
 
     #[test]
     fn empty_input_is_reported_as_empty() {

@@ -103,3 +103,65 @@ pub fn mint_chain(dir: &ScratchDir, key_type: &str) {
         &leaf,
     ]);
 }
+
+/// Signs a server leaf (CN `cn`, or an empty subject; subjectAltName `san` in OpenSSL's
+/// syntax) with the root CA in directory `ca` (`cert.pem`, `key.pem`) using `openssl x509
+/// -req`, which applies no name constraints: for certificates `mint` refuses to make. Writes
+/// `out/{key,cert,fullchain,ca}.pem` as `mint leaf` would and returns the certificate's
+/// path.
+pub fn openssl_signed_leaf(ca: &str, out: &str, cn: &str, san: &str) -> String {
+    std::fs::create_dir_all(out).unwrap();
+    let key = format!("{out}/key.pem");
+    let csr = format!("{out}/req.csr");
+    let cert = format!("{out}/cert.pem");
+    let ext = format!("{out}/ext.cnf");
+    let subj = if cn.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/CN={}", cn.replace('/', "\\/"))
+    };
+    openssl_ok(&[
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        &key,
+        "-out",
+        &csr,
+        "-subj",
+        &subj,
+    ]);
+    std::fs::write(
+        &ext,
+        format!(
+            "basicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\n\
+             extendedKeyUsage = serverAuth\nsubjectAltName = {}{san}\n",
+            if cn.is_empty() { "critical," } else { "" }
+        ),
+    )
+    .unwrap();
+    openssl_ok(&[
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        &format!("{ca}/cert.pem"),
+        "-CAkey",
+        &format!("{ca}/key.pem"),
+        "-CAcreateserial",
+        "-days",
+        "10",
+        "-extfile",
+        &ext,
+        "-out",
+        &cert,
+    ]);
+    std::fs::copy(&cert, format!("{out}/fullchain.pem")).unwrap();
+    std::fs::copy(format!("{ca}/cert.pem"), format!("{out}/ca.pem")).unwrap();
+    cert
+}

@@ -19,8 +19,9 @@ fn single_target_prints_the_connection_summary() {
     assert!(out.starts_with(&format!("{target} (")), "{out}");
     assert!(out.contains("SNI           localhost"), "{out}");
     assert!(out.contains("Protocol      TLSv1.3, TLS_"), "{out}");
+    assert!(out.contains("Leaf key      EC P-256\n"), "{out}");
     assert!(
-        out.contains("Leaf key      proven (ECDSA_NISTP256_SHA256)"),
+        out.contains("Key proof     key possession proven by a TLS 1.3 CertificateVerify signature (scheme ecdsa_secp256r1_sha256)"),
         "{out}"
     );
     assert!(out.contains("Handshake     complete"), "{out}");

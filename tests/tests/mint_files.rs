@@ -25,19 +25,14 @@ fn private_keys_are_mode_0600_and_certificates_0644() {
     ]);
     assert_eq!(mode(&dir.join("root/key.pem")), 0o600);
     assert_eq!(mode(&dir.join("leaf/key.pem")), 0o600);
-    for f in ["cert.pem", "chain.pem", "fullchain.pem", "ca.pem"] {
+    for f in ["cert.pem", "fullchain.pem", "ca.pem"] {
         assert_eq!(mode(&dir.join(&format!("leaf/{f}"))), 0o644, "{f}");
     }
     // No temporary files are left behind.
     assert_eq!(
         listing(dir.path().join("leaf").as_path()),
-        [
-            "ca.pem",
-            "cert.pem",
-            "chain.pem",
-            "fullchain.pem",
-            "key.pem"
-        ]
+        // Signed by the root: no intermediates, so no chain.pem.
+        ["ca.pem", "cert.pem", "fullchain.pem", "key.pem"]
     );
 }
 
@@ -189,7 +184,6 @@ fn json_lists_every_file_written_with_its_mode() {
         [
             ("cert.pem", 0o644),
             ("key.pem", 0o600),
-            ("chain.pem", 0o644),
             ("fullchain.pem", 0o644),
             ("ca.pem", 0o644)
         ]

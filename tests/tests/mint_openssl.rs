@@ -1,7 +1,8 @@
 //! `chainscope mint` judged by OpenSSL: chains verify, names match, keys load.
 
 use chainscope_tests::mint::{
-    chainscope, chainscope_ok, listing, mint_chain, openssl, openssl_ok, ScratchDir, KEY_TYPES,
+    chainscope, chainscope_ok, listing, mint_chain, openssl, openssl_ok, openssl_signed_leaf,
+    ScratchDir, KEY_TYPES,
 };
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -72,7 +73,7 @@ fn every_key_type_chain_verifies_in_openssl_and_every_name_matches() {
 }
 
 #[test]
-fn leaf_signed_by_the_root_directly_verifies_and_has_an_empty_chain() {
+fn leaf_signed_by_the_root_directly_verifies_and_has_no_chain_file() {
     let dir = ScratchDir::new("direct");
     let root = dir.join("root");
     let leaf = dir.join("leaf");
@@ -87,7 +88,17 @@ fn leaf_signed_by_the_root_directly_verifies_and_has_an_empty_chain() {
         "--out",
         &leaf,
     ]);
-    assert_eq!(std::fs::read(dir.join("leaf/chain.pem")).unwrap(), b"");
+    // Only files with content are written: no empty chain.pem for `-untrusted` to choke on.
+    assert!(!std::path::Path::new(&dir.join("leaf/chain.pem")).exists());
+    let run = chainscope_ok(&[
+        "verify",
+        "--roots",
+        &dir.join("leaf/ca.pem"),
+        "--host",
+        "proxy.hospital.local",
+        &dir.join("leaf/fullchain.pem"),
+    ]);
+    assert!(run.out.contains("VALID"), "{}", run.out);
     let out = openssl_ok(&[
         "verify",
         "-CAfile",
@@ -290,49 +301,38 @@ fn name_constrained_ca_leaf_outside_the_permitted_names_fails_openssl_verify() {
     ]);
     assert!(ok.contains(": OK"), "{ok}");
 
-    chainscope_ok(&[
-        "mint",
-        "leaf",
-        "--ca",
-        &root,
-        "--dns",
-        "www.example.com",
-        "--out",
-        &dir.join("outside"),
-    ]);
-    let o = openssl(&[
-        "verify",
-        "-CAfile",
-        &dir.join("outside/ca.pem"),
-        &dir.join("outside/cert.pem"),
-    ]);
-    let text =
-        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "{text}");
-    assert!(text.contains("permitted subtree violation"), "{text}");
-
-    chainscope_ok(&[
-        "mint",
-        "leaf",
-        "--ca",
-        &root,
-        "--dns",
-        "proxy.hospital.local",
-        "--ip",
-        "192.168.1.1",
-        "--out",
-        &dir.join("outside-ip"),
-    ]);
-    let o = openssl(&[
-        "verify",
-        "-CAfile",
-        &dir.join("outside-ip/ca.pem"),
-        &dir.join("outside-ip/cert.pem"),
-    ]);
-    assert!(
-        !o.status.success(),
-        "an IP outside 10.0.0.0/8 must be refused"
-    );
+    // Outside the constraints `mint leaf` refuses (exit 2), and the same certificate signed
+    // by OpenSSL with the CA's key fails openssl verify: they agree.
+    for (names, cn, san) in [
+        (
+            &["--dns", "www.example.com"][..],
+            "www.example.com",
+            "DNS:www.example.com",
+        ),
+        (
+            &["--dns", "proxy.hospital.local", "--ip", "192.168.1.1"][..],
+            "proxy.hospital.local",
+            "DNS:proxy.hospital.local,IP:192.168.1.1",
+        ),
+    ] {
+        let mut args = vec!["mint", "leaf", "--ca", &root];
+        args.extend_from_slice(names);
+        let out = dir.join("refused");
+        args.extend(["--out", &out]);
+        let run = chainscope(&args);
+        assert_eq!(run.code, 2, "{names:?}: {}{}", run.out, run.err);
+        assert!(
+            run.err.contains("is outside the permitted subtrees"),
+            "{}",
+            run.err
+        );
+        let forced = openssl_signed_leaf(&root, &dir.join("forced"), cn, san);
+        let o = openssl(&["verify", "-CAfile", &format!("{root}/cert.pem"), &forced]);
+        let text =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{names:?}: {text}");
+        assert!(text.contains("permitted subtree violation"), "{text}");
+    }
     // chainscope's own verify explains the same refusal: see
     // verify_connect.rs, a_leaf_outside_a_minted_name_constrained_ca_is_explained.
 }
@@ -471,7 +471,8 @@ fn sign_copies_the_allowed_names_of_a_csr_and_keeps_the_requesters_key() {
     ]);
     assert_eq!(
         listing(dir.path().join("signed").as_path()),
-        ["ca.pem", "cert.pem", "chain.pem", "fullchain.pem"]
+        // Signed by the root: no key (it stays on the device), no chain.pem.
+        ["ca.pem", "cert.pem", "fullchain.pem"]
     );
     let cert = format!("{out}/cert.pem");
     assert!(openssl_ok(&["verify", "-CAfile", &format!("{out}/ca.pem"), &cert]).contains(": OK"));

@@ -18,6 +18,17 @@ use time::OffsetDateTime;
 use crate::output::Paint;
 use crate::{Ctx, EXIT_ERROR, EXIT_OK};
 
+/// What `chainscope fetch --help` ends with.
+pub const AFTER_HELP: &str = "\
+Examples:
+  chainscope fetch example.com
+  chainscope fetch proxy.hospital.local:443 --connect-to 10.1.2.3 --pem > served.pem
+  chainscope fetch --starttls smtp mail.example.com:587 --json
+
+Exit codes:
+  0  captured (every target, with several); a broken chain is still exit 0: ask verify
+  2  the capture failed (for several targets: at least one), or a usage error";
+
 /// Arguments of `chainscope fetch` (boxed: the flags are many, the `Command` enum stays small).
 #[derive(Debug, clap::Args)]
 pub struct FetchArgs {
@@ -246,6 +257,60 @@ fn json_report(chain: &PresentedChain, now: OffsetDateTime) -> serde_json::Value
     value
 }
 
+/// Whether, and by which handshake message, the server proved it holds the leaf's private
+/// key: in TLS 1.3 the CertificateVerify message (RFC 8446 §4.4.3), in TLS 1.2 the
+/// ServerKeyExchange of an ECDHE suite (RFC 5246 §7.4.3, RFC 8422 §5.4) — rustls offers no
+/// suite without one.
+fn key_proof(chain: &PresentedChain) -> String {
+    if chain.legacy {
+        return "not checked: the legacy capture stops after the certificates".into();
+    }
+    if !chain.key_possession_proven {
+        return "NOT proven: the handshake signature did not verify with the leaf's key".into();
+    }
+    let (version, message) = match chain.tls_version.as_deref() {
+        Some("TLSv1.3") => ("TLS 1.3", "CertificateVerify"),
+        Some("TLSv1.2") => ("TLS 1.2", "ServerKeyExchange"),
+        Some(other) => (other, "handshake"),
+        None => ("TLS", "handshake"),
+    };
+    let scheme = match chain.signature_scheme.as_deref() {
+        Some(s) => {
+            let (name, tls12) = scheme_name(s);
+            match (version, tls12) {
+                // TLS 1.2 signature codes name a hash and a signature algorithm, not a curve
+                // (RFC 5246 §7.4.1.4.1): 0x0503 is "SHA-384 with ECDSA" on any curve.
+                ("TLS 1.2", Some(meaning)) => format!(" (scheme {name}: {meaning})"),
+                _ => format!(" (scheme {name})"),
+            }
+        }
+        None => String::new(),
+    };
+    format!("key possession proven by a {version} {message} signature{scheme}")
+}
+
+/// The IANA name of a rustls signature scheme (`ECDSA_NISTP256_SHA256` →
+/// `ecdsa_secp256r1_sha256`) and, for ECDSA, what the code means in TLS 1.2.
+fn scheme_name(rustls: &str) -> (String, Option<&'static str>) {
+    let (name, tls12) = match rustls {
+        "ECDSA_NISTP256_SHA256" => ("ecdsa_secp256r1_sha256", Some("ECDSA with SHA-256")),
+        "ECDSA_NISTP384_SHA384" => ("ecdsa_secp384r1_sha384", Some("ECDSA with SHA-384")),
+        "ECDSA_NISTP521_SHA512" => ("ecdsa_secp521r1_sha512", Some("ECDSA with SHA-512")),
+        "ECDSA_SHA1_Legacy" => ("ecdsa_sha1", Some("ECDSA with SHA-1")),
+        "RSA_PSS_SHA256" => ("rsa_pss_rsae_sha256", None),
+        "RSA_PSS_SHA384" => ("rsa_pss_rsae_sha384", None),
+        "RSA_PSS_SHA512" => ("rsa_pss_rsae_sha512", None),
+        "RSA_PKCS1_SHA256" => ("rsa_pkcs1_sha256", None),
+        "RSA_PKCS1_SHA384" => ("rsa_pkcs1_sha384", None),
+        "RSA_PKCS1_SHA512" => ("rsa_pkcs1_sha512", None),
+        "RSA_PKCS1_SHA1" => ("rsa_pkcs1_sha1", None),
+        "ED25519" => ("ed25519", None),
+        "ED448" => ("ed448", None),
+        other => return (other.to_owned(), None),
+    };
+    (name.to_owned(), tls12)
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -273,20 +338,16 @@ fn summary(ctx: &mut Ctx<'_>, chain: &PresentedChain) -> anyhow::Result<()> {
     if let Some(alpn) = &chain.alpn {
         row("ALPN", alpn.clone())?;
     }
-    let key = if chain.legacy {
-        "not checked (legacy capture-only handshake)".to_string()
-    } else if chain.key_possession_proven {
-        format!(
-            "proven ({})",
-            chain
-                .signature_scheme
-                .as_deref()
-                .unwrap_or("signature verified")
-        )
-    } else {
-        "NOT proven: the handshake signature did not verify".to_string()
-    };
-    row("Leaf key", key)?;
+    // The leaf's key is what the certificate says; the proof is a separate fact: which
+    // handshake message carried a signature made with it, and with which scheme.
+    let leaf_key = chain
+        .certs
+        .first()
+        .and_then(|der| chainscope::CertificateInfo::decode(der, OffsetDateTime::now_utc()).ok())
+        .map(|info| super::show::key_text(&info.public_key))
+        .unwrap_or_else(|| "(no decodable leaf)".into());
+    row("Leaf key", leaf_key)?;
+    row("Key proof", key_proof(chain))?;
     let handshake = match &chain.handshake {
         HandshakeOutcome::Complete => "complete".to_string(),
         HandshakeOutcome::CaptureOnly => "legacy capture (stopped after the certificates)".into(),

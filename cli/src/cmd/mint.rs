@@ -14,21 +14,72 @@ use chainscope::mint::{
 use crate::output::Paint;
 use crate::{Ctx, EXIT_OK};
 
+/// What `chainscope mint --help` ends with.
+pub const AFTER_HELP: &str = "\
+Examples:
+  chainscope mint ca --name \"Hospital Root CA\" --permit-dns .hospital.local --out ca
+  chainscope mint leaf --ca ca --dns proxy.hospital.local --ip 10.1.2.3 --out proxy
+  chainscope mint sign --ca ca --csr device.csr --dns .devices.hospital.local --out device
+
+Exit codes:
+  0  minted and written
+  2  refused or failed (bad arguments, a CA that cannot issue, a name outside its name
+     constraints, existing files without --force, a write error); nothing is left on disk";
+
+/// `--help` text of one `mint` subcommand: its examples, then the exit codes.
+macro_rules! mint_help {
+    ($($example:literal),+ $(,)?) => {
+        concat!(
+            "Examples:\n",
+            $("  ", $example, "\n",)+
+            "\nExit codes:\n  0  minted and written\n  2  refused or failed: one line on stderr, nothing new left on disk"
+        )
+    };
+}
+
+const CA_HELP: &str = mint_help!(
+    "chainscope mint ca --name \"Example Hospital Internal Root CA\" --out ca",
+    "chainscope mint ca --name \"Hospital Root\" --permit-dns .hospital.local \\\n      --permit-ip 10.0.0.0/8 --out ca",
+    "chainscope mint ca --name \"Rehearsal Root\" --not-before 2020-01-01T00:00:00Z \\\n      --days 90 --out old-ca",
+);
+const INTERMEDIATE_HELP: &str = mint_help!(
+    "chainscope mint intermediate --ca ca --name \"Hospital Proxies CA\" --out proxies-ca",
+    "chainscope mint intermediate --ca-cert root.pem --ca-key root.key --name \"Wards CA\" \\\n      --permit-dns .wards.hospital.local --out wards-ca",
+);
+const LEAF_HELP: &str = mint_help!(
+    "chainscope mint leaf --ca ca --dns proxy.hospital.local --ip 10.1.2.3 --out proxy",
+    "chainscope mint leaf --ca ca --client --email ops@hospital.local --out ops-client",
+    "chainscope mint leaf --ca ca --dns old.hospital.local \\\n      --not-before 2020-01-01T00:00:00Z --days 30 --out expired",
+);
+const SELF_SIGNED_HELP: &str = mint_help!(
+    "chainscope mint self-signed --dns localhost --ip 127.0.0.1 --out dev",
+    "chainscope mint self-signed --dns test.internal --days 7 --key-type ed25519 --out tmp",
+);
+const SIGN_HELP: &str = mint_help!(
+    "chainscope mint sign --ca ca --csr device.csr --dns .devices.hospital.local --out device",
+    "chainscope mint sign --ca ca --csr printer.csr --ip 10.1.0.0/16 --days 90 --out printer",
+);
+
 /// The `mint` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum MintCommand {
     /// Mint a self-signed root CA (writes cert.pem, key.pem).
+    #[command(after_help = CA_HELP)]
     Ca(Box<CaArgs>),
-    /// Mint an intermediate CA signed by --ca (writes cert.pem, key.pem, chain.pem,
-    /// fullchain.pem, ca.pem).
+    /// Mint an intermediate CA signed by --ca (writes cert.pem, key.pem, chain.pem when
+    /// --ca is itself an intermediate, fullchain.pem, ca.pem).
+    #[command(after_help = INTERMEDIATE_HELP)]
     Intermediate(Box<IntermediateArgs>),
     /// Mint a server (default) or client certificate signed by --ca (writes cert.pem,
-    /// key.pem, chain.pem, fullchain.pem, ca.pem).
+    /// key.pem, chain.pem when --ca is an intermediate, fullchain.pem, ca.pem).
+    #[command(after_help = LEAF_HELP)]
     Leaf(Box<LeafArgs>),
     /// Mint a self-signed certificate: for throwaway cases; clients must pin it.
+    #[command(after_help = SELF_SIGNED_HELP)]
     SelfSigned(Box<SelfSignedArgs>),
     /// Sign a CSR made on a device, with only the names allowed by --dns/--ip (writes
-    /// cert.pem, chain.pem, fullchain.pem, ca.pem).
+    /// cert.pem, chain.pem when --ca is an intermediate, fullchain.pem, ca.pem).
+    #[command(after_help = SIGN_HELP)]
     Sign(Box<SignArgs>),
 }
 
@@ -44,6 +95,25 @@ pub struct OutArgs {
     /// Print the report (files written, names, validity, next steps) as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// When the validity starts.
+#[derive(Debug, clap::Args)]
+pub struct StartArgs {
+    /// Start of validity (RFC 3339 or Unix seconds; default five minutes ago). --days
+    /// count from it, so a date in the past makes an expired certificate, to rehearse
+    /// expiry.
+    #[arg(long, value_name = "TIME")]
+    pub not_before: Option<String>,
+}
+
+impl StartArgs {
+    fn parse(&self) -> anyhow::Result<Option<time::OffsetDateTime>> {
+        Ok(match &self.not_before {
+            Some(t) => Some(chainscope::instant::parse_instant(t, "--not-before")?),
+            None => None,
+        })
+    }
 }
 
 /// Key generation and protection.
@@ -161,6 +231,9 @@ pub struct CaArgs {
     pub days: u32,
     #[command(flatten)]
     #[allow(missing_docs)]
+    pub start: StartArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
     pub constraints: ConstraintArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -185,6 +258,9 @@ pub struct IntermediateArgs {
     /// Validity in days (never beyond the issuer's).
     #[arg(long, default_value_t = mint::DEFAULT_INTERMEDIATE_DAYS)]
     pub days: u32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub start: StartArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub constraints: ConstraintArgs,
@@ -213,6 +289,9 @@ pub struct LeafArgs {
     pub days: u32,
     #[command(flatten)]
     #[allow(missing_docs)]
+    pub start: StartArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
     pub key: KeyArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -231,6 +310,9 @@ pub struct SelfSignedArgs {
     /// Validity in days.
     #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
     pub days: u32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub start: StartArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub key: KeyArgs,
@@ -262,6 +344,9 @@ pub struct SignArgs {
     /// Validity in days.
     #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
     pub days: u32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub start: StartArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub out: OutArgs,
@@ -302,6 +387,7 @@ pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 name: a.name.clone(),
                 key_type: a.key.key_type,
                 days: a.days,
+                not_before: a.start.parse()?,
                 path_len: a.path_len,
                 name_constraints: a.constraints.to_constraints(),
             };
@@ -313,6 +399,7 @@ pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 name: a.name.clone(),
                 key_type: a.key.key_type,
                 days: a.days,
+                not_before: a.start.parse()?,
                 path_len: Some(a.path_len),
                 name_constraints: a.constraints.to_constraints(),
             };
@@ -320,11 +407,13 @@ pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         }
         MintCommand::Leaf(a) => {
             let issuer = load_issuer(&a.issuer)?;
-            let params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
+            let mut params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
+            params.not_before = a.start.parse()?;
             (mint::leaf(&issuer, &params)?, &a.out)
         }
         MintCommand::SelfSigned(a) => {
-            let params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
+            let mut params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
+            params.not_before = a.start.parse()?;
             (mint::self_signed(&params)?, &a.out)
         }
         MintCommand::Sign(a) => {
@@ -335,6 +424,7 @@ pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 allow_ips: a.ip.clone(),
                 usage: a.usage.usage(),
                 days: a.days,
+                not_before: a.start.parse()?,
             };
             (mint::sign_csr(&issuer, &der, &input, &params)?, &a.out)
         }
@@ -364,6 +454,7 @@ fn leaf_params(names: &NameArgs, usage: &UsageArgs, days: u32, key_type: KeyType
         days,
         key_type,
         common_name: None,
+        not_before: None,
     }
 }
 
@@ -477,7 +568,7 @@ fn describe(name: &str, report: &MintReport) -> &'static str {
         "cert.pem" => "the certificate",
         "key.pem" if report.key_encrypted => "the private key (mode 0600, encrypted)",
         "key.pem" => "the private key (mode 0600)",
-        "chain.pem" => "the intermediates (may be empty)",
+        "chain.pem" => "the intermediates between it and the root",
         "fullchain.pem" => "certificate + intermediates (nginx ssl_certificate)",
         "ca.pem" => "the root CA certificate: give this to clients",
         _ => "",

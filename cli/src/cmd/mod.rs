@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+pub mod completions;
 pub mod fetch;
+pub mod man;
 pub mod mint;
 pub mod preflight;
 pub mod show;

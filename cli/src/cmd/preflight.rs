@@ -7,6 +7,20 @@ use time::OffsetDateTime;
 use crate::output::Paint;
 use crate::{Ctx, EXIT_INVALID, EXIT_OK};
 
+/// What `chainscope preflight --help` ends with.
+pub const AFTER_HELP: &str = "\
+Examples:
+  chainscope preflight --cert proxy/fullchain.pem --key proxy/key.pem \\
+      --roots ca/cert.pem --host proxy.hospital.local
+  chainscope preflight --cert proxy/fullchain.pem --key proxy/key.pem \\
+      --roots ca/cert.pem --host proxy.hospital.local --connect 10.1.2.3:443
+  chainscope preflight --connect proxy.hospital.local:443 --roots mozilla --json
+
+Exit codes:
+  0  no check failed (warnings allowed)
+  1  a check failed
+  2  input or usage error";
+
 /// Arguments of `chainscope preflight`.
 #[derive(Debug, clap::Args)]
 pub struct PreflightArgs {

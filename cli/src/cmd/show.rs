@@ -11,6 +11,18 @@ use time::OffsetDateTime;
 use crate::output::Paint;
 use crate::{Ctx, EXIT_ERROR, EXIT_OK};
 
+/// What `chainscope show --help` ends with.
+pub const AFTER_HELP: &str = "\
+Examples:
+  chainscope show fullchain.pem
+  chainscope show --json proxy/ | jq '.inputs[0].files[].file'
+  openssl s_client -connect example.com:443 -showcerts </dev/null | chainscope show -
+
+Exit codes:
+  0  decoded
+  2  input error: unreadable file, not a certificate, a block that does not decode
+     (also when --keep-going skipped one)";
+
 /// Arguments of `chainscope show`.
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
@@ -149,6 +161,9 @@ pub fn render_report(
         );
         writeln!(ctx.out, "{}", ctx.paint(heading, Paint::Bold))?;
     }
+    if report.format == chainscope::load::InputFormat::Directory {
+        return render_directory(ctx, report, full);
+    }
     for (i, entry) in report.certificates.iter().enumerate() {
         if i > 0 {
             writeln!(ctx.out)?;
@@ -161,9 +176,61 @@ pub fn render_report(
         }
         render_request(ctx, entry.index, &entry.info, full)?;
     }
-    if report.certificates.len() > 1 && report.format != chainscope::load::InputFormat::Directory {
+    if report.certificates.len() > 1 {
         writeln!(ctx.out)?;
         render_relations(ctx, &report.chain)?;
+    }
+    Ok(())
+}
+
+/// Renders a directory file by file, in name order: each file's certificates numbered
+/// within the file as `show FILE` numbers them (a certificate an earlier file holds too is
+/// named, not repeated), then that file's chain relations; a file without certificates gets
+/// one note line.
+fn render_directory(ctx: &mut Ctx<'_>, report: &InputReport, full: bool) -> anyhow::Result<()> {
+    let mut shown = vec![false; report.certificates.len()];
+    for (n, file) in report.files.iter().enumerate() {
+        if n > 0 {
+            writeln!(ctx.out)?;
+        }
+        if let Some(note) = &file.note {
+            let line = format!("-- {}: skipped, {note}", file.file);
+            writeln!(ctx.out, "{}", ctx.paint(line, Paint::Dim))?;
+            continue;
+        }
+        if file.certificates.is_empty() {
+            let line = format!(
+                "-- {}: skipped, it does not decode (see the error above)",
+                file.file
+            );
+            writeln!(ctx.out, "{}", ctx.paint(line, Paint::Dim))?;
+            continue;
+        }
+        let count = file.certificates.len();
+        let heading = format!("-- {} ({count} certificate{})", file.file, plural(count));
+        writeln!(ctx.out, "{}", ctx.paint(heading, Paint::Bold))?;
+        for (local, &global) in file.certificates.iter().enumerate() {
+            let entry = &report.certificates[global];
+            if local > 0 && !shown[global] {
+                writeln!(ctx.out)?;
+            }
+            if shown[global] {
+                let from = entry.file.as_deref().unwrap_or(&report.input);
+                writeln!(
+                    ctx.out,
+                    "cert {}  {}  (as in {from}, shown above)",
+                    local + 1,
+                    entry.info.subject
+                )?;
+            } else {
+                render_certificate(ctx, local, &entry.info, full)?;
+                shown[global] = true;
+            }
+        }
+        if let (Some(chain), true) = (&file.chain, count > 1) {
+            writeln!(ctx.out)?;
+            render_relations(ctx, chain)?;
+        }
     }
     Ok(())
 }
@@ -225,7 +292,8 @@ fn validity_text(ctx: &Ctx<'_>, info: &CertificateInfo) -> String {
     )
 }
 
-fn key_text(info: &chainscope::cert::PublicKeyInfo) -> String {
+/// A key as a person names it: `EC P-256`, `RSA 2048 bits`, `Ed25519`.
+pub(crate) fn key_text(info: &chainscope::cert::PublicKeyInfo) -> String {
     match (&info.curve, info.bits) {
         (Some(curve), _) => format!("{} {curve}", info.algorithm),
         (None, Some(bits)) if info.algorithm == "RSA" || info.algorithm == "DSA" => {
@@ -288,6 +356,23 @@ pub fn render_certificate(
         None => "no (no basicConstraints)".to_owned(),
     };
     field(ctx, "CA", ca)?;
+    // On a CA, name constraints decide which names it can certify: shown without --full.
+    if let Some(nc) = &info.name_constraints {
+        let mut parts = Vec::new();
+        if !nc.permitted.is_empty() {
+            parts.push(format!("permitted {}", nc.permitted.join(", ")));
+        }
+        if !nc.excluded.is_empty() {
+            parts.push(format!("excluded {}", nc.excluded.join(", ")));
+        }
+        if parts.is_empty() {
+            parts.push("none (the extension has no subtrees)".to_owned());
+        }
+        if !nc.critical {
+            parts.push("not critical".to_owned());
+        }
+        writeln!(ctx.out, "  name constraints  {}", parts.join("; "))?;
+    }
     if let Some(eku) = &info.extended_key_usage {
         let list = eku
             .usages

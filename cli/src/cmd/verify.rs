@@ -15,6 +15,18 @@ use chainscope::fetch::{fetch_blocking, PresentedChain, Target};
 use crate::output::Paint;
 use crate::{Ctx, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
 
+/// What `chainscope verify --help` ends with.
+pub const AFTER_HELP: &str = "\
+Examples:
+  chainscope verify --roots ca.pem --host proxy.hospital.local fullchain.pem
+  chainscope verify --connect proxy.hospital.local:443 --roots ca.pem
+  chainscope verify --roots mozilla --untrusted chain.pem --json cert.pem
+
+Exit codes:
+  0  every chain is valid
+  1  at least one chain is not valid
+  2  input or usage error (unreadable file, no certificate, bad option, unusable --roots)";
+
 /// Arguments of `chainscope verify`.
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
@@ -159,17 +171,27 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     let options = args.options()?;
     let trust = args.trust_store()?;
     let mut sources = Vec::new();
-    for input in &args.chains {
-        let bundle = load_input(input, &LoadOptions::default())
-            .and_then(|b| b.require_certs())
-            .with_context(|| format!("verify {input}"))?;
-        sources.push(Source {
-            input: input.clone(),
-            chain: bundle.ders(),
-            fetched: None,
-        });
-    }
     let mut code = EXIT_OK;
+    let batch = args.chains.len() + args.connect.len() > 1;
+    for input in &args.chains {
+        let loaded = load_input(input, &LoadOptions::default())
+            .and_then(|b| b.require_certs())
+            .with_context(|| format!("verify {input}"));
+        match loaded {
+            Ok(bundle) => sources.push(Source {
+                input: input.clone(),
+                chain: bundle.ders(),
+                fetched: None,
+            }),
+            // One unreadable file does not hide the other chains' verdicts: it is reported
+            // on stderr and the run exits 2 at the end, as fetch batches do.
+            Err(e) if batch => {
+                writeln!(ctx.err, "chainscope: {}", crate::output::one_line(&e))?;
+                code = EXIT_ERROR;
+            }
+            Err(e) => return Err(e),
+        }
+    }
     if !args.connect.is_empty() {
         let fetch_options = args.connection.to_options();
         for target in &args.connect {
@@ -290,6 +312,13 @@ pub fn render_report(
         report.purposes.join("|"),
         report.at
     )?;
+    if report.host.is_none() {
+        writeln!(
+            ctx.out,
+            "  {}",
+            ctx.paint("no host name checked (use --host)", Paint::Yellow)
+        )?;
+    }
     if !report.path.is_empty() {
         let heading = if report.valid {
             "path:"

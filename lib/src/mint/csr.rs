@@ -10,8 +10,8 @@ use x509_parser::prelude::FromDer;
 
 use super::names::{dns_covered, IpCidr};
 use super::{
-    build_err, check_dns_name, leaf_params, set_validity, Issuer, LeafParams, MintError, MintKind,
-    Minted, Usage, DEFAULT_LEAF_DAYS,
+    build_err, check_dns_name, drop_refused_common_name, leaf_params, set_validity_from, Issuer,
+    LeafParams, MintError, MintKind, Minted, Usage, DEFAULT_LEAF_DAYS,
 };
 
 /// What the operator allows when signing a CSR.
@@ -26,6 +26,8 @@ pub struct SignParams {
     pub usage: Usage,
     /// Validity in days (default 397).
     pub days: u32,
+    /// Start of validity (default five minutes ago), as [`LeafParams::not_before`].
+    pub not_before: Option<time::OffsetDateTime>,
 }
 
 impl Default for SignParams {
@@ -35,6 +37,7 @@ impl Default for SignParams {
             allow_ips: Vec::new(),
             usage: Usage::default(),
             days: DEFAULT_LEAF_DAYS,
+            not_before: None,
         }
     }
 }
@@ -160,6 +163,12 @@ pub fn sign_csr(
     let mut warnings = Vec::new();
     let mut cp = leaf_params(&leaf, &mut warnings)?;
     // Keep the requester's CN when it is one of the names granted.
+    let mut subject_cn = leaf.dns.first().cloned().unwrap_or_else(|| {
+        leaf.ips
+            .first()
+            .map(|ip| ip.to_string())
+            .unwrap_or_default()
+    });
     if let Some(cn) = cn {
         let granted = cp.subject_alt_names.iter().any(|s| match s {
             SanType::DnsName(d) => d.as_str().eq_ignore_ascii_case(&cn),
@@ -168,13 +177,22 @@ pub fn sign_csr(
         });
         if granted {
             cp.distinguished_name = rcgen::DistinguishedName::new();
-            cp.distinguished_name.push(DnType::CommonName, cn);
+            cp.distinguished_name.push(DnType::CommonName, cn.clone());
+            subject_cn = cn;
         }
     }
-    set_validity(&mut cp, params.days, Some(issuer), &mut warnings)?;
+    drop_refused_common_name(&mut cp, issuer, &subject_cn, params.usage);
+    set_validity_from(
+        &mut cp,
+        params.days,
+        params.not_before,
+        Some(issuer),
+        &mut warnings,
+    )?;
     let cert = cp
         .signed_by(&public_key, &issuer.rcgen()?)
         .map_err(build_err)?;
+    warnings.extend(issuer.check_issuance(cert.der())?);
     Ok(Minted {
         kind: MintKind::Signed,
         cert: cert.der().clone(),

@@ -10,6 +10,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use super::keys::{self, Passphrase};
 use super::{build_err, MintError, Minted};
 use crate::load::{load_path, LoadOptions};
+use crate::name_constraints::{CaConstraints, CertificateNames, Violation};
 
 /// A CA able to sign: certificate, private key, the intermediates above it and its root.
 #[derive(Debug)]
@@ -22,6 +23,8 @@ pub struct Issuer {
     input: String,
     not_after: OffsetDateTime,
     path_len: Option<u32>,
+    /// The name constraints of the issuer and of every CA above it, the issuer's first.
+    constraints: Vec<CaConstraints>,
 }
 
 impl Issuer {
@@ -188,6 +191,19 @@ impl Issuer {
             })?;
             (above, root)
         };
+        let mut constraints = Vec::new();
+        for (i, der) in std::iter::once(&cert)
+            .chain(&above)
+            .chain(std::iter::once(&root))
+            .enumerate()
+        {
+            if i > 0 && *der == cert {
+                continue;
+            }
+            let found = CaConstraints::from_der(der)
+                .map_err(|e| not_issuer(format!("a CA in its chain cannot be used: {e}")))?;
+            constraints.extend(found);
+        }
         Ok(Issuer {
             cert,
             key,
@@ -196,6 +212,7 @@ impl Issuer {
             input: cert_name.to_owned(),
             not_after,
             path_len,
+            constraints,
         })
     }
 
@@ -222,6 +239,45 @@ impl Issuer {
     /// The end of the issuer's validity: nothing it signs outlives it.
     pub fn not_after(&self) -> OffsetDateTime {
         self.not_after
+    }
+
+    /// The name constraints of the issuer and of every CA above it, the issuer's first:
+    /// every certificate it signs must satisfy all of them.
+    pub fn name_constraints(&self) -> &[CaConstraints] {
+        &self.constraints
+    }
+
+    /// Checks a certificate signed by this issuer against the name constraints of the
+    /// issuer and of every CA above it, as a verifier will (RFC 5280 §4.2.1.10 and §6.1.3
+    /// (b), (c)), plus the common-name check OpenSSL and GnuTLS make on an end-entity
+    /// certificate without DNS names. `Ok` carries warnings about clients that reject a
+    /// constraint form outright; `Err` names the refused name and the constraint.
+    pub(crate) fn check_issuance(&self, cert_der: &[u8]) -> Result<Vec<String>, MintError> {
+        let refused = |violation: Box<Violation>| MintError::NameNotPermitted { violation };
+        let (_, x509) = X509Certificate::from_der(cert_der).map_err(|e| MintError::Build {
+            reason: format!("the new certificate does not decode: {e}"),
+        })?;
+        let names = CertificateNames::from_x509(&x509).map_err(|e| MintError::Build {
+            reason: e.to_string(),
+        })?;
+        // §6.1.3 (b): a self-issued CA certificate inside the path is not checked.
+        if names.is_ca && x509.subject().as_raw() == x509.issuer().as_raw() {
+            return Ok(Vec::new());
+        }
+        let mut warnings = Vec::new();
+        for c in &self.constraints {
+            c.check(&names).map_err(refused)?;
+            c.check_common_names(&names).map_err(refused)?;
+            if let Some(form) = c.rustls_rejects(&names) {
+                warnings.push(format!(
+                    "rustls (rustls-webpki) will reject this certificate: it does not implement \
+                     {form} name constraints, which \"{}\" has, and refuses what it cannot check \
+                     (rustls/webpki#19); `chainscope verify` says invalid for the same reason",
+                    c.ca
+                ));
+            }
+        }
+        Ok(warnings)
     }
 
     /// The intermediates a certificate signed by this issuer sends: the issuer (unless it is

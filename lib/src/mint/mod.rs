@@ -40,7 +40,8 @@
 //! let dir = std::env::temp_dir().join(format!("chainscope-doc-{}", std::process::id()));
 //! let report = leaf.write(&dir, &mint::WriteOptions::default())?;
 //! let names: Vec<_> = report.files.iter().map(|f| f.name.as_str()).collect();
-//! assert_eq!(names, ["cert.pem", "key.pem", "chain.pem", "fullchain.pem", "ca.pem"]);
+//! // Signed by the root itself: no intermediates, so no chain.pem.
+//! assert_eq!(names, ["cert.pem", "key.pem", "fullchain.pem", "ca.pem"]);
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! # Ok::<(), chainscope::Error>(())
 //! ```
@@ -191,6 +192,15 @@ pub enum MintError {
         /// The names not covered (`DNS:evil.example`).
         names: Vec<String>,
     },
+    /// A name of the certificate is outside what the issuing CA, or a CA above it, allows:
+    /// every verifier would reject the certificate, so it is not minted.
+    #[error(
+        "{violation}: not minted, since clients would reject it; use a name inside the constraints"
+    )]
+    NameNotPermitted {
+        /// The refused name and the constraint that refuses it.
+        violation: Box<crate::name_constraints::Violation>,
+    },
     /// Files exist and `force` was not given.
     #[error("refusing to overwrite {}: pass --force to replace (the old files are kept as *.bak)", .paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
     WouldOverwrite {
@@ -250,6 +260,9 @@ pub struct CaParams {
     pub key_type: KeyType,
     /// Validity in days (default 3650, ten years).
     pub days: u32,
+    /// Start of validity; default five minutes ago. The validity then lasts `days` from
+    /// it — in the past too, for tests and rehearsals of expiry.
+    pub not_before: Option<OffsetDateTime>,
     /// Maximum number of intermediates below this CA (`None`: unlimited).
     pub path_len: Option<u8>,
     /// Which names certificates under this CA may carry, so that a leaked CA key cannot
@@ -263,6 +276,7 @@ impl Default for CaParams {
             name: "chainscope Private Root CA".into(),
             key_type: KeyType::default(),
             days: DEFAULT_CA_DAYS,
+            not_before: None,
             path_len: None,
             name_constraints: NameConstraints::default(),
         }
@@ -278,6 +292,9 @@ pub struct IntermediateParams {
     pub key_type: KeyType,
     /// Validity in days (default 1825, five years; never beyond the issuer's).
     pub days: u32,
+    /// Start of validity; default five minutes ago. The validity then lasts `days` from
+    /// it — in the past too, for tests and rehearsals of expiry.
+    pub not_before: Option<OffsetDateTime>,
     /// Maximum number of further intermediates below it (default 0: it signs leaves only).
     pub path_len: Option<u8>,
     /// Name constraints of its own (on top of any its issuer has).
@@ -290,6 +307,7 @@ impl Default for IntermediateParams {
             name: "chainscope Private Intermediate CA".into(),
             key_type: KeyType::default(),
             days: DEFAULT_INTERMEDIATE_DAYS,
+            not_before: None,
             path_len: Some(0),
             name_constraints: NameConstraints::default(),
         }
@@ -311,6 +329,9 @@ pub struct LeafParams {
     pub usage: Usage,
     /// Validity in days (default 397; never beyond the issuer's).
     pub days: u32,
+    /// Start of validity; default five minutes ago. The validity then lasts `days` from
+    /// it — in the past too, for tests and rehearsals of expiry.
+    pub not_before: Option<OffsetDateTime>,
     /// Key type (default ECDSA P-256).
     pub key_type: KeyType,
     /// Subject common name; default the first name.
@@ -326,6 +347,7 @@ impl Default for LeafParams {
             uris: Vec::new(),
             usage: Usage::default(),
             days: DEFAULT_LEAF_DAYS,
+            not_before: None,
             key_type: KeyType::default(),
             common_name: None,
         }
@@ -381,7 +403,8 @@ impl Minted {
         }
     }
 
-    /// The intermediates as PEM (possibly empty): `chain.pem`.
+    /// The intermediates as PEM: `chain.pem` (empty when the root signed the certificate;
+    /// the file is then not written).
     pub fn chain_pem(&self) -> String {
         pem_of(&self.chain)
     }
@@ -405,15 +428,22 @@ impl Minted {
         self.key.as_ref()
     }
 
-    /// The files this certificate is written as, in order: `cert.pem`, `key.pem`, and for
-    /// everything signed by a CA `chain.pem`, `fullchain.pem`, `ca.pem`.
+    /// The files this certificate is written as, in order; only files that have content:
+    /// - `cert.pem` always;
+    /// - `key.pem` when a key was generated (not for a certificate issued for a CSR);
+    /// - for everything signed by a CA: `chain.pem` when there are intermediates between the
+    ///   certificate and the root (none when the root signed it), then `fullchain.pem` and
+    ///   `ca.pem`.
     pub fn file_names(&self) -> Vec<&'static str> {
         let mut names = vec!["cert.pem"];
         if self.key.is_some() {
             names.push("key.pem");
         }
         if self.root.is_some() {
-            names.extend(["chain.pem", "fullchain.pem", "ca.pem"]);
+            if !self.chain.is_empty() {
+                names.push("chain.pem");
+            }
+            names.extend(["fullchain.pem", "ca.pem"]);
         }
         names
     }
@@ -488,7 +518,7 @@ fn pem_of(certs: &[CertificateDer<'_>]) -> String {
 pub fn root_ca(params: &CaParams) -> crate::Result<Minted> {
     let mut warnings = Vec::new();
     let mut cp = ca_params(&params.name, params.path_len, &params.name_constraints)?;
-    set_validity(&mut cp, params.days, None, &mut warnings)?;
+    set_validity_from(&mut cp, params.days, params.not_before, None, &mut warnings)?;
     let key = params.key_type.generate()?;
     let cert = cp.self_signed(&key).map_err(build_err)?;
     Ok(Minted {
@@ -508,9 +538,16 @@ pub fn intermediate(issuer: &Issuer, params: &IntermediateParams) -> crate::Resu
     let mut warnings = Vec::new();
     issuer.check_may_issue_ca(params.path_len)?;
     let mut cp = ca_params(&params.name, params.path_len, &params.name_constraints)?;
-    set_validity(&mut cp, params.days, Some(issuer), &mut warnings)?;
+    set_validity_from(
+        &mut cp,
+        params.days,
+        params.not_before,
+        Some(issuer),
+        &mut warnings,
+    )?;
     let key = params.key_type.generate()?;
     let cert = cp.signed_by(&key, &issuer.rcgen()?).map_err(build_err)?;
+    warnings.extend(issuer.check_issuance(cert.der())?);
     Ok(Minted {
         kind: MintKind::Intermediate,
         cert: cert.der().clone(),
@@ -527,9 +564,19 @@ pub fn intermediate(issuer: &Issuer, params: &IntermediateParams) -> crate::Resu
 pub fn leaf(issuer: &Issuer, params: &LeafParams) -> crate::Result<Minted> {
     let mut warnings = Vec::new();
     let mut cp = leaf_params(params, &mut warnings)?;
-    set_validity(&mut cp, params.days, Some(issuer), &mut warnings)?;
+    if params.common_name.is_none() {
+        drop_refused_common_name(&mut cp, issuer, &first_name(params), params.usage);
+    }
+    set_validity_from(
+        &mut cp,
+        params.days,
+        params.not_before,
+        Some(issuer),
+        &mut warnings,
+    )?;
     let key = params.key_type.generate()?;
     let cert = cp.signed_by(&key, &issuer.rcgen()?).map_err(build_err)?;
+    warnings.extend(issuer.check_issuance(cert.der())?);
     Ok(Minted {
         kind: MintKind::Leaf,
         cert: cert.der().clone(),
@@ -563,7 +610,7 @@ pub fn self_signed(params: &LeafParams) -> crate::Result<Minted> {
     // No keyUsage: OpenSSL treats a self-signed certificate as its own issuer only when
     // keyCertSign is allowed, and asserting keyCertSign without CA:TRUE breaks RFC 5280.
     cp.key_usages.clear();
-    set_validity(&mut cp, params.days, None, &mut warnings)?;
+    set_validity_from(&mut cp, params.days, params.not_before, None, &mut warnings)?;
     let key = params.key_type.generate()?;
     let cert = cp.self_signed(&key).map_err(build_err)?;
     Ok(Minted {
@@ -656,6 +703,46 @@ fn leaf_params(
     Ok(cp)
 }
 
+/// Leaves a certificate without DNS names with an empty subject (its subjectAltName then
+/// marked critical, RFC 5280 §4.1.2.6) when OpenSSL or GnuTLS would check its common name
+/// `cn` as a DNS name against the issuer's DNS constraints and refuse it: an IP-only
+/// `CN=10.1.2.3` under `--permit-dns .hospital.test` is rejected by both (see
+/// [`crate::name_constraints::CaConstraints::check_common_names`]).
+pub(crate) fn drop_refused_common_name(
+    cp: &mut CertificateParams,
+    issuer: &Issuer,
+    cn: &str,
+    usage: Usage,
+) {
+    let has_dns = cp
+        .subject_alt_names
+        .iter()
+        .any(|s| matches!(s, SanType::DnsName(_)));
+    if has_dns {
+        return;
+    }
+    let names = crate::name_constraints::CertificateNames {
+        subject: crate::name::DistinguishedName {
+            rfc4514: String::new(),
+            attributes: Vec::new(),
+        },
+        has_alt_names: true,
+        alt_names: Vec::new(),
+        dns: Vec::new(),
+        common_names: vec![cn.to_owned()],
+        subject_emails: Vec::new(),
+        is_ca: false,
+        server_usable: usage == Usage::Server,
+    };
+    let refused = issuer
+        .name_constraints()
+        .iter()
+        .any(|c| c.check_common_names(&names).is_err());
+    if refused {
+        cp.distinguished_name = rcgen::DistinguishedName::new();
+    }
+}
+
 fn first_name(params: &LeafParams) -> String {
     params
         .dns
@@ -716,11 +803,14 @@ pub(crate) fn leaf_sans(params: &LeafParams) -> Result<Vec<SanType>, MintError> 
     Ok(sans)
 }
 
-/// Sets notBefore five minutes in the past and notAfter `days` later, capped at the issuer's
-/// notAfter (with a warning).
-pub(crate) fn set_validity(
+/// Sets notBefore to `not_before` (default: five minutes in the past, for clock skew) and
+/// notAfter `days` after it, capped at the issuer's notAfter (with a warning). Refuses a
+/// validity that would start after the issuer's ends; warns when the certificate is
+/// already expired or not yet valid.
+pub(crate) fn set_validity_from(
     cp: &mut CertificateParams,
     days: u32,
+    not_before: Option<OffsetDateTime>,
     issuer: Option<&Issuer>,
     warnings: &mut Vec<String>,
 ) -> Result<(), MintError> {
@@ -733,14 +823,37 @@ pub(crate) fn set_validity(
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .expect("0 is a valid nanosecond");
-    cp.not_before = now - Duration::minutes(5);
-    cp.not_after = now + Duration::days(i64::from(days));
+    let start = match not_before {
+        Some(t) => t
+            .to_offset(time::UtcOffset::UTC)
+            .replace_nanosecond(0)
+            .expect("0 is a valid nanosecond"),
+        None => now - Duration::minutes(5),
+    };
+    // X.509 times end at 9999-12-31 (GeneralizedTime) and start at 0000.
+    let end = start
+        .checked_add(Duration::days(i64::from(days)))
+        .filter(|e| e.year() <= 9999 && start.year() >= 1)
+        .ok_or_else(|| MintError::InvalidParameter {
+            what: "not-before",
+            reason: "the validity would leave the years 1 to 9999".into(),
+        })?;
+    cp.not_before = start;
+    cp.not_after = end;
     if let Some(issuer) = issuer {
         let limit = issuer.not_after();
-        if limit <= now {
+        if limit <= start {
             return Err(MintError::NotAnIssuer {
                 input: issuer.input().to_owned(),
-                reason: format!("the issuer expired on {}", report::date(limit)),
+                reason: if not_before.is_none() {
+                    format!("the issuer expired on {}", report::date(limit))
+                } else {
+                    format!(
+                        "the issuer's validity ends on {}, before the requested start {}",
+                        report::date(limit),
+                        report::date(start)
+                    )
+                },
             });
         }
         if cp.not_after > limit {
@@ -750,6 +863,17 @@ pub(crate) fn set_validity(
                 report::date(limit)
             ));
         }
+    }
+    if cp.not_after <= now {
+        warnings.push(format!(
+            "the certificate expired on {}: every client rejects it (use it to rehearse expiry)",
+            report::date(cp.not_after)
+        ));
+    } else if cp.not_before > now {
+        warnings.push(format!(
+            "the certificate is not valid before {}: clients reject it until then",
+            report::date(cp.not_before)
+        ));
     }
     Ok(())
 }

@@ -1,50 +1,10 @@
 //! Names that go into certificates: checked DNS names, IP networks, and name constraints.
 
-use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
 use super::MintError;
-
-/// An IP network in CIDR notation (`10.0.0.0/8`, `fd00::/8`); a bare address is a /32 or
-/// /128 network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct IpCidr {
-    /// The network address.
-    pub addr: IpAddr,
-    /// The prefix length in bits.
-    pub prefix: u8,
-}
-
-impl IpCidr {
-    /// Whether `ip` lies inside this network.
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        let prefix = u32::from(self.prefix);
-        match (self.addr, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-impl fmt::Display for IpCidr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.addr, self.prefix)
-    }
-}
-
-impl serde::Serialize for IpCidr {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
+pub use crate::name_constraints::IpCidr;
 
 impl FromStr for IpCidr {
     type Err = MintError;

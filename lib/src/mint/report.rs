@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
+use std::net::IpAddr;
+
 use super::files::WrittenFile;
 use super::{KeyType, MintKind, Minted, Usage};
+use crate::name_constraints::{CaConstraints, IpCidr, SubjectName, Subtree};
 
 /// What [`Minted::write`] wrote.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -100,8 +103,61 @@ pub(crate) fn build(
         warnings: minted.warnings.clone(),
         next_steps: Vec::new(),
     };
-    report.next_steps = next_steps(&report, &root_cn, minted.chain.is_empty());
+    let example = example_leaf_name(&constraints_of(minted));
+    report.next_steps = next_steps(&report, &root_cn, minted.chain.is_empty(), &example);
     report
+}
+
+/// The name constraints a certificate signed by `minted` must satisfy: its own and those
+/// of every CA above it.
+fn constraints_of(minted: &Minted) -> Vec<CaConstraints> {
+    std::iter::once(&minted.cert)
+        .chain(&minted.chain)
+        .chain(&minted.root)
+        .filter_map(|der| CaConstraints::from_der(der).ok().flatten())
+        .collect()
+}
+
+/// A `mint leaf` name argument that every constraint in `constraints` allows: a DNS name
+/// below a permitted DNS subtree (`proxy.hospital.test` for `.hospital.test`), or an
+/// address in a permitted network, or `--dns proxy.example.internal` when unconstrained.
+pub(crate) fn example_leaf_name(constraints: &[CaConstraints]) -> String {
+    let allowed = |name: &SubjectName| constraints.iter().all(|c| c.check_name(name).is_ok());
+    let mut dns: Vec<String> = Vec::new();
+    let mut ips: Vec<IpAddr> = Vec::new();
+    for c in constraints {
+        for s in &c.permitted {
+            match s {
+                Subtree::Dns(base) if !base.is_empty() => {
+                    let base = base.trim_start_matches('.').to_ascii_lowercase();
+                    dns.extend(["proxy", "server", "app"].map(|l| format!("{l}.{base}")));
+                }
+                Subtree::Ip(net) => ips.push(example_address(net)),
+                _ => {}
+            }
+        }
+    }
+    dns.push("proxy.example.internal".into());
+    if let Some(d) = dns
+        .into_iter()
+        .find(|d| allowed(&SubjectName::Dns(d.clone())))
+    {
+        return format!("--dns {d}");
+    }
+    ips.extend(["10.0.0.1", "192.168.0.1", "fd00::1"].map(|a| a.parse::<IpAddr>().unwrap()));
+    match ips.into_iter().find(|ip| allowed(&SubjectName::Ip(*ip))) {
+        Some(ip) => format!("--ip {ip}"),
+        None => "--dns NAME  # a name inside the CA's name constraints".into(),
+    }
+}
+
+/// The first host address of a network, or the address itself for a /32 or /128.
+fn example_address(net: &IpCidr) -> IpAddr {
+    match net.addr {
+        IpAddr::V4(a) if net.prefix < 31 => IpAddr::V4(u32::from(a).saturating_add(1).into()),
+        IpAddr::V6(a) if net.prefix < 127 => IpAddr::V6(u128::from(a).saturating_add(1).into()),
+        a => a,
+    }
 }
 
 fn san_strings(c: &X509Certificate<'_>) -> Vec<String> {
@@ -213,7 +269,12 @@ pub fn trust_steps(ca_path: &str, label: &str) -> Vec<NextStep> {
     ]
 }
 
-fn next_steps(r: &MintReport, root_cn: &str, no_intermediates: bool) -> Vec<NextStep> {
+fn next_steps(
+    r: &MintReport,
+    root_cn: &str,
+    no_intermediates: bool,
+    example_name: &str,
+) -> Vec<NextStep> {
     let dir = r.dir.display().to_string();
     let mut steps = Vec::new();
     match r.kind {
@@ -221,7 +282,7 @@ fn next_steps(r: &MintReport, root_cn: &str, no_intermediates: bool) -> Vec<Next
             steps.push(NextStep::new(
                 "Mint a server certificate",
                 &[format!(
-                    "chainscope mint leaf --ca {dir} --dns proxy.example.internal --out DIR"
+                    "chainscope mint leaf --ca {dir} {example_name} --out DIR"
                 )],
             ));
             steps.push(NextStep::new(
