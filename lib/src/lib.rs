@@ -59,9 +59,11 @@ pub mod load;
 pub mod mint;
 pub mod name;
 pub mod oids;
+mod policy;
 pub mod preflight;
 pub mod trust;
 pub mod verify;
+mod x509;
 
 pub use cert::CertificateInfo;
 pub use chain::{ChainReport, LinkStatus};

@@ -32,6 +32,12 @@ pub enum Source {
     Rfc9525(&'static str),
     /// RFC 8446 (TLS 1.3), section.
     Rfc8446(&'static str),
+    /// RFC 3279 (algorithms and identifiers for the PKIX profile), section.
+    Rfc3279(&'static str),
+    /// RFC 5480 (elliptic curve SubjectPublicKeyInfo), section.
+    Rfc5480(&'static str),
+    /// The documented behaviour of one client, named (`OpenSSL X509_V_ERR_CERT_HAS_EXPIRED`).
+    Client(&'static str),
     /// What rustls-webpki decides; its verdict is the floor of every profile.
     Webpki,
     /// What mainstream clients do beyond the standards (named in the finding's `clients`).
@@ -47,6 +53,9 @@ impl fmt::Display for Source {
             Source::Br(s) => write!(f, "CA/B Forum BR §{s}"),
             Source::Rfc9525(s) => write!(f, "RFC 9525 §{s}"),
             Source::Rfc8446(s) => write!(f, "RFC 8446 §{s}"),
+            Source::Rfc3279(s) => write!(f, "RFC 3279 §{s}"),
+            Source::Rfc5480(s) => write!(f, "RFC 5480 §{s}"),
+            Source::Client(s) => f.write_str(s),
             Source::Webpki => f.write_str("rustls-webpki"),
             Source::Clients => f.write_str("client behaviour"),
             Source::Chainscope => f.write_str("chainscope"),

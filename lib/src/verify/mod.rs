@@ -30,7 +30,6 @@ mod aia;
 mod code;
 mod crl;
 mod diagnose;
-mod facts;
 mod findings;
 mod options;
 mod path;

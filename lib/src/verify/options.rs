@@ -7,7 +7,6 @@ use rustls_pki_types::{CertificateDer, ServerName};
 use time::OffsetDateTime;
 
 use super::crl::Crl;
-use super::facts;
 use crate::error::{Error, Result};
 
 /// How strict the verdict is. webpki is the floor; each profile only adds rejections.
@@ -94,7 +93,10 @@ impl Purpose {
     pub fn name(&self) -> String {
         match self {
             Purpose::Any => "any".into(),
-            p => facts::eku_name(p.oid().unwrap_or_default()),
+            p => {
+                let oid = p.oid().unwrap_or_default();
+                crate::oids::eku_name(oid).unwrap_or(oid).to_owned()
+            }
         }
     }
 }

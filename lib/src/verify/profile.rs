@@ -5,13 +5,14 @@
 use std::net::IpAddr;
 
 use super::code::Code;
-use super::facts::Facts;
 use super::findings::Finding;
 use super::{Profile, Purpose};
+use crate::policy;
+use crate::x509::Certificate;
 
 /// One certificate of a candidate path, as the rules see it.
 pub(crate) struct PathCert<'a> {
-    pub(crate) facts: Option<&'a Facts>,
+    pub(crate) cert: Option<&'a Certificate>,
     /// Index in the presented list.
     pub(crate) cert_index: Option<usize>,
     pub(crate) subject: String,
@@ -92,12 +93,12 @@ pub(crate) fn check_path(
     let wants_any = purposes.iter().any(|p| matches!(p, Purpose::Any));
     let leaf_spki = path
         .first()
-        .and_then(|p| p.facts)
-        .map(|f| f.spki.as_slice());
+        .and_then(|p| p.cert)
+        .map(|f| f.key.spki.as_slice());
     for pc in path {
-        let Some(f) = pc.facts else { continue };
+        let Some(f) = pc.cert else { continue };
         // A certificate trusted directly (self-signed leaf given as a root) is not a CA.
-        if pc.role == Role::Anchor && leaf_spki == Some(f.spki.as_slice()) {
+        if pc.role == Role::Anchor && leaf_spki == Some(f.key.spki.as_slice()) {
             continue;
         }
         let who = match (pc.role, pc.cert_index) {
@@ -111,28 +112,34 @@ pub(crate) fn check_path(
         let is_ca_role = pc.role != Role::Leaf;
 
         // --- clients: what mainstream client families reject although webpki accepts ---
-        if pc.role == Role::Anchor && f.not_after < time {
+        if pc.role == Role::Anchor && f.not_after_unix() < time {
             v(
                 Profile::Clients,
                 Code::AnchorExpired,
                 pc,
-                format!("{who} expired on {}", fmt_time(f.not_after)),
+                format!("{who} expired on {}", fmt_time(f.not_after_unix())),
                 "replace the root with its current version, or chain to a newer root (cross-sign)",
                 "OpenSSL-based clients (curl, Python, Ruby, PHP) and Windows/macOS reject an expired root; rustls accepts it",
             );
         }
-        if pc.role == Role::Anchor && f.not_before > time {
+        if pc.role == Role::Anchor && f.not_before_unix() > time {
             v(
                 Profile::Clients,
                 Code::AnchorNotYetValid,
                 pc,
-                format!("{who} is not valid before {}", fmt_time(f.not_before)),
+                format!(
+                    "{who} is not valid before {}",
+                    fmt_time(f.not_before_unix())
+                ),
                 "check the clock, or the root's notBefore",
                 "OpenSSL-based clients reject a root that is not yet valid; rustls accepts it",
             );
         }
         if is_ca_role {
-            if let Some((_, false, _, _)) = f.key_usage {
+            if f.extensions
+                .key_usage
+                .is_some_and(|ku| !ku.has(crate::x509::extensions::KeyUsage::KEY_CERT_SIGN))
+            {
                 v(
                     Profile::Clients,
                     Code::CaWithoutKeycertsign,
@@ -143,12 +150,18 @@ pub(crate) fn check_path(
                 );
             }
         }
-        if pc.role == Role::Leaf && f.key.kind == "RSA" && f.key.bits.is_some_and(|b| b < 2048) {
+        if pc.role == Role::Leaf
+            && f.key.algorithm.is_rsa()
+            && matches!(
+                policy::key_strength(&f.key.algorithm),
+                policy::KeyStrength::Weak(_)
+            )
+        {
             v(
                 Profile::Clients,
                 Code::WeakLeafKey,
                 pc,
-                format!("{who} has a {} key: too weak to be used", f.key),
+                format!("{who} has a {} key: too weak to be used", f.key.algorithm),
                 "reissue the certificate with an RSA-2048+ or ECDSA P-256 key",
                 "rustls, browsers and OpenSSL at security level 2 refuse handshakes with RSA keys under 2048 bits",
             );
@@ -159,7 +172,10 @@ pub(crate) fn check_path(
         let reissue = "reissue the certificate from a conforming CA";
         if !f.self_issued()
             && pc.role != Role::Anchor
-            && f.aki.as_ref().is_none_or(|(_, k)| k.is_none())
+            && f.extensions
+                .authority_key_id
+                .as_ref()
+                .is_none_or(|a| a.key_id.is_none())
         {
             v(
                 strict,
@@ -170,7 +186,11 @@ pub(crate) fn check_path(
                 STRICT_CLIENTS,
             );
         }
-        if f.aki.as_ref().is_some_and(|(c, _)| *c) {
+        if f.extensions
+            .authority_key_id
+            .as_ref()
+            .is_some_and(|a| a.critical)
+        {
             v(
                 strict,
                 Code::AkiCritical,
@@ -180,7 +200,7 @@ pub(crate) fn check_path(
                 STRICT_CLIENTS,
             );
         }
-        if is_ca_role && f.ski.is_none() {
+        if is_ca_role && f.extensions.subject_key_id.is_none() {
             v(
                 strict,
                 Code::SkiMissing,
@@ -190,7 +210,11 @@ pub(crate) fn check_path(
                 STRICT_CLIENTS,
             );
         }
-        if f.ski.as_ref().is_some_and(|(c, _)| *c) {
+        if f.extensions
+            .subject_key_id
+            .as_ref()
+            .is_some_and(|k| k.critical)
+        {
             v(
                 strict,
                 Code::SkiCritical,
@@ -235,7 +259,7 @@ pub(crate) fn check_path(
                 STRICT_CLIENTS,
             );
         }
-        if f.issuer_raw.is_empty() && pc.role != Role::Anchor {
+        if f.issuer.is_empty() && pc.role != Role::Anchor {
             v(
                 strict,
                 Code::EmptyIssuer,
@@ -245,7 +269,7 @@ pub(crate) fn check_path(
                 STRICT_CLIENTS,
             );
         }
-        if f.policy_constraints_critical == Some(false) {
+        if f.extensions.policy_constraints_critical == Some(false) {
             v(
                 strict,
                 Code::PolicyConstraintsNotCritical,
@@ -255,10 +279,14 @@ pub(crate) fn check_path(
                 STRICT_CLIENTS,
             );
         }
-        if let Some((_, true)) = f.name_constraints {
+        if f.extensions
+            .name_constraints
+            .as_ref()
+            .is_some_and(|nc| nc.is_empty())
+        {
             v(strict, Code::NameConstraintsEmpty, pc, format!("{who} has a nameConstraints extension with neither permitted nor excluded subtrees (RFC 5280 4.2.1.10)"), reissue, STRICT_CLIENTS);
         }
-        if f.aia_malformed {
+        if f.extensions.info_access_malformed {
             v(
                 strict,
                 Code::MalformedAia,
@@ -268,27 +296,27 @@ pub(crate) fn check_path(
                 STRICT_CLIENTS,
             );
         }
-        if !f.unknown_critical.is_empty() {
-            v(strict, Code::UnknownCriticalExtension, pc, format!("{who} carries critical extensions no verifier understands: {}", f.unknown_critical.join(", ")), reissue, "rustls rejects this in intermediates and leaves; it does not look at trust anchors");
+        if !f.extensions.unknown_critical.is_empty() {
+            v(strict, Code::UnknownCriticalExtension, pc, format!("{who} carries critical extensions no verifier understands: {}", f.extensions.unknown_critical.join(", ")), reissue, "rustls rejects this in intermediates and leaves; it does not look at trust anchors");
         }
         if is_ca_role {
-            match f.basic_constraints {
+            match f.extensions.basic_constraints.map(|bc| (bc.critical, bc.ca, bc.path_len)) {
                 None => v(strict, Code::CaMissingBasicConstraints, pc, format!("{who} acts as a CA without a basicConstraints extension (RFC 5280 4.2.1.9)"), "reissue the CA certificate with critical basicConstraints CA:TRUE", STRICT_CLIENTS),
                 Some((false, true, _)) => v(strict, Code::BasicConstraintsNotCritical, pc, format!("{who} has a non-critical basicConstraints extension (RFC 5280 4.2.1.9)"), "reissue the CA certificate with critical basicConstraints CA:TRUE", STRICT_CLIENTS),
                 Some((_, false, _)) if pc.role == Role::Anchor => v(strict, Code::CaMissingBasicConstraints, pc, format!("{who} is not a CA (basicConstraints CA:FALSE) (RFC 5280 4.2.1.9)"), "trust the CA that issued it instead", STRICT_CLIENTS),
                 _ => {}
             }
         }
-        if pc.role == Role::Anchor && f.eku.is_some() {
+        if pc.role == Role::Anchor && f.extensions.extended_key_usage.is_some() {
             v(strict, Code::AnchorHasEku, pc, format!("{who} has an extendedKeyUsage extension, forbidden for roots (CA/B Forum BR 7.1.2.1.2)"), reissue, STRICT_CLIENTS);
         }
-        match f.san_critical {
-            Some(false) if f.subject_raw.is_empty() => v(strict, Code::SanNotCriticalEmptySubject, pc, format!("{who} has an empty subject but a non-critical subjectAltName (RFC 5280 4.2.1.6)"), reissue, STRICT_CLIENTS),
-            Some(true) if !f.subject_raw.is_empty() && pc.role == Role::Leaf => v(strict, Code::SanCriticalWithSubject, pc, format!("{who} marks subjectAltName critical although its subject is not empty (CA/B Forum BR 7.1.2.7.12)"), reissue, STRICT_CLIENTS),
+        match f.extensions.subject_alt_name.as_ref().map(|s| s.critical) {
+            Some(false) if f.subject.is_empty() => v(strict, Code::SanNotCriticalEmptySubject, pc, format!("{who} has an empty subject but a non-critical subjectAltName (RFC 5280 4.2.1.6)"), reissue, STRICT_CLIENTS),
+            Some(true) if !f.subject.is_empty() && pc.role == Role::Leaf => v(strict, Code::SanCriticalWithSubject, pc, format!("{who} marks subjectAltName critical although its subject is not empty (CA/B Forum BR 7.1.2.7.12)"), reissue, STRICT_CLIENTS),
             _ => {}
         }
         if pc.role == Role::Leaf {
-            if f.name_constraints.is_some() {
+            if f.extensions.name_constraints.is_some() {
                 v(
                     strict,
                     Code::NameConstraintsInLeaf,
@@ -299,7 +327,7 @@ pub(crate) fn check_path(
                 );
             }
             if !wants_any {
-                match &f.eku {
+                match f.extensions.extended_key_usage.as_ref().map(|e| e.any) {
                     None => v(
                         strict,
                         Code::LeafWithoutEku,
@@ -310,7 +338,7 @@ pub(crate) fn check_path(
                         "reissue the certificate with extendedKeyUsage serverAuth (or clientAuth)",
                         STRICT_CLIENTS,
                     ),
-                    Some((_, _, true)) => v(
+                    Some(true) => v(
                         strict,
                         Code::LeafAnyEku,
                         pc,
@@ -321,7 +349,7 @@ pub(crate) fn check_path(
                     _ => {}
                 }
             }
-            if let Some(key_problem) = forbidden_subscriber_key(f) {
+            if let Some(key_problem) = policy::subscriber_key_problem(&f.key.algorithm) {
                 v(strict, Code::ForbiddenSubscriberKey, pc, format!("{who} has a {key_problem} key, not allowed for subscribers (CA/B Forum BR 6.1.5)"), "reissue with an RSA-2048+ or ECDSA P-256/P-384 key", STRICT_CLIENTS);
             }
             if let Some((cn, reject)) = cn_not_in_san(f) {
@@ -344,9 +372,10 @@ pub(crate) fn check_path(
                     });
                 }
             }
-            for d in &f.dns_names {
+            let dns_names: Vec<String> = f.extensions.dns_names().map(str::to_owned).collect();
+            for d in &dns_names {
                 if let Some(base) = d.strip_prefix("*.") {
-                    if wildcard_over_public_suffix(base, &f.dns_names) {
+                    if wildcard_over_public_suffix(base, &dns_names) {
                         v(strict, Code::WildcardTooBroad, pc, format!("{who} has the wildcard {d} over a public suffix (CA/B Forum BR 3.2.2.6)"), reissue, STRICT_CLIENTS);
                     }
                 } else if d == "*" {
@@ -366,7 +395,7 @@ pub(crate) fn check_path(
         }
         // CRLs issued by the issuer of this certificate.
         if pc.role != Role::Anchor {
-            for crl in crls.iter().filter(|c| c.issuer_raw == f.issuer_raw) {
+            for crl in crls.iter().filter(|c| c.issuer_raw == f.issuer.raw) {
                 match crl.number_critical {
                     None => v(
                         strict,
@@ -399,40 +428,25 @@ pub(crate) fn check_path(
     out
 }
 
-/// The reason a leaf key is not allowed under the Baseline Requirements, if it is not.
-fn forbidden_subscriber_key(f: &Facts) -> Option<String> {
-    match f.key.kind.as_str() {
-        "RSA" => match f.key.bits {
-            Some(b) if b < 2048 || b % 8 != 0 => Some(format!("RSA-{b}")),
-            _ => None,
-        },
-        "EC" => match f.key.curve.as_deref() {
-            Some("P-256" | "P-384" | "P-521") => None,
-            Some(c) => Some(format!("EC {c}")),
-            None => Some("EC (unknown curve)".into()),
-        },
-        "Ed25519" => None,
-        other => Some(other.to_owned()),
-    }
-}
-
 /// The leaf's CN when it is not a character-for-character copy of one of its SANs, and
 /// whether that is a rejection: a CN that is an IP address in another spelling, an
 /// internationalized name in another form, or a SAN in another letter case is one; a CN
 /// that simply names another host only earns a warning (browsers ignore the CN).
-fn cn_not_in_san(f: &Facts) -> Option<(String, bool)> {
+fn cn_not_in_san(f: &Certificate) -> Option<(String, bool)> {
+    let dns_names: Vec<&str> = f.extensions.dns_names().collect();
+    let ip_names: Vec<IpAddr> = f.extensions.ip_addresses().collect();
     for cn in &f.common_names {
-        let copy = f.dns_names.iter().any(|d| d == cn)
-            || f.ip_names.iter().any(|ip| ip.to_string() == *cn);
+        let copy =
+            dns_names.iter().any(|d| d == cn) || ip_names.iter().any(|ip| ip.to_string() == *cn);
         if copy {
             continue;
         }
-        let ip_respelled = loose_ip(cn).is_some_and(|ip| f.ip_names.contains(&ip));
+        let ip_respelled = loose_ip(cn).is_some_and(|ip| ip_names.contains(&ip));
         let idn = !cn.is_ascii()
             || cn
                 .split('.')
                 .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"));
-        let other_case = f.dns_names.iter().any(|d| d.eq_ignore_ascii_case(cn));
+        let other_case = dns_names.iter().any(|d| d.eq_ignore_ascii_case(cn));
         if ip_respelled || idn || other_case {
             return Some((cn.clone(), true));
         }
