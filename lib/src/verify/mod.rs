@@ -33,8 +33,8 @@ mod diagnose;
 mod findings;
 mod options;
 mod path;
-mod profile;
 mod report;
+pub mod rules;
 
 use rustls_pki_types::CertificateDer;
 use time::OffsetDateTime;

@@ -9,7 +9,7 @@ use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeI
 
 use super::code::Code;
 use super::options::{oid_content, Profile, Purpose, VerifyOptions};
-use super::profile::{self, PathCert, Role, Violation};
+use super::rules::{self, PathCert, Role, Violation};
 use super::report::{fmt_unix, CertSource, PathEntry};
 use crate::trust::TrustStore;
 use crate::x509::{self, Certificate};
@@ -203,16 +203,15 @@ impl<'a> Context<'a> {
         if let Some(max) = self.options.max_depth {
             if intermediates > max {
                 out.push(Violation {
-                    level: Profile::Webpki,
                     code: Code::PathTooLong,
+                    rejects_from: Some(Profile::Webpki),
                     cert_index: Some(0),
                     subject: self.pool[0].subject(),
                     message: format!(
                         "the path needs {intermediates} intermediates, more than the limit of {max} (--max-depth)"
                     ),
                     fix: "raise --max-depth, or have the CA issue from a shorter hierarchy".into(),
-                    clients: String::new(),
-                    advisory: false,
+                    clients: None,
                 });
             }
         }
@@ -223,7 +222,7 @@ impl<'a> Context<'a> {
         let certs = self.path_certs(path, &anchor);
         let purposes = &self.options.purposes;
         out.extend(
-            profile::check_path(&certs, purposes, self.time, &self.options.crls)
+            rules::check_path(&certs, purposes, self.time, &self.options.crls)
                 .into_iter()
                 .filter(|v| all_levels || v.rejects_under(self.options.profile)),
         );
