@@ -1,14 +1,13 @@
-//! `chainscope show` as a user runs it: the real binary, real fixture files.
+//! `chainscope show` as a user runs it: the real binary (pipes, stdin, exit status — what
+//! the in-process runner of `chainscope-tests` cannot show), real fixture files.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const AT: &str = "2030-01-01T00:00:00Z";
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../certs-fixtures")
-}
+use chainscope_tests::{fixtures, TempDir};
 
 fn chainscope(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_chainscope"))
@@ -148,8 +147,8 @@ fn wrong_order_and_missing_intermediate_are_summarized() {
 #[test]
 fn duplicate_certificate_is_reported() {
     let leaf = std::fs::read_to_string(fixtures().join("rsa/leaf.pem")).unwrap();
-    let dir = tempdir();
-    let path = dir.join("dup.pem");
+    let dir = TempDir::new("show-dup");
+    let path = dir.path().join("dup.pem");
     std::fs::write(&path, format!("{leaf}{leaf}")).unwrap();
     let out = chainscope(&["show", path.to_str().unwrap()]);
     let text = stdout(&out);
@@ -281,8 +280,8 @@ fn colour_only_when_asked_or_on_a_tty() {
 fn closed_pipe_ends_quietly() {
     // Many copies of the system bundle (or the fixtures) so the output is far larger than
     // a pipe buffer.
-    let dir = tempdir();
-    let big = dir.join("big.pem");
+    let dir = TempDir::new("show-pipe");
+    let big = dir.path().join("big.pem");
     let chain = std::fs::read_to_string(fixtures().join("rsa/chain.pem")).unwrap();
     std::fs::write(&big, chain.repeat(500)).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_chainscope"))
@@ -313,17 +312,4 @@ fn wrong_flag_is_a_usage_error() {
         "{}",
         stderr(&out)
     );
-}
-
-fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "chainscope-show-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }

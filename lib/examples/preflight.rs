@@ -3,7 +3,7 @@
 //! `cargo run -p chainscope --example preflight -- CERT KEY ROOTS HOST`
 //! (defaults: the ecdsa fixture chain, its key and root, `localhost`).
 
-use chainscope::preflight::{run, CheckStatus, PreflightOptions};
+use chainscope::preflight::{run, CheckStatus, PreflightOptions, Requirements};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -12,7 +12,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         cert: Some(next("certs-fixtures/ecdsa/chain.pem").into()),
         key: Some(next("certs-fixtures/ecdsa/leaf.key").into()),
         roots: vec![next("certs-fixtures/ecdsa/root.pem")],
-        hosts: vec![next("localhost")],
+        requirements: Requirements {
+            hosts: vec![next("localhost")],
+            ..Requirements::default()
+        },
         ..PreflightOptions::default()
     };
     let report = run(&options)?;

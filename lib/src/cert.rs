@@ -17,9 +17,7 @@
 //! # Ok::<(), chainscope::Error>(())
 //! ```
 
-use base64::Engine as _;
 use rustls_pki_types::CertificateDer;
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension, X509Extension};
@@ -27,7 +25,9 @@ use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
+use crate::encoding::{base64, frame_sequence, hex, hex_upper, sha1, sha256, sha256_fingerprint};
 use crate::error::{Error, Result};
+use crate::instant::rfc3339;
 use crate::name::{general_name_label, general_name_text, DistinguishedName};
 use crate::oids;
 
@@ -345,15 +345,9 @@ impl CertificateInfo {
             self_issued,
             self_signed,
             fingerprints: Fingerprints {
-                sha256: hex(&sha256(der), ":").to_uppercase(),
-                sha1: hex(
-                    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, der)
-                        .as_ref(),
-                    ":",
-                )
-                .to_uppercase(),
-                spki_sha256_base64: base64::engine::general_purpose::STANDARD
-                    .encode(sha256(x509.public_key().raw)),
+                sha256: sha256_fingerprint(der),
+                sha1: hex_upper(&sha1(der), ":"),
+                spki_sha256_base64: base64(&sha256(x509.public_key().raw)),
             },
             extensions: ext.extensions,
         }
@@ -720,12 +714,6 @@ fn validity(x509: &X509Certificate<'_>, at: OffsetDateTime) -> Validity {
     }
 }
 
-/// RFC 3339 text of an instant (falls back to Unix seconds outside RFC 3339's range).
-pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339)
-        .unwrap_or_else(|_| format!("@{}", t.unix_timestamp()))
-}
-
 fn algorithm_info(
     alg: &AlgorithmIdentifier<'_>,
     names: fn(&str) -> Option<&'static str>,
@@ -749,7 +737,7 @@ pub(crate) fn public_key_info(spki: &SubjectPublicKeyInfo<'_>) -> PublicKeyInfo 
         bits: None,
         curve: None,
         rsa_exponent: None,
-        spki_der: base64::engine::general_purpose::STANDARD.encode(spki.raw),
+        spki_der: base64(spki.raw),
     };
     match oid.as_str() {
         "1.3.101.112" => info.bits = Some(256),
@@ -800,43 +788,12 @@ fn dsa_bits(spki: &SubjectPublicKeyInfo<'_>) -> Option<u32> {
     u32::try_from(ints.first()?.as_bytes().len() * 8).ok()
 }
 
-/// `contents` framed as a DER SEQUENCE (by the `der` crate; empty if over its 256 MiB limit).
-pub(crate) fn frame_sequence(contents: &[u8]) -> Vec<u8> {
-    der::asn1::AnyRef::new(der::Tag::Sequence, contents)
-        .and_then(|any| der::Encode::to_der(&any))
-        .unwrap_or_default()
-}
-
 fn serial_hex(raw: &[u8]) -> String {
     let trimmed: &[u8] = match raw.iter().position(|&b| b != 0) {
         Some(i) => &raw[i..],
         None => &[0],
     };
-    hex(trimmed, "").to_uppercase()
-}
-
-/// SHA-256 of `data`.
-pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest.as_ref());
-    out
-}
-
-/// Lowercase hex of `bytes`, joined with `sep`.
-pub(crate) fn hex(bytes: &[u8], sep: &str) -> String {
-    let mut out = String::with_capacity(bytes.len() * (2 + sep.len()));
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            out.push_str(sep);
-        }
-        // A table lookup, not `format!`: hex rendering of fingerprints, key identifiers and
-        // unknown extensions is a measurable share of decoding a large bundle.
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
+    hex_upper(trimmed, "")
 }
 
 #[cfg(test)]
@@ -848,12 +805,6 @@ mod tests {
         assert_eq!(serial_hex(&[0x00, 0x8f, 0x01]), "8F01");
         assert_eq!(serial_hex(&[0x00]), "00");
         assert_eq!(serial_hex(&[0x01, 0x00]), "0100");
-    }
-
-    #[test]
-    fn hex_is_lowercase_two_digits_per_byte() {
-        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff], ":"), "00:0f:a0:ff");
-        assert_eq!(hex(&[], ":"), "");
     }
 
     #[test]

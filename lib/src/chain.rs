@@ -26,6 +26,7 @@ use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::FromDer;
 
 use crate::name::DistinguishedName;
+use crate::parallel::in_parallel;
 
 /// The relations within a list of certificates.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -149,38 +150,10 @@ fn within<'a>(whole: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
     whole.get(start..start.checked_add(part.len())?)
 }
 
-/// Runs `work` on contiguous parts of `0..len` — on all cores when there are enough items
-/// to pay for the threads — and concatenates the parts' results in order. Signature
-/// checks make decoding and chain analysis CPU-bound; a trust-store bundle has thousands
-/// of certificates.
-pub(crate) fn in_parallel<T: Send>(
-    len: usize,
-    work: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
-) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(len / 64)
-        .max(1);
-    if threads == 1 {
-        return work(0..len);
-    }
-    let per_thread = len.div_ceil(threads);
-    let work = &work;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..len)
-            .step_by(per_thread)
-            .map(|start| scope.spawn(move || work(start..(start + per_thread).min(len))))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| match worker.join() {
-                Ok(part) => part,
-                // A panic in a worker is a bug: let it surface as it would have unthreaded.
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
-}
+/// The most certificates any walk from a leaf up its issuers follows (path diagnosis, AIA
+/// completion). RFC 5280 sets no limit; webpki refuses paths of more than 6 intermediates,
+/// so 12 links is twice what any client accepts, and bounds the work on hostile bundles.
+pub(crate) const MAX_ISSUER_WALK: usize = 12;
 
 fn parse(der: &[u8]) -> Option<X509Certificate<'_>> {
     X509Certificate::from_der(der).ok().map(|(_, c)| c)

@@ -18,8 +18,8 @@ use x509_parser::cri_attributes::ParsedCriAttribute;
 use x509_parser::prelude::FromDer;
 
 use crate::cert::{
-    public_key_info, sha256, AlgorithmInfo, BasicConstraintsInfo, ExtendedKeyUsageInfo,
-    ExtensionFields, ExtensionInfo, KeyUsageInfo, PublicKeyInfo, SubjectAltNames,
+    public_key_info, AlgorithmInfo, BasicConstraintsInfo, ExtendedKeyUsageInfo, ExtensionFields,
+    ExtensionInfo, KeyUsageInfo, PublicKeyInfo, SubjectAltNames,
 };
 use crate::error::{Error, Result};
 use crate::name::DistinguishedName;
@@ -93,7 +93,7 @@ impl CsrInfo {
             extended_key_usage: fields.extended_key_usage,
             extensions: fields.extensions,
             other_attributes,
-            sha256: crate::cert::hex(&sha256(der), ":").to_uppercase(),
+            sha256: crate::encoding::sha256_fingerprint(der),
         })
     }
 }

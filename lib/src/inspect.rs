@@ -4,10 +4,11 @@
 use rustls_pki_types::CertificateDer;
 use time::OffsetDateTime;
 
-use crate::cert::{rfc3339, CertificateInfo};
+use crate::cert::CertificateInfo;
 use crate::chain::ChainReport;
 use crate::csr::CsrInfo;
 use crate::error::{Error, Position, Result};
+use crate::instant::rfc3339;
 use crate::load::{Bundle, InputFormat, LoadedCert};
 
 /// One decoded input.
@@ -230,7 +231,7 @@ const DECODE_CHUNK: usize = 256;
 /// Decodes `certs` in order, split over the available cores when there are enough of them
 /// to pay for the threads.
 fn decode_in_parallel(certs: &[LoadedCert], at: OffsetDateTime) -> Vec<Result<CertificateInfo>> {
-    crate::chain::in_parallel(certs.len(), |range| {
+    crate::parallel::in_parallel(certs.len(), |range| {
         certs[range]
             .iter()
             .map(|cert| CertificateInfo::decode(&cert.der, at))
@@ -269,16 +270,7 @@ fn at_position(e: Error, bundle: &Bundle, position: Position) -> Error {
 
 /// PEM text of certificates, one `CERTIFICATE` block each, LF line endings.
 pub fn to_pem(certs: &[CertificateDer<'_>]) -> String {
-    let mut out = String::new();
-    for cert in certs {
-        // Encoding into a String cannot fail for a byte slice; skip defensively if it does.
-        if let Ok(block) =
-            der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, cert.as_ref())
-        {
-            out.push_str(&block);
-        }
-    }
-    out
+    crate::encoding::certificates_pem(certs)
 }
 
 #[cfg(test)]

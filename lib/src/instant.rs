@@ -1,4 +1,8 @@
-//! Instants as users write them: RFC 3339 (`2030-01-01T00:00:00Z`) or Unix seconds.
+//! Instants as users write them and as chainscope prints them.
+//!
+//! Input: RFC 3339 (`2030-01-01T00:00:00Z`) or Unix seconds ([`parse_instant`]).
+//! Output, the only two forms used anywhere: RFC 3339 for machines (JSON) and
+//! `2030-01-01 00:00:00 UTC` for people (text).
 
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -29,4 +33,58 @@ pub fn parse_instant(text: &str, what: &str) -> Result<OffsetDateTime> {
             format!("'{trimmed}' is neither RFC 3339 (2030-01-01T00:00:00Z) nor Unix seconds"),
         )
     })
+}
+
+/// RFC 3339 text of an instant, in its own offset (`Z` for UTC; falls back to `@` and Unix
+/// seconds outside RFC 3339's years 0000–9999).
+pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339)
+        .unwrap_or_else(|_| format!("@{}", t.unix_timestamp()))
+}
+
+/// An instant for people: `2035-06-01 00:00:00 UTC` (whole seconds).
+pub(crate) fn human_utc(t: OffsetDateTime) -> String {
+    let d = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        d.year(),
+        u8::from(d.month()),
+        d.day(),
+        d.hour(),
+        d.minute(),
+        d.second()
+    )
+}
+
+/// [`human_utc`] of Unix seconds (`@` and the number when out of range).
+pub(crate) fn human_utc_unix(t: i64) -> String {
+    match OffsetDateTime::from_unix_timestamp(t) {
+        Ok(d) => human_utc(d),
+        Err(_) => format!("@{t}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_print_as_rfc3339_for_machines_and_utc_text_for_people() {
+        let t = time::macros::datetime!(2035-06-01 12:34:56.789 +02:00);
+        assert_eq!(rfc3339(t), "2035-06-01T12:34:56.789+02:00");
+        assert_eq!(
+            rfc3339(t.to_offset(time::UtcOffset::UTC)),
+            "2035-06-01T10:34:56.789Z"
+        );
+        assert_eq!(human_utc(t), "2035-06-01 10:34:56 UTC");
+        assert_eq!(human_utc_unix(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(human_utc_unix(i64::MAX), format!("@{}", i64::MAX));
+    }
+
+    #[test]
+    fn parsing_accepts_both_forms_and_names_the_option() {
+        assert_eq!(parse_instant(" 0 ", "--at").unwrap().unix_timestamp(), 0);
+        let e = parse_instant("tomorrow", "--at").unwrap_err().to_string();
+        assert!(e.starts_with("--at: 'tomorrow'"), "{e}");
+    }
 }

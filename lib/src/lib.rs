@@ -48,6 +48,7 @@
 pub mod cert;
 pub mod chain;
 pub mod csr;
+mod encoding;
 mod error;
 #[cfg(feature = "fetch")]
 pub mod fetch;
@@ -59,6 +60,7 @@ pub mod load;
 pub mod mint;
 pub mod name;
 pub mod oids;
+mod parallel;
 mod policy;
 pub mod preflight;
 pub mod trust;

@@ -175,7 +175,7 @@ fn der_hex(any: &Any<'_>) -> String {
         .and_then(|id| der::Tag::try_from(id).ok())
         .and_then(|tag| der::asn1::AnyRef::new(tag, data).ok())
         .and_then(|value| der::Encode::to_der(&value).ok());
-    crate::cert::hex(framed.as_deref().unwrap_or(data), "")
+    crate::encoding::hex(framed.as_deref().unwrap_or(data), "")
 }
 
 /// An IP address from its SAN/NameConstraints encoding (4 or 16 bytes, or 8/32 with a mask).
@@ -188,7 +188,7 @@ pub(crate) fn ip_text(bytes: &[u8]) -> String {
             let prefix: u32 = mask.iter().map(|b| b.count_ones()).sum();
             format!("{}/{prefix}", ip_text(addr))
         }
-        _ => format!("invalid IP ({})", crate::cert::hex(bytes, ":")),
+        _ => format!("invalid IP ({})", crate::encoding::hex(bytes, ":")),
     }
 }
 
@@ -206,13 +206,13 @@ pub(crate) fn general_name_text(name: &GeneralName<'_>) -> (&'static str, String
         GeneralName::RegisteredID(oid) => ("registered_id", oid.to_id_string()),
         GeneralName::OtherName(oid, value) => (
             "other_name",
-            format!("{}:{}", oid.to_id_string(), crate::cert::hex(value, "")),
+            format!("{}:{}", oid.to_id_string(), crate::encoding::hex(value, "")),
         ),
-        GeneralName::X400Address(any) => ("x400_address", crate::cert::hex(any.data, "")),
-        GeneralName::EDIPartyName(any) => ("edi_party_name", crate::cert::hex(any.data, "")),
+        GeneralName::X400Address(any) => ("x400_address", crate::encoding::hex(any.data, "")),
+        GeneralName::EDIPartyName(any) => ("edi_party_name", crate::encoding::hex(any.data, "")),
         GeneralName::Invalid(tag, data) => (
             "invalid",
-            format!("tag {}: {}", tag.0, crate::cert::hex(data, "")),
+            format!("tag {}: {}", tag.0, crate::encoding::hex(data, "")),
         ),
     }
 }

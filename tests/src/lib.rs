@@ -1,4 +1,8 @@
-//! Shared helpers for the integration tests: real peers (nginx, servers) and fixtures.
+//! Shared helpers for the integration tests: fixtures, scratch directories, the CLI run
+//! in-process, and real peers (nginx, servers).
+//!
+//! One of each: [`fixture`] / [`fixture_path`] for files under `certs-fixtures/`,
+//! [`TempDir`] for scratch space (removed on drop), [`chainscope`] to run the command line.
 
 use std::path::{Path, PathBuf};
 
@@ -8,37 +12,102 @@ pub mod mint;
 pub mod nginx;
 pub mod servers;
 
+/// The repository's `certs-fixtures/` directory.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../certs-fixtures")
+}
+
 /// Path of a file under `certs-fixtures/`.
-pub fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../certs-fixtures")
-        .join(path)
+pub fn fixture(rel: &str) -> PathBuf {
+    fixtures().join(rel)
 }
 
-/// A fresh, empty, uniquely named directory under the system temp dir.
-pub fn temp_dir(tag: &str) -> PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "chainscope-{tag}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
+/// Path of a file under `certs-fixtures/`, as a string for command lines.
+pub fn fixture_path(rel: &str) -> String {
+    fixture(rel).to_string_lossy().into_owned()
 }
 
-/// Runs the `chainscope` command line in-process; returns (exit code, stdout, stderr).
-pub fn chainscope(args: &[&str]) -> (i32, String, String) {
+/// A fresh, empty, uniquely named directory under the system temp dir, removed (with
+/// everything in it) when dropped.
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// Creates `chainscope-<tag>-<pid>-<n>` under the system temp dir.
+    pub fn new(tag: &str) -> TempDir {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "chainscope-{tag}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+        TempDir(dir)
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// A path inside it, as a string (for command lines).
+    pub fn join(&self, name: &str) -> String {
+        self.0.join(name).to_string_lossy().into_owned()
+    }
+
+    /// Same as [`TempDir::join`].
+    pub fn file(&self, name: &str) -> String {
+        self.join(name)
+    }
+
+    /// Keeps the directory after the test, for results a person inspects afterwards (the
+    /// path is printed by the caller).
+    pub fn keep(self) -> PathBuf {
+        let path = self.0.clone();
+        std::mem::forget(self);
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What a command-line run produced.
+#[derive(Debug)]
+pub struct CliRun {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub out: String,
+    /// Standard error.
+    pub err: String,
+}
+
+/// Runs `chainscope ARGS…` in-process (the binary's own entry point, against buffers).
+pub fn chainscope<S: AsRef<str>>(args: &[S]) -> CliRun {
     let mut out = Vec::new();
     let mut err = Vec::new();
-    let mut argv = vec!["chainscope"];
-    argv.extend_from_slice(args);
+    let argv = std::iter::once("chainscope").chain(args.iter().map(AsRef::as_ref));
     let code = chainscope_cli::run_with(argv, &mut out, &mut err);
-    (
+    CliRun {
         code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
+        out: String::from_utf8_lossy(&out).into_owned(),
+        err: String::from_utf8_lossy(&err).into_owned(),
+    }
+}
+
+/// Runs `chainscope ARGS…` and panics with its output unless it exits 0.
+pub fn chainscope_ok<S: AsRef<str> + std::fmt::Debug>(args: &[S]) -> CliRun {
+    let run = chainscope(args);
+    assert_eq!(
+        run.code, 0,
+        "chainscope {args:?} failed:\n{}\n{}",
+        run.out, run.err
+    );
+    run
 }

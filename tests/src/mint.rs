@@ -1,84 +1,12 @@
 //! Helpers for the `mint` tests: scratch directories, running the CLI in-process, running
 //! `openssl`, and an nginx on a loopback port.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 
-/// A scratch directory removed on drop.
-pub struct ScratchDir {
-    path: PathBuf,
-}
-
-impl ScratchDir {
-    /// A fresh, empty directory under the system temp dir.
-    pub fn new(tag: &str) -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let path = std::env::temp_dir().join(format!(
-            "chainscope-mint-{tag}-{}-{n}-{nanos:x}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&path).expect("create scratch dir");
-        ScratchDir { path }
-    }
-
-    /// The directory.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// A path inside it, as a string (for command lines).
-    pub fn join(&self, name: &str) -> String {
-        self.path.join(name).display().to_string()
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-/// What a CLI run produced.
-#[derive(Debug)]
-pub struct CliRun {
-    /// Exit code.
-    pub code: i32,
-    /// Standard output.
-    pub out: String,
-    /// Standard error.
-    pub err: String,
-}
-
-/// Runs `chainscope ARGS…` in-process.
-pub fn chainscope(args: &[&str]) -> CliRun {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut argv = vec!["chainscope"];
-    argv.extend_from_slice(args);
-    let code = chainscope_cli::run_with(argv, &mut out, &mut err);
-    CliRun {
-        code,
-        out: String::from_utf8_lossy(&out).into_owned(),
-        err: String::from_utf8_lossy(&err).into_owned(),
-    }
-}
-
-/// Runs `chainscope ARGS…` and panics with its output unless it exits 0.
-pub fn chainscope_ok(args: &[&str]) -> CliRun {
-    let run = chainscope(args);
-    assert_eq!(
-        run.code, 0,
-        "chainscope {args:?} failed:\n{}\n{}",
-        run.out, run.err
-    );
-    run
-}
+/// The scratch directory of the mint tests: the crate's one [`TempDir`](crate::TempDir).
+pub use crate::TempDir as ScratchDir;
+pub use crate::{chainscope, chainscope_ok, CliRun};
 
 /// Runs `openssl ARGS…` (stdin closed) and returns its output.
 pub fn openssl(args: &[&str]) -> Output {

@@ -15,21 +15,23 @@ pub struct Nginx {
     /// Its prefix directory (config, logs, and — with [`Nginx::start_copying`] — the
     /// certificate and key files it serves).
     pub dir: PathBuf,
+    /// Owns the prefix directory: removed after nginx is stopped.
+    _scratch: Option<crate::TempDir>,
 }
 
-/// Whether nginx is installed. A developer may not have it, and tests then skip their
-/// nginx half; under CI (`CI` set) its absence is a failure, never a silent skip.
-pub fn available() -> bool {
+/// Panics unless nginx is installed: a test that needs nginx fails without it, it never
+/// passes without running (`.ci/run` installs `nginx-light`; `apt-get install nginx-light`
+/// locally).
+pub fn require() {
     let found = Command::new("nginx")
         .arg("-v")
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
     assert!(
-        found || std::env::var_os("CI").is_none(),
-        "nginx is not installed, but CI must run the nginx tests (.ci/run installs nginx-light)"
+        found,
+        "this test needs nginx, which is not installed (apt-get install nginx-light; .ci/run installs it)"
     );
-    found
 }
 
 fn free_port() -> u16 {
@@ -50,32 +52,35 @@ impl Nginx {
     /// [`Nginx::start`] with extra directives in the TLS `server` block
     /// (`ssl_password_file …;`).
     pub fn start_with(cert: &Path, key: &Path, extra: &str) -> std::io::Result<Nginx> {
-        Self::start_in(&|| crate::temp_dir("nginx"), cert, key, extra)
+        Self::start_in(crate::TempDir::new("nginx"), cert, key, extra)
     }
 
     /// Like [`Nginx::start`], but copies the files into the prefix as `cert.pem` and
     /// `key.pem` first, so a test can later replace them on disk without nginx noticing
     /// (it reads them only at start and reload).
     pub fn start_copying(cert: &Path, key: &Path) -> std::io::Result<Nginx> {
-        let dir = crate::temp_dir("nginx");
-        let (c, k) = (dir.join("cert.pem"), dir.join("key.pem"));
+        let dir = crate::TempDir::new("nginx");
+        let (c, k) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
         std::fs::copy(cert, &c)?;
         std::fs::copy(key, &k)?;
-        Self::start_in(&|| dir.clone(), &c, &k, "")
+        Self::start_in(dir, &c, &k, "")
     }
 
     /// Starts nginx, retrying with other ports when a port picked as free was taken in the
     /// meantime (at most three attempts). Configuration errors are returned at once.
     fn start_in(
-        prefix: &dyn Fn() -> PathBuf,
+        prefix: crate::TempDir,
         cert: &Path,
         key: &Path,
         extra: &str,
     ) -> std::io::Result<Nginx> {
         let mut last = None;
         for _ in 0..3 {
-            match Self::start_once(prefix(), cert, key, extra) {
-                Ok(nginx) => return Ok(nginx),
+            match Self::start_once(prefix.path().to_owned(), cert, key, extra) {
+                Ok(mut nginx) => {
+                    nginx._scratch = Some(prefix);
+                    return Ok(nginx);
+                }
                 Err(e) if e.to_string().contains("Address already in use") => last = Some(e),
                 Err(e) => return Err(e),
             }
@@ -131,7 +136,12 @@ http {{
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;
-        let mut nginx = Nginx { child, port, dir };
+        let mut nginx = Nginx {
+            child,
+            port,
+            dir,
+            _scratch: None,
+        };
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -160,6 +170,6 @@ impl Drop for Nginx {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        // The prefix directory goes with `_scratch`, after this.
     }
 }

@@ -4,15 +4,10 @@
 use chainscope_tests::servers::{fixture_config, fixtures, serve, Behaviour, TempDir};
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut argv = vec!["chainscope", "fetch", "--no-proxy"];
+    let mut argv = vec!["fetch", "--no-proxy"];
     argv.extend_from_slice(args);
-    let code = chainscope_cli::run_with(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    let run = chainscope_tests::chainscope(&argv);
+    (run.code, run.out, run.err)
 }
 
 #[test]

@@ -195,20 +195,9 @@ fn closed_port_is_connection_refused() {
 #[test]
 fn cli_reports_hostile_servers_on_one_line_with_exit_2() {
     let server = serve(Behaviour::Silent);
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = chainscope_cli::run_with(
-        [
-            "chainscope",
-            "fetch",
-            &server.authority(),
-            "--timeout",
-            "300ms",
-        ],
-        &mut out,
-        &mut err,
-    );
+    let chainscope_tests::CliRun { code, out, err } =
+        chainscope_tests::chainscope(&["fetch", &server.authority(), "--timeout", "300ms"]);
     assert_eq!(code, 2);
-    let err = String::from_utf8(err).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
         err.starts_with("chainscope: ") && err.contains("timed out after"),

@@ -446,7 +446,7 @@ fn encrypted_key_loads_in_openssl_only_with_the_passphrase_and_signs_as_ca() {
 }
 
 fn fixture(rel: &str) -> String {
-    format!("{}/../certs-fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+    chainscope_tests::fixture_path(rel)
 }
 
 #[test]

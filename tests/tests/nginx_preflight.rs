@@ -1,17 +1,14 @@
 //! The seed use case, offline half: nginx accepts the files preflight passes.
 
-use chainscope_tests::{chainscope, fixture, nginx};
+use chainscope_tests::{chainscope, fixture, nginx, CliRun};
 
 #[test]
 fn nginx_serves_the_files_preflight_passes() {
-    if !nginx::available() {
-        eprintln!("nginx not installed: skipping (CI installs it)");
-        return;
-    }
+    nginx::require();
     let server = nginx::Nginx::start(&fixture("ecdsa/chain.pem"), &fixture("ecdsa/leaf.key"))
         .expect("nginx starts");
     let target = server.addr();
-    let (code, out, err) = chainscope(&[
+    let CliRun { code, out, err } = chainscope(&[
         "preflight",
         "--cert",
         fixture("ecdsa/chain.pem").to_str().unwrap(),
@@ -33,7 +30,7 @@ fn nginx_serves_the_files_preflight_passes() {
 
 #[test]
 fn mismatched_key_fails_preflight_and_nginx_refuses_it_too() {
-    let (code, out, _) = chainscope(&[
+    let CliRun { code, out, .. } = chainscope(&[
         "preflight",
         "--cert",
         fixture("key-mismatch/chain.pem").to_str().unwrap(),
@@ -45,9 +42,7 @@ fn mismatched_key_fails_preflight_and_nginx_refuses_it_too() {
         out.contains("✘ The private key belongs to the leaf certificate"),
         "{out}"
     );
-    if !nginx::available() {
-        return;
-    }
+    nginx::require();
     let started = nginx::Nginx::start(
         &fixture("key-mismatch/chain.pem"),
         &fixture("key-mismatch/leaf.key"),

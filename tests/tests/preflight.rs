@@ -2,17 +2,17 @@
 //! fixture made to break it, offline and against live servers (openssl s_server, nginx).
 
 use chainscope_tests::servers::OpenSslServer;
-use chainscope_tests::{chainscope, fixture, nginx, temp_dir};
+use chainscope_tests::{chainscope, fixture, fixture_path, nginx, CliRun, TempDir};
 
 fn path(rel: &str) -> String {
-    fixture(rel).to_string_lossy().into_owned()
+    fixture_path(rel)
 }
 
 /// Runs preflight with `--json` and returns (exit code, check id → status).
 fn preflight(args: &[&str]) -> (i32, Vec<(String, String, String)>, String) {
     let mut argv = vec!["preflight", "--json"];
     argv.extend_from_slice(args);
-    let (code, out, err) = chainscope(&argv);
+    let CliRun { code, out, err } = chainscope(&argv);
     assert!(code == 0 || code == 1, "exit {code}: {err}");
     let doc: serde_json::Value =
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
@@ -147,15 +147,16 @@ fn encrypted_key_is_reported_as_such() {
 
 #[test]
 fn input_errors_exit_2_with_one_line() {
-    let (code, _, err) = chainscope(&["preflight", "--cert", &path("garbage/server.key")]);
+    let CliRun { code, err, .. } =
+        chainscope(&["preflight", "--cert", &path("garbage/server.key")]);
     assert_eq!(code, 2);
     assert!(
         err.contains("found a PRIVATE KEY block, expected CERTIFICATE"),
         "{err}"
     );
-    let (code, _, err) = chainscope(&["preflight"]);
+    let CliRun { code, err, .. } = chainscope(&["preflight"]);
     assert_eq!(code, 2, "{err}");
-    let (code, _, err) = chainscope(&[
+    let CliRun { code, err, .. } = chainscope(&[
         "preflight",
         "--cert",
         &path("rsa/chain.pem"),
@@ -227,11 +228,9 @@ fn a_modern_server_passes_the_version_check() {
 
 #[test]
 fn nginx_with_minted_files_passes_then_serves_the_old_certificate_after_a_swap() {
-    if !nginx::available() {
-        eprintln!("nginx not installed: skipping (CI installs it)");
-        return;
-    }
-    let dir = temp_dir("preflight-nginx");
+    nginx::require();
+    let scratch = TempDir::new("preflight-nginx");
+    let dir = scratch.path();
     let ca = dir.join("ca");
     let first = dir.join("first");
     let second = dir.join("second");
@@ -270,7 +269,7 @@ fn nginx_with_minted_files_passes_then_serves_the_old_certificate_after_a_swap()
             &s(&second),
         ],
     ] {
-        let (code, out, err) = chainscope(&args);
+        let CliRun { code, out, err } = chainscope(&args);
         assert_eq!(code, 0, "{args:?}: {out}{err}");
     }
     let server = nginx::Nginx::start_copying(&first.join("fullchain.pem"), &first.join("key.pem"))
@@ -313,7 +312,6 @@ fn nginx_with_minted_files_passes_then_serves_the_old_certificate_after_a_swap()
     assert_eq!(status(&checks, "key_matches_leaf"), "pass");
     assert_eq!(status(&checks, "chain_trusted"), "pass");
     drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -341,7 +339,7 @@ fn compatible_profile_rejects_an_ed25519_leaf() {
 
 #[test]
 fn text_output_is_a_checklist_with_a_verdict() {
-    let (code, out, _) = chainscope(&[
+    let CliRun { code, out, .. } = chainscope(&[
         "preflight",
         "--cert",
         &path("cn-only/chain.pem"),
@@ -376,7 +374,8 @@ fn text_output_is_a_checklist_with_a_verdict() {
 
 #[test]
 fn duplicate_and_unrelated_certificates_fail_their_checks() {
-    let dir = temp_dir("preflight-dup");
+    let scratch = TempDir::new("preflight-dup");
+    let dir = scratch.path();
     let read = |rel: &str| std::fs::read_to_string(fixture(rel)).unwrap();
     let dup = dir.join("dup.pem");
     std::fs::write(
@@ -415,7 +414,6 @@ fn duplicate_and_unrelated_certificates_fail_their_checks() {
     assert_eq!(code, 1);
     assert_eq!(status(&checks, "no_unrelated"), "fail");
     assert_eq!(status(&checks, "no_duplicates"), "pass");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -437,7 +435,7 @@ fn a_long_lived_leaf_warns_only_against_public_roots() {
 
 #[test]
 fn a_stapled_response_passes_and_a_must_staple_leaf_without_one_fails() {
-    use chainscope_tests::servers::{make_ocsp_response, TempDir};
+    use chainscope_tests::servers::make_ocsp_response;
     let scratch = TempDir::new("preflight-ocsp");
     let response = scratch.file("resp.der");
     make_ocsp_response("rsa", false, &scratch, &response);

@@ -8,20 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn fixture(rel: &str) -> String {
-    format!("{}/../certs-fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+    chainscope_tests::fixture_path(rel)
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut argv = vec!["chainscope", "verify"];
+    let mut argv = vec!["verify"];
     argv.extend_from_slice(args);
-    let code = chainscope_cli::run_with(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    let run = chainscope_tests::chainscope(&argv);
+    (run.code, run.out, run.err)
 }
 
 const AT: &str = "2026-01-01T00:00:00Z";
@@ -287,12 +281,10 @@ fn mint_chain(url: &str) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     )
 }
 
-fn write_temp(name: &str, der: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("chainscope-verify-aia-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+fn write_temp(dir: &chainscope_tests::TempDir, name: &str, der: &[u8]) -> String {
     let p = dir.join(name);
     std::fs::write(&p, der).unwrap();
-    p.to_string_lossy().into_owned()
+    p
 }
 
 #[test]
@@ -302,8 +294,9 @@ fn aia_fetches_the_missing_intermediate_and_still_reports_it_missing() {
     let port = listener.local_addr().unwrap().port();
     let (root, inter, leaf) = mint_chain(&format!("http://127.0.0.1:{port}/inter.der"));
     let server = HttpServer::start(listener, "/inter.der", inter);
-    let root_file = write_temp("root.der", &root);
-    let leaf_file = write_temp("leaf.der", &leaf);
+    let scratch = chainscope_tests::TempDir::new("verify-aia");
+    let root_file = write_temp(&scratch, "root.der", &root);
+    let leaf_file = write_temp(&scratch, "leaf.der", &leaf);
     let (code, out, _) = run(&[&leaf_file, "--roots", &root_file, "--aia", "--json"]);
     drop(server);
     assert_eq!(code, 0, "{out}");

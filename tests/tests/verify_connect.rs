@@ -2,31 +2,28 @@
 //! minted certificates judged by our own verify.
 
 use chainscope_tests::servers::OpenSslServer;
-use chainscope_tests::{chainscope, fixture, nginx, temp_dir};
+use chainscope_tests::{chainscope, fixture, fixture_path, nginx, CliRun, TempDir};
 
 fn path(rel: &str) -> String {
-    fixture(rel).to_string_lossy().into_owned()
+    fixture_path(rel)
 }
 
 fn verify_json(args: &[&str]) -> (i32, serde_json::Value, String) {
     let mut argv = vec!["verify", "--json"];
     argv.extend_from_slice(args);
-    let (code, out, err) = chainscope(&argv);
+    let CliRun { code, out, err } = chainscope(&argv);
     let doc = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
     (code, doc, err)
 }
 
 #[test]
 fn nginx_with_its_intermediate_verifies_against_its_ca_and_not_against_mozilla() {
-    if !nginx::available() {
-        eprintln!("nginx not installed: skipping (CI installs it)");
-        return;
-    }
+    nginx::require();
     let server = nginx::Nginx::start(&fixture("rsa/chain.pem"), &fixture("rsa/leaf.key"))
         .expect("nginx starts");
     let target = format!("localhost:{}", server.port);
 
-    let (code, out, err) = chainscope(&[
+    let CliRun { code, out, err } = chainscope(&[
         "verify",
         "--connect",
         &target,
@@ -50,14 +47,12 @@ fn nginx_with_its_intermediate_verifies_against_its_ca_and_not_against_mozilla()
 
 #[test]
 fn nginx_without_its_intermediate_is_told_so() {
-    if !nginx::available() {
-        return;
-    }
+    nginx::require();
     // ssl_certificate holds only the leaf: the classic incomplete-chain deployment.
     let server = nginx::Nginx::start(&fixture("rsa/leaf.pem"), &fixture("rsa/leaf.key"))
         .expect("nginx starts");
     let target = format!("127.0.0.1:{}", server.port);
-    let (code, out, _) = chainscope(&[
+    let CliRun { code, out, .. } = chainscope(&[
         "verify",
         "--connect",
         &target,
@@ -130,7 +125,7 @@ fn an_unreachable_server_is_an_input_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let (code, _, err) = chainscope(&[
+    let CliRun { code, err, .. } = chainscope(&[
         "verify",
         "--connect",
         &format!("127.0.0.1:{port}"),
@@ -144,7 +139,8 @@ fn an_unreachable_server_is_an_input_error() {
 
 #[test]
 fn minted_certificates_pass_our_verify_and_nginx_serves_them() {
-    let dir = temp_dir("verify-minted");
+    let scratch = TempDir::new("verify-minted");
+    let dir = scratch.path();
     let s = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
     let (ca, inter, leaf) = (s(dir.join("ca")), s(dir.join("inter")), s(dir.join("leaf")));
     for args in [
@@ -176,13 +172,13 @@ fn minted_certificates_pass_our_verify_and_nginx_serves_them() {
             &leaf,
         ],
     ] {
-        let (code, out, err) = chainscope(&args);
+        let CliRun { code, out, err } = chainscope(&args);
         assert_eq!(code, 0, "{args:?}: {out}{err}");
     }
     let ca_pem = format!("{leaf}/ca.pem");
     let fullchain = format!("{leaf}/fullchain.pem");
     for host in ["proxy.hospital.local", "10.1.2.3"] {
-        let (code, out, _) =
+        let CliRun { code, out, .. } =
             chainscope(&["verify", "--roots", &ca_pem, "--host", host, &fullchain]);
         assert_eq!(code, 0, "{host}: {out}");
     }
@@ -196,23 +192,22 @@ fn minted_certificates_pass_our_verify_and_nginx_serves_them() {
     assert_eq!(code, 1);
     assert_eq!(doc["error"]["code"], "hostname_mismatch");
 
-    if !nginx::available() {
-        return;
-    }
+    nginx::require();
     let server = nginx::Nginx::start(fullchain.as_ref(), format!("{leaf}/key.pem").as_ref())
         .expect("nginx serves the minted files");
     let target = format!("localhost:{}", server.port);
-    let (code, out, _) = chainscope(&["verify", "--connect", &target, "--roots", &ca_pem]);
+    let CliRun { code, out, .. } =
+        chainscope(&["verify", "--connect", &target, "--roots", &ca_pem]);
     assert_eq!(code, 0, "{out}");
     let (code, doc, _) = verify_json(&["--connect", &target, "--roots", "mozilla"]);
     assert_eq!(code, 1);
     assert_eq!(doc["error"]["code"], "unknown_issuer", "{doc:#}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_leaf_outside_a_minted_name_constrained_ca_is_explained() {
-    let dir = temp_dir("verify-nc");
+    let scratch = TempDir::new("verify-nc");
+    let dir = scratch.path();
     let s = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
     let (ca, good, bad) = (s(dir.join("ca")), s(dir.join("good")), s(dir.join("bad")));
     for args in [
@@ -247,11 +242,11 @@ fn a_leaf_outside_a_minted_name_constrained_ca_is_explained() {
             &bad,
         ],
     ] {
-        let (code, out, err) = chainscope(&args);
+        let CliRun { code, out, err } = chainscope(&args);
         assert_eq!(code, 0, "{args:?}: {out}{err}");
     }
     let roots = format!("{ca}/cert.pem");
-    let (code, out, _) = chainscope(&[
+    let CliRun { code, out, .. } = chainscope(&[
         "verify",
         "--roots",
         &roots,
@@ -275,5 +270,4 @@ fn a_leaf_outside_a_minted_name_constrained_ca_is_explained() {
         "{message}"
     );
     assert!(message.contains("DNS:www.example.com"), "{message}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,7 +7,7 @@ use chainscope::verify::{
 use chainscope::CertificateDer;
 
 fn fixture(rel: &str) -> String {
-    format!("{}/../certs-fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+    chainscope_tests::fixture_path(rel)
 }
 
 fn certs(rel: &str) -> Vec<CertificateDer<'static>> {
@@ -383,12 +383,11 @@ fn combined_trust_store_counts_each_source() {
 
 #[test]
 fn hashed_directory_is_a_trust_source() {
-    let dir = std::env::temp_dir().join(format!("chainscope-verify-roots-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = chainscope_tests::TempDir::new("verify-roots");
+    let dir = scratch.path();
     std::fs::copy(fixture("rsa/root.pem"), dir.join("a1b2c3d4.0")).unwrap();
     std::fs::copy(fixture("ecdsa/root.pem"), dir.join("e5f6a7b8.0")).unwrap();
     let store = TrustStore::from_spec(dir.to_str().unwrap()).unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(store.len(), 2);
     assert!(verify_chain(&certs("rsa/chain.pem"), &store, &opts(None)).valid);
 }

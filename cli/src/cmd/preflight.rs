@@ -1,7 +1,7 @@
 //! `chainscope preflight`: a go-live checklist for a proxy's certificate files and the live
 //! server.
 
-use chainscope::preflight::{CheckStatus, PreflightOptions, PreflightReport};
+use chainscope::preflight::{CheckStatus, PreflightOptions, PreflightReport, Requirements};
 use time::OffsetDateTime;
 
 use crate::output::Paint;
@@ -73,15 +73,17 @@ pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     let options = PreflightOptions {
         cert: args.cert.as_ref().map(Into::into),
         key: args.key.as_ref().map(Into::into),
-        hosts: args.hosts.clone(),
         roots: args.roots.clone(),
         connect: args.connect.clone(),
-        min_days: args.min_days,
         client_profile: match args.client_profile {
             ClientProfile::Modern => chainscope::preflight::ClientProfile::Modern,
             ClientProfile::Compatible => chainscope::preflight::ClientProfile::Compatible,
         },
-        at,
+        requirements: Requirements {
+            hosts: args.hosts.clone(),
+            min_days: args.min_days,
+            at,
+        },
         fetch: args.connection.to_options(),
     };
     let report = chainscope::preflight::run(&options)?;

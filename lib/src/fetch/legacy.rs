@@ -13,7 +13,8 @@ use tls_parser::{
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::capture::{not_tls, snake, Plan};
+use super::plan::Plan;
+use super::sniff::{not_tls, snake};
 use super::{FetchError, HandshakeOutcome, Phase, PresentedChain, Timing, TlsVersion};
 
 /// Most bytes read from a legacy server before giving up on its Certificate message.

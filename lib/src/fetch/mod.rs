@@ -37,9 +37,13 @@ mod batch;
 mod capture;
 mod legacy;
 mod ocsp;
+mod plan;
 mod proxy;
+mod recorder;
+mod sniff;
 mod starttls;
 mod target;
+mod verifier;
 
 pub use batch::{fetch_many, fetch_many_blocking, BatchResult};
 pub use ocsp::{OcspCertStatus, StapledOcsp};
@@ -245,21 +249,16 @@ fn ser_certs<S: serde::Serializer>(
     certs: &[CertificateDer<'static>],
     s: S,
 ) -> Result<S::Ok, S::Error> {
-    s.collect_seq(certs.iter().map(|c| to_pem(c)))
+    s.collect_seq(
+        certs
+            .iter()
+            .map(|c| crate::encoding::pem("CERTIFICATE", c.as_ref())),
+    )
 }
 
 /// One certificate as a PEM block (64-column base64), ending in a newline.
 pub fn to_pem(cert: &CertificateDer<'_>) -> String {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(cert.as_ref());
-    let mut out = String::with_capacity(b64.len() + b64.len() / 64 + 60);
-    out.push_str("-----BEGIN CERTIFICATE-----\n");
-    for line in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap_or_default());
-        out.push('\n');
-    }
-    out.push_str("-----END CERTIFICATE-----\n");
-    out
+    crate::encoding::pem("CERTIFICATE", cert.as_ref())
 }
 
 /// The chain a server presented and how the connection went.
@@ -596,16 +595,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, FetchError> {
 /// certificate, the chain is still returned with [`PresentedChain::handshake`] saying what
 /// happened.
 pub async fn fetch(target: &Target, options: &FetchOptions) -> Result<PresentedChain, FetchError> {
-    let plan = capture::Plan::new(target, options)?;
+    let plan = plan::Plan::new(target, options)?;
     match capture::capture(&plan).await {
         Err(e @ FetchError::NoSharedProtocol { .. }) if plan.legacy_allowed() => {
             match legacy::capture(&plan).await {
                 Ok(chain) => Ok(chain),
-                // The legacy attempt's own error says more when it got further.
-                Err(legacy @ FetchError::NoSharedProtocol { .. }) => {
-                    let _ = legacy;
-                    Err(e)
-                }
+                // The legacy attempt's own error says more when it got further; when it
+                // found no shared protocol either, the rustls error says more.
+                Err(FetchError::NoSharedProtocol { .. }) => Err(e),
                 Err(other) => Err(other),
             }
         }
@@ -665,13 +662,5 @@ mod tests {
             assert_eq!(s.parse::<TlsVersion>().unwrap(), v);
         }
         assert!("1.4".parse::<TlsVersion>().is_err());
-    }
-
-    #[test]
-    fn pem_wraps_at_64_columns() {
-        let der = CertificateDer::from(vec![0u8; 100]);
-        let pem = to_pem(&der);
-        assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
-        assert!(pem.lines().all(|l| l.len() <= 64));
     }
 }

@@ -48,10 +48,7 @@ pub struct StapledOcsp {
 
 fn ser_time<S: serde::Serializer>(t: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
     match t {
-        Some(t) => s.serialize_some(
-            &t.format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
-        ),
+        Some(t) => s.serialize_some(&crate::instant::rfc3339(*t)),
         None => s.serialize_none(),
     }
 }
@@ -81,7 +78,7 @@ pub(crate) fn decode(der: &[u8]) -> StapledOcsp {
             return report;
         }
     };
-    report.response_status = Some(super::capture::snake(&format!(
+    report.response_status = Some(super::sniff::snake(&format!(
         "{:?}",
         response.response_status
     )));
@@ -106,7 +103,7 @@ pub(crate) fn decode(der: &[u8]) -> StapledOcsp {
                 report.revoked_at = to_time(&info.revocation_time);
                 report.revocation_reason = info
                     .revocation_reason
-                    .map(|r| super::capture::snake(&format!("{r:?}")));
+                    .map(|r| super::sniff::snake(&format!("{r:?}")));
                 OcspCertStatus::Revoked
             }
             CertStatus::Unknown(_) => OcspCertStatus::Unknown,

@@ -61,8 +61,7 @@ impl NextStep {
 }
 
 pub(crate) fn date(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
+    crate::instant::rfc3339(t)
 }
 
 pub(crate) fn build(

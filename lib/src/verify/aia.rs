@@ -92,7 +92,7 @@ fn first_missing_issuer(ctx: &Context<'_>) -> Option<usize> {
                     .is_some_and(|c| c.subject.raw == f.issuer.raw)
         });
         match next {
-            Some(n) if seen.len() < 12 => {
+            Some(n) if seen.len() < crate::chain::MAX_ISSUER_WALK => {
                 seen.push(n);
                 cur = n;
             }

@@ -234,7 +234,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             .map(|k| {
                 format!(
                     " (key identifier {})",
-                    crate::cert::hex(k, ":").to_uppercase()
+                    crate::encoding::hex_upper(k, ":")
                 )
             })
             .unwrap_or_default();
@@ -456,7 +456,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         };
         let anchor = &self.ctx.trust.anchors()[a];
         // webpki keeps the constraints without their outer SEQUENCE header.
-        let der = crate::cert::frame_sequence(anchor.name_constraints.as_ref()?.as_ref());
+        let der = crate::encoding::frame_sequence(anchor.name_constraints.as_ref()?.as_ref());
         let described =
             match <x509_parser::extensions::NameConstraints<'_> as x509_parser::prelude::FromDer<
                 '_,
@@ -492,7 +492,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         if let WalkEnd::Anchor(a) = self.end {
             let anchor = &self.ctx.trust.anchors()[a];
             return Some((
-                crate::cert::frame_sequence(anchor.subject_public_key_info.as_ref()),
+                crate::encoding::frame_sequence(anchor.subject_public_key_info.as_ref()),
                 self.ctx.anchor_subject(a),
             ));
         }
@@ -790,7 +790,7 @@ fn walk(ctx: &Context<'_>) -> (Vec<usize>, WalkEnd) {
             (!key_match, !valid)
         });
         match candidates.first() {
-            Some(&next) if nodes.len() < 12 => nodes.push(next),
+            Some(&next) if nodes.len() < crate::chain::MAX_ISSUER_WALK => nodes.push(next),
             Some(_) => return (nodes, WalkEnd::Stuck),
             None => return (nodes, WalkEnd::MissingIssuer),
         }

@@ -7,6 +7,7 @@ use rustls_pki_types::{CertificateDer, ServerName};
 use time::OffsetDateTime;
 
 use super::crl::Crl;
+pub(crate) use crate::encoding::oid_contents as oid_content;
 use crate::error::{Error, Result};
 
 /// How strict the verdict is. webpki is the floor; each profile only adds rejections.
@@ -99,32 +100,6 @@ impl Purpose {
             }
         }
     }
-}
-
-/// The DER contents of a dotted OID, `None` when it is not one.
-pub(crate) fn oid_content(dotted: &str) -> Option<Vec<u8>> {
-    let arcs: Vec<u64> = dotted
-        .split('.')
-        .map(|a| a.parse().ok())
-        .collect::<Option<_>>()?;
-    if arcs.len() < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] >= 40) {
-        return None;
-    }
-    let mut out = Vec::new();
-    let mut push = |mut v: u64| {
-        let mut tmp = vec![(v & 0x7f) as u8];
-        v >>= 7;
-        while v > 0 {
-            tmp.push(0x80 | (v & 0x7f) as u8);
-            v >>= 7;
-        }
-        out.extend(tmp.iter().rev());
-    };
-    push(arcs[0].checked_mul(40)?.checked_add(arcs[1])?);
-    for a in &arcs[2..] {
-        push(*a);
-    }
-    Some(out)
 }
 
 /// Limits of AIA fetching (`--aia`).
@@ -223,21 +198,6 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn oid_content_encodes_multi_byte_arcs() {
-        assert_eq!(
-            oid_content("1.3.6.1.5.5.7.3.1"),
-            Some(vec![0x2b, 6, 1, 5, 5, 7, 3, 1])
-        );
-        assert_eq!(
-            oid_content("1.3.6.1.4.1.311.10.3.4"),
-            Some(vec![0x2b, 6, 1, 4, 1, 0x82, 0x37, 10, 3, 4])
-        );
-        assert_eq!(oid_content("server"), None);
-        assert_eq!(oid_content("3.1"), None);
-        assert_eq!(oid_content("1"), None);
-    }
 
     #[test]
     fn times_parse_as_rfc3339_or_unix_seconds() {

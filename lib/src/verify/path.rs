@@ -11,13 +11,10 @@ use super::code::Code;
 use super::options::{oid_content, Profile, Purpose, VerifyOptions};
 use super::rules::{self, PathCert, Role, Violation};
 use super::report::{fmt_unix, CertSource, PathEntry};
+use crate::encoding::sha256_fingerprint;
 use crate::trust::TrustStore;
 use crate::x509::{self, Certificate};
 
-/// SHA-256 fingerprint: upper-case colon hex, as `show` and OpenSSL print it.
-fn sha256_fingerprint(bytes: &[u8]) -> String {
-    crate::cert::hex(&crate::cert::sha256(bytes), ":").to_uppercase()
-}
 
 /// A certificate available for path building, with where it came from.
 pub(crate) struct PoolCert {
@@ -349,7 +346,7 @@ impl<'a> Context<'a> {
             subject: self.anchor_subject(path.anchor),
             sha256: match self.trust.cert(path.anchor) {
                 Some(c) => sha256_fingerprint(c.as_ref()),
-                None => sha256_fingerprint(&crate::cert::frame_sequence(
+                None => sha256_fingerprint(&crate::encoding::frame_sequence(
                     a.subject_public_key_info.as_ref(),
                 )),
             },

@@ -1,7 +1,6 @@
 //! The report [`verify_chain`](super::verify_chain) returns: plain data, rendered as text
 //! or JSON by front ends.
 
-use time::OffsetDateTime;
 
 use super::code::Code;
 use super::findings::{Finding, Severity};
@@ -112,20 +111,7 @@ impl VerifyReport {
 }
 
 /// Formats Unix seconds as `2035-06-01 00:00:00 UTC`.
-pub(crate) fn fmt_unix(t: i64) -> String {
-    match OffsetDateTime::from_unix_timestamp(t) {
-        Ok(d) => format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-            d.year(),
-            u8::from(d.month()),
-            d.day(),
-            d.hour(),
-            d.minute(),
-            d.second()
-        ),
-        Err(_) => format!("@{t}"),
-    }
-}
+pub(crate) use crate::instant::human_utc_unix as fmt_unix;
 
 /// Keeps the first of identical (code, certificate) findings; errors first (the verdict's
 /// cause at the very front), then warnings, then notes. A valid chain has no error finding.

@@ -206,7 +206,7 @@ impl fmt::Display for KeyAlgorithm {
 fn dsa_bits(spki: &SubjectPublicKeyInfo<'_>) -> Option<u32> {
     let params = spki.algorithm.parameters.as_ref()?;
     // `params.data` is the SEQUENCE's content; re-frame it to decode it as a sequence.
-    let der = crate::cert::frame_sequence(params.data);
+    let der = crate::encoding::frame_sequence(params.data);
     let ints = <Vec<der::asn1::UintRef<'_>> as der::Decode>::from_der(&der).ok()?;
     u32::try_from(ints.first()?.as_bytes().len() * 8).ok()
 }

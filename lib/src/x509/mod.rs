@@ -178,10 +178,10 @@ pub(crate) fn strip_sequence(der: &[u8]) -> &[u8] {
 /// The RFC 4514 text of the Name whose contents (no SEQUENCE header) are `contents`, as
 /// trust anchors keep it.
 pub(crate) fn name_text_from_contents(contents: &[u8]) -> String {
-    let der = crate::cert::frame_sequence(contents);
+    let der = crate::encoding::frame_sequence(contents);
     match X509Name::from_der(&der) {
         Ok((_, n)) => Name::from_x509(&n).text,
-        Err(_) => format!("(unparseable name {})", crate::cert::hex(contents, "")),
+        Err(_) => format!("(unparseable name {})", crate::encoding::hex(contents, "")),
     }
 }
 

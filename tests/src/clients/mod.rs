@@ -94,7 +94,8 @@ pub fn measure() -> &'static Measured {
         let at = OffsetDateTime::now_utc()
             .replace_nanosecond(0)
             .expect("whole second");
-        let dir = crate::temp_dir("clients-corpus");
+        // Kept after the run: outcomes.tsv is for reading.
+        let dir = crate::TempDir::new("clients-corpus").keep();
         let cases = corpus::build_corpus(&corpus::corpus(), at, &dir.join("cases"));
         let (outcomes, mut measured) = real::run_all(&cases, at.unix_timestamp(), &dir);
         measured.openssl = versions.openssl;

@@ -1,0 +1,308 @@
+//! The connection plan of one capture: names, addresses and limits decided before
+//! connecting, every phase bounded by its own timeout and the overall one, and the TCP
+//! (and proxy, and STARTTLS) connection the handshakes run over. Shared by the rustls and
+//! legacy captures.
+
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use rustls_pki_types::{CertificateDer, ServerName};
+use tokio::net::TcpStream;
+
+use super::proxy::{self, ProxyUrl};
+use super::{
+    starttls, FetchError, FetchOptions, HandshakeOutcome, IpFamily, Phase, PresentedChain, Sni,
+    Starttls, Target, Timing, TlsVersion,
+};
+
+/// Everything decided before connecting: names, addresses, limits.
+#[derive(Debug)]
+pub(super) struct Plan {
+    pub(super) target: Target,
+    /// `host:port` of the target, for messages.
+    pub(super) label: String,
+    pub(super) dial_host: String,
+    pub(super) dial_port: u16,
+    pub(super) sni: Option<String>,
+    pub(super) starttls: Option<Starttls>,
+    pub(super) proxy: Option<ProxyUrl>,
+    pub(super) family: IpFamily,
+    pub(super) alpn: Vec<Vec<u8>>,
+    pub(super) min_tls: TlsVersion,
+    pub(super) max_tls: TlsVersion,
+    pub(super) legacy_fallback: bool,
+    pub(super) max_certificates: usize,
+    timeout: Duration,
+    connect_timeout: Option<Duration>,
+    handshake_timeout: Option<Duration>,
+    pub(super) started: Instant,
+}
+
+impl Plan {
+    pub(super) fn new(target: &Target, options: &FetchOptions) -> Result<Plan, FetchError> {
+        let port = if target.port_explicit {
+            target.port
+        } else {
+            options.port.unwrap_or(target.port)
+        };
+        let (dial_host, dial_port) = match &options.connect_to {
+            None => (target.host.clone(), port),
+            Some(text) => {
+                let t = Target::parse(text).map_err(|e| FetchError::InvalidOption {
+                    option: "--connect-to".into(),
+                    reason: match e {
+                        FetchError::InvalidTarget { reason, .. } => format!("`{text}`: {reason}"),
+                        other => other.to_string(),
+                    },
+                })?;
+                (t.host, if t.port_explicit { t.port } else { port })
+            }
+        };
+        let sni = match &options.sni {
+            Sni::Auto => target.ip().is_none().then(|| target.host.clone()),
+            Sni::None => None,
+            Sni::Name(name) => {
+                let name = name.trim_end_matches('.').to_ascii_lowercase();
+                if name.parse::<IpAddr>().is_ok()
+                    || super::target::validate_host(&name).is_err()
+                    || ServerName::try_from(name.clone()).is_err()
+                {
+                    return Err(FetchError::InvalidOption {
+                        option: "--sni".into(),
+                        reason: format!(
+                            "`{name}` is not a DNS name (SNI cannot carry an IP address)"
+                        ),
+                    });
+                }
+                Some(name)
+            }
+        };
+        let bypass = options.no_proxy.iter().any(|rule| {
+            let rule = rule.trim().trim_start_matches('*').to_ascii_lowercase();
+            let host = target.host.as_str();
+            rule.is_empty() && options.no_proxy.iter().any(|r| r.trim() == "*")
+                || rule.strip_prefix('.').map_or(
+                    !rule.is_empty() && (host == rule || host.ends_with(&format!(".{rule}"))),
+                    |suffix| host.ends_with(&format!(".{suffix}")),
+                )
+        });
+        let proxy = options
+            .proxy
+            .as_deref()
+            .filter(|p| !p.is_empty() && !bypass)
+            .map(ProxyUrl::parse)
+            .transpose()?;
+        if options.min_tls > options.max_tls {
+            return Err(FetchError::InvalidOption {
+                option: "--min-tls".into(),
+                reason: format!("{} is above --max-tls {}", options.min_tls, options.max_tls),
+            });
+        }
+        let label = Target {
+            port,
+            ..target.clone()
+        }
+        .authority();
+        Ok(Plan {
+            target: target.clone(),
+            label,
+            dial_host,
+            dial_port,
+            sni,
+            starttls: options.starttls.or(target.starttls),
+            proxy,
+            family: options.family,
+            alpn: options.alpn.iter().map(|p| p.as_bytes().to_vec()).collect(),
+            min_tls: options.min_tls,
+            max_tls: options.max_tls,
+            legacy_fallback: options.legacy_fallback,
+            max_certificates: options.max_certificates.max(1),
+            timeout: options.timeout,
+            connect_timeout: options.connect_timeout,
+            handshake_timeout: options.handshake_timeout,
+            started: Instant::now(),
+        })
+    }
+
+    /// Whether the legacy capture may run: allowed, and TLS ≤ 1.2 is in range.
+    pub(super) fn legacy_allowed(&self) -> bool {
+        self.legacy_fallback && self.min_tls <= TlsVersion::Tls1_2
+    }
+
+    /// The time left before the overall deadline.
+    pub(super) fn remaining(&self) -> Duration {
+        (self.started + self.timeout).saturating_duration_since(Instant::now())
+    }
+
+    /// Runs `fut` as `phase`, bounded by that phase's timeout and the overall one.
+    pub(super) async fn bounded<T>(
+        &self,
+        phase: Phase,
+        fut: impl Future<Output = Result<T, FetchError>>,
+    ) -> Result<T, FetchError> {
+        let phase_limit = match phase {
+            Phase::Dns | Phase::Connect | Phase::Proxy => self.connect_timeout,
+            Phase::Starttls | Phase::Handshake => self.handshake_timeout,
+        };
+        let remaining = self.remaining();
+        let (wait, option, limit) = match phase_limit {
+            Some(l) if l < remaining => (
+                l,
+                match phase {
+                    Phase::Dns | Phase::Connect | Phase::Proxy => "--connect-timeout",
+                    _ => "--handshake-timeout",
+                },
+                l,
+            ),
+            _ => (remaining, "--timeout", self.timeout),
+        };
+        let phase_start = Instant::now();
+        match tokio::time::timeout(wait, fut).await {
+            Ok(result) => result,
+            Err(_) => Err(FetchError::Timeout {
+                target: self.label.clone(),
+                phase,
+                after: if option == "--timeout" {
+                    self.started.elapsed()
+                } else {
+                    phase_start.elapsed()
+                },
+                limit,
+                option,
+            }),
+        }
+    }
+
+    /// Resolves, connects (through the proxy if any) and runs STARTTLS: a stream ready for
+    /// the TLS ClientHello.
+    pub(super) async fn open(
+        &self,
+        timing: &mut Timing,
+    ) -> Result<(TcpStream, SocketAddr), FetchError> {
+        let (host, port) = match &self.proxy {
+            Some(p) => (p.host.as_str(), p.port),
+            None => (self.dial_host.as_str(), self.dial_port),
+        };
+        let t = Instant::now();
+        let addrs = self
+            .bounded(Phase::Dns, resolve(host, port, self.family))
+            .await?;
+        timing.dns = t.elapsed();
+        let t = Instant::now();
+        let (mut stream, peer) = self.bounded(Phase::Connect, connect_any(&addrs)).await?;
+        if let Some(p) = &self.proxy {
+            self.bounded(
+                Phase::Proxy,
+                proxy::connect(&mut stream, p, &self.dial_host, self.dial_port),
+            )
+            .await?;
+        }
+        timing.connect = t.elapsed();
+        if let Some(protocol) = self.starttls {
+            let t = Instant::now();
+            let domain = self.sni.clone().unwrap_or_else(|| self.target.host.clone());
+            self.bounded(
+                Phase::Starttls,
+                starttls::upgrade(&mut stream, protocol, &domain, &self.label),
+            )
+            .await?;
+            timing.starttls = t.elapsed();
+        }
+        Ok((stream, peer))
+    }
+
+    /// A chain report with the connection fields filled in.
+    pub(super) fn report(
+        &self,
+        peer: SocketAddr,
+        certs: Vec<CertificateDer<'static>>,
+    ) -> PresentedChain {
+        PresentedChain {
+            target: self.label.clone(),
+            host: self.dial_host.clone(),
+            peer,
+            proxy: self.proxy.as_ref().map(|p| p.to_string()),
+            sni: self.sni.clone(),
+            starttls: self.starttls,
+            certs,
+            tls_version: None,
+            cipher_suite: None,
+            key_exchange_group: None,
+            signature_scheme: None,
+            alpn: None,
+            ocsp: None,
+            key_possession_proven: false,
+            legacy: false,
+            handshake: HandshakeOutcome::Complete,
+            timing: Timing::default(),
+        }
+    }
+}
+
+async fn resolve(host: &str, port: u16, family: IpFamily) -> Result<Vec<SocketAddr>, FetchError> {
+    let all: Vec<SocketAddr> = match host.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| FetchError::Dns {
+                host: host.to_string(),
+                reason: dns_reason(&e),
+            })?
+            .collect(),
+    };
+    let wanted: Vec<SocketAddr> = all
+        .into_iter()
+        .filter(|a| match family {
+            IpFamily::Any => true,
+            IpFamily::V4 => a.is_ipv4(),
+            IpFamily::V6 => a.is_ipv6(),
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Err(FetchError::NoAddress {
+            host: host.to_string(),
+            family: match family {
+                IpFamily::V6 => "IPv6",
+                IpFamily::V4 => "IPv4",
+                IpFamily::Any => "IP",
+            },
+        });
+    }
+    Ok(wanted)
+}
+
+fn dns_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = text
+        .strip_prefix("failed to lookup address information: ")
+        .unwrap_or(&text);
+    text.to_string()
+}
+
+async fn connect_any(addrs: &[SocketAddr]) -> Result<(TcpStream, SocketAddr), FetchError> {
+    let mut last = None;
+    for addr in addrs {
+        match TcpStream::connect(addr).await {
+            Ok(stream) => {
+                let _ = stream.set_nodelay(true);
+                return Ok((stream, *addr));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                last = Some(FetchError::ConnectionRefused {
+                    addr: addr.to_string(),
+                })
+            }
+            Err(source) => {
+                last = Some(FetchError::Connect {
+                    addr: addr.to_string(),
+                    source,
+                })
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| FetchError::NoAddress {
+        host: String::new(),
+        family: "IP",
+    }))
+}

@@ -1,0 +1,120 @@
+//! The checklist's model: one [`Check`] per line, each pass / warn / fail / skip with the
+//! value found and the fix, summed up in a [`PreflightReport`].
+
+/// Outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// Not applicable with the inputs given (e.g. live checks without `--connect`).
+    Skip,
+    /// All good.
+    Pass,
+    /// Works, but worth fixing.
+    Warn,
+    /// Will break clients.
+    Fail,
+}
+
+/// One line of the checklist.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Check {
+    /// Stable identifier (`key_matches_leaf`, `chain_order`, …), documented in the README.
+    pub id: String,
+    /// Pass, warn, fail or skip.
+    pub status: CheckStatus,
+    /// What was checked, in plain words.
+    pub title: String,
+    /// The value found.
+    pub found: String,
+    /// How to fix it, when it is not a pass.
+    pub fix: Option<String>,
+}
+
+impl Check {
+    pub(super) fn new(id: impl Into<String>, title: impl Into<String>) -> Self {
+        Check {
+            id: id.into(),
+            status: CheckStatus::Pass,
+            title: title.into(),
+            found: String::new(),
+            fix: None,
+        }
+    }
+
+    pub(super) fn pass(mut self, found: impl Into<String>) -> Self {
+        self.status = CheckStatus::Pass;
+        self.found = found.into();
+        self
+    }
+
+    pub(super) fn warn(mut self, found: impl Into<String>, fix: impl Into<String>) -> Self {
+        self.status = CheckStatus::Warn;
+        self.found = found.into();
+        self.fix = Some(fix.into());
+        self
+    }
+
+    pub(super) fn fail(mut self, found: impl Into<String>, fix: impl Into<String>) -> Self {
+        self.status = CheckStatus::Fail;
+        self.found = found.into();
+        self.fix = Some(fix.into());
+        self
+    }
+
+    pub(super) fn skip(mut self, found: impl Into<String>) -> Self {
+        self.status = CheckStatus::Skip;
+        self.found = found.into();
+        self
+    }
+}
+
+/// The whole checklist and its verdict.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PreflightReport {
+    /// Every check, in the order they were run.
+    pub checks: Vec<Check>,
+    /// The worst status among the checks (`pass`, `warn` or `fail`).
+    pub verdict: CheckStatus,
+    /// Number of failed checks.
+    pub failed: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// One line for a person.
+    pub summary: String,
+}
+
+impl PreflightReport {
+    /// Sums up a list of checks.
+    pub fn from_checks(checks: Vec<Check>) -> Self {
+        let failed = checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .count();
+        let warnings = checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Warn)
+            .count();
+        let verdict = checks
+            .iter()
+            .map(|c| c.status)
+            .max()
+            .unwrap_or(CheckStatus::Skip)
+            .max(CheckStatus::Pass);
+        let summary = match (failed, warnings) {
+            (0, 0) => "ready: every check passed".to_owned(),
+            (0, w) => format!("ready, with {w} warning{}", if w == 1 { "" } else { "s" }),
+            (f, w) => format!(
+                "NOT ready: {f} check{} failed, {w} warning{}",
+                if f == 1 { "" } else { "s" },
+                if w == 1 { "" } else { "s" }
+            ),
+        };
+        PreflightReport {
+            checks,
+            verdict,
+            failed,
+            warnings,
+            summary,
+        }
+    }
+}

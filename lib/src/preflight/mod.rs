@@ -1,0 +1,151 @@
+//! Deployment preflight for a TLS proxy: are the files about to be handed to nginx right,
+//! and is the running server serving them? Answered as a checklist of [`Check`]s, each
+//! pass / warn / fail with the value found and the fix.
+//!
+//! ```
+//! use chainscope::preflight::{check_files, CheckStatus, FileCheckOptions, Requirements};
+//!
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/ecdsa/");
+//! let chain = chainscope::load_certificates(format!("{dir}chain.pem").as_ref())?;
+//! let key = chainscope::key::PrivateKeyInfo::load_path(format!("{dir}leaf.key").as_ref())?;
+//! let options = FileCheckOptions {
+//!     requirements: Requirements {
+//!         hosts: vec!["ecdsa.chainscope.test".into()],
+//!         at: time::macros::datetime!(2030-01-01 00:00 UTC),
+//!         ..Requirements::default()
+//!     },
+//!     ..FileCheckOptions::default()
+//! };
+//! let checks = check_files(&chain, Some(&key), &options);
+//! assert!(checks.iter().all(|c| c.status != CheckStatus::Fail), "{checks:#?}");
+//! # Ok::<(), chainscope::Error>(())
+//! ```
+
+mod check;
+mod files;
+#[cfg(feature = "fetch")]
+mod live;
+mod trust;
+
+use rustls_pki_types::CertificateDer;
+
+pub use check::{Check, CheckStatus, PreflightReport};
+pub use files::{check_files, covers, FileCheckOptions, Requirements, MAX_PUBLIC_LEAF_DAYS};
+
+use crate::key::PrivateKeyInfo;
+
+/// Everything `chainscope preflight` takes.
+#[derive(Debug, Clone)]
+pub struct PreflightOptions {
+    /// The chain file nginx serves (leaf first), if checking files.
+    pub cert: Option<std::path::PathBuf>,
+    /// The private key file, if checking it.
+    pub key: Option<std::path::PathBuf>,
+    /// Trust sources the clients hold (`system`, `mozilla`, paths); empty means `system`.
+    pub roots: Vec<String>,
+    /// A live server to compare with, `HOST[:PORT]`.
+    pub connect: Option<String>,
+    /// Which clients must accept the chain.
+    pub client_profile: ClientProfile,
+    /// Names, minimum validity and evaluation time.
+    pub requirements: Requirements,
+    /// How to connect to the live server (SNI defaults to the first DNS `--host`).
+    #[cfg(feature = "fetch")]
+    pub fetch: crate::fetch::FetchOptions,
+}
+
+impl Default for PreflightOptions {
+    fn default() -> Self {
+        PreflightOptions {
+            cert: None,
+            key: None,
+            roots: Vec::new(),
+            connect: None,
+            client_profile: ClientProfile::Modern,
+            requirements: Requirements::default(),
+            #[cfg(feature = "fetch")]
+            fetch: crate::fetch::FetchOptions::default(),
+        }
+    }
+}
+
+/// Which clients must accept the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientProfile {
+    /// Current browsers, rustls, curl, Go, Python, Java 11+.
+    Modern,
+    /// Also older clients and appliances: no Ed25519 leaf (few TLS stacks accept one), a
+    /// server that still offers TLS 1.2.
+    Compatible,
+}
+
+/// Runs the whole checklist: offline checks on the files, trust for every host, and — with
+/// `connect` — what the live server presents. Input errors (unreadable files, bad roots)
+/// are `Err`; everything about the certificates is a check.
+pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
+    use crate::trust::TrustStore;
+
+    let files = match &options.cert {
+        Some(path) => Some(
+            crate::load_path(path, &crate::LoadOptions::default())?
+                .require_certs()?
+                .ders(),
+        ),
+        None => None,
+    };
+    let key = match &options.key {
+        Some(path) => Some(PrivateKeyInfo::load_path(path)?),
+        None => None,
+    };
+    let roots: Vec<String> = if options.roots.is_empty() {
+        vec!["system".to_owned()]
+    } else {
+        options.roots.clone()
+    };
+    let trust = TrustStore::from_specs(&roots)?;
+    for host in &options.requirements.hosts {
+        crate::verify::parse_host(host)?;
+    }
+
+    #[cfg(feature = "fetch")]
+    let live = options
+        .connect
+        .as_ref()
+        .map(|target| live::capture(target, options));
+    #[cfg(not(feature = "fetch"))]
+    if options.connect.is_some() {
+        return Err(crate::Error::invalid_argument(
+            "--connect",
+            "this build of chainscope has no `fetch` feature",
+        ));
+    }
+
+    let mut checks = Vec::new();
+    #[cfg(feature = "fetch")]
+    let presented: Option<Vec<CertificateDer<'static>>> = match &live {
+        Some(Ok(chain)) => Some(chain.certs.clone()),
+        _ => None,
+    };
+    #[cfg(not(feature = "fetch"))]
+    let presented: Option<Vec<CertificateDer<'static>>> = None;
+
+    // The chain under test: the files when given, else what the server sent.
+    let chain = files.clone().or_else(|| presented.clone());
+    let file_options = FileCheckOptions {
+        requirements: options.requirements.clone(),
+        public_roots: roots.iter().any(|r| r == "system" || r == "mozilla"),
+    };
+    if let Some(chain) = &chain {
+        checks.extend(check_files(chain, key.as_ref(), &file_options));
+        if !chain.is_empty() {
+            checks.push(trust::trust_check(chain, &trust, &roots, options));
+            checks.extend(trust::client_checks(chain, &roots, options));
+        }
+    }
+    #[cfg(feature = "fetch")]
+    if let Some(live) = &live {
+        checks.extend(live::live_checks(live, files.as_deref(), options));
+    }
+    Ok(PreflightReport::from_checks(checks))
+}
