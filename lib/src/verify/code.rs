@@ -5,14 +5,8 @@
 //! RFC or CA/B Forum section, or the client behaviour it predicts. The README's tables of
 //! stable codes are checked against [`Code::ALL`] by a test.
 //!
-//! ## Severities
-//! - [`Severity::Error`]: the code names a cause. A finding with it makes the chain invalid
-//!   when the chosen [`Profile`](super::Profile) rejects for it; when it does not (a rule of
-//!   a stricter profile, or a problem on a chain that is valid anyway), the finding is
-//!   reported with severity `warning` instead. Nothing else ever changes a severity.
-//! - [`Severity::Warning`]: the verdict does not change, but something needs attention or
-//!   some clients will decide differently.
-//! - [`Severity::Info`]: a note, worth knowing; nothing is wrong.
+//! The three severities, and the one case an `error` is reported as a `warning`, are
+//! described on [`Severity`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -117,7 +111,7 @@ macro_rules! codes {
                 match self { $(Code::$variant => $name,)* Code::Rule(r) => r.id }
             }
 
-            /// The one severity of a finding with this code (see the module docs for when
+            /// The one severity of a finding with this code (see [`Severity`] for when
             /// an `error` is reported as a `warning`).
             pub const fn severity(self) -> Severity {
                 match self {
@@ -162,7 +156,6 @@ macro_rules! codes {
 
 use Kind::{Cause, Note};
 use Source::{Br, Chainscope, Clients, Rfc5280, Rfc8446, Rfc9525, Webpki};
-
 
 codes! {
     // --- causes: what rustls-webpki rejects, found on the certificate that fails ---

@@ -231,12 +231,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             .authority_key_id
             .as_ref()
             .and_then(|a| a.key_id.as_ref())
-            .map(|k| {
-                format!(
-                    " (key identifier {})",
-                    crate::encoding::hex_upper(k, ":")
-                )
-            })
+            .map(|k| format!(" (key identifier {})", crate::encoding::hex_upper(k, ":")))
             .unwrap_or_default();
         // Same name when string encodings are ignored?
         let lookalike = self

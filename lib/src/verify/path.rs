@@ -9,12 +9,11 @@ use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeI
 
 use super::code::Code;
 use super::options::{oid_content, Profile, Purpose, VerifyOptions};
-use super::rules::{self, PathCert, Role, Violation};
 use super::report::{fmt_unix, CertSource, PathEntry};
+use super::rules::{self, PathCert, Role, Violation};
 use crate::encoding::sha256_fingerprint;
 use crate::trust::TrustStore;
 use crate::x509::{self, Certificate};
-
 
 /// A certificate available for path building, with where it came from.
 pub(crate) struct PoolCert {

@@ -1,7 +1,6 @@
 //! The report [`verify_chain`](super::verify_chain) returns: plain data, rendered as text
 //! or JSON by front ends.
 
-
 use super::code::Code;
 use super::findings::{Finding, Severity};
 use super::options::Profile;
@@ -70,7 +69,7 @@ pub struct WebpkiVerdict {
     pub error: Option<String>,
 }
 
-/// The outcome of [`verify_chain`]: plain data, rendered as text or JSON by front ends.
+/// The outcome of [`verify_chain`](super::verify_chain): plain data, rendered as text or JSON by front ends.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VerifyReport {
     /// Whether the chain is valid under the chosen profile.

@@ -65,6 +65,7 @@ pub(crate) const KEY_USAGE_BITS: [&str; 9] = [
     "decipherOnly",
 ];
 
+#[allow(dead_code)] // the bits catalogue rules test
 impl KeyUsage {
     pub(crate) const DIGITAL_SIGNATURE: u16 = 1 << 0;
     pub(crate) const KEY_CERT_SIGN: u16 = 1 << 5;

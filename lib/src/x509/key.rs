@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use x509_parser::public_key::PublicKey;
+use x509_parser::prelude::FromDer;
+use x509_parser::public_key::{PublicKey, RSAPublicKey};
 use x509_parser::x509::SubjectPublicKeyInfo;
 
 use crate::oids;
@@ -97,11 +98,17 @@ impl KeyAlgorithm {
         let parsed = spki.parsed().ok();
         match oid.as_str() {
             "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
-                let (bits, exponent) = match parsed {
-                    Some(PublicKey::RSA(rsa)) => {
-                        (u32::try_from(rsa.key_size()).ok(), rsa.try_exponent().ok())
-                    }
-                    _ => (None, None),
+                // x509-parser decodes the key of rsaEncryption only; an id-RSASSA-PSS key
+                // holds the same RSAPublicKey (RFC 4055 §1.2).
+                let rsa = match parsed {
+                    Some(PublicKey::RSA(rsa)) => Some(rsa),
+                    _ => RSAPublicKey::from_der(&spki.subject_public_key.data)
+                        .ok()
+                        .map(|(_, rsa)| rsa),
+                };
+                let (bits, exponent) = match rsa {
+                    Some(rsa) => (u32::try_from(rsa.key_size()).ok(), rsa.try_exponent().ok()),
+                    None => (None, None),
                 };
                 KeyAlgorithm::Rsa {
                     bits,

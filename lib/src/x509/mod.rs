@@ -63,6 +63,17 @@ pub(crate) struct PublicKey {
     pub(crate) spki: Vec<u8>,
 }
 
+impl PublicKey {
+    /// Decodes a SubjectPublicKeyInfo.
+    pub(crate) fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> PublicKey {
+        PublicKey {
+            algorithm: KeyAlgorithm::from_spki(spki),
+            oid: spki.algorithm.algorithm.to_id_string(),
+            spki: spki.raw.to_vec(),
+        }
+    }
+}
+
 /// One certificate, decoded.
 #[derive(Debug, Clone)]
 pub(crate) struct Certificate {
@@ -74,6 +85,7 @@ pub(crate) struct Certificate {
     /// The outer signatureAlgorithm.
     pub(crate) signature: SignatureAlgorithm,
     /// The TBSCertificate's signature field (RFC 5280 §4.1.1.2: must equal the outer one).
+    #[allow(dead_code)] // read by catalogue rules
     pub(crate) tbs_signature: SignatureAlgorithm,
     pub(crate) subject: Name,
     pub(crate) issuer: Name,
@@ -81,6 +93,7 @@ pub(crate) struct Certificate {
     pub(crate) not_after: OffsetDateTime,
     pub(crate) key: PublicKey,
     /// issuerUniqueID or subjectUniqueID present (RFC 5280 §4.1.2.8).
+    #[allow(dead_code)] // read by catalogue rules
     pub(crate) unique_ids: bool,
     /// The subject's commonName values, in order.
     pub(crate) common_names: Vec<String>,
@@ -109,11 +122,7 @@ impl Certificate {
             // near year 9999 (x509-parser 0.18.1).
             not_before: x.validity().not_before.to_datetime(),
             not_after: x.validity().not_after.to_datetime(),
-            key: PublicKey {
-                algorithm: KeyAlgorithm::from_spki(x.public_key()),
-                oid: x.public_key().algorithm.algorithm.to_id_string(),
-                spki: x.public_key().raw.to_vec(),
-            },
+            key: PublicKey::from_spki(x.public_key()),
             unique_ids: tbs.issuer_uid.is_some() || tbs.subject_uid.is_some(),
             common_names: x
                 .subject()

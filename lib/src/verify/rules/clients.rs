@@ -1,7 +1,7 @@
 //! What mainstream client families reject although rustls-webpki accepts it: the rules of
 //! the `clients` profile.
 
-use super::{Applies, Check, CertUnderTest, Level, Outcome, Rule};
+use super::{Applies, CertUnderTest, Check, Level, Outcome, Rule};
 use crate::policy::{self, KeyStrength};
 use crate::verify::code::Source;
 use crate::verify::options::Profile;

@@ -4,13 +4,13 @@
 //! enforces ([`Source`]), the [`Level`] — from which [`Profile`] it rejects, or that it only
 //! ever warns —, which certificates it [`Applies`] to, a summary, a fix, the clients that
 //! decide differently, and the check over the one decoded model
-//! ([`Certificate`](crate::x509::Certificate)). As in zlint, a check answers *pass*, *not
+//! (one `x509::Certificate` per certificate, decoded once). As in zlint, a check answers *pass*, *not
 //! applicable* or *fail* (with the values involved); the level of a failure is the rule's,
 //! never the check's.
 //!
-//! The entries live in one file per body that demands them: [`clients`] (what mainstream
-//! clients reject although rustls-webpki accepts it), [`rfc5280`], [`br`] (CA/B Forum
-//! Baseline Requirements). Adding a rule is adding one entry to one of those lists; the
+//! The entries live in one file per body that demands them: `rules/clients.rs` (what
+//! mainstream clients reject although rustls-webpki accepts it), `rules/rfc5280.rs`,
+//! `rules/br.rs` (CA/B Forum Baseline Requirements). Adding a rule is adding one entry to one of those lists; the
 //! README's tables are generated from the catalogue and a test checks them.
 //!
 //! The rules judge each path rustls-webpki verified: a path a rule of the chosen profile
@@ -149,6 +149,7 @@ pub(crate) struct CertUnderTest<'a> {
     pub(crate) cert: &'a Certificate,
     pub(crate) role: Role,
     /// The certificate that issued it on this path (for the anchor: none).
+    #[allow(dead_code)] // for per-link rules of the catalogue
     pub(crate) issuer: Option<&'a Certificate>,
     /// The whole path, leaf first, anchor last (`None` where a certificate is unknown, e.g.
     /// an anchor without certificate).
@@ -327,7 +328,11 @@ pub(crate) fn check_path(
     crls: &[Crl],
 ) -> Vec<Violation> {
     let certs: Vec<Option<&Certificate>> = path.iter().map(|p| p.cert).collect();
-    let leaf_spki = certs.first().copied().flatten().map(|c| c.key.spki.as_slice());
+    let leaf_spki = certs
+        .first()
+        .copied()
+        .flatten()
+        .map(|c| c.key.spki.as_slice());
     let mut out = Vec::new();
     for (pos, pc) in path.iter().enumerate() {
         let Some(cert) = pc.cert else { continue };
@@ -345,22 +350,23 @@ pub(crate) fn check_path(
             time,
         };
         let who = who(pc);
-        let mut report = |rule: &'static Rule, outcome: Outcome, message: &dyn Fn(&str) -> String| {
-            if let Outcome::Fail { message: m, fix } = outcome {
-                out.push(Violation {
-                    code: rule.code(),
-                    rejects_from: match rule.level {
-                        Level::Reject(p) => Some(p),
-                        Level::Warn | Level::Notice => None,
-                    },
-                    cert_index: pc.cert_index,
-                    subject: pc.subject.clone(),
-                    message: message(&m),
-                    fix: fix.unwrap_or(rule.fix).to_owned(),
-                    clients: rule.clients,
-                });
-            }
-        };
+        let mut report =
+            |rule: &'static Rule, outcome: Outcome, message: &dyn Fn(&str) -> String| {
+                if let Outcome::Fail { message: m, fix } = outcome {
+                    out.push(Violation {
+                        code: rule.code(),
+                        rejects_from: match rule.level {
+                            Level::Reject(p) => Some(p),
+                            Level::Warn | Level::Notice => None,
+                        },
+                        cert_index: pc.cert_index,
+                        subject: pc.subject.clone(),
+                        message: message(&m),
+                        fix: fix.unwrap_or(rule.fix).to_owned(),
+                        clients: rule.clients,
+                    });
+                }
+            };
         for rule in catalogue() {
             if let Check::Cert(check) = rule.check {
                 if rule.applies_to.contains(pc.role.applies()) {
@@ -419,7 +425,11 @@ mod tests {
             assert_ne!(rule.source, Source::Webpki, "{}", rule.id);
             assert_ne!(rule.source, Source::Chainscope, "{}", rule.id);
             assert_ne!(rule.level, Level::Reject(Profile::Webpki), "{}", rule.id);
-            assert!(!rule.summary.is_empty() && !rule.fix.is_empty(), "{}", rule.id);
+            assert!(
+                !rule.summary.is_empty() && !rule.fix.is_empty(),
+                "{}",
+                rule.id
+            );
             let crl_check = matches!(rule.check, Check::Crl(_));
             assert_eq!(crl_check, rule.applies_to == Applies::CRL, "{}", rule.id);
         }

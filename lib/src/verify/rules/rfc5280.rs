@@ -1,7 +1,9 @@
 //! RFC 5280 requirements on certificates and CRLs that rustls-webpki does not enforce: the
 //! rules of the `rfc5280` (`--strict`) profile that RFC 5280 itself demands.
 
-use super::{Applies, CertUnderTest, Check, CrlUnderTest, Level, Outcome, Role, Rule, STRICT_CLIENTS};
+use super::{
+    Applies, CertUnderTest, Check, CrlUnderTest, Level, Outcome, Role, Rule, STRICT_CLIENTS,
+};
 use crate::verify::code::Source;
 use crate::verify::options::Profile;
 
@@ -16,7 +18,8 @@ pub(super) const RULES: &[Rule] = &[
         source: Source::Rfc5280("4.2.1.1"),
         level: STRICT,
         applies_to: Applies::ISSUED,
-        summary: "a certificate that is not self-issued has no authorityKeyIdentifier keyIdentifier",
+        summary:
+            "a certificate that is not self-issued has no authorityKeyIdentifier keyIdentifier",
         fix: REISSUE,
         clients: Some(STRICT_CLIENTS),
         check: Check::Cert(aki_missing),
@@ -128,7 +131,9 @@ pub(super) const RULES: &[Rule] = &[
         applies_to: Applies::ANCHOR,
         summary: "a trust anchor carrying a critical extension no verifier understands",
         fix: REISSUE,
-        clients: Some("rustls rejects this in intermediates and leaves; it does not look at trust anchors"),
+        clients: Some(
+            "rustls rejects this in intermediates and leaves; it does not look at trust anchors",
+        ),
         check: Check::Cert(unknown_critical_extension),
     },
     Rule {
@@ -294,9 +299,9 @@ fn unknown_critical_extension(t: &CertUnderTest<'_>) -> Outcome {
 
 fn ca_missing_basic_constraints(t: &CertUnderTest<'_>) -> Outcome {
     match t.cert.extensions.basic_constraints {
-        None => Outcome::fail(
-            "acts as a CA without a basicConstraints extension (RFC 5280 4.2.1.9)",
-        ),
+        None => {
+            Outcome::fail("acts as a CA without a basicConstraints extension (RFC 5280 4.2.1.9)")
+        }
         Some(bc) if !bc.ca && t.role == Role::Anchor => {
             Outcome::fail("is not a CA (basicConstraints CA:FALSE) (RFC 5280 4.2.1.9)")
                 .with_fix("trust the CA that issued it instead")
