@@ -406,7 +406,8 @@ mod tests {
         for r in catalogue() {
             assert!(seen.insert(r.id), "{} twice", r.id);
             assert!(
-                r.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                r.id.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
                 "{}",
                 r.id
             );
