@@ -20,16 +20,16 @@
 use rustls_pki_types::CertificateDer;
 use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
-use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension, X509Extension};
+use x509_parser::extensions::{GeneralName, ParsedExtension, X509Extension};
 use x509_parser::prelude::FromDer;
-use x509_parser::public_key::PublicKey;
-use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
-use crate::encoding::{base64, frame_sequence, hex, hex_upper, sha1, sha256, sha256_fingerprint};
+use crate::encoding::{base64, hex, hex_upper, sha1, sha256, sha256_fingerprint};
 use crate::error::{Error, Result};
 use crate::instant::rfc3339;
 use crate::name::{general_name_label, general_name_text, DistinguishedName};
 use crate::oids;
+use crate::x509::extensions::{tls_features, Extension, ExtensionState, Extensions, KeyUsage};
+use crate::x509::{Certificate, Curve, KeyAlgorithm, PublicKey};
 
 /// Everything a certificate says, decoded.
 ///
@@ -315,22 +315,29 @@ impl CertificateInfo {
 
     /// Decodes an already parsed certificate; `der` must be its encoding.
     pub(crate) fn from_x509(x509: &X509Certificate<'_>, der: &[u8], at: OffsetDateTime) -> Self {
-        let subject = DistinguishedName::from_x509(x509.subject());
-        let issuer = DistinguishedName::from_x509(x509.issuer());
-        let self_issued = x509.subject().as_raw() == x509.issuer().as_raw();
+        let model = Certificate::from_x509(x509, der);
+        Self::render(&model, x509, at)
+    }
+
+    /// The report of a decoded certificate; `x509` is the parse it was decoded from (for
+    /// the text of each extension).
+    fn render(model: &Certificate, x509: &X509Certificate<'_>, at: OffsetDateTime) -> Self {
+        let self_issued = model.self_issued();
         let self_signed = self_issued && x509.verify_signature(None).is_ok();
-        let raw_serial = x509.raw_serial();
-        let ext = ExtensionFields::decode(x509.extensions());
+        let ext = ExtensionFields::render(&model.extensions, x509.extensions());
         CertificateInfo {
-            version: x509.version().0 + 1,
-            serial: serial_hex(raw_serial),
-            serial_len: raw_serial.len(),
-            subject,
-            issuer,
-            validity: validity(x509, at),
+            version: model.version + 1,
+            serial: serial_hex(&model.serial),
+            serial_len: model.serial.len(),
+            subject: model.subject.dn.clone(),
+            issuer: model.issuer.dn.clone(),
+            validity: validity(model, at),
             subject_alt_names: ext.subject_alt_names,
-            public_key: public_key_info(x509.public_key()),
-            signature_algorithm: algorithm_info(&x509.signature_algorithm, oids::signature_name),
+            public_key: public_key_info(&model.key),
+            signature_algorithm: AlgorithmInfo {
+                name: model.signature.name.clone(),
+                oid: model.signature.oid.clone(),
+            },
             basic_constraints: ext.basic_constraints,
             key_usage: ext.key_usage,
             extended_key_usage: ext.extended_key_usage,
@@ -345,9 +352,9 @@ impl CertificateInfo {
             self_issued,
             self_signed,
             fingerprints: Fingerprints {
-                sha256: sha256_fingerprint(der),
-                sha1: hex_upper(&sha1(der), ":"),
-                spki_sha256_base64: base64(&sha256(x509.public_key().raw)),
+                sha256: sha256_fingerprint(&model.der),
+                sha1: hex_upper(&sha1(&model.der), ":"),
+                spki_sha256_base64: base64(&sha256(&model.key.spki)),
             },
             extensions: ext.extensions,
         }
@@ -369,7 +376,7 @@ impl CertificateInfo {
     }
 }
 
-/// The typed view of a list of extensions, shared by certificates and CSRs.
+/// The report view of a list of extensions, shared by certificates and CSRs.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ExtensionFields {
     pub(crate) subject_alt_names: SubjectAltNames,
@@ -388,222 +395,226 @@ pub(crate) struct ExtensionFields {
 }
 
 impl ExtensionFields {
+    /// Decodes a list of extensions (a CSR's extension request).
     pub(crate) fn decode(extensions: &[X509Extension<'_>]) -> Self {
-        let mut fields = ExtensionFields::default();
-        for ext in extensions {
-            let entry = fields.absorb_extension(ext);
-            fields.extensions.push(entry);
-        }
-        fields
+        Self::render(&Extensions::decode(extensions), extensions)
     }
 
-    /// Records one extension in its typed field and returns its entry for the full list.
-    fn absorb_extension(&mut self, ext: &X509Extension<'_>) -> ExtensionInfo {
-        let oid = ext.oid.to_id_string();
-        let critical = ext.critical;
-        let mut entry = ExtensionInfo {
-            name: oids::extension_name(&oid).map(str::to_owned),
-            oid,
-            critical,
-            status: ExtensionStatus::Parsed,
-            value: String::new(),
-            error: None,
-        };
-        entry.value = match ext.parsed_extension() {
-            ParsedExtension::SubjectAlternativeName(san) => {
-                self.subject_alt_names.present = true;
-                for name in &san.general_names {
-                    let (kind, value) = general_name_text(name);
-                    match kind {
-                        "dns" => self.subject_alt_names.dns.push(value),
-                        "ip" => self.subject_alt_names.ip.push(value),
-                        "email" => self.subject_alt_names.email.push(value),
-                        "uri" => self.subject_alt_names.uri.push(value),
-                        _ => self.subject_alt_names.other.push(TypedName {
-                            kind: kind.to_owned(),
-                            value,
-                        }),
-                    }
-                }
-                names_text(&san.general_names)
-            }
-            ParsedExtension::BasicConstraints(bc) => {
-                self.basic_constraints = Some(BasicConstraintsInfo {
-                    critical,
-                    ca: bc.ca,
-                    path_len: bc.path_len_constraint,
-                });
-                match bc.path_len_constraint {
-                    Some(n) => format!("CA:{}, pathlen:{n}", upper_bool(bc.ca)),
-                    None => format!("CA:{}", upper_bool(bc.ca)),
+    /// The report of decoded extensions; `raw` is the list they were decoded from.
+    pub(crate) fn render(model: &Extensions, raw: &[X509Extension<'_>]) -> Self {
+        let mut names = SubjectAltNames::default();
+        if let Some(san) = &model.subject_alt_name {
+            names.present = true;
+            for n in &san.names {
+                let value = n.value.clone();
+                match n.kind {
+                    "dns" => names.dns.push(value),
+                    "ip" => names.ip.push(value),
+                    "email" => names.email.push(value),
+                    "uri" => names.uri.push(value),
+                    kind => names.other.push(TypedName {
+                        kind: kind.to_owned(),
+                        value,
+                    }),
                 }
             }
-            ParsedExtension::KeyUsage(ku) => {
-                let usages = key_usage_names(ku.flags);
-                let text = usages.join(", ");
-                self.key_usage = Some(KeyUsageInfo { critical, usages });
-                text
+        }
+        let access = model.info_access.clone().unwrap_or_default();
+        ExtensionFields {
+            subject_alt_names: names,
+            basic_constraints: model.basic_constraints.map(|bc| BasicConstraintsInfo {
+                critical: bc.critical,
+                ca: bc.ca,
+                path_len: bc.path_len,
+            }),
+            key_usage: model.key_usage.map(|ku| KeyUsageInfo {
+                critical: ku.critical,
+                usages: ku.names(),
+            }),
+            extended_key_usage: model
+                .extended_key_usage
+                .as_ref()
+                .map(|eku| ExtendedKeyUsageInfo {
+                    critical: eku.critical,
+                    usages: eku.oids.iter().map(|oid| eku_name(oid)).collect(),
+                }),
+            subject_key_id: model.subject_key_id.as_ref().map(|k| hex(&k.id, ":")),
+            authority_key_id: model
+                .authority_key_id
+                .as_ref()
+                .map(|aki| AuthorityKeyIdInfo {
+                    key_id: aki.key_id.as_ref().map(|k| hex(k, ":")),
+                    issuer: aki.issuer.clone(),
+                    serial: aki.serial.as_ref().map(|s| hex(s, ":")),
+                }),
+            authority_info_access: AuthorityInfoAccessInfo {
+                ocsp: access.ocsp,
+                ca_issuers: access.ca_issuers,
+                other: access.other,
+            },
+            crl_distribution_points: model.crl_distribution_points.clone(),
+            certificate_policies: model
+                .policies
+                .iter()
+                .map(|p| PolicyInfo {
+                    name: oids::policy_name(&p.oid).map(str::to_owned),
+                    oid: p.oid.clone(),
+                })
+                .collect(),
+            name_constraints: model
+                .name_constraints
+                .as_ref()
+                .map(|nc| NameConstraintsInfo {
+                    critical: nc.critical,
+                    permitted: nc.permitted.clone().unwrap_or_default(),
+                    excluded: nc.excluded.clone().unwrap_or_default(),
+                }),
+            sct_count: model.sct_count,
+            must_staple: model.must_staple,
+            extensions: model
+                .list
+                .iter()
+                .zip(raw)
+                .map(|(entry, ext)| extension_info(entry, ext))
+                .collect(),
+        }
+    }
+}
+
+/// One extension as `show` lists it: name, criticality, status and its value in words.
+fn extension_info(entry: &Extension, ext: &X509Extension<'_>) -> ExtensionInfo {
+    ExtensionInfo {
+        name: oids::extension_name(&entry.oid).map(str::to_owned),
+        oid: entry.oid.clone(),
+        critical: entry.critical,
+        status: match entry.state {
+            ExtensionState::Parsed => ExtensionStatus::Parsed,
+            ExtensionState::Unknown => ExtensionStatus::Unknown,
+            ExtensionState::Malformed => ExtensionStatus::Malformed,
+        },
+        value: if entry.state == ExtensionState::Parsed {
+            extension_text(ext)
+        } else {
+            hex(ext.value, ":")
+        },
+        error: entry.error.clone(),
+    }
+}
+
+/// The value of a decoded extension in words, as OpenSSL prints it where it has a form.
+fn extension_text(ext: &X509Extension<'_>) -> String {
+    match ext.parsed_extension() {
+        ParsedExtension::SubjectAlternativeName(san) => names_text(&san.general_names),
+        ParsedExtension::BasicConstraints(bc) => match bc.path_len_constraint {
+            Some(n) => format!("CA:{}, pathlen:{n}", upper_bool(bc.ca)),
+            None => format!("CA:{}", upper_bool(bc.ca)),
+        },
+        ParsedExtension::KeyUsage(ku) => KeyUsage {
+            critical: ext.critical,
+            flags: ku.flags,
+        }
+        .names()
+        .join(", "),
+        ParsedExtension::ExtendedKeyUsage(_) => {
+            // The one decoding of the OIDs in encoding order lives in the model.
+            let model = Extensions::decode(std::slice::from_ref(ext));
+            model
+                .extended_key_usage
+                .map(|eku| {
+                    eku.oids
+                        .iter()
+                        .map(|o| eku_name(o).display().to_owned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default()
+        }
+        ParsedExtension::SubjectKeyIdentifier(kid) => hex(kid.0, ":"),
+        ParsedExtension::AuthorityKeyIdentifier(aki) => {
+            let mut parts = Vec::new();
+            if let Some(k) = &aki.key_identifier {
+                parts.push(format!("keyid:{}", hex(k.0, ":")));
             }
-            ParsedExtension::ExtendedKeyUsage(eku) => {
-                let usages = eku_list(ext.value, eku);
-                let text = usages
+            if let Some(names) = &aki.authority_cert_issuer {
+                parts.extend(names.iter().map(typed_name_text));
+            }
+            if let Some(s) = aki.authority_cert_serial {
+                parts.push(format!("serial:{}", hex(s, ":")));
+            }
+            parts.join(", ")
+        }
+        ParsedExtension::AuthorityInfoAccess(aia) => aia
+            .accessdescs
+            .iter()
+            .map(|desc| {
+                let method = desc.access_method.to_id_string();
+                let (kind, value) = general_name_text(&desc.access_location);
+                match (method.as_str(), kind) {
+                    ("1.3.6.1.5.5.7.48.1", "uri") => format!("OCSP - URI:{value}"),
+                    ("1.3.6.1.5.5.7.48.2", "uri") => format!("CA Issuers - URI:{value}"),
+                    _ => format!("{method}: {}:{value}", general_name_label(kind)),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        ParsedExtension::CRLDistributionPoints(_) => Extensions::decode(std::slice::from_ref(ext))
+            .crl_distribution_points
+            .join(", "),
+        ParsedExtension::CertificatePolicies(policies) => policies
+            .iter()
+            .map(|p| {
+                let oid = p.policy_id.to_id_string();
+                match oids::policy_name(&oid) {
+                    Some(n) => format!("{oid} ({n})"),
+                    None => oid,
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        ParsedExtension::NameConstraints(nc) => {
+            let subtrees = |list: &Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| {
+                list.as_deref()
+                    .unwrap_or_default()
                     .iter()
-                    .map(OidName::display)
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                self.extended_key_usage = Some(ExtendedKeyUsageInfo { critical, usages });
-                text
-            }
-            ParsedExtension::SubjectKeyIdentifier(kid) => {
-                let id = hex(kid.0, ":");
-                self.subject_key_id = Some(id.clone());
-                id
-            }
-            ParsedExtension::AuthorityKeyIdentifier(aki) => {
-                let info = AuthorityKeyIdInfo {
-                    key_id: aki.key_identifier.as_ref().map(|k| hex(k.0, ":")),
-                    issuer: aki
-                        .authority_cert_issuer
-                        .as_deref()
-                        .map(|names| names.iter().map(typed_name_text).collect())
-                        .unwrap_or_default(),
-                    serial: aki.authority_cert_serial.map(|s| hex(s, ":")),
-                };
-                let mut parts = Vec::new();
-                if let Some(k) = &info.key_id {
-                    parts.push(format!("keyid:{k}"));
-                }
-                parts.extend(info.issuer.iter().cloned());
-                if let Some(s) = &info.serial {
-                    parts.push(format!("serial:{s}"));
-                }
-                self.authority_key_id = Some(info);
-                parts.join(", ")
-            }
-            ParsedExtension::AuthorityInfoAccess(aia) => {
-                let mut parts = Vec::new();
-                for desc in &aia.accessdescs {
-                    let method = desc.access_method.to_id_string();
-                    let (kind, value) = general_name_text(&desc.access_location);
-                    match (method.as_str(), kind) {
-                        ("1.3.6.1.5.5.7.48.1", "uri") => {
-                            parts.push(format!("OCSP - URI:{value}"));
-                            self.authority_info_access.ocsp.push(value);
-                        }
-                        ("1.3.6.1.5.5.7.48.2", "uri") => {
-                            parts.push(format!("CA Issuers - URI:{value}"));
-                            self.authority_info_access.ca_issuers.push(value);
-                        }
-                        _ => {
-                            let text = format!("{method}: {}:{value}", general_name_label(kind));
-                            parts.push(text.clone());
-                            self.authority_info_access.other.push(text);
-                        }
-                    }
-                }
-                parts.join(", ")
-            }
-            ParsedExtension::CRLDistributionPoints(points) => {
-                for point in points.iter() {
-                    match &point.distribution_point {
-                        Some(DistributionPointName::FullName(names)) => {
-                            for name in names {
-                                let (kind, value) = general_name_text(name);
-                                self.crl_distribution_points.push(if kind == "uri" {
-                                    value
-                                } else {
-                                    format!("{}:{value}", general_name_label(kind))
-                                });
-                            }
-                        }
-                        Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => self
-                            .crl_distribution_points
-                            .push("relative name (nameRelativeToCRLIssuer)".into()),
-                        None => {}
-                    }
-                }
-                self.crl_distribution_points.join(", ")
-            }
-            ParsedExtension::CertificatePolicies(policies) => {
-                for policy in policies {
-                    let oid = policy.policy_id.to_id_string();
-                    self.certificate_policies.push(PolicyInfo {
-                        name: oids::policy_name(&oid).map(str::to_owned),
-                        oid,
-                    });
-                }
-                self.certificate_policies
-                    .iter()
-                    .map(|p| match &p.name {
-                        Some(n) => format!("{} ({n})", p.oid),
-                        None => p.oid.clone(),
-                    })
+                    .map(|s| typed_name_text(&s.base))
                     .collect::<Vec<_>>()
                     .join(", ")
+            };
+            format!(
+                "permitted: [{}]; excluded: [{}]",
+                subtrees(&nc.permitted_subtrees),
+                subtrees(&nc.excluded_subtrees)
+            )
+        }
+        ParsedExtension::SCT(scts) => format!("{} signed certificate timestamps", scts.len()),
+        ParsedExtension::UnsupportedExtension { .. } | ParsedExtension::Unparsed => {
+            // Only the TLS feature extension is "parsed" among these (by the model).
+            match tls_features(ext.value) {
+                Some(features) => features
+                    .iter()
+                    .map(|f| match f {
+                        5 => "status_request".to_owned(),
+                        17 => "status_request_v2".to_owned(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                None => hex(ext.value, ":"),
             }
-            ParsedExtension::NameConstraints(nc) => {
-                let subtrees = |list: &Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| {
-                    list.as_deref()
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|s| typed_name_text(&s.base))
-                        .collect::<Vec<_>>()
-                };
-                let info = NameConstraintsInfo {
-                    critical,
-                    permitted: subtrees(&nc.permitted_subtrees),
-                    excluded: subtrees(&nc.excluded_subtrees),
-                };
-                let text = format!(
-                    "permitted: [{}]; excluded: [{}]",
-                    info.permitted.join(", "),
-                    info.excluded.join(", ")
-                );
-                self.name_constraints = Some(info);
-                text
-            }
-            ParsedExtension::SCT(scts) => {
-                self.sct_count = Some(scts.len());
-                format!("{} signed certificate timestamps", scts.len())
-            }
-            ParsedExtension::ParseError { error } => {
-                entry.status = ExtensionStatus::Malformed;
-                entry.error = Some(error.to_string());
-                hex(ext.value, ":")
-            }
-            ParsedExtension::UnsupportedExtension { .. } | ParsedExtension::Unparsed => {
-                if entry.oid == "1.3.6.1.5.5.7.1.24" {
-                    match tls_features(ext.value) {
-                        Some(features) => {
-                            self.must_staple = features.contains(&5);
-                            features
-                                .iter()
-                                .map(|f| match f {
-                                    5 => "status_request".to_owned(),
-                                    17 => "status_request_v2".to_owned(),
-                                    other => other.to_string(),
-                                })
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        }
-                        None => {
-                            entry.status = ExtensionStatus::Malformed;
-                            entry.error = Some("TLS feature list does not decode".into());
-                            hex(ext.value, ":")
-                        }
-                    }
-                } else {
-                    entry.status = ExtensionStatus::Unknown;
-                    hex(ext.value, ":")
-                }
-            }
-            other => {
-                // Decoded by x509-parser but without a field of ours (policy mappings,
-                // inhibitAnyPolicy, …): keep a debug rendering rather than dropping it.
-                format!("{other:?}")
-            }
-        };
-        entry
+        }
+        ParsedExtension::ParseError { .. } => hex(ext.value, ":"),
+        other => {
+            // Decoded by x509-parser but without a field of ours (policy mappings,
+            // inhibitAnyPolicy, …): keep a debug rendering rather than dropping it.
+            format!("{other:?}")
+        }
+    }
+}
+
+fn eku_name(oid: &str) -> OidName {
+    OidName {
+        name: oids::eku_name(oid).map(str::to_owned),
+        oid: oid.to_owned(),
     }
 }
 
@@ -628,73 +639,8 @@ fn typed_name_text(name: &GeneralName<'_>) -> String {
     format!("{}:{value}", general_name_label(kind))
 }
 
-/// RFC 5280 §4.2.1.3 key usage bit names, in bit order.
-const KEY_USAGE_BITS: [&str; 9] = [
-    "digitalSignature",
-    "nonRepudiation",
-    "keyEncipherment",
-    "dataEncipherment",
-    "keyAgreement",
-    "keyCertSign",
-    "cRLSign",
-    "encipherOnly",
-    "decipherOnly",
-];
-
-fn key_usage_names(flags: u16) -> Vec<String> {
-    KEY_USAGE_BITS
-        .iter()
-        .enumerate()
-        .filter(|(bit, _)| flags & (1 << bit) != 0)
-        .map(|(_, name)| (*name).to_owned())
-        .collect()
-}
-
-/// The EKU purposes in encoding order. x509-parser folds the well-known ones into booleans,
-/// so the order is taken from the raw extension value.
-fn eku_list(value: &[u8], parsed: &x509_parser::extensions::ExtendedKeyUsage<'_>) -> Vec<OidName> {
-    let from_raw = <Vec<der::asn1::ObjectIdentifier> as der::Decode>::from_der(value).ok();
-    let oids: Vec<String> = match from_raw {
-        Some(list) => list.iter().map(|o| o.to_string()).collect(),
-        None => {
-            let mut v = Vec::new();
-            let flags = [
-                (parsed.any, "2.5.29.37.0"),
-                (parsed.server_auth, "1.3.6.1.5.5.7.3.1"),
-                (parsed.client_auth, "1.3.6.1.5.5.7.3.2"),
-                (parsed.code_signing, "1.3.6.1.5.5.7.3.3"),
-                (parsed.email_protection, "1.3.6.1.5.5.7.3.4"),
-                (parsed.time_stamping, "1.3.6.1.5.5.7.3.8"),
-                (parsed.ocsp_signing, "1.3.6.1.5.5.7.3.9"),
-            ];
-            v.extend(
-                flags
-                    .iter()
-                    .filter(|(f, _)| *f)
-                    .map(|(_, o)| (*o).to_owned()),
-            );
-            v.extend(parsed.other.iter().map(|o| o.to_id_string()));
-            v
-        }
-    };
-    oids.into_iter()
-        .map(|oid| OidName {
-            name: oids::eku_name(&oid).map(str::to_owned),
-            oid,
-        })
-        .collect()
-}
-
-/// RFC 7633 TLS feature list: a SEQUENCE OF INTEGER.
-fn tls_features(value: &[u8]) -> Option<Vec<u16>> {
-    <Vec<u16> as der::Decode>::from_der(value).ok()
-}
-
-fn validity(x509: &X509Certificate<'_>, at: OffsetDateTime) -> Validity {
-    // Date arithmetic is done with `time`, never through x509-parser's ASN1Time, whose
-    // addition panics near year 9999 (x509-parser 0.18.1).
-    let not_before = x509.validity().not_before.to_datetime();
-    let not_after = x509.validity().not_after.to_datetime();
+fn validity(model: &Certificate, at: OffsetDateTime) -> Validity {
+    let (not_before, not_after) = (model.not_before, model.not_after);
     let status = if at < not_before {
         ValidityStatus::NotYetValid
     } else if at > not_after {
@@ -714,78 +660,25 @@ fn validity(x509: &X509Certificate<'_>, at: OffsetDateTime) -> Validity {
     }
 }
 
-fn algorithm_info(
-    alg: &AlgorithmIdentifier<'_>,
-    names: fn(&str) -> Option<&'static str>,
-) -> AlgorithmInfo {
-    let oid = alg.algorithm.to_id_string();
-    AlgorithmInfo {
-        name: names(&oid)
-            .map(str::to_owned)
-            .unwrap_or_else(|| oid.clone()),
-        oid,
-    }
-}
-
-pub(crate) fn public_key_info(spki: &SubjectPublicKeyInfo<'_>) -> PublicKeyInfo {
-    let oid = spki.algorithm.algorithm.to_id_string();
-    let mut info = PublicKeyInfo {
-        algorithm: oids::key_algorithm_name(&oid)
-            .map(str::to_owned)
-            .unwrap_or_else(|| oid.clone()),
-        algorithm_oid: oid.clone(),
-        bits: None,
-        curve: None,
-        rsa_exponent: None,
-        spki_der: base64(spki.raw),
+/// The report of a subject public key.
+pub(crate) fn public_key_info(key: &PublicKey) -> PublicKeyInfo {
+    let rsa_exponent = match &key.algorithm {
+        KeyAlgorithm::Rsa { exponent, .. } => *exponent,
+        _ => None,
     };
-    match oid.as_str() {
-        "1.3.101.112" => info.bits = Some(256),
-        "1.3.101.113" => info.bits = Some(456),
-        "1.2.840.10045.2.1" => {
-            let curve_oid = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string());
-            if let Some(curve_oid) = curve_oid {
-                match oids::curve(&curve_oid) {
-                    Some((name, bits)) => {
-                        info.curve = Some(name.to_owned());
-                        info.bits = Some(bits);
-                    }
-                    None => info.curve = Some(curve_oid),
-                }
-            }
-        }
-        _ => {}
+    PublicKeyInfo {
+        algorithm: oids::key_algorithm_name(&key.oid)
+            .map(str::to_owned)
+            .unwrap_or_else(|| key.oid.clone()),
+        algorithm_oid: key.oid.clone(),
+        bits: key.algorithm.bits(),
+        curve: match key.algorithm.curve() {
+            Some(Curve::Explicit) | None => None,
+            Some(curve) => Some(curve.name().to_owned()),
+        },
+        rsa_exponent,
+        spki_der: base64(&key.spki),
     }
-    if let Ok(parsed) = spki.parsed() {
-        match parsed {
-            PublicKey::RSA(rsa) => {
-                info.bits = u32::try_from(rsa.key_size()).ok();
-                info.rsa_exponent = rsa.try_exponent().ok();
-            }
-            PublicKey::DSA(_) => {
-                info.bits = dsa_bits(spki);
-            }
-            PublicKey::EC(point) if info.bits.is_none() => {
-                info.bits = u32::try_from(point.key_size()).ok().filter(|&b| b > 0);
-            }
-            _ => {}
-        }
-    }
-    info
-}
-
-/// DSA key size is the size of the prime `p`, the first integer of the parameters.
-fn dsa_bits(spki: &SubjectPublicKeyInfo<'_>) -> Option<u32> {
-    let params = spki.algorithm.parameters.as_ref()?;
-    // `params.data` is the SEQUENCE's content; re-frame it to decode it as a sequence.
-    let der = frame_sequence(params.data);
-    let ints = <Vec<der::asn1::UintRef<'_>> as der::Decode>::from_der(&der).ok()?;
-    u32::try_from(ints.first()?.as_bytes().len() * 8).ok()
 }
 
 fn serial_hex(raw: &[u8]) -> String {
@@ -810,7 +703,11 @@ mod tests {
     #[test]
     fn key_usage_bits_are_named_in_order() {
         assert_eq!(
-            key_usage_names(0b110_0001),
+            KeyUsage {
+                critical: false,
+                flags: 0b110_0001
+            }
+            .names(),
             vec!["digitalSignature", "keyCertSign", "cRLSign"]
         );
     }

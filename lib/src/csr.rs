@@ -23,7 +23,6 @@ use crate::cert::{
 };
 use crate::error::{Error, Result};
 use crate::name::DistinguishedName;
-use crate::oids;
 
 /// A decoded certificate signing request.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -73,18 +72,16 @@ impl CsrInfo {
                 _ => other_attributes.push(attr.oid.to_id_string()),
             }
         }
-        let sig_oid = csr.signature_algorithm.algorithm.to_id_string();
+        let signature = crate::x509::SignatureAlgorithm::from_identifier(&csr.signature_algorithm);
         let verified = csr.verify_signature();
         Ok(CsrInfo {
             version: info.version.0 + 1,
             subject: DistinguishedName::from_x509(&info.subject),
             subject_alt_names: fields.subject_alt_names,
-            public_key: public_key_info(&info.subject_pki),
+            public_key: public_key_info(&crate::x509::PublicKey::from_spki(&info.subject_pki)),
             signature_algorithm: AlgorithmInfo {
-                name: oids::signature_name(&sig_oid)
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| sig_oid.clone()),
-                oid: sig_oid,
+                name: signature.name,
+                oid: signature.oid,
             },
             signature_valid: verified.is_ok(),
             signature_error: verified.err().map(|e| e.to_string()),

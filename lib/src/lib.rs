@@ -63,9 +63,11 @@ pub mod name;
 pub mod name_constraints;
 pub mod oids;
 mod parallel;
+mod policy;
 pub mod preflight;
 pub mod trust;
 pub mod verify;
+mod x509;
 
 pub use cert::CertificateInfo;
 pub use chain::{ChainReport, LinkStatus};

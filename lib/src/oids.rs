@@ -29,30 +29,6 @@ const EKU_NAMES: &[(&str, &str)] = &[
     ("1.3.6.1.4.1.11129.2.4.4", "certificateTransparency"),
 ];
 
-/// Signature algorithms: (dotted OID, name).
-const SIGNATURE_NAMES: &[(&str, &str)] = &[
-    ("1.2.840.113549.1.1.2", "md2WithRSAEncryption"),
-    ("1.2.840.113549.1.1.4", "md5WithRSAEncryption"),
-    ("1.2.840.113549.1.1.5", "sha1WithRSAEncryption"),
-    ("1.2.840.113549.1.1.10", "rsassaPss"),
-    ("1.2.840.113549.1.1.11", "sha256WithRSAEncryption"),
-    ("1.2.840.113549.1.1.12", "sha384WithRSAEncryption"),
-    ("1.2.840.113549.1.1.13", "sha512WithRSAEncryption"),
-    ("1.2.840.113549.1.1.14", "sha224WithRSAEncryption"),
-    ("1.2.840.10045.4.1", "ecdsa-with-SHA1"),
-    ("1.2.840.10045.4.3.1", "ecdsa-with-SHA224"),
-    ("1.2.840.10045.4.3.2", "ecdsa-with-SHA256"),
-    ("1.2.840.10045.4.3.3", "ecdsa-with-SHA384"),
-    ("1.2.840.10045.4.3.4", "ecdsa-with-SHA512"),
-    ("1.2.840.10040.4.3", "dsa-with-SHA1"),
-    ("2.16.840.1.101.3.4.3.2", "dsa-with-SHA256"),
-    ("1.3.101.112", "ED25519"),
-    ("1.3.101.113", "ED448"),
-    ("2.16.840.1.101.3.4.3.17", "ML-DSA-44"),
-    ("2.16.840.1.101.3.4.3.18", "ML-DSA-65"),
-    ("2.16.840.1.101.3.4.3.19", "ML-DSA-87"),
-];
-
 /// Public key algorithms: (dotted OID, name).
 const KEY_NAMES: &[(&str, &str)] = &[
     ("1.2.840.113549.1.1.1", "RSA"),
@@ -167,9 +143,10 @@ pub fn eku_oid(name: &str) -> Option<&'static str> {
         .map(|(o, _)| *o)
 }
 
-/// The name of a signature algorithm, if it is well known.
+/// The name of a signature algorithm, if it is well known (from the one signature-algorithm
+/// table, which also records each algorithm's hash and whether it is weak).
 pub fn signature_name(oid: &str) -> Option<&'static str> {
-    lookup(SIGNATURE_NAMES, oid)
+    crate::x509::signature::signature_name(oid)
 }
 
 /// The name of a public key algorithm, if it is well known.

@@ -60,21 +60,24 @@ fn readme_path() -> std::path::PathBuf {
 const BEGIN: &str = "<!-- verify-codes:begin (generated from chainscope::verify::Code by tests/tests/verify_codes.rs) -->";
 const END: &str = "<!-- verify-codes:end -->";
 
-/// The README section of code tables, generated from `Code`.
+/// The README section of code tables, generated from `Code` and the rule catalogue.
 fn generated_tables() -> String {
     type Family = (&'static str, fn(&Code) -> bool);
-    let families: [Family; 5] = [
+    let families: [Family; 6] = [
         ("Causes (rejected in every profile)", |c| {
             c.kind() == Kind::Cause
         }),
         (
-            "Profile rules of `clients` (a rejection from `clients` up, a warning in `webpki`)",
+            "Rules of the `clients` profile (a rejection from `clients` up, a warning in `webpki`)",
             |c| c.kind() == Kind::Rule(Profile::Clients),
         ),
         (
-            "Profile rules of `rfc5280` (`--strict`; a warning in the other profiles)",
+            "Rules of the `rfc5280` profile (`--strict`; a warning in the other profiles)",
             |c| c.kind() == Kind::Rule(Profile::Rfc5280),
         ),
+        ("Advisory rules (a warning or note in every profile)", |c| {
+            c.kind() == Kind::Advisory
+        }),
         ("Warnings", |c| {
             c.kind() == Kind::Note && c.severity() == Severity::Warning
         }),
@@ -84,18 +87,28 @@ fn generated_tables() -> String {
     ];
     let mut out = String::new();
     for (title, wanted) in families {
-        let rows = Code::ALL.iter().filter(|c| wanted(c));
-        out.push_str(&format!(
-            "{title}:\n\n| code | severity | source | meaning |\n|---|---|---|---|\n"
-        ));
+        let rows: Vec<Code> = Code::all().filter(wanted).collect();
+        let rules = rows.iter().any(|c| c.rule().is_some());
+        out.push_str(&format!("{title}:\n\n"));
+        if rules {
+            out.push_str(
+                "| code | severity | source | applies to | meaning |\n|---|---|---|---|---|\n",
+            );
+        } else {
+            out.push_str("| code | severity | source | meaning |\n|---|---|---|---|\n");
+        }
         for c in rows {
             let severity = match c.severity() {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             };
+            let applies = match c.rule() {
+                Some(r) => format!(" {} |", r.applies_to.names().join(", ")),
+                None => String::new(),
+            };
             out.push_str(&format!(
-                "| `{}` | {severity} | {} | {} |\n",
+                "| `{}` | {severity} | {} |{applies} {} |\n",
                 c.as_str(),
                 c.source(),
                 c.summary()
@@ -130,7 +143,7 @@ fn readme_code_tables_are_generated_from_the_code_enum() {
         );
     }
     // Every code is in a table exactly once.
-    for code in Code::ALL {
+    for code in Code::all() {
         let row = format!("| `{}` |", code.as_str());
         assert_eq!(
             current.matches(&row).count(),
@@ -339,6 +352,20 @@ fn generated_reports() -> Vec<VerifyReport> {
         let issuer = Issuer::new(p, key);
         let l = leaf(leaf_params("future.codes.test"), &issuer);
         let store = TrustStore::from_certs(vec![future_root.der().clone()], "future");
+        out.push(verify_chain(&[l], &store, &now()));
+    }
+    // anchor_unknown_critical_extension: a root with a critical private extension (webpki
+    // does not look at the anchor's extensions).
+    {
+        let mut p = ca_params("Codes Odd Root");
+        let mut ext =
+            CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 99999, 1], vec![0x05, 0x00]);
+        ext.set_criticality(true);
+        p.custom_extensions = vec![ext];
+        let key = KeyPair::generate().unwrap();
+        let odd_root = p.self_signed(&key).unwrap();
+        let l = leaf(leaf_params("odd.codes.test"), &Issuer::new(p, key));
+        let store = TrustStore::from_certs(vec![odd_root.der().clone()], "odd");
         out.push(verify_chain(&[l], &store, &now()));
     }
     // empty_issuer: a root with an empty subject, and its leaf.
@@ -619,8 +646,7 @@ fn every_code_is_produced_unless_reserved_with_a_reason() {
         }
     }
     let reserved: BTreeSet<Code> = RESERVED.iter().map(|(c, _)| *c).collect();
-    let missing: Vec<&str> = Code::ALL
-        .iter()
+    let missing: Vec<&str> = Code::all()
         .filter(|c| !seen.contains(c) && !reserved.contains(c))
         .map(|c| c.as_str())
         .collect();

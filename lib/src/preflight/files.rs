@@ -10,6 +10,8 @@ use super::check::Check;
 use crate::cert::CertificateInfo;
 use crate::chain::ChainReport;
 use crate::key::{KeyMatch, PrivateKeyInfo};
+use crate::policy;
+use crate::x509::Certificate;
 
 /// What the certificates must satisfy: the names clients use, how long they must stay
 /// valid, and when. Shared by the offline checks and the whole run.
@@ -43,7 +45,10 @@ pub struct FileCheckOptions {
     pub public_roots: bool,
 }
 
-/// The longest leaf lifetime publicly trusted CAs may issue and clients accept (days).
+/// The longest leaf lifetime publicly trusted CAs could issue from 2020-09-01 until
+/// 2026-03-15 (days). The check itself follows the whole CA/B Forum BR §6.3.2 schedule
+/// (ballot SC-081: 200 days from 2026-03-15, 100 from 2027-03-15, 47 from 2029-03-15),
+/// by the leaf's notBefore.
 pub const MAX_PUBLIC_LEAF_DAYS: i64 = 398;
 
 /// Runs the offline checks on a chain file (leaf first) and, if given, its private key.
@@ -74,12 +79,13 @@ pub fn check_files(
     checks.push(key_check(chain, key));
     checks.extend(order_checks(chain));
     checks.push(validity_check(&infos, options));
-    checks.push(lifetime_check(leaf, options));
+    let models: Vec<Option<Certificate>> = chain.iter().map(Certificate::parse).collect();
+    checks.push(lifetime_check(leaf, models[0].as_ref(), options));
     checks.push(names_check(leaf, &options.requirements.hosts));
     checks.push(eku_check(leaf));
     checks.push(not_ca_check(leaf));
-    checks.push(key_strength_check(leaf));
-    checks.push(signature_check(&infos));
+    checks.push(key_strength_check(leaf, models[0].as_ref()));
+    checks.push(signature_check(&models));
     checks
 }
 
@@ -228,20 +234,30 @@ fn validity_check(infos: &[Option<CertificateInfo>], options: &FileCheckOptions)
     }
 }
 
-fn lifetime_check(leaf: &CertificateInfo, options: &FileCheckOptions) -> Check {
+fn lifetime_check(
+    leaf: &CertificateInfo,
+    model: Option<&Certificate>,
+    options: &FileCheckOptions,
+) -> Check {
+    let limit = model
+        .map(|m| policy::max_public_leaf_days(m.not_before))
+        .unwrap_or(MAX_PUBLIC_LEAF_DAYS);
     let check = Check::new(
         "leaf_lifetime",
-        format!("The leaf is not longer-lived than clients accept ({MAX_PUBLIC_LEAF_DAYS} days for public roots)"),
+        format!("The leaf is not longer-lived than clients accept ({limit} days for public roots, CA/B Forum BR §6.3.2)"),
     );
     let days = leaf.validity.lifetime_days;
-    if days > MAX_PUBLIC_LEAF_DAYS && options.public_roots {
+    if days > limit && options.public_roots {
         check.warn(
             format!("the leaf is valid for {days} days"),
-            "Apple and Chrome reject publicly trusted leaves valid for more than 398 days: reissue with --days 397",
+            format!(
+                "publicly trusted CAs may not issue leaves valid for more than {limit} days from that notBefore, and Apple and Chrome reject longer ones: reissue with --days {}",
+                limit - 1
+            ),
         )
-    } else if days > MAX_PUBLIC_LEAF_DAYS {
+    } else if days > limit {
         check.pass(format!(
-            "{days} days (allowed for a private CA; public CAs are limited to {MAX_PUBLIC_LEAF_DAYS})"
+            "{days} days (allowed for a private CA; public CAs are limited to {limit})"
         ))
     } else {
         check.pass(format!("{days} days"))
@@ -344,10 +360,10 @@ fn not_ca_check(leaf: &CertificateInfo) -> Check {
     }
 }
 
-fn key_strength_check(leaf: &CertificateInfo) -> Check {
+fn key_strength_check(leaf: &CertificateInfo, model: Option<&Certificate>) -> Check {
     let check = Check::new(
         "key_strength",
-        "The leaf key is strong enough (RSA ≥ 2048, EC P-256/P-384, Ed25519)",
+        "The leaf key is strong enough (RSA or RSA-PSS ≥ 2048, EC P-256/P-384/P-521, Ed25519, Ed448)",
     );
     let key = &leaf.public_key;
     let found = match (&key.curve, key.bits) {
@@ -355,12 +371,8 @@ fn key_strength_check(leaf: &CertificateInfo) -> Check {
         (None, Some(bits)) => format!("{} {bits} bits", key.algorithm),
         _ => key.algorithm.clone(),
     };
-    let ok = match key.algorithm.as_str() {
-        "RSA" => key.bits.is_some_and(|b| b >= 2048),
-        "EC" => matches!(key.curve.as_deref(), Some("P-256" | "P-384")),
-        "Ed25519" => true,
-        _ => false,
-    };
+    let ok = model
+        .is_some_and(|m| policy::key_strength(&m.key.algorithm) == policy::KeyStrength::Strong);
     if ok {
         check.pass(found)
     } else {
@@ -371,27 +383,23 @@ fn key_strength_check(leaf: &CertificateInfo) -> Check {
     }
 }
 
-fn signature_check(infos: &[Option<CertificateInfo>]) -> Check {
+fn signature_check(models: &[Option<Certificate>]) -> Check {
     let check = Check::new(
         "signature_sha256",
         "Every certificate is signed with SHA-256 or better",
     );
-    let weak: Vec<String> = infos
+    let weak: Vec<String> = models
         .iter()
         .enumerate()
-        .filter_map(|(i, info)| {
-            let info = info.as_ref()?;
-            let name = info.signature_algorithm.name.to_ascii_lowercase();
-            let weak = name.contains("md5")
-                || name.contains("md2")
-                || name.contains("sha1")
-                || name.contains("sha224");
-            weak.then(|| {
-                format!(
-                    "cert {} signed with {}",
-                    i + 1,
-                    info.signature_algorithm.name
-                )
+        .filter_map(|(i, model)| {
+            let signature = &model.as_ref()?.signature;
+            let good = signature.hash.is_some_and(policy::hash_is_sha256_or_better);
+            (!good).then(|| {
+                let hash = match signature.hash {
+                    Some(h) => h.name(),
+                    None => "an unknown hash",
+                };
+                format!("cert {} signed with {} ({hash})", i + 1, signature.name)
             })
         })
         .collect();

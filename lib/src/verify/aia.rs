@@ -16,21 +16,22 @@ pub(crate) fn complete(ctx: &mut Context<'_>, notes: &mut Vec<Finding>) {
         let Some(needy) = first_missing_issuer(ctx) else {
             return;
         };
-        let facts = ctx.pool[needy].facts.clone();
-        let Some(f) = facts else { return };
+        let decoded = ctx.pool[needy].decoded.clone();
+        let Some(f) = decoded else { return };
         let Some(url) = f
-            .ca_issuers
+            .extensions
+            .ca_issuers()
             .iter()
             .find(|u| u.starts_with("http://"))
             .cloned()
         else {
-            if !f.ca_issuers.is_empty() {
+            if !f.extensions.ca_issuers().is_empty() {
                 notes.push(Finding::new(
                     Code::AiaFetchFailed,
                     format!(
                         "the issuer of {} is only available at {} — only http:// URLs are fetched",
-                        f.subject,
-                        f.ca_issuers.join(", ")
+                        f.subject.text,
+                        f.extensions.ca_issuers().join(", ")
                     ),
                 ));
             }
@@ -51,8 +52,8 @@ pub(crate) fn complete(ctx: &mut Context<'_>, notes: &mut Vec<Finding>) {
                 }
                 let subject = ctx.pool[before].subject();
                 notes.push(
-                    Finding::new(Code::AiaFetched, format!("fetched the missing issuer {subject} from {url} (the AIA caIssuers URL of {}); the server does not send it", f.subject))
-                        .cert(ctx.pool[needy].presented_index(), &f.subject)
+                    Finding::new(Code::AiaFetched, format!("fetched the missing issuer {subject} from {url} (the AIA caIssuers URL of {}); the server does not send it", f.subject.text))
+                        .cert(ctx.pool[needy].presented_index(), &f.subject.text)
                         .fix("configure the server to send the full chain: the leaf, then its intermediate(s)")
                         .clients(super::diagnose::NO_AIA_CLIENTS),
                 );
@@ -63,10 +64,10 @@ pub(crate) fn complete(ctx: &mut Context<'_>, notes: &mut Vec<Finding>) {
                         Code::AiaFetchFailed,
                         format!(
                             "could not fetch the issuer of {} from {url}: {reason}",
-                            f.subject
+                            f.subject.text
                         ),
                     )
-                    .cert(ctx.pool[needy].presented_index(), &f.subject),
+                    .cert(ctx.pool[needy].presented_index(), &f.subject.text),
                 );
                 return;
             }
@@ -79,16 +80,16 @@ fn first_missing_issuer(ctx: &Context<'_>) -> Option<usize> {
     let mut cur = 0;
     let mut seen = vec![0];
     loop {
-        let f = ctx.pool[cur].facts.as_ref()?;
-        if ctx.trust.find_by_subject(&f.issuer_raw).next().is_some() || f.self_issued() {
+        let f = ctx.pool[cur].decoded.as_ref()?;
+        if ctx.trust.find_by_subject(&f.issuer.raw).next().is_some() || f.self_issued() {
             return None;
         }
         let next = (0..ctx.pool.len()).find(|i| {
             !seen.contains(i)
                 && ctx.pool[*i]
-                    .facts
+                    .decoded
                     .as_ref()
-                    .is_some_and(|c| c.subject_raw == f.issuer_raw)
+                    .is_some_and(|c| c.subject.raw == f.issuer.raw)
         });
         match next {
             Some(n) if seen.len() < crate::chain::MAX_ISSUER_WALK => {

@@ -5,20 +5,15 @@
 //! RFC or CA/B Forum section, or the client behaviour it predicts. The README's tables of
 //! stable codes are checked against [`Code::ALL`] by a test.
 //!
-//! ## Severities
-//! - [`Severity::Error`]: the code names a cause. A finding with it makes the chain invalid
-//!   when the chosen [`Profile`](super::Profile) rejects for it; when it does not (a rule of
-//!   a stricter profile, or a problem on a chain that is valid anyway), the finding is
-//!   reported with severity `warning` instead. Nothing else ever changes a severity.
-//! - [`Severity::Warning`]: the verdict does not change, but something needs attention or
-//!   some clients will decide differently.
-//! - [`Severity::Info`]: a note, worth knowing; nothing is wrong.
+//! The three severities, and the one case an `error` is reported as a `warning`, are
+//! described on [`Severity`].
 
 use std::fmt;
 use std::str::FromStr;
 
 use super::findings::Severity;
 use super::options::Profile;
+use super::rules::{self, Level, Rule};
 
 /// Where the requirement behind a code comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,6 +27,12 @@ pub enum Source {
     Rfc9525(&'static str),
     /// RFC 8446 (TLS 1.3), section.
     Rfc8446(&'static str),
+    /// RFC 3279 (algorithms and identifiers for the PKIX profile), section.
+    Rfc3279(&'static str),
+    /// RFC 5480 (elliptic curve SubjectPublicKeyInfo), section.
+    Rfc5480(&'static str),
+    /// The documented behaviour of one client, named (`OpenSSL X509_V_ERR_CERT_HAS_EXPIRED`).
+    Client(&'static str),
     /// What rustls-webpki decides; its verdict is the floor of every profile.
     Webpki,
     /// What mainstream clients do beyond the standards (named in the finding's `clients`).
@@ -47,6 +48,9 @@ impl fmt::Display for Source {
             Source::Br(s) => write!(f, "CA/B Forum BR §{s}"),
             Source::Rfc9525(s) => write!(f, "RFC 9525 §{s}"),
             Source::Rfc8446(s) => write!(f, "RFC 8446 §{s}"),
+            Source::Rfc3279(s) => write!(f, "RFC 3279 §{s}"),
+            Source::Rfc5480(s) => write!(f, "RFC 5480 §{s}"),
+            Source::Client(s) => f.write_str(s),
             Source::Webpki => f.write_str("rustls-webpki"),
             Source::Clients => f.write_str("client behaviour"),
             Source::Chainscope => f.write_str("chainscope"),
@@ -66,8 +70,11 @@ impl serde::Serialize for Source {
 pub enum Kind {
     /// A cause rustls-webpki (or the input itself) gives: it rejects in every profile.
     Cause,
-    /// A profile rule: it rejects from the given profile up, and is a warning below it.
+    /// A rule of the catalogue that rejects from the given profile up, and is a warning
+    /// below it.
     Rule(Profile),
+    /// A rule of the catalogue that only ever warns (or notes).
+    Advisory,
     /// A warning or a note; it never changes the verdict.
     Note,
 }
@@ -82,64 +89,73 @@ macro_rules! codes {
     )*) => {
         /// A stable code: what a finding is about. Serialized as its snake_case name.
         ///
-        /// The doc line of each variant is its [`summary`](Code::summary).
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Serialize, serde::Deserialize,
-        )]
+        /// The doc line of each variant is its [`summary`](Code::summary). The rules of the
+        /// catalogue are one variant, [`Code::Rule`], whose spelling is the rule's id.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Code {
             $(
                 #[doc = $summary]
-                #[serde(rename = $name)]
                 $variant,
             )*
+            /// A rule of the catalogue ([`rules`](super::rules)), by its entry.
+            Rule(&'static Rule),
         }
 
-        impl Code {
-            /// Every code, in the order of the README tables.
-            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+        /// The codes that are not rules, in the order of the README tables.
+        const ENUM_CODES: &[Code] = &[$(Code::$variant),*];
 
+        impl Code {
             /// The stable spelling (`missing_intermediate`), as JSON and text print it.
             pub const fn as_str(self) -> &'static str {
-                match self { $(Code::$variant => $name),* }
+                match self { $(Code::$variant => $name,)* Code::Rule(r) => r.id }
             }
 
-            /// The one severity of a finding with this code (see the module docs for when
+            /// The one severity of a finding with this code (see [`Severity`] for when
             /// an `error` is reported as a `warning`).
             pub const fn severity(self) -> Severity {
-                match self { $(Code::$variant => Severity::$sev),* }
+                match self {
+                    $(Code::$variant => Severity::$sev,)*
+                    Code::Rule(r) => match r.level {
+                        Level::Reject(_) => Severity::Error,
+                        Level::Warn => Severity::Warning,
+                        Level::Notice => Severity::Info,
+                    },
+                }
             }
 
-            /// The family: a cause, a profile rule (and from which profile it rejects), or
-            /// a note.
+            /// The family: a cause, a profile rule (and from which profile it rejects), an
+            /// advisory rule, or a note.
             pub const fn kind(self) -> Kind {
-                match self { $(Code::$variant => $kind),* }
+                match self {
+                    $(Code::$variant => $kind,)*
+                    Code::Rule(r) => match r.level {
+                        Level::Reject(p) => Kind::Rule(p),
+                        Level::Warn | Level::Notice => Kind::Advisory,
+                    },
+                }
             }
 
             /// Where the requirement comes from.
             pub const fn source(self) -> Source {
-                match self { $(Code::$variant => $source),* }
+                match self { $(Code::$variant => $source,)* Code::Rule(r) => r.source }
             }
 
             /// One line: what the code means.
             pub const fn summary(self) -> &'static str {
-                match self { $(Code::$variant => $summary),* }
+                match self { $(Code::$variant => $summary,)* Code::Rule(r) => r.summary }
             }
 
             /// The generic fix; a finding's own `fix` names the certificate and values.
             pub const fn fix(self) -> &'static str {
-                match self { $(Code::$variant => $fix),* }
+                match self { $(Code::$variant => $fix,)* Code::Rule(r) => r.fix }
             }
         }
     };
 }
 
-use Kind::{Cause, Note, Rule};
+use Kind::{Cause, Note};
 use Source::{Br, Chainscope, Clients, Rfc5280, Rfc8446, Rfc9525, Webpki};
-
-const CLIENTS: Kind = Rule(Profile::Clients);
-const STRICT: Kind = Rule(Profile::Rfc5280);
 
 codes! {
     // --- causes: what rustls-webpki rejects, found on the certificate that fails ---
@@ -284,155 +300,6 @@ codes! {
         "see the message; report it to chainscope if it is unclear",
     }
 
-    // --- profile rules: clients ---
-    AnchorExpired = "anchor_expired" {
-        CLIENTS, Error, Clients,
-        "the trust anchor has expired (OpenSSL-based clients and the OS verifiers reject it)",
-        "replace the root with its current version, or chain to a newer root",
-    }
-    AnchorNotYetValid = "anchor_not_yet_valid" {
-        CLIENTS, Error, Clients,
-        "the trust anchor is not valid yet",
-        "check the clock, or the root's notBefore",
-    }
-    CaWithoutKeycertsign = "ca_without_keycertsign" {
-        CLIENTS, Error, Rfc5280("4.2.1.3"),
-        "a CA whose keyUsage lacks keyCertSign signs certificates",
-        "reissue the CA certificate with keyUsage keyCertSign (and cRLSign)",
-    }
-    WeakLeafKey = "weak_leaf_key" {
-        CLIENTS, Error, Clients,
-        "a leaf RSA key under 2048 bits, which no modern TLS stack uses",
-        "reissue with an RSA-2048+ or ECDSA P-256 key",
-    }
-
-    // --- profile rules: rfc5280 (--strict) ---
-    AkiMissing = "aki_missing" {
-        STRICT, Error, Rfc5280("4.2.1.1"),
-        "a certificate that is not self-issued has no authorityKeyIdentifier keyIdentifier",
-        "reissue the certificate from a conforming CA",
-    }
-    AkiCritical = "aki_critical" {
-        STRICT, Error, Rfc5280("4.2.1.1"),
-        "authorityKeyIdentifier is marked critical",
-        "reissue the certificate from a conforming CA",
-    }
-    SkiMissing = "ski_missing" {
-        STRICT, Error, Rfc5280("4.2.1.2"),
-        "a CA certificate without subjectKeyIdentifier",
-        "reissue the certificate from a conforming CA",
-    }
-    SkiCritical = "ski_critical" {
-        STRICT, Error, Rfc5280("4.2.1.2"),
-        "subjectKeyIdentifier is marked critical",
-        "reissue the certificate from a conforming CA",
-    }
-    SerialZero = "serial_zero" {
-        STRICT, Error, Rfc5280("4.1.2.2"),
-        "serial number zero",
-        "reissue the certificate from a conforming CA",
-    }
-    SerialNegative = "serial_negative" {
-        STRICT, Error, Rfc5280("4.1.2.2"),
-        "a negative serial number",
-        "reissue the certificate from a conforming CA",
-    }
-    SerialTooLong = "serial_too_long" {
-        STRICT, Error, Rfc5280("4.1.2.2"),
-        "a serial number longer than 20 bytes",
-        "reissue the certificate from a conforming CA",
-    }
-    EmptyIssuer = "empty_issuer" {
-        STRICT, Error, Rfc5280("4.1.2.4"),
-        "an empty issuer name",
-        "reissue the certificate from a conforming CA",
-    }
-    PolicyConstraintsNotCritical = "policy_constraints_not_critical" {
-        STRICT, Error, Rfc5280("4.2.1.11"),
-        "a non-critical policyConstraints extension",
-        "reissue the certificate from a conforming CA",
-    }
-    NameConstraintsEmpty = "name_constraints_empty" {
-        STRICT, Error, Rfc5280("4.2.1.10"),
-        "nameConstraints with neither permitted nor excluded subtrees",
-        "reissue the certificate from a conforming CA",
-    }
-    NameConstraintsInLeaf = "name_constraints_in_leaf" {
-        STRICT, Error, Rfc5280("4.2.1.10"),
-        "nameConstraints in a certificate that is not a CA",
-        "reissue the certificate from a conforming CA",
-    }
-    MalformedAia = "malformed_aia" {
-        STRICT, Error, Rfc5280("4.2.2.1"),
-        "a malformed authorityInformationAccess extension",
-        "reissue the certificate from a conforming CA",
-    }
-    CaMissingBasicConstraints = "ca_missing_basic_constraints" {
-        STRICT, Error, Rfc5280("4.2.1.9"),
-        "a certificate acting as a CA without basicConstraints CA:TRUE",
-        "reissue the CA certificate with critical basicConstraints CA:TRUE",
-    }
-    BasicConstraintsNotCritical = "basic_constraints_not_critical" {
-        STRICT, Error, Rfc5280("4.2.1.9"),
-        "a CA's basicConstraints is not critical",
-        "reissue the CA certificate with critical basicConstraints CA:TRUE",
-    }
-    AnchorHasEku = "anchor_has_eku" {
-        STRICT, Error, Br("7.1.2.1.2"),
-        "a root certificate with an extendedKeyUsage extension",
-        "reissue the certificate from a conforming CA",
-    }
-    SanNotCriticalEmptySubject = "san_not_critical_empty_subject" {
-        STRICT, Error, Rfc5280("4.2.1.6"),
-        "an empty subject with a non-critical subjectAltName",
-        "reissue the certificate from a conforming CA",
-    }
-    SanCriticalWithSubject = "san_critical_with_subject" {
-        STRICT, Error, Br("7.1.2.7.12"),
-        "a leaf marking subjectAltName critical although its subject is not empty",
-        "reissue the certificate from a conforming CA",
-    }
-    LeafWithoutEku = "leaf_without_eku" {
-        STRICT, Error, Br("7.1.2.7.6"),
-        "a leaf without extendedKeyUsage",
-        "reissue the certificate with extendedKeyUsage serverAuth (or clientAuth)",
-    }
-    LeafAnyEku = "leaf_any_eku" {
-        STRICT, Error, Br("7.1.2.7.10"),
-        "a leaf carrying anyExtendedKeyUsage",
-        "reissue the certificate with an explicit extendedKeyUsage",
-    }
-    ForbiddenSubscriberKey = "forbidden_subscriber_key" {
-        STRICT, Error, Br("6.1.5"),
-        "a leaf key the Baseline Requirements forbid (DSA, P-192/P-224, RSA < 2048 or not a multiple of 8 bits)",
-        "reissue with an RSA-2048+ or ECDSA P-256/P-384 key",
-    }
-    CnNotInSan = "cn_not_in_san" {
-        STRICT, Error, Br("7.1.4.3"),
-        "the leaf's CN is not a character-for-character copy of one of its subjectAltNames",
-        "reissue with the CN equal to one of the SANs, or without CN",
-    }
-    WildcardTooBroad = "wildcard_too_broad" {
-        STRICT, Error, Br("3.2.2.6"),
-        "a wildcard over a public suffix (or a bare *)",
-        "reissue the certificate from a conforming CA",
-    }
-    UnderscoreInDnsName = "underscore_in_dns_name" {
-        STRICT, Error, Br("7.1.2.7.12"),
-        "a DNS subjectAltName with an underscore",
-        "reissue the certificate from a conforming CA",
-    }
-    CrlNumberMissing = "crl_number_missing" {
-        STRICT, Error, Rfc5280("5.2.3"),
-        "a CRL without cRLNumber",
-        "have the CA issue conforming CRLs",
-    }
-    CrlNumberCritical = "crl_number_critical" {
-        STRICT, Error, Rfc5280("5.2.3"),
-        "a CRL marking cRLNumber critical",
-        "have the CA issue conforming CRLs",
-    }
-
     // --- warnings ---
     ExpiringSoon = "expiring_soon" {
         Note, Warning, Chainscope,
@@ -490,9 +357,42 @@ codes! {
 }
 
 impl Code {
+    /// Every code: the causes and notes, then the rules of the catalogue (the order of the
+    /// README tables).
+    pub fn all() -> impl Iterator<Item = Code> {
+        Code::enum_codes().chain(rules::catalogue().map(Code::Rule))
+    }
+
+    /// The codes that are not rules.
+    pub(crate) fn enum_codes() -> impl Iterator<Item = Code> {
+        ENUM_CODES.iter().copied()
+    }
+
     /// Looks a code up by its stable spelling.
     pub fn from_name(name: &str) -> Option<Code> {
-        Code::ALL.iter().copied().find(|c| c.as_str() == name)
+        Code::all().find(|c| c.as_str() == name)
+    }
+
+    /// The catalogue entry, for a rule's code.
+    pub fn rule(self) -> Option<&'static Rule> {
+        match self {
+            Code::Rule(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        Code::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown verify code '{name}'")))
     }
 }
 
@@ -729,27 +629,30 @@ mod tests {
     #[test]
     fn spellings_are_unique_snake_case_and_round_trip_through_json() {
         let mut seen = std::collections::HashSet::new();
-        for code in Code::ALL {
+        for code in Code::all() {
             let name = code.as_str();
             assert!(seen.insert(name), "{name} twice");
             assert!(
-                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                name.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
                 "{name} is not snake_case"
             );
-            let json = serde_json::to_string(code).unwrap();
+            let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{name}\""));
-            assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), *code);
-            assert_eq!(name.parse::<Code>().unwrap(), *code);
+            assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), code);
+            assert_eq!(name.parse::<Code>().unwrap(), code);
         }
         assert!("no_such_code".parse::<Code>().is_err());
     }
 
     #[test]
     fn causes_and_rules_are_errors_and_notes_never_are() {
-        for code in Code::ALL {
+        for code in Code::all() {
             match code.kind() {
                 Kind::Cause | Kind::Rule(_) => assert_eq!(code.severity(), Severity::Error),
-                Kind::Note => assert_ne!(code.severity(), Severity::Error, "{code}"),
+                Kind::Note | Kind::Advisory => {
+                    assert_ne!(code.severity(), Severity::Error, "{code}")
+                }
             }
             assert!(
                 !code.summary().is_empty() && !code.fix().is_empty(),
@@ -760,7 +663,7 @@ mod tests {
 
     #[test]
     fn rules_name_the_profile_that_rejects_and_never_webpki() {
-        for code in Code::ALL {
+        for code in Code::all() {
             if let Kind::Rule(p) = code.kind() {
                 assert_ne!(p, Profile::Webpki, "{code}: a rule above the floor");
             }
@@ -824,11 +727,10 @@ mod tests {
 
     #[test]
     fn sources_print_as_citations() {
-        assert_eq!(Code::AkiMissing.source().to_string(), "RFC 5280 §4.2.1.1");
-        assert_eq!(
-            Code::LeafWithoutEku.source().to_string(),
-            "CA/B Forum BR §7.1.2.7.6"
-        );
+        let aki = Code::from_name("aki_missing").unwrap();
+        assert_eq!(aki.source().to_string(), "RFC 5280 §4.2.1.1");
+        let eku = Code::from_name("leaf_without_eku").unwrap();
+        assert_eq!(eku.source().to_string(), "CA/B Forum BR §7.1.2.7.6");
         assert_eq!(Code::CaUsedAsLeaf.source().to_string(), "rustls-webpki");
     }
 }

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use super::facts;
 use crate::error::{Error, Result};
 
 /// A certificate revocation list given with `--crl`.
@@ -37,8 +36,8 @@ impl Crl {
             .map(|e| e.critical);
         Ok(Crl {
             source: source.to_owned(),
-            issuer_raw: facts::strip_sequence(parsed.issuer().as_raw()).to_vec(),
-            issuer: facts::name_string(parsed.issuer()),
+            issuer_raw: crate::x509::strip_sequence(parsed.issuer().as_raw()).to_vec(),
+            issuer: crate::x509::Name::from_x509(parsed.issuer()).text,
             number_critical,
             der,
         })

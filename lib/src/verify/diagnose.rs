@@ -2,9 +2,10 @@
 //! this finds *which* certificate, the values involved, and the fix.
 
 use super::code::{code_of_webpki_error, webpki_error_name, webpki_error_words, Code};
-use super::facts::{colon_hex, eku_name, sig_alg_name, Facts};
 use super::findings::Finding;
 use super::{fmt_unix, Context, FoundPath, Purpose};
+use crate::policy;
+use crate::x509::Certificate;
 
 /// Clients that do not fetch missing intermediates from AIA URLs.
 pub(crate) const NO_AIA_CLIENTS: &str = "Firefox (without its preloaded intermediates), curl, Python, Java, Go, OpenSSL and rustls do not fetch missing intermediates and will fail; Chrome, Edge and Safari may fetch it from the AIA URL and succeed";
@@ -59,8 +60,8 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         Diagnoser { ctx, walk, end }
     }
 
-    fn facts(&self, node: usize) -> Option<&Facts> {
-        self.ctx.pool[node].facts.as_ref()
+    fn facts(&self, node: usize) -> Option<&Certificate> {
+        self.ctx.pool[node].decoded.as_ref()
     }
 
     /// `cert 2 (CN=…)` (1-based, as `show` numbers them) or `CN=… (from --untrusted)`.
@@ -98,7 +99,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 let node = self
                     .suspects()
                     .into_iter()
-                    .find(|n| self.facts(*n).is_some_and(|f| f.not_after == na))
+                    .find(|n| self.facts(*n).is_some_and(|f| f.not_after_unix() == na))
                     .unwrap_or(0);
                 self.expired(node, na)
             }
@@ -107,7 +108,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 let node = self
                     .suspects()
                     .into_iter()
-                    .find(|n| self.facts(*n).is_some_and(|f| f.not_before == nb))
+                    .find(|n| self.facts(*n).is_some_and(|f| f.not_before_unix() == nb))
                     .unwrap_or(0);
                 self.not_yet_valid(node, nb)
             }
@@ -146,8 +147,8 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     .clients("rustls, Go and browsers reject v1/v2 certificates; OpenSSL accepts them")
             }
             E::UnsupportedCriticalExtension => {
-                let node = self.suspects().into_iter().find(|n| self.facts(*n).is_some_and(|f| !f.unknown_critical.is_empty())).unwrap_or(0);
-                let exts = self.facts(node).map(|f| f.unknown_critical.join(", ")).unwrap_or_default();
+                let node = self.suspects().into_iter().find(|n| self.facts(*n).is_some_and(|f| !f.extensions.unknown_critical.is_empty())).unwrap_or(0);
+                let exts = self.facts(node).map(|f| f.extensions.unknown_critical.join(", ")).unwrap_or_default();
                 self.finding(Code::UnknownCriticalExtension, node, format!("{} carries a critical extension the verifier does not understand ({exts})", self.who(node)))
                     .fix("reissue it without the critical extension (or mark it non-critical)")
             }
@@ -226,26 +227,27 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             );
         };
         let key_id = f
-            .aki
+            .extensions
+            .authority_key_id
             .as_ref()
-            .and_then(|(_, k)| k.as_ref())
-            .map(|k| format!(" (key identifier {})", colon_hex(k)))
+            .and_then(|a| a.key_id.as_ref())
+            .map(|k| format!(" (key identifier {})", crate::encoding::hex_upper(k, ":")))
             .unwrap_or_default();
         // Same name when string encodings are ignored?
         let lookalike = self
             .ctx
             .pool
             .iter()
-            .filter_map(|c| c.facts.as_ref())
-            .find(|c| c.subject == f.issuer && c.subject_raw != f.issuer_raw);
+            .filter_map(|c| c.decoded.as_ref())
+            .find(|c| c.subject.text == f.issuer.text && c.subject.raw != f.issuer.raw);
         if let Some(l) = lookalike {
             return self
-                .finding(Code::NameEncodingMismatch, node, format!("{} names its issuer '{}', which matches {} only when string encodings are ignored (e.g. PrintableString vs UTF8String)", self.who(node), f.issuer, l.subject))
+                .finding(Code::NameEncodingMismatch, node, format!("{} names its issuer '{}', which matches {} only when string encodings are ignored (e.g. PrintableString vs UTF8String)", self.who(node), f.issuer.text, l.subject.text))
                 .fix("reissue so that the issuer name is a byte-for-byte copy of the CA's subject")
                 .clients("rustls and Go compare names byte for byte and reject; OpenSSL accepts");
         }
         let trust = self.ctx.trust.label();
-        let aia = match f.ca_issuers.first() {
+        let aia = match f.extensions.ca_issuers().first() {
             Some(url) => format!(
                 "; its AIA caIssuers URL {url} points to where the issuer can be downloaded"
             ),
@@ -321,14 +323,23 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
     /// The first certificate on the walk whose EKU excludes every required purpose.
     fn wrong_purpose(&self) -> Finding {
         let (oids, _) = self.required_oids();
-        let wanted: Vec<String> = oids.iter().map(|o| eku_name(o)).collect();
+        let wanted: Vec<String> = oids
+            .iter()
+            .map(|o| crate::oids::eku_name(o).unwrap_or(o).to_owned())
+            .collect();
         for &node in &self.walk {
             let Some(f) = self.facts(node) else { continue };
-            let Some((_, has, _)) = &f.eku else { continue };
+            let Some(eku) = &f.extensions.extended_key_usage else {
+                continue;
+            };
+            let has = &eku.oids;
             if has.iter().any(|h| oids.contains(h)) {
                 continue;
             }
-            let present: Vec<String> = has.iter().map(|o| eku_name(o)).collect();
+            let present: Vec<String> = has
+                .iter()
+                .map(|o| crate::oids::eku_name(o).unwrap_or(o).to_owned())
+                .collect();
             let msg = if node == 0 {
                 format!(
                     "{} is for {} only; verification needs {}",
@@ -361,7 +372,14 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
     fn path_len(&self) -> Finding {
         // For each CA on the walk, count the CAs between it and the leaf.
         for (pos, &node) in self.walk.iter().enumerate().skip(1) {
-            if let Some((_, true, Some(len))) = self.facts(node).and_then(|f| f.basic_constraints) {
+            if let Some(crate::x509::extensions::BasicConstraints {
+                ca: true,
+                path_len: Some(len),
+                ..
+            }) = self
+                .facts(node)
+                .and_then(|f| f.extensions.basic_constraints)
+            {
                 let below = (1..pos)
                     .filter(|p| self.facts(self.walk[*p]).is_some_and(|f| !f.self_issued()))
                     .count();
@@ -385,12 +403,10 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             .facts(0)
             .map(|f| f.covered_names().join(", "))
             .unwrap_or_default();
-        let node = self
-            .walk
-            .iter()
-            .skip(1)
-            .copied()
-            .find(|n| self.facts(*n).is_some_and(|f| f.name_constraints.is_some()));
+        let node = self.walk.iter().skip(1).copied().find(|n| {
+            self.facts(*n)
+                .is_some_and(|f| f.extensions.name_constraints.is_some())
+        });
         match node {
             Some(n) => {
                 let described = self
@@ -466,7 +482,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
     fn issuer_spki(&self, pos: usize) -> Option<(Vec<u8>, String)> {
         if let Some(&next) = self.walk.get(pos + 1) {
             let f = self.facts(next)?;
-            return Some((f.spki.clone(), f.subject.clone()));
+            return Some((f.key.spki.clone(), f.subject.text.clone()));
         }
         if let WalkEnd::Anchor(a) = self.end {
             let anchor = &self.ctx.trust.anchors()[a];
@@ -501,8 +517,8 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
     fn weak_algorithm(&self) -> Finding {
         for (pos, &node) in self.walk.iter().enumerate() {
             let Some(f) = self.facts(node) else { continue };
-            let alg = sig_alg_name(&f.sig_alg);
-            if alg.contains("SHA1") || alg.contains("md5") || alg.contains("sha1") {
+            let alg = &f.signature.name;
+            if f.signature.weak {
                 return self.finding(Code::WeakSignatureAlgorithm, node, format!("{} is signed with {alg}, which is no longer accepted", self.who(node)))
                     .fix("reissue it with a SHA-256 signature")
                     .clients("rustls, browsers and Go reject SHA-1 signatures; OpenSSL 3.0 at its default level still accepts them");
@@ -511,9 +527,9 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 .walk
                 .get(pos + 1)
                 .and_then(|n| self.facts(*n))
-                .map(|i| i.key.clone());
+                .map(|i| i.key.algorithm.clone());
             if let Some(k) = issuer_key {
-                if k.kind == "RSA" && k.bits.is_some_and(|b| b < 2048) {
+                if k.is_rsa() && matches!(policy::key_strength(&k), policy::KeyStrength::Weak(_)) {
                     return self
                         .finding(
                             Code::WeakKey,
@@ -530,7 +546,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         let node = self.walk.first().copied().unwrap_or(0);
         let alg = self
             .facts(node)
-            .map(|f| sig_alg_name(&f.sig_alg).to_owned())
+            .map(|f| f.signature.name.clone())
             .unwrap_or_default();
         Finding::new(Code::UnsupportedSignatureAlgorithm, format!("a signature on the path uses an algorithm or key rustls does not support (the leaf's is {alg})"))
             .fix("reissue with ECDSA P-256/P-384, Ed25519 or RSA-2048+ with SHA-256")
@@ -546,7 +562,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 else {
                     continue;
                 };
-                if crl.issuer_raw != f.issuer_raw {
+                if crl.issuer_raw != f.issuer.raw {
                     continue;
                 }
                 let hit = parsed
@@ -584,13 +600,13 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         let time = self.ctx.time;
         for &n in &nodes {
             let Some(f) = self.facts(n) else { continue };
-            if f.not_after < time {
-                out.push(self.expired(n, f.not_after));
-            } else if f.not_before > time {
-                out.push(self.not_yet_valid(n, f.not_before));
+            if f.not_after_unix() < time {
+                out.push(self.expired(n, f.not_after_unix()));
+            } else if f.not_before_unix() > time {
+                out.push(self.not_yet_valid(n, f.not_before_unix()));
             }
-            let alg = sig_alg_name(&f.sig_alg);
-            if alg.contains("SHA1") || alg.contains("sha1") || alg.contains("md5") {
+            let alg = &f.signature.name;
+            if f.signature.weak {
                 out.push(
                     self.finding(
                         Code::WeakSignatureAlgorithm,
@@ -605,9 +621,10 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             if let Some(f) = self.facts(0) {
                 let (oids, any) = self.required_oids();
                 if !any
-                    && f.eku
+                    && f.extensions
+                        .extended_key_usage
                         .as_ref()
-                        .is_some_and(|(_, has, _)| !has.iter().any(|h| oids.contains(h)))
+                        .is_some_and(|eku| !eku.oids.iter().any(|h| oids.contains(h)))
                 {
                     out.push(self.wrong_purpose());
                 }
@@ -630,7 +647,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         if let Some(path) = chosen {
             for &n in &path.nodes {
                 if let Some(f) = self.facts(n) {
-                    if f.not_after >= time && f.not_after - time <= warn {
+                    if f.not_after_unix() >= time && f.not_after_unix() - time <= warn {
                         out.push(
                             self.finding(
                                 Code::ExpiringSoon,
@@ -638,8 +655,8 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                                 format!(
                                     "{} expires on {} ({})",
                                     self.who(n),
-                                    fmt_unix(f.not_after),
-                                    distance(f.not_after, time)
+                                    fmt_unix(f.not_after_unix()),
+                                    distance(f.not_after_unix(), time)
                                 ),
                             )
                             .fix("renew it now"),
@@ -647,18 +664,18 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     }
                 }
             }
-            if let Some(a) = self.ctx.anchor_facts(path.anchor) {
-                if a.not_after >= time && a.not_after - time <= warn {
+            if let Some(a) = self.ctx.anchor_cert(path.anchor) {
+                if a.not_after_unix() >= time && a.not_after_unix() - time <= warn {
                     out.push(
                         Finding::new(
                             Code::ExpiringSoon,
                             format!(
                                 "the trust anchor {} expires on {}",
                                 a.subject,
-                                fmt_unix(a.not_after)
+                                fmt_unix(a.not_after_unix())
                             ),
                         )
-                        .cert(None, &a.subject),
+                        .cert(None, &a.subject.text),
                     );
                 }
             }
@@ -669,8 +686,8 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 let f = self.facts(n);
                 let is_anchor = f.is_some_and(|f| {
                     self.ctx.trust.anchors().iter().any(|a| {
-                        a.subject.as_ref() == f.subject_raw.as_slice()
-                            && super::facts::strip_sequence(&f.spki)
+                        a.subject.as_ref() == f.subject.raw.as_slice()
+                            && crate::x509::strip_sequence(&f.key.spki)
                                 == a.subject_public_key_info.as_ref()
                     })
                 });
@@ -733,33 +750,38 @@ fn walk(ctx: &Context<'_>) -> (Vec<usize>, WalkEnd) {
     let mut nodes = vec![0];
     loop {
         let cur = *nodes.last().unwrap_or(&0);
-        let Some(f) = ctx.pool[cur].facts.as_ref() else {
+        let Some(f) = ctx.pool[cur].decoded.as_ref() else {
             return (nodes, WalkEnd::Stuck);
         };
-        if let Some(a) = ctx.trust.find_by_subject(&f.issuer_raw).next() {
+        if let Some(a) = ctx.trust.find_by_subject(&f.issuer.raw).next() {
             return (nodes, WalkEnd::Anchor(a));
         }
         if f.self_issued() {
             return (nodes, WalkEnd::UntrustedSelfSigned);
         }
-        let aki = f.aki.as_ref().and_then(|(_, k)| k.clone());
+        let aki = f
+            .extensions
+            .authority_key_id
+            .as_ref()
+            .and_then(|a| a.key_id.clone());
         let mut candidates: Vec<usize> = (0..ctx.pool.len())
             .filter(|i| !nodes.contains(i))
             .filter(|i| {
                 ctx.pool[*i]
-                    .facts
+                    .decoded
                     .as_ref()
-                    .is_some_and(|c| c.subject_raw == f.issuer_raw)
+                    .is_some_and(|c| c.subject.raw == f.issuer.raw)
             })
             .collect();
         // Prefer the issuer whose key identifier matches, then one valid now.
         candidates.sort_by_key(|i| {
-            let c = ctx.pool[*i].facts.as_ref();
+            let c = ctx.pool[*i].decoded.as_ref();
             let key_match = c
-                .and_then(|c| c.ski.as_ref())
-                .map(|(_, s)| Some(s) == aki.as_ref())
+                .and_then(|c| c.extensions.subject_key_id.as_ref())
+                .map(|s| Some(&s.id) == aki.as_ref())
                 .unwrap_or(false);
-            let valid = c.is_some_and(|c| c.not_before <= ctx.time && ctx.time <= c.not_after);
+            let valid = c
+                .is_some_and(|c| c.not_before_unix() <= ctx.time && ctx.time <= c.not_after_unix());
             (!key_match, !valid)
         });
         match candidates.first() {

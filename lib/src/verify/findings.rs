@@ -2,8 +2,15 @@
 
 use super::code::{Code, Source};
 
-/// How serious a finding is. Each [`Code`] has one; see [`code`](super::code) for the one
-/// case an `error` code is reported as a `warning`.
+/// How serious a finding is. Each [`Code`] has one ([`Code::severity`]):
+///
+/// - `Error`: the code names a cause. A finding with it makes the chain invalid when the
+///   chosen [`Profile`](super::Profile) rejects for it; when it does not (a rule of a
+///   stricter profile, or a problem on a chain that is valid anyway), the finding is
+///   reported with severity `Warning` instead. Nothing else ever changes a severity.
+/// - `Warning`: the verdict does not change, but something needs attention or some
+///   clients will decide differently.
+/// - `Info`: a note, worth knowing; nothing is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

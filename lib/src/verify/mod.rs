@@ -30,12 +30,11 @@ mod aia;
 mod code;
 mod crl;
 mod diagnose;
-mod facts;
 mod findings;
 mod options;
 mod path;
-mod profile;
 mod report;
+pub mod rules;
 
 use rustls_pki_types::CertificateDer;
 use time::OffsetDateTime;

@@ -7,7 +7,7 @@ use rustls_pki_types::{CertificateDer, ServerName};
 use time::OffsetDateTime;
 
 use super::crl::Crl;
-use super::facts;
+pub(crate) use crate::encoding::oid_contents as oid_content;
 use crate::error::{Error, Result};
 
 /// How strict the verdict is. webpki is the floor; each profile only adds rejections.
@@ -94,12 +94,13 @@ impl Purpose {
     pub fn name(&self) -> String {
         match self {
             Purpose::Any => "any".into(),
-            p => facts::eku_name(p.oid().unwrap_or_default()),
+            p => {
+                let oid = p.oid().unwrap_or_default();
+                crate::oids::eku_name(oid).unwrap_or(oid).to_owned()
+            }
         }
     }
 }
-
-pub(crate) use crate::encoding::oid_contents as oid_content;
 
 /// Limits of AIA fetching (`--aia`).
 #[derive(Debug, Clone)]
@@ -197,21 +198,6 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn oid_content_encodes_multi_byte_arcs() {
-        assert_eq!(
-            oid_content("1.3.6.1.5.5.7.3.1"),
-            Some(vec![0x2b, 6, 1, 5, 5, 7, 3, 1])
-        );
-        assert_eq!(
-            oid_content("1.3.6.1.4.1.311.10.3.4"),
-            Some(vec![0x2b, 6, 1, 4, 1, 0x82, 0x37, 10, 3, 4])
-        );
-        assert_eq!(oid_content("server"), None);
-        assert_eq!(oid_content("3.1"), None);
-        assert_eq!(oid_content("1"), None);
-    }
 
     #[test]
     fn times_parse_as_rfc3339_or_unix_seconds() {

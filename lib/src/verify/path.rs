@@ -8,23 +8,24 @@ use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, UnixTime}
 use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeIdIter};
 
 use super::code::Code;
-use super::facts::{self, Facts};
 use super::options::{oid_content, Profile, Purpose, VerifyOptions};
-use super::profile::{self, PathCert, Role, Violation};
 use super::report::{fmt_unix, CertSource, PathEntry};
+use super::rules::{self, PathCert, Role, Violation};
+use crate::encoding::sha256_fingerprint;
 use crate::trust::TrustStore;
+use crate::x509::{self, Certificate};
 
 /// A certificate available for path building, with where it came from.
 pub(crate) struct PoolCert {
     pub(crate) der: CertificateDer<'static>,
-    pub(crate) facts: Option<Facts>,
+    pub(crate) decoded: Option<Certificate>,
     pub(crate) source: CertSource,
 }
 
 impl PoolCert {
     pub(crate) fn new(der: CertificateDer<'static>, source: CertSource) -> Self {
         PoolCert {
-            facts: Facts::parse(&der),
+            decoded: Certificate::parse(&der),
             der,
             source,
         }
@@ -38,9 +39,9 @@ impl PoolCert {
     }
 
     pub(crate) fn subject(&self) -> String {
-        self.facts
+        self.decoded
             .as_ref()
-            .map(|f| f.subject.clone())
+            .map(|f| f.subject.text.clone())
             .unwrap_or_else(|| "(unparseable certificate)".into())
     }
 }
@@ -123,7 +124,7 @@ pub(crate) struct Context<'a> {
     pub(crate) trust: &'a TrustStore,
     pub(crate) options: &'a VerifyOptions,
     pub(crate) time: i64,
-    anchor_facts: RefCell<Vec<Option<Option<Facts>>>>,
+    anchor_certs: RefCell<Vec<Option<Option<Certificate>>>>,
 }
 
 impl<'a> Context<'a> {
@@ -138,28 +139,32 @@ impl<'a> Context<'a> {
             trust,
             options,
             time,
-            anchor_facts: RefCell::new(Vec::new()),
+            anchor_certs: RefCell::new(Vec::new()),
         }
     }
 
     /// The decoded certificate of anchor `index` (`None` without certificate).
-    pub(crate) fn anchor_facts(&self, index: usize) -> Option<Facts> {
-        let mut cache = self.anchor_facts.borrow_mut();
+    pub(crate) fn anchor_cert(&self, index: usize) -> Option<Certificate> {
+        let mut cache = self.anchor_certs.borrow_mut();
         if cache.len() <= index {
             cache.resize(index + 1, None);
         }
         cache[index]
-            .get_or_insert_with(|| self.trust.cert(index).and_then(Facts::parse))
+            .get_or_insert_with(|| self.trust.cert(index).and_then(Certificate::parse))
             .clone()
     }
 
     pub(crate) fn anchor_subject(&self, index: usize) -> String {
         let a = &self.trust.anchors()[index];
-        facts::name_from_contents(a.subject.as_ref())
+        x509::name_text_from_contents(a.subject.as_ref())
     }
 
     /// The path as the profile rules see it.
-    fn path_certs<'f>(&'f self, path: &FoundPath, anchor: &'f Option<Facts>) -> Vec<PathCert<'f>> {
+    fn path_certs<'f>(
+        &'f self,
+        path: &FoundPath,
+        anchor: &'f Option<Certificate>,
+    ) -> Vec<PathCert<'f>> {
         let mut out: Vec<PathCert<'f>> = path
             .nodes
             .iter()
@@ -167,7 +172,7 @@ impl<'a> Context<'a> {
             .map(|(i, n)| {
                 let c = &self.pool[*n];
                 PathCert {
-                    facts: c.facts.as_ref(),
+                    cert: c.decoded.as_ref(),
                     cert_index: c.presented_index(),
                     subject: c.subject(),
                     role: if i == 0 {
@@ -179,7 +184,7 @@ impl<'a> Context<'a> {
             })
             .collect();
         out.push(PathCert {
-            facts: anchor.as_ref(),
+            cert: anchor.as_ref(),
             cert_index: None,
             subject: self.anchor_subject(path.anchor),
             role: Role::Anchor,
@@ -194,27 +199,26 @@ impl<'a> Context<'a> {
         if let Some(max) = self.options.max_depth {
             if intermediates > max {
                 out.push(Violation {
-                    level: Profile::Webpki,
                     code: Code::PathTooLong,
+                    rejects_from: Some(Profile::Webpki),
                     cert_index: Some(0),
                     subject: self.pool[0].subject(),
                     message: format!(
                         "the path needs {intermediates} intermediates, more than the limit of {max} (--max-depth)"
                     ),
                     fix: "raise --max-depth, or have the CA issue from a shorter hierarchy".into(),
-                    clients: String::new(),
-                    advisory: false,
+                    clients: None,
                 });
             }
         }
         if self.options.profile == Profile::Webpki && !all_levels {
             return out;
         }
-        let anchor = self.anchor_facts(path.anchor);
+        let anchor = self.anchor_cert(path.anchor);
         let certs = self.path_certs(path, &anchor);
         let purposes = &self.options.purposes;
         out.extend(
-            profile::check_path(&certs, purposes, self.time, &self.options.crls)
+            rules::check_path(&certs, purposes, self.time, &self.options.crls)
                 .into_iter()
                 .filter(|v| all_levels || v.rejects_under(self.options.profile)),
         );
@@ -319,14 +323,14 @@ impl<'a> Context<'a> {
             .enumerate()
             .map(|(i, n)| {
                 let c = &self.pool[*n];
-                let (subject, not_after) = match &c.facts {
-                    Some(f) => (f.subject.clone(), Some(f.not_after)),
+                let (subject, not_after) = match &c.decoded {
+                    Some(f) => (f.subject.text.clone(), Some(f.not_after_unix())),
                     None => (c.subject(), None),
                 };
                 PathEntry {
                     role: if i == 0 { "leaf" } else { "intermediate" },
                     subject,
-                    sha256: facts::sha256_hex(c.der.as_ref()),
+                    sha256: sha256_fingerprint(c.der.as_ref()),
                     spki_only: false,
                     not_after: not_after.map(fmt_unix),
                     days_left: not_after.map(|t| (t - self.time).div_euclid(86_400)),
@@ -334,22 +338,22 @@ impl<'a> Context<'a> {
                 }
             })
             .collect();
-        let anchor = self.anchor_facts(path.anchor);
+        let anchor = self.anchor_cert(path.anchor);
         let a = &self.trust.anchors()[path.anchor];
         out.push(PathEntry {
             role: "anchor",
             subject: self.anchor_subject(path.anchor),
             sha256: match self.trust.cert(path.anchor) {
-                Some(c) => facts::sha256_hex(c.as_ref()),
-                None => facts::sha256_hex(&crate::encoding::frame_sequence(
+                Some(c) => sha256_fingerprint(c.as_ref()),
+                None => sha256_fingerprint(&crate::encoding::frame_sequence(
                     a.subject_public_key_info.as_ref(),
                 )),
             },
             spki_only: self.trust.cert(path.anchor).is_none(),
-            not_after: anchor.as_ref().map(|f| fmt_unix(f.not_after)),
+            not_after: anchor.as_ref().map(|f| fmt_unix(f.not_after_unix())),
             days_left: anchor
                 .as_ref()
-                .map(|f| (f.not_after - self.time).div_euclid(86_400)),
+                .map(|f| (f.not_after_unix() - self.time).div_euclid(86_400)),
             source: CertSource::TrustStore {
                 source: self.trust.source_label(path.anchor).to_owned(),
             },

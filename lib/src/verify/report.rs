@@ -69,7 +69,7 @@ pub struct WebpkiVerdict {
     pub error: Option<String>,
 }
 
-/// The outcome of [`verify_chain`]: plain data, rendered as text or JSON by front ends.
+/// The outcome of [`verify_chain`](super::verify_chain): plain data, rendered as text or JSON by front ends.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VerifyReport {
     /// Whether the chain is valid under the chosen profile.

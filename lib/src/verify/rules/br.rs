@@ -1,0 +1,311 @@
+//! CA/Browser Forum Baseline Requirements for TLS server certificates that rustls-webpki
+//! does not enforce: rules of the `rfc5280` (`--strict`) profile.
+
+use std::net::IpAddr;
+
+use super::{Applies, CertUnderTest, Check, Level, Outcome, Rule, STRICT_CLIENTS};
+use crate::policy;
+use crate::verify::code::Source;
+use crate::verify::options::Profile;
+use crate::x509::Certificate;
+
+const STRICT: Level = Level::Reject(Profile::Rfc5280);
+const REISSUE: &str = "reissue the certificate from a conforming CA";
+
+pub(super) const RULES: &[Rule] = &[
+    Rule {
+        id: "anchor_has_eku",
+        source: Source::Br("7.1.2.1.2"),
+        level: STRICT,
+        applies_to: Applies::ANCHOR,
+        summary: "a root certificate with an extendedKeyUsage extension",
+        fix: REISSUE,
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(anchor_has_eku),
+    },
+    Rule {
+        id: "san_critical_with_subject",
+        source: Source::Br("7.1.2.7.12"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a leaf marking subjectAltName critical although its subject is not empty",
+        fix: REISSUE,
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(san_critical_with_subject),
+    },
+    Rule {
+        id: "leaf_without_eku",
+        source: Source::Br("7.1.2.7.6"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a leaf without extendedKeyUsage",
+        fix: "reissue the certificate with extendedKeyUsage serverAuth (or clientAuth)",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(leaf_without_eku),
+    },
+    Rule {
+        id: "leaf_any_eku",
+        source: Source::Br("7.1.2.7.10"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a leaf carrying anyExtendedKeyUsage",
+        fix: "reissue the certificate with an explicit extendedKeyUsage",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(leaf_any_eku),
+    },
+    Rule {
+        id: "forbidden_subscriber_key",
+        source: Source::Br("6.1.5"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a leaf key the Baseline Requirements forbid (DSA, P-192/P-224, RSA < 2048 or not a multiple of 8 bits)",
+        fix: "reissue with an RSA-2048+ or ECDSA P-256/P-384 key",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(forbidden_subscriber_key),
+    },
+    Rule {
+        id: "cn_not_in_san",
+        source: Source::Br("7.1.4.3"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "the leaf's CN is another spelling of one of its subjectAltNames (IP address respelled, other letter case, IDN form)",
+        fix: "reissue with the CN equal to one of the SANs, or without CN",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(cn_respells_a_san),
+    },
+    Rule {
+        id: "cn_names_other_host",
+        source: Source::Br("7.1.4.3"),
+        level: Level::Warn,
+        applies_to: Applies::LEAF,
+        summary: "the leaf's CN names a host that is not among its subjectAltNames",
+        fix: "reissue with the CN equal to one of the SANs, or without CN",
+        clients: Some("browsers ignore the CN; a CN naming another host only confuses people"),
+        check: Check::Cert(cn_names_other_host),
+    },
+    Rule {
+        id: "wildcard_too_broad",
+        source: Source::Br("3.2.2.6"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a wildcard over a public suffix (or a bare *)",
+        fix: REISSUE,
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(wildcard_too_broad),
+    },
+    Rule {
+        id: "underscore_in_dns_name",
+        source: Source::Br("7.1.2.7.12"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a DNS subjectAltName with an underscore",
+        fix: REISSUE,
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(underscore_in_dns_name),
+    },
+];
+
+fn anchor_has_eku(t: &CertUnderTest<'_>) -> Outcome {
+    Outcome::unless(t.cert.extensions.extended_key_usage.is_none(), || {
+        "has an extendedKeyUsage extension, forbidden for roots (CA/B Forum BR 7.1.2.1.2)".into()
+    })
+}
+
+fn san_critical_with_subject(t: &CertUnderTest<'_>) -> Outcome {
+    match &t.cert.extensions.subject_alt_name {
+        Some(san) if !t.cert.subject.is_empty() => Outcome::unless(!san.critical, || {
+            "marks subjectAltName critical although its subject is not empty (CA/B Forum BR 7.1.2.7.12)".into()
+        }),
+        _ => Outcome::NotApplicable,
+    }
+}
+
+fn leaf_without_eku(t: &CertUnderTest<'_>) -> Outcome {
+    if t.any_purpose() {
+        return Outcome::NotApplicable;
+    }
+    Outcome::unless(t.cert.extensions.extended_key_usage.is_some(), || {
+        "has no extendedKeyUsage extension (CA/B Forum BR 7.1.2.7.6)".into()
+    })
+}
+
+fn leaf_any_eku(t: &CertUnderTest<'_>) -> Outcome {
+    if t.any_purpose() {
+        return Outcome::NotApplicable;
+    }
+    match &t.cert.extensions.extended_key_usage {
+        None => Outcome::NotApplicable,
+        Some(eku) => Outcome::unless(!eku.any, || {
+            "carries anyExtendedKeyUsage (CA/B Forum BR 7.1.2.7.10)".into()
+        }),
+    }
+}
+
+fn forbidden_subscriber_key(t: &CertUnderTest<'_>) -> Outcome {
+    match policy::subscriber_key_problem(&t.cert.key.algorithm) {
+        None => Outcome::Pass,
+        Some(problem) => Outcome::fail(format!(
+            "has a {problem} key, not allowed for subscribers (CA/B Forum BR 6.1.5)"
+        )),
+    }
+}
+
+fn cn_message(cn: &str) -> String {
+    format!("has CN={cn}, which is not a character-for-character copy of a subjectAltName entry (CA/B Forum BR 7.1.4.3)")
+}
+
+fn cn_respells_a_san(t: &CertUnderTest<'_>) -> Outcome {
+    match cn_not_in_san(t.cert) {
+        Some((cn, true)) => Outcome::fail(cn_message(&cn)),
+        _ => Outcome::Pass,
+    }
+}
+
+fn cn_names_other_host(t: &CertUnderTest<'_>) -> Outcome {
+    match cn_not_in_san(t.cert) {
+        Some((cn, false)) => Outcome::fail(cn_message(&cn)),
+        _ => Outcome::Pass,
+    }
+}
+
+fn wildcard_too_broad(t: &CertUnderTest<'_>) -> Outcome {
+    let names: Vec<String> = t.cert.extensions.dns_names().map(str::to_owned).collect();
+    for d in &names {
+        if d == "*" {
+            return Outcome::fail("has the bare wildcard * (CA/B Forum BR 3.2.2.6)");
+        }
+        if let Some(base) = d.strip_prefix("*.") {
+            if wildcard_over_public_suffix(base, &names) {
+                return Outcome::fail(format!(
+                    "has the wildcard {d} over a public suffix (CA/B Forum BR 3.2.2.6)"
+                ));
+            }
+        }
+    }
+    Outcome::Pass
+}
+
+fn underscore_in_dns_name(t: &CertUnderTest<'_>) -> Outcome {
+    match t.cert.extensions.dns_names().find(|d| d.contains('_')) {
+        Some(d) => Outcome::fail(format!(
+            "has the DNS name {d} with an underscore (CA/B Forum BR 7.1.2.7.12)"
+        )),
+        None => Outcome::Pass,
+    }
+}
+
+/// The leaf's CN when it is not a character-for-character copy of one of its SANs, and
+/// whether that is a rejection: a CN that is an IP address in another spelling, an
+/// internationalized name in another form, or a SAN in another letter case is one; a CN
+/// that simply names another host only earns a warning (browsers ignore the CN).
+fn cn_not_in_san(f: &Certificate) -> Option<(String, bool)> {
+    let dns_names: Vec<&str> = f.extensions.dns_names().collect();
+    let ip_names: Vec<IpAddr> = f.extensions.ip_addresses().collect();
+    for cn in &f.common_names {
+        let copy =
+            dns_names.iter().any(|d| d == cn) || ip_names.iter().any(|ip| ip.to_string() == *cn);
+        if copy {
+            continue;
+        }
+        let ip_respelled = loose_ip(cn).is_some_and(|ip| ip_names.contains(&ip));
+        let idn = !cn.is_ascii()
+            || cn
+                .split('.')
+                .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"));
+        let other_case = dns_names.iter().any(|d| d.eq_ignore_ascii_case(cn));
+        if ip_respelled || idn || other_case {
+            return Some((cn.clone(), true));
+        }
+        if cn.contains('.') {
+            return Some((cn.clone(), false));
+        }
+    }
+    None
+}
+
+/// Reads an IP address the lenient ways people write one: IPv4 with leading zeros or hex
+/// parts (`192.168.001.001`, `0xC0A80101`), IPv6 in any valid form.
+fn loose_ip(text: &str) -> Option<IpAddr> {
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    let part = |p: &str| -> Option<u32> {
+        match p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
+            Some(h) => u32::from_str_radix(h, 16).ok(),
+            None => p.parse::<u32>().ok(),
+        }
+    };
+    let parts: Vec<u32> = text.split('.').map(part).collect::<Option<_>>()?;
+    let value = match parts.as_slice() {
+        [a] => *a,
+        [a, b, c, d] if [a, b, c, d].iter().all(|x| **x < 256) => {
+            (a << 24) | (b << 16) | (c << 8) | d
+        }
+        _ => return None,
+    };
+    Some(IpAddr::from(std::net::Ipv4Addr::from(value)))
+}
+
+/// Whether `*.base` would cover a whole public suffix (`*.com`, `*.s3.amazonaws.com`).
+///
+/// The Baseline Requirements allow it only to an applicant controlling the whole namespace.
+/// For suffixes of the list's private section, a certificate that also names such a suffix
+/// itself (`s3.amazonaws.com` next to `*.s3.amazonaws.com`) is taken as that proof: its
+/// subscriber operates the namespace.
+fn wildcard_over_public_suffix(base: &str, names: &[String]) -> bool {
+    if !base.contains('.') {
+        return true;
+    }
+    match public_suffix_type(base) {
+        Some(psl::Type::Private) => !names
+            .iter()
+            .any(|n| !n.starts_with("*.") && public_suffix_type(n) == Some(psl::Type::Private)),
+        Some(psl::Type::Icann) => true,
+        None => false,
+    }
+}
+
+/// The section of the Public Suffix List that lists `name` itself, if it does.
+fn public_suffix_type(name: &str) -> Option<psl::Type> {
+    let lower = name.to_ascii_lowercase();
+    let s = psl::suffix(lower.as_bytes())?;
+    if s.is_known() && s.as_bytes() == lower.as_bytes() {
+        s.typ()
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loose_ip_reads_respelled_addresses() {
+        let ip: IpAddr = "192.168.1.1".parse().unwrap();
+        assert_eq!(loose_ip("0xC0A80101"), Some(ip));
+        assert_eq!(loose_ip("192.168.001.001"), Some(ip));
+        assert_eq!(
+            loose_ip("2001:db8:0:0:1:0:0:1"),
+            "2001:db8::1:0:0:1".parse().ok()
+        );
+        assert_eq!(loose_ip("example.com"), None);
+        assert_eq!(loose_ip("1.2.3"), None);
+    }
+
+    #[test]
+    fn wildcards_over_public_suffixes_are_found() {
+        assert!(wildcard_over_public_suffix("com", &[]));
+        assert!(wildcard_over_public_suffix("co.uk", &[]));
+        assert!(wildcard_over_public_suffix(
+            "s3.amazonaws.com",
+            &["*.s3.amazonaws.com".into()]
+        ));
+        assert!(!wildcard_over_public_suffix(
+            "s3.amazonaws.com",
+            &["s3.amazonaws.com".into()]
+        ));
+        assert!(!wildcard_over_public_suffix("example.com", &[]));
+        assert!(!wildcard_over_public_suffix("api.example.co.uk", &[]));
+    }
+}

@@ -1,0 +1,86 @@
+//! What mainstream client families reject although rustls-webpki accepts it: the rules of
+//! the `clients` profile.
+
+use super::{Applies, CertUnderTest, Check, Level, Outcome, Rule};
+use crate::policy::{self, KeyStrength};
+use crate::verify::code::Source;
+use crate::verify::options::Profile;
+use crate::verify::report::fmt_unix;
+use crate::x509::extensions::KeyUsage;
+
+const CLIENTS: Level = Level::Reject(Profile::Clients);
+
+pub(super) const RULES: &[Rule] = &[
+    Rule {
+        id: "anchor_expired",
+        source: Source::Clients,
+        level: CLIENTS,
+        applies_to: Applies::ANCHOR,
+        summary: "the trust anchor has expired (OpenSSL-based clients and the OS verifiers reject it)",
+        fix: "replace the root with its current version, or chain to a newer root (cross-sign)",
+        clients: Some("OpenSSL-based clients (curl, Python, Ruby, PHP) and Windows/macOS reject an expired root; rustls accepts it"),
+        check: Check::Cert(anchor_expired),
+    },
+    Rule {
+        id: "anchor_not_yet_valid",
+        source: Source::Clients,
+        level: CLIENTS,
+        applies_to: Applies::ANCHOR,
+        summary: "the trust anchor is not valid yet",
+        fix: "check the clock, or the root's notBefore",
+        clients: Some("OpenSSL-based clients reject a root that is not yet valid; rustls accepts it"),
+        check: Check::Cert(anchor_not_yet_valid),
+    },
+    Rule {
+        id: "ca_without_keycertsign",
+        source: Source::Rfc5280("4.2.1.3"),
+        level: CLIENTS,
+        applies_to: Applies::CAS,
+        summary: "a CA whose keyUsage lacks keyCertSign signs certificates",
+        fix: "reissue the CA certificate with keyUsage keyCertSign (and cRLSign)",
+        clients: Some("OpenSSL, Go and browsers reject this; rustls-webpki 0.103 accepts it"),
+        check: Check::Cert(ca_without_keycertsign),
+    },
+    Rule {
+        id: "weak_leaf_key",
+        source: Source::Clients,
+        level: CLIENTS,
+        applies_to: Applies::LEAF,
+        summary: "a leaf RSA key under 2048 bits, which no modern TLS stack uses",
+        fix: "reissue the certificate with an RSA-2048+ or ECDSA P-256 key",
+        clients: Some("rustls, browsers and OpenSSL at security level 2 refuse handshakes with RSA keys under 2048 bits"),
+        check: Check::Cert(weak_leaf_key),
+    },
+];
+
+fn anchor_expired(t: &CertUnderTest<'_>) -> Outcome {
+    let not_after = t.cert.not_after_unix();
+    Outcome::unless(not_after >= t.time, || {
+        format!("expired on {}", fmt_unix(not_after))
+    })
+}
+
+fn anchor_not_yet_valid(t: &CertUnderTest<'_>) -> Outcome {
+    let not_before = t.cert.not_before_unix();
+    Outcome::unless(not_before <= t.time, || {
+        format!("is not valid before {}", fmt_unix(not_before))
+    })
+}
+
+fn ca_without_keycertsign(t: &CertUnderTest<'_>) -> Outcome {
+    match t.cert.extensions.key_usage {
+        None => Outcome::NotApplicable,
+        Some(ku) => Outcome::unless(ku.has(KeyUsage::KEY_CERT_SIGN), || {
+            "has a keyUsage extension without keyCertSign, yet signs certificates".into()
+        }),
+    }
+}
+
+fn weak_leaf_key(t: &CertUnderTest<'_>) -> Outcome {
+    let key = &t.cert.key.algorithm;
+    if !key.is_rsa() {
+        return Outcome::NotApplicable;
+    }
+    let weak = matches!(policy::key_strength(key), KeyStrength::Weak(_));
+    Outcome::unless(!weak, || format!("has a {key} key: too weak to be used"))
+}

@@ -1,0 +1,298 @@
+//! Signature algorithms: one table recording, for each, its name, its hash and whether that
+//! hash is weak.
+
+use x509_parser::asn1_rs::ToDer as _;
+use x509_parser::signature_algorithm::SignatureAlgorithm as ParsedAlgorithm;
+use x509_parser::x509::AlgorithmIdentifier;
+
+use crate::policy;
+
+/// The digest a signature algorithm uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Hash {
+    Md2,
+    Md5,
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+    /// The algorithm hashes internally (Ed25519, Ed448, ML-DSA): no separate digest.
+    Intrinsic,
+}
+
+impl Hash {
+    /// `SHA-256`, `MD5`, … (`intrinsic` for EdDSA and ML-DSA).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Hash::Md2 => "MD2",
+            Hash::Md5 => "MD5",
+            Hash::Sha1 => "SHA-1",
+            Hash::Sha224 => "SHA-224",
+            Hash::Sha256 => "SHA-256",
+            Hash::Sha384 => "SHA-384",
+            Hash::Sha512 => "SHA-512",
+            Hash::Intrinsic => "intrinsic",
+        }
+    }
+
+    fn from_oid(oid: &str) -> Option<Hash> {
+        Some(match oid {
+            "1.2.840.113549.2.2" => Hash::Md2,
+            "1.2.840.113549.2.5" => Hash::Md5,
+            "1.3.14.3.2.26" => Hash::Sha1,
+            "2.16.840.1.101.3.4.2.4" => Hash::Sha224,
+            "2.16.840.1.101.3.4.2.1" => Hash::Sha256,
+            "2.16.840.1.101.3.4.2.2" => Hash::Sha384,
+            "2.16.840.1.101.3.4.2.3" => Hash::Sha512,
+            _ => return None,
+        })
+    }
+}
+
+/// The key family a signature algorithm signs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum SignatureKey {
+    Rsa,
+    RsaPss,
+    Ecdsa,
+    Dsa,
+    Ed25519,
+    Ed448,
+    MlDsa,
+}
+
+/// One row of the table.
+struct Row {
+    oid: &'static str,
+    /// The name `show` prints (OpenSSL's long name where it has one).
+    name: &'static str,
+    key: SignatureKey,
+    /// `None` for RSASSA-PSS: the hash is in the parameters.
+    hash: Option<Hash>,
+}
+
+/// Every signature algorithm chainscope names (RFC 3279, RFC 4055, RFC 5758, RFC 8410,
+/// FIPS 204). The `weak` flag of each comes from [`policy::hash_is_weak`].
+const TABLE: &[Row] = &[
+    row(
+        "1.2.840.113549.1.1.2",
+        "md2WithRSAEncryption",
+        SignatureKey::Rsa,
+        Some(Hash::Md2),
+    ),
+    row(
+        "1.2.840.113549.1.1.4",
+        "md5WithRSAEncryption",
+        SignatureKey::Rsa,
+        Some(Hash::Md5),
+    ),
+    row(
+        "1.2.840.113549.1.1.5",
+        "sha1WithRSAEncryption",
+        SignatureKey::Rsa,
+        Some(Hash::Sha1),
+    ),
+    row(
+        "1.2.840.113549.1.1.10",
+        "rsassaPss",
+        SignatureKey::RsaPss,
+        None,
+    ),
+    row(
+        "1.2.840.113549.1.1.11",
+        "sha256WithRSAEncryption",
+        SignatureKey::Rsa,
+        Some(Hash::Sha256),
+    ),
+    row(
+        "1.2.840.113549.1.1.12",
+        "sha384WithRSAEncryption",
+        SignatureKey::Rsa,
+        Some(Hash::Sha384),
+    ),
+    row(
+        "1.2.840.113549.1.1.13",
+        "sha512WithRSAEncryption",
+        SignatureKey::Rsa,
+        Some(Hash::Sha512),
+    ),
+    row(
+        "1.2.840.113549.1.1.14",
+        "sha224WithRSAEncryption",
+        SignatureKey::Rsa,
+        Some(Hash::Sha224),
+    ),
+    row(
+        "1.2.840.10045.4.1",
+        "ecdsa-with-SHA1",
+        SignatureKey::Ecdsa,
+        Some(Hash::Sha1),
+    ),
+    row(
+        "1.2.840.10045.4.3.1",
+        "ecdsa-with-SHA224",
+        SignatureKey::Ecdsa,
+        Some(Hash::Sha224),
+    ),
+    row(
+        "1.2.840.10045.4.3.2",
+        "ecdsa-with-SHA256",
+        SignatureKey::Ecdsa,
+        Some(Hash::Sha256),
+    ),
+    row(
+        "1.2.840.10045.4.3.3",
+        "ecdsa-with-SHA384",
+        SignatureKey::Ecdsa,
+        Some(Hash::Sha384),
+    ),
+    row(
+        "1.2.840.10045.4.3.4",
+        "ecdsa-with-SHA512",
+        SignatureKey::Ecdsa,
+        Some(Hash::Sha512),
+    ),
+    row(
+        "1.2.840.10040.4.3",
+        "dsa-with-SHA1",
+        SignatureKey::Dsa,
+        Some(Hash::Sha1),
+    ),
+    row(
+        "2.16.840.1.101.3.4.3.1",
+        "dsa-with-SHA224",
+        SignatureKey::Dsa,
+        Some(Hash::Sha224),
+    ),
+    row(
+        "2.16.840.1.101.3.4.3.2",
+        "dsa-with-SHA256",
+        SignatureKey::Dsa,
+        Some(Hash::Sha256),
+    ),
+    row(
+        "1.3.101.112",
+        "ED25519",
+        SignatureKey::Ed25519,
+        Some(Hash::Intrinsic),
+    ),
+    row(
+        "1.3.101.113",
+        "ED448",
+        SignatureKey::Ed448,
+        Some(Hash::Intrinsic),
+    ),
+    row(
+        "2.16.840.1.101.3.4.3.17",
+        "ML-DSA-44",
+        SignatureKey::MlDsa,
+        Some(Hash::Intrinsic),
+    ),
+    row(
+        "2.16.840.1.101.3.4.3.18",
+        "ML-DSA-65",
+        SignatureKey::MlDsa,
+        Some(Hash::Intrinsic),
+    ),
+    row(
+        "2.16.840.1.101.3.4.3.19",
+        "ML-DSA-87",
+        SignatureKey::MlDsa,
+        Some(Hash::Intrinsic),
+    ),
+];
+
+const fn row(oid: &'static str, name: &'static str, key: SignatureKey, hash: Option<Hash>) -> Row {
+    Row {
+        oid,
+        name,
+        key,
+        hash,
+    }
+}
+
+/// A certificate's (or CRL's) signature algorithm, decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SignatureAlgorithm {
+    /// Dotted OID.
+    pub(crate) oid: String,
+    /// The table's name, or the dotted OID when the algorithm is not in it.
+    pub(crate) name: String,
+    /// The key family, when the algorithm is known.
+    pub(crate) key: Option<SignatureKey>,
+    /// The digest: from the table, or from the RSASSA-PSS parameters (SHA-1 when they name
+    /// none, as RFC 4055 §3.1 defaults). `None` when unknown.
+    pub(crate) hash: Option<Hash>,
+    /// Whether the digest is too weak to rely on ([`policy::hash_is_weak`]).
+    pub(crate) weak: bool,
+    /// The AlgorithmIdentifier's parameters (DER), for exact comparisons.
+    pub(crate) parameters: Option<Vec<u8>>,
+}
+
+impl SignatureAlgorithm {
+    /// Decodes an AlgorithmIdentifier.
+    pub(crate) fn from_identifier(alg: &AlgorithmIdentifier<'_>) -> SignatureAlgorithm {
+        let oid = alg.algorithm.to_id_string();
+        let row = TABLE.iter().find(|r| r.oid == oid);
+        let hash = match row {
+            Some(Row { hash: Some(h), .. }) => Some(*h),
+            Some(Row { hash: None, .. }) => pss_hash(alg),
+            None => None,
+        };
+        SignatureAlgorithm {
+            name: row
+                .map(|r| r.name.to_owned())
+                .unwrap_or_else(|| oid.clone()),
+            key: row.map(|r| r.key),
+            weak: hash.is_some_and(policy::hash_is_weak),
+            hash,
+            parameters: alg
+                .parameters
+                .as_ref()
+                .map(|p| p.to_der_vec().unwrap_or_default()),
+            oid,
+        }
+    }
+}
+
+/// The hash of RSASSA-PSS parameters: SHA-1 when absent (RFC 4055 §3.1), `None` when they
+/// do not decode or name an unknown hash.
+fn pss_hash(alg: &AlgorithmIdentifier<'_>) -> Option<Hash> {
+    match ParsedAlgorithm::try_from(alg) {
+        Ok(ParsedAlgorithm::RSASSA_PSS(params)) => {
+            Hash::from_oid(&params.hash_algorithm_oid().to_id_string())
+        }
+        _ => None,
+    }
+}
+
+/// The table's name for a signature algorithm OID.
+pub(crate) fn signature_name(oid: &str) -> Option<&'static str> {
+    TABLE.iter().find(|r| r.oid == oid).map(|r| r.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weak_hashes_are_md2_md5_and_sha1_only() {
+        for row in TABLE {
+            let weak = row.hash.is_some_and(policy::hash_is_weak);
+            let expected = matches!(row.hash, Some(Hash::Md2 | Hash::Md5 | Hash::Sha1));
+            assert_eq!(weak, expected, "{}", row.name);
+        }
+    }
+
+    #[test]
+    fn oids_are_unique() {
+        for (i, row) in TABLE.iter().enumerate() {
+            assert!(
+                TABLE[i + 1..].iter().all(|r| r.oid != row.oid),
+                "{}",
+                row.oid
+            );
+        }
+    }
+}
