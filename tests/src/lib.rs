@@ -2,7 +2,7 @@
 //! in-process, and real peers (nginx, servers).
 //!
 //! One of each: [`fixture`] / [`fixture_path`] for files under `certs-fixtures/`,
-//! [`TempDir`] for scratch space (removed on drop), [`chainscope`] to run the command line.
+//! [`TempDir`] for scratch space (removed on drop), [`chainscope()`] to run the command line.
 
 use std::path::{Path, PathBuf};
 
