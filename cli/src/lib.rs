@@ -126,7 +126,8 @@ where
         ColorChoice::Never => false,
         ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let mut ctx = Ctx::new(out, err, color);
+    let mut out = output::CheckedWriter::new(out);
+    let mut ctx = Ctx::new(&mut out, err, color);
     let result = match &cli.command {
         Command::Show(args) => cmd::show::run(args, &mut ctx),
         Command::Verify(args) => cmd::verify::run(args, &mut ctx),
@@ -136,15 +137,22 @@ where
         Command::Completions(args) => cmd::completions::run(args, &mut ctx),
         Command::Man(args) => cmd::man::run(args, &mut ctx),
     };
-    match result {
-        Ok(code) => {
-            let _ = ctx.out.flush();
-            code
+    drop(ctx);
+    // A failed write or flush of standard output is an error of its own, whatever the
+    // subcommand returned; a closed pipe (`| head`) ends quietly.
+    match out.finish() {
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return EXIT_OK,
+        Some(e) => {
+            let _ = writeln!(err, "chainscope: standard output: {e}");
+            return EXIT_ERROR;
         }
+        None => {}
+    }
+    match result {
+        Ok(code) => code,
         Err(e) if output::is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
-            let _ = ctx.out.flush();
-            let _ = writeln!(ctx.err, "chainscope: {}", output::one_line(&e));
+            let _ = writeln!(err, "chainscope: {}", output::term(&output::one_line(&e)));
             EXIT_ERROR
         }
     }
