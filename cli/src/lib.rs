@@ -116,9 +116,13 @@ where
                 _ => EXIT_ERROR,
             };
             let text = e.render().to_string();
-            let target: &mut dyn Write = if code == EXIT_OK { out } else { err };
-            let _ = target.write_all(text.as_bytes());
-            return code;
+            if code != EXIT_OK {
+                let _ = err.write_all(text.as_bytes());
+                return code;
+            }
+            let mut out = output::CheckedWriter::new(out);
+            let _ = out.write_all(text.as_bytes());
+            return finish(out, err, Ok(code));
         }
     };
     let color = match cli.color {
@@ -128,16 +132,25 @@ where
     };
     let mut out = output::CheckedWriter::new(out);
     let mut ctx = Ctx::new(&mut out, err, color);
-    let result = match &cli.command {
-        Command::Show(args) => cmd::show::run(args, &mut ctx),
-        Command::Verify(args) => cmd::verify::run(args, &mut ctx),
-        Command::Fetch(args) => cmd::fetch::run(args, &mut ctx),
-        Command::Mint(args) => cmd::mint::run(args, &mut ctx),
-        Command::Preflight(args) => cmd::preflight::run(args, &mut ctx),
-        Command::Completions(args) => cmd::completions::run(args, &mut ctx),
-        Command::Man(args) => cmd::man::run(args, &mut ctx),
-    };
-    drop(ctx);
+    let result = run_command(&cli.command, &mut ctx);
+    finish(out, err, result)
+}
+
+fn run_command(command: &Command, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    match command {
+        Command::Show(args) => cmd::show::run(args, ctx),
+        Command::Verify(args) => cmd::verify::run(args, ctx),
+        Command::Fetch(args) => cmd::fetch::run(args, ctx),
+        Command::Mint(args) => cmd::mint::run(args, ctx),
+        Command::Preflight(args) => cmd::preflight::run(args, ctx),
+        Command::Completions(args) => cmd::completions::run(args, ctx),
+        Command::Man(args) => cmd::man::run(args, ctx),
+    }
+}
+
+/// Flushes standard output and turns the subcommand's result into the exit code, with one
+/// line on standard error for an error.
+fn finish(out: output::CheckedWriter<'_>, err: &mut dyn Write, result: anyhow::Result<i32>) -> i32 {
     // A failed write or flush of standard output is an error of its own, whatever the
     // subcommand returned; a closed pipe (`| head`) ends quietly.
     match out.finish() {

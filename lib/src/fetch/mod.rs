@@ -584,7 +584,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, FetchError> {
     let secs = value * scale;
     // Timers work in whole milliseconds: a shorter limit would print as "0ms" and expire
     // before any connection could be made.
-    if !secs.is_finite() || secs < 0.001 || secs > 86_400.0 {
+    if !secs.is_finite() || !(0.001..=86_400.0).contains(&secs) {
         return Err(bad("must be at least 1ms and at most a day"));
     }
     Ok(Duration::from_secs_f64(secs))
