@@ -310,7 +310,7 @@ pub fn render_report(
         report.profile.name(),
         Term(&report.trust),
         Term(report.purposes.join("|")),
-        Term(&report.at)
+        chainscope::instant::human(&report.at)
     )?;
     if report.host.is_none() {
         writeln!(
@@ -383,9 +383,10 @@ fn render_path(ctx: &mut Ctx<'_>, path: &[chainscope::verify::PathEntry]) -> any
             Term(&entry.role),
             Term(&entry.subject)
         )?;
-        let expiry = match (&entry.not_after, entry.days_left) {
-            (Some(na), Some(d)) if d < 0 => format!("EXPIRED {} ({} days ago)", Term(na), -d),
-            (Some(na), Some(d)) => format!("expires {} ({d} days)", Term(na)),
+        let not_after = entry.not_after.as_deref().map(chainscope::instant::human);
+        let expiry = match (&not_after, entry.days_left) {
+            (Some(na), Some(d)) if d < 0 => format!("EXPIRED {na} ({} days ago)", -d),
+            (Some(na), Some(d)) => format!("expires {na} ({d} days)"),
             _ => "expiry unknown (no certificate)".to_owned(),
         };
         let fp = if entry.spki_only {
