@@ -84,6 +84,7 @@ pub fn verify_chain(
             error: None,
         },
         all_paths: Vec::new(),
+        clients: Vec::new(),
     };
     if presented.is_empty() {
         let f = Finding::new(Code::EmptyChain, "no certificate to verify")
@@ -176,6 +177,9 @@ pub fn verify_chain(
 
     report.valid = build.result.is_ok() && name_ok;
     report.findings = dedup_and_order(findings, report.valid);
+    if options.clients {
+        report.clients = crate::clients::predict(presented, trust, options, &report);
+    }
     if !report.valid {
         if let Some(first) = report
             .findings

@@ -95,6 +95,9 @@ pub struct VerifyReport {
     /// With `all_paths`: every valid path webpki can build, including the chosen one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub all_paths: Vec<Vec<PathEntry>>,
+    /// With `clients`: whether each TLS client family accepts the chain (omitted otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<crate::clients::ClientVerdict>,
 }
 
 impl VerifyReport {
