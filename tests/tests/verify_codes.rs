@@ -105,6 +105,7 @@ fn generated_tables() -> String {
             };
             let applies = match c.rule() {
                 Some(r) => format!(" {} |", r.applies_to.names().join(", ")),
+                None if rules => " — |".to_owned(),
                 None => String::new(),
             };
             out.push_str(&format!(
@@ -579,6 +580,18 @@ fn fixture_reports() -> Vec<VerifyReport> {
         &certs("rsa/revoked-leaf.pem"),
         &roots("rsa"),
         &revoked,
+    ));
+    // revocation_unknown (no CRL of the root for the intermediate) and crl_unusable (a
+    // block that is not a CRL).
+    let mut unknown = at(NOW);
+    unknown.crls = Crl::load(&fixture("rsa/inter-revoking.crl.pem")).unwrap();
+    unknown
+        .crls
+        .extend(Crl::from_bytes(&[0x30, 0x03, 0x02, 0x01, 0x00], "garbage.der").unwrap());
+    out.push(verify_chain(
+        &certs("rsa/chain.pem"),
+        &roots("rsa"),
+        &unknown,
     ));
     let mut shallow = at(NOW);
     shallow.max_depth = Some(0);

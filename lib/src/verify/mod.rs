@@ -43,7 +43,7 @@ use webpki::EndEntityCert;
 use crate::trust::TrustStore;
 
 pub use code::{Code, Kind, Source, UnknownCode};
-pub use crl::Crl;
+pub use crl::{Crl, CrlDefect, CrlRef, CrlStatus, Revocation, RevocationCheck, RevocationReport};
 pub use findings::{Finding, Severity};
 pub use options::{parse_host, parse_time, AiaOptions, Profile, Purpose, VerifyOptions};
 pub use report::{CertSource, PathEntry, VerifyError, VerifyReport, WebpkiVerdict};
@@ -84,6 +84,7 @@ pub fn verify_chain(
             error: None,
         },
         all_paths: Vec::new(),
+        revocation: None,
     };
     if presented.is_empty() {
         let f = Finding::new(Code::EmptyChain, "no certificate to verify")
@@ -112,6 +113,7 @@ pub fn verify_chain(
     let mut notes = Vec::new();
     if options.aia.enabled {
         aia::complete(&mut ctx, &mut notes);
+        ctx.judge_crls();
     }
 
     let build = ctx.build(false);
@@ -175,7 +177,11 @@ pub fn verify_chain(
     }
 
     report.valid = build.result.is_ok() && name_ok;
+    report.revocation = ctx.crls.report(&ctx, chosen.as_ref());
     report.findings = dedup_and_order(findings, report.valid);
+    // One finding per unusable CRL (they name no certificate, so they are not deduplicated).
+    report.findings.extend(ctx.crls.findings(&options.crls));
+    report.findings.sort_by_key(|f| f.severity);
     if !report.valid {
         if let Some(first) = report
             .findings

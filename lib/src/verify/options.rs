@@ -14,7 +14,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
-    /// Exactly rustls-webpki's verdict: what a rustls client decides.
+    /// Exactly rustls-webpki's verdict: what a rustls client decides (plus a revocation
+    /// listed in a CRL webpki does not consult: see [`Crl`](super::Crl)).
     Webpki,
     /// webpki's verdict plus what mainstream client families reject although webpki
     /// tolerates it (expired root, CA without keyCertSign, unusably weak leaf key).
@@ -138,7 +139,10 @@ pub struct VerifyOptions {
     pub purposes: Vec<Purpose>,
     /// The most intermediates a path may hold.
     pub max_depth: Option<usize>,
-    /// CRLs to check revocation against (leaf and intermediates).
+    /// CRLs to check revocation against (leaf and intermediates), each block of each
+    /// input its own [`Crl`], unusable ones included (they become `crl_unusable`
+    /// findings). With several CRLs of one issuer, a revocation in any usable one counts
+    /// (the rules are on [`Crl`]).
     pub crls: Vec<Crl>,
     /// Extra intermediates to build with, not sent by the server (`--untrusted`).
     pub untrusted: Vec<CertificateDer<'static>>,
