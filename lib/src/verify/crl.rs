@@ -14,6 +14,7 @@ use super::report::fmt_unix;
 use super::rules::Violation;
 use super::{Context, FoundPath};
 use crate::error::{Error, Position, Result};
+use crate::instant::rfc3339_unix;
 use crate::x509::Certificate;
 
 /// A certificate revocation list: one block of a `--crl` input.
@@ -384,19 +385,11 @@ impl Crl {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] when the file cannot be read (or exceeds 1 GiB), [`Error::Empty`]
-    /// when it holds no CRL block.
+    /// [`Error::Io`] when the file cannot be read, [`Error::TooLarge`] past the CRL input
+    /// limit, [`Error::Empty`] when it holds no CRL block.
     pub fn load(path: &Path) -> Result<Vec<Self>> {
-        use std::io::Read;
         let name = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
-        let mut bytes = Vec::new();
-        file.take(crate::load::MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(&name, e))?;
-        if bytes.len() as u64 > crate::load::MAX_INPUT_BYTES {
-            return Err(Error::malformed(&name, "larger than the 1 GiB input limit"));
-        }
+        let bytes = crate::load::read_file(path, crate::load::InputKind::Crl)?;
         Self::from_bytes(&bytes, &name)
     }
 
@@ -632,9 +625,9 @@ pub struct CrlStatus {
     pub line: Option<usize>,
     /// Its issuer (`(unknown issuer)` when it does not decode).
     pub issuer: String,
-    /// thisUpdate, when decoded.
+    /// thisUpdate (RFC 3339), when decoded.
     pub this_update: Option<String>,
-    /// nextUpdate, when decoded and present.
+    /// nextUpdate (RFC 3339), when decoded and present.
     pub next_update: Option<String>,
     /// cRLNumber (upper-case hex), when present.
     pub crl_number: Option<String>,
@@ -685,7 +678,7 @@ pub struct RevocationCheck {
 pub struct Revocation {
     /// The CRL.
     pub crl: CrlRef,
-    /// revocationDate.
+    /// revocationDate (RFC 3339).
     pub date: String,
     /// CRLReason (RFC 5280 §5.3.1 name), when given.
     pub reason: Option<String>,
@@ -867,8 +860,11 @@ impl CrlSet {
                 block: c.position.block,
                 line: c.position.line,
                 issuer: c.issuer.clone(),
-                this_update: c.info.as_ref().map(|i| fmt_unix(i.this_update)),
-                next_update: c.info.as_ref().and_then(|i| i.next_update.map(fmt_unix)),
+                this_update: c.info.as_ref().map(|i| rfc3339_unix(i.this_update)),
+                next_update: c
+                    .info
+                    .as_ref()
+                    .and_then(|i| i.next_update.map(rfc3339_unix)),
                 crl_number: c.info.as_ref().and_then(|i| i.number.clone()),
                 status: match &j.defect {
                     None => "usable",
@@ -1018,7 +1014,7 @@ impl CrlSet {
                 checked_against: covering.iter().map(|&i| crls[i].reference()).collect(),
                 revoked_by: revoked_by.map(|(i, e)| Revocation {
                     crl: crls[i].reference(),
-                    date: fmt_unix(e.date),
+                    date: rfc3339_unix(e.date),
                     reason: e.reason.map(reason_name),
                 }),
                 unknown_because,
