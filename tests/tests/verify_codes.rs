@@ -397,13 +397,16 @@ fn generated_reports() -> Vec<VerifyReport> {
         let (inter_der, inter_issuer) = inter(ca_params("Codes AIA Inter"), &root_issuer);
         let mut https = leaf_params("aia.codes.test");
         https.custom_extensions = vec![caissuers_extension("https://ca.codes.test/i.der")];
-        let mut o = now();
-        o.aia.enabled = true;
-        o.aia.timeout = Duration::from_secs(5);
-        out.push(verify_chain(&[leaf(https, &inter_issuer)], &trust, &o));
+        let limits = chainscope::fetch::AiaOptions::default();
+        let with_aia = |chain: &[CertificateDer<'static>]| {
+            let mut o = now();
+            o.aia = chainscope::fetch::fetch_aia_blocking(chain, &[], &trust, &limits).unwrap();
+            verify_chain(chain, &trust, &o)
+        };
+        out.push(with_aia(&[leaf(https, &inter_issuer)]));
         let mut http = leaf_params("aia.codes.test");
         http.custom_extensions = vec![caissuers_extension(&serve_once(inter_der.to_vec()))];
-        out.push(verify_chain(&[leaf(http, &inter_issuer)], &trust, &o));
+        out.push(with_aia(&[leaf(http, &inter_issuer)]));
     }
     out
 }

@@ -155,7 +155,7 @@ impl<'a> Context<'a> {
         &self.usable_crls
     }
 
-    /// Judges the CRLs against the pool (again after AIA added certificates).
+    /// Judges the CRLs against the pool.
     pub(crate) fn judge_crls(&mut self) {
         self.crls = super::crl::CrlSet::new(self);
         self.usable_crls = self.crls.usable(&self.options.crls);
