@@ -10,7 +10,7 @@ use chainscope::verify::{
     VerifyOptions, VerifyReport,
 };
 
-use chainscope::fetch::{fetch_blocking, PresentedChain, Target};
+use chainscope::fetch::{fetch_aia_blocking, fetch_blocking, AiaOptions, PresentedChain, Target};
 
 use crate::output::{Paint, Term};
 use crate::{Ctx, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
@@ -44,7 +44,8 @@ pub struct VerifyArgs {
     #[arg(long = "untrusted", value_name = "FILE")]
     pub untrusted: Vec<String>,
 
-    /// Download missing issuers from AIA caIssuers URLs (HTTP only, bounded).
+    /// Download missing issuers from AIA caIssuers URLs before verifying (http:// only;
+    /// one 5 s deadline for the whole download, 256 KiB, 3 hops; --proxy applies).
     #[arg(long)]
     pub aia: bool,
 
@@ -138,7 +139,6 @@ impl VerifyArgs {
         for file in &self.crls {
             options.crls.extend(Crl::load(Path::new(file))?);
         }
-        options.aia.enabled = self.aia;
         Ok(options)
     }
 }
@@ -213,15 +213,17 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     }
     let mut reports = Vec::with_capacity(sources.len());
     for source in &sources {
-        let report = match (&source.fetched, &args.host) {
-            // --host defaults to the name the server was reached by.
-            (Some(fetched), None) => {
-                let mut per_target = options.clone();
-                per_target.host = Some(parse_host(&fetched.host)?);
-                verify_chain(&source.chain, &trust, &per_target)
-            }
-            _ => verify_chain(&source.chain, &trust, &options),
-        };
+        let mut per_chain = options.clone();
+        // --host defaults to the name the server was reached by.
+        if let (Some(fetched), None) = (&source.fetched, &args.host) {
+            per_chain.host = Some(parse_host(&fetched.host)?);
+        }
+        if args.aia {
+            // Downloads happen here, before the (pure) verification, with fetch's proxy.
+            let aia = AiaOptions::with_connection(&args.connection.to_options());
+            per_chain.aia = fetch_aia_blocking(&source.chain, &options.untrusted, &trust, &aia)?;
+        }
+        let report = verify_chain(&source.chain, &trust, &per_chain);
         if !report.valid && code == EXIT_OK {
             code = EXIT_INVALID;
         }

@@ -33,6 +33,7 @@ use std::time::Duration;
 
 use rustls_pki_types::CertificateDer;
 
+mod aia;
 mod batch;
 mod capture;
 mod legacy;
@@ -45,6 +46,7 @@ mod starttls;
 mod target;
 mod verifier;
 
+pub use aia::{fetch_aia, fetch_aia_blocking, AiaOptions};
 pub use batch::{fetch_many, fetch_many_blocking, BatchResult};
 pub use ocsp::{OcspCertStatus, StapledOcsp};
 pub use target::{Starttls, Target};

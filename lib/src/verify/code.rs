@@ -70,8 +70,9 @@ impl serde::Serialize for Source {
 pub enum Kind {
     /// A cause rustls-webpki (or the input itself) gives: it rejects in every profile.
     Cause,
-    /// A rule of the catalogue that rejects from the given profile up, and is a warning
-    /// below it.
+    /// A rule that rejects from the given profile up, and is a warning below it: a rule
+    /// of the catalogue, or `revocation_unknown` (which needs every CRL, not one
+    /// certificate).
     Rule(Profile),
     /// A rule of the catalogue that only ever warns (or notes).
     Advisory,
@@ -300,6 +301,13 @@ codes! {
         "see the message; report it to chainscope if it is unclear",
     }
 
+    // --- rejected from the rfc5280 profile up, a warning below it ---
+    RevocationUnknown = "revocation_unknown" {
+        Kind::Rule(Profile::Rfc5280), Error, Rfc5280("6.3.3"),
+        "CRLs were given, but none usable and current covers a certificate of the path (its issuer's CRLs are missing, unusable, expired or out of scope)",
+        "give a current, complete CRL from the certificate's issuer",
+    }
+
     // --- warnings ---
     ExpiringSoon = "expiring_soon" {
         Note, Warning, Chainscope,
@@ -325,6 +333,12 @@ codes! {
         Note, Warning, Rfc5280("4.2.2.1"),
         "a missing issuer could not be downloaded from its AIA caIssuers URL",
         "have the server send the intermediate; check the URL",
+    }
+
+    CrlUnusable = "crl_unusable" {
+        Note, Warning, Rfc5280("6.3.3"),
+        "a CRL given cannot be used (delta, indirect, partitioned, unknown critical extension, bad signature, past its nextUpdate, undecodable); the message names its file, block, issuer and reason",
+        "give the CA's current, complete CRL (the one at the certificates' cRLDistributionPoints URL)",
     }
 
     AnchorIsIntermediate = "anchor_is_intermediate" {
