@@ -1045,3 +1045,10 @@ mod tests {
         assert!(c.check_common_names(&names).is_ok());
     }
 }
+
+/// Whether two distinguished names are equal after RFC 5280 §7.1 normalization: RDN by RDN,
+/// attribute types equal, values compared case-insensitively with white space collapsed
+/// and their string types ignored (the comparison directoryName subtrees use).
+pub(crate) fn dn_equivalent(a: &DistinguishedName, b: &DistinguishedName) -> bool {
+    rdns(a) == rdns(b)
+}

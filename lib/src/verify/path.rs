@@ -47,7 +47,7 @@ impl PoolCert {
 }
 
 /// The signature algorithms a rustls client (aws-lc-rs provider) accepts.
-fn algorithms() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
+pub(crate) fn algorithms() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
     static ALGORITHMS: std::sync::OnceLock<&'static [&'static dyn SignatureVerificationAlgorithm]> =
         std::sync::OnceLock::new();
     ALGORITHMS.get_or_init(|| {
