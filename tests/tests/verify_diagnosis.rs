@@ -569,7 +569,7 @@ fn rsa_1024_issuer_is_weak_key_naming_the_size_and_the_ca() {
             profile,
             ..opts(())
         };
-        let r = verify_chain(&[weak_leaf.clone()], &trust(&weak_root), &o);
+        let r = verify_chain(std::slice::from_ref(&weak_leaf), &trust(&weak_root), &o);
         no_empty_lists(&r);
         rejected(
             &r,
@@ -589,7 +589,7 @@ fn rsa_1024_issuer_is_weak_key_naming_the_size_and_the_ca() {
     }
     // OpenSSL at security level 2 refuses the CA key too (CA_KEY_TOO_SMALL).
     let o = VerifyOptions { ..opts(()) };
-    let r = verify_chain(&[weak_leaf.clone()], &trust(&weak_root), &o);
+    let r = verify_chain(std::slice::from_ref(&weak_leaf), &trust(&weak_root), &o);
     let out = Command::new("openssl")
         .args([
             "verify",

@@ -32,7 +32,7 @@ pub(crate) struct Diagnoser<'c, 'a> {
 }
 
 /// How long ago / ahead `t` is from `now`, in words.
-fn distance(t: i64, now: i64) -> String {
+pub(crate) fn distance(t: i64, now: i64) -> String {
     let secs = (now - t).abs();
     let days = secs / 86_400;
     let amount = if days >= 730 {
@@ -92,7 +92,14 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         let cand = self.cand();
         let failures = Steps::new(&walker, cand).run();
         let mut out = Vec::new();
-        match failures.iter().position(|f| f.deciding) {
+        // A budget error is fatal for rustls whatever the paths: it stays the cause.
+        let budget = matches!(
+            e,
+            webpki::Error::MaximumSignatureChecksExceeded
+                | webpki::Error::MaximumPathBuildCallsExceeded
+                | webpki::Error::MaximumNameConstraintComparisonsExceeded
+        );
+        match failures.iter().position(|f| f.deciding).filter(|_| !budget) {
             Some(first) => {
                 let mut primary = failures[first].finding.clone();
                 if !super::walk::agrees(primary.code, e) {

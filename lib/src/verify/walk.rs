@@ -50,7 +50,7 @@ use der::{Decode, Reader};
 use x509_parser::prelude::FromDer;
 
 use super::code::{code_of_webpki_error, webpki_error_name, webpki_error_words, Code};
-use super::diagnose::NO_AIA_CLIENTS;
+use super::diagnose::{distance, NO_AIA_CLIENTS};
 use super::findings::Finding;
 use super::options::{Profile, Purpose};
 use super::path::algorithms;
@@ -790,9 +790,10 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
                     Code::Expired,
                     node,
                     format!(
-                        "{} expired on {} (checked at {})",
+                        "{} expired on {} ({}; checked at {})",
                         self.who(node),
                         fmt_unix(cert.not_after_unix()),
+                        distance(cert.not_after_unix(), time),
                         fmt_unix(time)
                     ),
                 )
@@ -800,7 +801,7 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
                 true,
             );
         } else if cert.not_before_unix() > time {
-            push(self.finding(Code::NotYetValid, node, format!("{} is not valid before {} (checked at {})", self.who(node), fmt_unix(cert.not_before_unix()), fmt_unix(time)))
+            push(self.finding(Code::NotYetValid, node, format!("{} is not valid before {} ({}; checked at {})", self.who(node), fmt_unix(cert.not_before_unix()), distance(cert.not_before_unix(), time), fmt_unix(time)))
                 .fix("check the clock of the machine (and of the CA); otherwise wait, or reissue with a current notBefore"), true);
         }
         if let Some(f) = super::diagnose::revoked_by(self.ctx(), node, &self.who(node)) {
@@ -914,18 +915,23 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
 
     /// The CAs above the certificate at `pos` (nearest first) with their DER, for name
     /// constraints: pool certificates, then the anchor's certificate when the store has it.
-    fn cas_above(&self, pos: usize) -> Vec<(String, Option<&'c [u8]>)> {
-        let mut v: Vec<(String, Option<&'c [u8]>)> = self.cand.nodes[pos + 1..]
+    fn cas_above(&self, pos: usize) -> Vec<(Up, Option<&'c [u8]>)> {
+        let mut v: Vec<(Up, Option<&'c [u8]>)> = self.cand.nodes[pos + 1..]
             .iter()
-            .map(|n| (self.who(*n), self.cert(*n).map(|c| c.der.as_ref())))
+            .map(|n| (Up::Pool(*n), self.cert(*n).map(|c| c.der.as_ref())))
             .collect();
         if let Some(a) = self.cand.anchor() {
-            v.push((
-                self.who_up(Up::Anchor(a)),
-                self.ctx().trust.cert(a).map(|c| c.as_ref()),
-            ));
+            v.push((Up::Anchor(a), self.ctx().trust.cert(a).map(|c| c.as_ref())));
         }
         v
+    }
+
+    /// A finding about the CA `up` (a pool certificate or the trust anchor).
+    fn finding_up(&self, code: Code, up: Up, message: String) -> Finding {
+        match up {
+            Up::Pool(n) => self.finding(code, n, message),
+            Up::Anchor(a) => Finding::new(code, message).cert(None, &self.ctx().anchor_subject(a)),
+        }
     }
 
     fn name_constraints(&self, pos: usize, cert: &Certificate) -> Vec<(Finding, bool)> {
@@ -935,14 +941,15 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             return out;
         };
         let self_issued_intermediate = pos > 0 && cert.self_issued();
-        for (who_ca, der) in self.cas_above(pos) {
+        for (up, der) in self.cas_above(pos) {
             let Some(der) = der else { continue };
+            let who_ca = self.who_up(up);
             let Ok(Some(ca)) = CaConstraints::from_der(der) else {
                 continue;
             };
             if !self_issued_intermediate {
                 if let Err(v) = ca.check(&names) {
-                    out.push((self.finding(Code::NameConstraintViolated, node, format!("{} is outside what {who_ca} may certify: {v}", self.who(node)))
+                    out.push((self.finding_up(Code::NameConstraintViolated, up, format!("{} is outside what {who_ca} may certify: {v}", self.who(node)))
                         .fix("issue the certificate only for names the CA is allowed to certify, or reissue the CA with wider constraints"), true));
                     continue;
                 }
@@ -960,7 +967,7 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
                 } else {
                     format!(" ({})", subtrees.join(", "))
                 };
-                out.push((self.finding(Code::UnsupportedNameConstraint, node, format!("{who_ca} carries {form} name constraints{listed}; rustls-webpki does not support {form} constraints and rejects {} although its names conform (RFC 5280 §4.2.1.10)", self.who(node)))
+                out.push((self.finding_up(Code::UnsupportedNameConstraint, up, format!("{who_ca} carries {form} name constraints{listed}; rustls-webpki does not support {form} constraints and rejects {} although its names conform (RFC 5280 §4.2.1.10)", self.who(node)))
                     .fix("reissue the CA without that constraint form, or use a client that evaluates it")
                     .clients("rustls rejects directoryName, URI and email constraints outright; OpenSSL, Go and GnuTLS evaluate them"), true));
             }
