@@ -455,6 +455,20 @@ fn intermediate_absent_from_a_pool_of_other_cas() {
         &r,
         "unknown_issuer",
         HOST,
+        &[
+            "`CN=Inter,O=Diagnosis Tests`",
+            "rustls-webpki reported UnsupportedCriticalExtension",
+            "CN=Pool CA with policy constraints,O=Diagnosis Tests (from --untrusted)",
+        ],
+    );
+    // A trusted root whose name only resembles the issuer's (case) and whose key did not
+    // sign: not the issuer, the issuer is still missing.
+    let lookalike = root_with("unused", |p| p.distinguished_name = dn("inter"));
+    let r = run(&[&leaf], &[&root.der, &lookalike.der], vec![]);
+    rejected(
+        &r,
+        "unknown_issuer",
+        HOST,
         &["`CN=Inter,O=Diagnosis Tests`"],
     );
     // The server sends another certificate, not the issuer: the intermediate is missing.
@@ -1143,5 +1157,50 @@ fn wrong_purpose_on_the_leaf_and_on_an_intermediate() {
         &[&leaf, &narrow.der],
         &[&root.der],
         &["-purpose", "sslserver"],
+    );
+}
+
+// --- step 2.4: revocation -----------------------------------------------------------------
+
+#[test]
+fn revoked_intermediate_is_named_with_the_crl() {
+    use rcgen::{CertificateRevocationListParams, KeyIdMethod, RevokedCertParams, SerialNumber};
+    let root = root("Root");
+    let inter = sub_with("Revoked Inter", &root, |p| {
+        p.serial_number = Some(SerialNumber::from(vec![0x42]))
+    });
+    let leaf = leaf(&inter);
+    let crl = |revoked: Vec<RevokedCertParams>| {
+        let params = CertificateRevocationListParams {
+            this_update: rcgen::date_time_ymd(2030, 5, 1),
+            next_update: rcgen::date_time_ymd(2030, 7, 1),
+            crl_number: SerialNumber::from(1u64),
+            issuing_distribution_point: None,
+            revoked_certs: revoked,
+            key_identifier_method: KeyIdMethod::Sha256,
+        };
+        let der = params.signed_by(&root.issuer()).unwrap().der().to_vec();
+        chainscope::verify::Crl::from_der(der, "root.crl").unwrap()
+    };
+    let trust = TrustStore::from_certs(vec![root.der.clone()], "roots.pem");
+    let with = |c| VerifyOptions {
+        crls: vec![c],
+        ..options(vec![])
+    };
+    let chain = [leaf, inter.der.clone()];
+    valid(&verify_chain(&chain, &trust, &with(crl(vec![]))));
+    let revoked = crl(vec![RevokedCertParams {
+        serial_number: SerialNumber::from(vec![0x42]),
+        revocation_time: rcgen::date_time_ymd(2030, 5, 2),
+        reason_code: None,
+        invalidity_date: None,
+    }]);
+    let r = verify_chain(&chain, &trust, &with(revoked));
+    no_empty_lists(&r);
+    rejected(
+        &r,
+        "revoked",
+        "CN=Revoked Inter",
+        &["2030-05-02", "root.crl"],
     );
 }

@@ -391,6 +391,12 @@ impl<'c, 'a> Walker<'c, 'a> {
             if self_signed && sig != SigCheck::Verified {
                 continue;
             }
+            // A CA whose name only resembles the issuer's, or whose key identifier matches,
+            // is its issuer only when its key verifies the signature; one of exactly the
+            // issuer's name may have been re-keyed, and stays a candidate.
+            if name != NameMatch::Exact && sig.cost() >= 4 {
+                continue;
+            }
             out.push(Link {
                 up,
                 name,
