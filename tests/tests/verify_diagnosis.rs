@@ -346,6 +346,7 @@ fn openssl_category(code: &str) -> &'static [u32] {
         "unknown_critical_extension" => &[34],
         "name_constraint_violated" => &[47, 48],
         "weak_key" => &[66, 67],
+        "weak_signature_algorithm" => &[68],
         _ => &[],
     }
 }
@@ -1180,7 +1181,9 @@ fn revoked_intermediate_is_named_with_the_crl() {
             key_identifier_method: KeyIdMethod::Sha256,
         };
         let der = params.signed_by(&root.issuer()).unwrap().der().to_vec();
-        chainscope::verify::Crl::from_der(der, "root.crl").unwrap()
+        chainscope::verify::Crl::from_bytes(&der, "root.crl")
+            .unwrap()
+            .remove(0)
     };
     let trust = TrustStore::from_certs(vec![root.der.clone()], "roots.pem");
     let with = |c| VerifyOptions {
@@ -1203,4 +1206,211 @@ fn revoked_intermediate_is_named_with_the_crl() {
         "CN=Revoked Inter",
         &["2030-05-02", "root.crl"],
     );
+}
+
+// --- the leaf as end entity, and the path's length ----------------------------------------
+
+#[test]
+fn ca_certificate_served_as_the_leaf() {
+    let root = root("Root");
+    let inter = sub("Inter", &root);
+    valid(&run(&[&leaf(&inter), &inter.der], &[&root.der], vec![]));
+    let ca_leaf = leaf_with(&inter, |p| {
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained)
+    });
+    let r = run(&[&ca_leaf, &inter.der], &[&root.der], vec![]);
+    rejected(&r, "ca_used_as_leaf", HOST, &["basicConstraints cA=TRUE"]);
+}
+
+#[test]
+fn more_intermediates_than_rustls_accepts() {
+    let root = root("Root");
+    let mut cas = vec![sub("Level 1", &root)];
+    for i in 2..=7 {
+        let next = sub(&format!("Level {i}"), cas.last().unwrap());
+        cas.push(next);
+    }
+    let build = |n: usize| {
+        let leaf = leaf(&cas[n - 1]);
+        let mut chain = vec![leaf];
+        chain.extend(cas[..n].iter().rev().map(|c| c.der.clone()));
+        chain
+    };
+    let six = build(6);
+    valid(&run(&six.iter().collect::<Vec<_>>(), &[&root.der], vec![]));
+    let seven = build(7);
+    let r = run(&seven.iter().collect::<Vec<_>>(), &[&root.der], vec![]);
+    rejected(
+        &r,
+        "path_too_long",
+        "",
+        &["7 intermediates", "6 rustls accepts"],
+    );
+    // OpenSSL accepts long paths (up to 100).
+    assert_eq!(
+        openssl_verdict(&seven.iter().collect::<Vec<_>>(), &[&root.der], &[]),
+        0
+    );
+}
+
+// --- openssl-made certificates: weak hash, X.509 v1 -----------------------------------------
+
+#[test]
+fn sha1_signature_and_a_v1_intermediate() {
+    let dir = TempDir::new("diag-openssl-made");
+    let sh = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("the openssl command is needed for this test");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "[ca]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n\
+         [leaf]\nbasicConstraints=CA:FALSE\nsubjectAltName=DNS:leaf.test\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    let ext = dir.join("ext.cnf");
+    sh(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "root.key",
+        "-out",
+        "root.pem",
+        "-subj",
+        "/O=Diagnosis Tests/CN=Root",
+        "-days",
+        "7300",
+        "-sha256",
+        "-extensions",
+        "ca",
+        "-config",
+        &ext,
+    ]);
+    sh(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "leaf.key",
+        "-out",
+        "leaf.csr",
+        "-subj",
+        "/CN=leaf.test",
+    ]);
+    for (name, hash) in [("sha256", "-sha256"), ("sha1", "-sha1")] {
+        sh(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "root.pem",
+            "-CAkey",
+            "root.key",
+            "-out",
+            &format!("{name}-leaf.pem"),
+            "-days",
+            "1800",
+            hash,
+            "-extfile",
+            &ext,
+            "-extensions",
+            "leaf",
+            "-set_serial",
+            "7",
+        ]);
+    }
+    // A v1 intermediate: no extensions at all.
+    sh(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "v1.key",
+        "-out",
+        "v1.csr",
+        "-subj",
+        "/O=Diagnosis Tests/CN=V1 Inter",
+    ]);
+    sh(&[
+        "x509",
+        "-req",
+        "-in",
+        "v1.csr",
+        "-CA",
+        "root.pem",
+        "-CAkey",
+        "root.key",
+        "-out",
+        "v1.pem",
+        "-days",
+        "1800",
+        "-sha256",
+        "-set_serial",
+        "8",
+    ]);
+    sh(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "v1.pem",
+        "-CAkey",
+        "v1.key",
+        "-out",
+        "v1-leaf.pem",
+        "-days",
+        "1800",
+        "-sha256",
+        "-extfile",
+        &ext,
+        "-extensions",
+        "leaf",
+        "-set_serial",
+        "9",
+    ]);
+    let load = |f: &str| {
+        chainscope::load_certificates(dir.path().join(f).as_ref())
+            .unwrap()
+            .remove(0)
+    };
+    let root = load("root.pem");
+    let now = time::OffsetDateTime::now_utc();
+    let o = VerifyOptions {
+        at: Some(now),
+        ..VerifyOptions::for_host(HOST).unwrap()
+    };
+    let trust = TrustStore::from_certs(vec![root.clone()], "roots.pem");
+    let check_one = |chain: &[Der]| {
+        let r = verify_chain(chain, &trust, &o);
+        no_empty_lists(&r);
+        r
+    };
+    valid(&check_one(&[load("sha256-leaf.pem")]));
+    let sha1 = load("sha1-leaf.pem");
+    let r = check_one(std::slice::from_ref(&sha1));
+    // OpenSSL refuses SHA-1 from security level 2 (CA_MD_TOO_WEAK).
+    agrees_with_openssl(&r, &[&sha1], &[&root], &["-auth_level", "2"]);
+    rejected(
+        &r,
+        "weak_signature_algorithm",
+        HOST,
+        &["sha1WithRSAEncryption", "CN=Root"],
+    );
+    let r = check_one(&[load("v1-leaf.pem"), load("v1.pem")]);
+    rejected(&r, "unsupported_cert_version", "CN=V1 Inter", &["v1"]);
 }
