@@ -845,7 +845,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
 }
 
 /// Name constraints in words: `permits only DNS:.example.com, IP:10.0.0.0/8; excludes …`.
-fn describe_constraints(permitted: &[String], excluded: &[String]) -> String {
+pub(crate) fn describe_constraints(permitted: &[String], excluded: &[String]) -> String {
     let mut parts = Vec::new();
     if !permitted.is_empty() {
         parts.push(format!("permits only {}", permitted.join(", ")));

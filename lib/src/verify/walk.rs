@@ -955,7 +955,7 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             };
             if !self_issued_intermediate {
                 if let Err(v) = ca.check(&names) {
-                    out.push((self.finding_up(Code::NameConstraintViolated, up, format!("{} is outside what {who_ca} may certify: {v}", self.who(node)))
+                    out.push((self.finding_up(Code::NameConstraintViolated, up, format!("{who_ca} carries name constraints ({}) that {} violates: {v}", super::diagnose::describe_constraints(&ca.permitted.iter().map(|t| t.to_string()).collect::<Vec<_>>(), &ca.excluded.iter().map(|t| t.to_string()).collect::<Vec<_>>()), self.who(node)))
                         .fix("issue the certificate only for names the CA is allowed to certify, or reissue the CA with wider constraints"), true));
                     continue;
                 }
