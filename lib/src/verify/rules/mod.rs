@@ -149,7 +149,6 @@ pub(crate) struct CertUnderTest<'a> {
     pub(crate) cert: &'a Certificate,
     pub(crate) role: Role,
     /// The certificate that issued it on this path (for the anchor: none).
-    #[allow(dead_code)] // for per-link rules of the catalogue
     pub(crate) issuer: Option<&'a Certificate>,
     /// The whole path, leaf first, anchor last (`None` where a certificate is unknown, e.g.
     /// an anchor without certificate).
@@ -166,6 +165,12 @@ impl CertUnderTest<'_> {
     pub(crate) fn any_purpose(&self) -> bool {
         self.purposes.iter().any(|p| matches!(p, Purpose::Any))
     }
+
+    /// Whether the verification is for a TLS server certificate: what the CA/B Forum
+    /// Baseline Requirements govern.
+    pub(crate) fn server_auth(&self) -> bool {
+        self.purposes.iter().any(|p| matches!(p, Purpose::ServerAuth))
+    }
 }
 
 /// A CRL covering a certificate of the path, as a rule sees it.
@@ -174,6 +179,8 @@ pub(crate) struct CrlUnderTest<'a> {
     /// The certificate of the path the CRL covers (the CRL's issuer issued it).
     #[allow(dead_code)] // for CRL rules of the catalogue
     pub(crate) covers: &'a Certificate,
+    /// The certificate of the CA that issued both (the next one on the path), when known.
+    pub(crate) issuer: Option<&'a Certificate>,
 }
 
 /// A rule's check.
@@ -379,7 +386,11 @@ pub(crate) fn check_path(
             continue;
         }
         for crl in crls.iter().filter(|c| c.issuer_raw == cert.issuer.raw) {
-            let under_test = CrlUnderTest { crl, covers: cert };
+            let under_test = CrlUnderTest {
+                crl,
+                covers: cert,
+                issuer: subject.issuer,
+            };
             for rule in catalogue() {
                 if let Check::Crl(check) = rule.check {
                     report(rule, check(&under_test), &|m| {
