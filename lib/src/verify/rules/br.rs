@@ -253,7 +253,8 @@ fn root_aki_without_key_id(t: &CertUnderTest<'_>) -> Outcome {
     match root_aki(t) {
         None => Outcome::NotApplicable,
         Some(aki) => Outcome::unless(aki.key_id.is_some(), || {
-            "is a root whose authorityKeyIdentifier has no keyIdentifier (CA/B Forum BR 7.1.2.1.3)".into()
+            "is a root whose authorityKeyIdentifier has no keyIdentifier (CA/B Forum BR 7.1.2.1.3)"
+                .into()
         }),
     }
 }
@@ -415,7 +416,10 @@ fn cn_not_in_san(f: &Certificate) -> Option<(String, bool)> {
                 .iter()
                 .any(|d| d.trim_end_matches('.').eq_ignore_ascii_case(bare))
         });
-        return Some((cn.clone(), ip_respelled || idn || other_case || trailing_dot));
+        return Some((
+            cn.clone(),
+            ip_respelled || idn || other_case || trailing_dot,
+        ));
     }
     None
 }

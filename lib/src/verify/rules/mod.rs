@@ -169,7 +169,9 @@ impl CertUnderTest<'_> {
     /// Whether the verification is for a TLS server certificate: what the CA/B Forum
     /// Baseline Requirements govern.
     pub(crate) fn server_auth(&self) -> bool {
-        self.purposes.iter().any(|p| matches!(p, Purpose::ServerAuth))
+        self.purposes
+            .iter()
+            .any(|p| matches!(p, Purpose::ServerAuth))
     }
 }
 

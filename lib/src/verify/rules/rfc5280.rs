@@ -774,7 +774,8 @@ fn crl_distribution_points_critical(t: &CertUnderTest<'_>) -> Outcome {
     match critical(t, CRL_DISTRIBUTION_POINTS) {
         None => Outcome::NotApplicable,
         Some(c) => Outcome::unless(!c, || {
-            "marks cRLDistributionPoints critical (RFC 5280 4.2.1.13: it SHOULD be non-critical)".into()
+            "marks cRLDistributionPoints critical (RFC 5280 4.2.1.13: it SHOULD be non-critical)"
+                .into()
         }),
     }
 }
