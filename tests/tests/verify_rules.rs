@@ -209,6 +209,8 @@ const POLICY_CONSTRAINTS: &str = "2.5.29.36";
 const AKI: &str = "2.5.29.35";
 const EKU: &str = "2.5.29.37";
 const FRESHEST_CRL: &str = "2.5.29.46";
+const POLICY_MAPPINGS: &str = "2.5.29.33";
+const CRL_IDP: &str = "2.5.29.28";
 const INHIBIT_ANY_POLICY: &str = "2.5.29.54";
 const AIA: &str = "1.3.6.1.5.5.7.1.1";
 const SIA: &str = "1.3.6.1.5.5.7.1.11";
@@ -298,6 +300,8 @@ struct Chain {
     /// A leaf key in place of `leaf.key` (one rcgen cannot make).
     leaf_public: Option<RsaPublicKey>,
     crl: Option<CrlBy>,
+    /// Whether the CRL carries an issuingDistributionPoint (rcgen marks it critical).
+    crl_idp: bool,
     crl_patches: Vec<Patch>,
     purposes: Vec<Purpose>,
 }
@@ -340,6 +344,7 @@ impl Chain {
             leaf: node(leaf),
             leaf_public: None,
             crl: None,
+            crl_idp: false,
             crl_patches: Vec::new(),
             purposes: vec![Purpose::ServerAuth],
         }
@@ -392,7 +397,14 @@ impl Chain {
                 this_update: rcgen::date_time_ymd(2025, 12, 1),
                 next_update: rcgen::date_time_ymd(2026, 2, 1),
                 crl_number: SerialNumber::from(7u64),
-                issuing_distribution_point: None,
+                issuing_distribution_point: self.crl_idp.then(|| {
+                    rcgen::CrlIssuingDistributionPoint {
+                        distribution_point: rcgen::CrlDistributionPoint {
+                            uris: vec!["http://crl.rules.test/i.crl".into()],
+                        },
+                        scope: None,
+                    }
+                }),
                 revoked_certs: Vec::new(),
                 key_identifier_method: KeyIdMethod::Sha256,
             };
@@ -583,8 +595,9 @@ fn cases() -> Vec<Case> {
         }),
         Case {
             pass: Some(|c| {
-                // GeneralizedTime from 2050 on is right.
-                c.leaf.patch(|t| {
+                // GeneralizedTime from 2050 on is right (on the root: a leaf may not live
+                // that long, leaf_validity_too_long).
+                c.root.patch(|t| {
                     let nb = split(content(&t.fields[VALIDITY]))[0].clone();
                     t.fields[VALIDITY] = seq(&[&nb, &tlv(0x18, b"20500101000000Z")]);
                 })
@@ -838,6 +851,85 @@ fn cases() -> Vec<Case> {
                 c.leaf.params.subject_alt_names = Vec::new();
             })
         },
+        // --- batch 2: RFC 5280 / RFC 5480 ---
+        case("ec_key_encipherment", |c| {
+            c.leaf.params.key_usages = vec![
+                KeyUsagePurpose::DigitalSignature,
+                KeyUsagePurpose::KeyEncipherment,
+            ];
+        }),
+        Case {
+            pass: Some(|c| {
+                c.leaf_without_cn();
+                c.leaf.params.subject_alt_names = vec![
+                    SanType::DnsName("*.rules.test".try_into().unwrap()),
+                    SanType::DnsName("xn--bcher-kva.rules.test".try_into().unwrap()),
+                ];
+            }),
+            ..case("san_malformed_dns_name", |c| {
+                c.leaf_without_cn();
+                c.leaf.params.subject_alt_names =
+                    vec![SanType::DnsName("-www.rules.test".try_into().unwrap())];
+            })
+        },
+        case("san_malformed_ip", |c| {
+            c.leaf.patch(|t| {
+                t.ext(SAN).value = seq(&[
+                    &tlv(0x82, b"www.rules.test"),
+                    &tlv(0x87, &[192, 0, 2, 1, 7]),
+                ]);
+            });
+        }),
+        case("policy_constraints_empty", |c| {
+            extension(&mut c.root, POLICY_CONSTRAINTS, true, seq(&[]));
+        }),
+        Case {
+            pass: Some(|c| {
+                let map = seq(&[
+                    &oid_tlv("1.3.6.1.4.1.99999.4"),
+                    &oid_tlv("1.3.6.1.4.1.99999.5"),
+                ]);
+                extension(&mut c.inter, POLICY_MAPPINGS, false, seq(&[&map]));
+            }),
+            ..case("policy_mapping_any_policy", |c| {
+                let map = seq(&[&oid_tlv("2.5.29.32.0"), &oid_tlv("1.3.6.1.4.1.99999.5")]);
+                extension(&mut c.inter, POLICY_MAPPINGS, false, seq(&[&map]));
+            })
+        },
+        case("crl_distribution_point_incomplete", |c| {
+            // A DistributionPoint of only reasons (keyCompromise).
+            let point = seq(&[&tlv(0x81, &[0x06, 0x40])]);
+            extension(&mut c.leaf, CRL_DP, false, seq(&[&point]));
+        }),
+        Case {
+            pass: Some(|c| c.crl = Some(CrlBy::Intermediate)),
+            ..case("crl_aki_missing", |c| {
+                c.crl = Some(CrlBy::Intermediate);
+                c.crl_patches.push(Box::new(|t| t.remove(AKI)));
+            })
+        },
+        Case {
+            pass: Some(|c| {
+                c.crl = Some(CrlBy::Intermediate);
+                c.crl_idp = true;
+            }),
+            ..case("crl_idp_not_critical", |c| {
+                c.crl = Some(CrlBy::Intermediate);
+                c.crl_idp = true;
+                c.crl_patches
+                    .push(Box::new(|t| t.set_critical(CRL_IDP, false)));
+            })
+        },
+        // --- batch 2: CA/B Forum Baseline Requirements ---
+        case("leaf_eku_forbidden_purpose", |c| {
+            c.leaf.params.extended_key_usages = vec![
+                ExtendedKeyUsagePurpose::ServerAuth,
+                ExtendedKeyUsagePurpose::EmailProtection,
+            ];
+        }),
+        case("leaf_validity_too_long", |c| {
+            c.leaf.params.not_after = rcgen::date_time_ymd(2027, 6, 1);
+        }),
     ]
 }
 

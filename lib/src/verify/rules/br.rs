@@ -194,6 +194,26 @@ pub(super) const RULES: &[Rule] = &[
         clients: Some("browsers, Go and rustls ignore the CN and match host names against the subjectAltNames only; a certificate without them matches no host"),
         check: Check::Cert(leaf_without_san),
     },
+    Rule {
+        id: "leaf_eku_forbidden_purpose",
+        source: Source::Br("7.1.2.7.10"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a TLS server leaf whose extendedKeyUsage also allows emailProtection, codeSigning, timeStamping or OCSPSigning",
+        fix: "reissue the certificate with extendedKeyUsage serverAuth (and clientAuth) only",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(leaf_eku_forbidden_purpose),
+    },
+    Rule {
+        id: "leaf_validity_too_long",
+        source: Source::Br("6.3.2"),
+        level: Level::Warn,
+        applies_to: Applies::LEAF,
+        summary: "a TLS server leaf valid longer than the Baseline Requirements allow a publicly trusted one (398 days, fewer from 2026-03-15)",
+        fix: "issue leaves for at most the allowed period (a private CA: as long as its clients accept; Apple and browsers refuse longer public ones)",
+        clients: Some("Apple platforms and browsers reject publicly trusted leaves valid longer than 398 days; private roots are exempt"),
+        check: Check::Cert(leaf_validity_too_long),
+    },
 ];
 
 fn anchor_has_eku(t: &CertUnderTest<'_>) -> Outcome {
@@ -334,6 +354,49 @@ fn leaf_without_san(t: &CertUnderTest<'_>) -> Outcome {
     }
     Outcome::unless(t.cert.extensions.subject_alt_name.is_some(), || {
         "is a TLS server certificate without subjectAltName (CA/B Forum BR 7.1.2.7.12)".into()
+    })
+}
+
+/// EKU purposes BR §7.1.2.7.10 forbids in a subscriber certificate.
+const FORBIDDEN_SUBSCRIBER_EKUS: [(&str, &str); 4] = [
+    ("1.3.6.1.5.5.7.3.3", "codeSigning"),
+    ("1.3.6.1.5.5.7.3.4", "emailProtection"),
+    ("1.3.6.1.5.5.7.3.8", "timeStamping"),
+    ("1.3.6.1.5.5.7.3.9", "OCSPSigning"),
+];
+
+fn leaf_eku_forbidden_purpose(t: &CertUnderTest<'_>) -> Outcome {
+    if !t.server_auth() {
+        return Outcome::NotApplicable;
+    }
+    let Some(eku) = &t.cert.extensions.extended_key_usage else {
+        return Outcome::NotApplicable;
+    };
+    let forbidden: Vec<&str> = FORBIDDEN_SUBSCRIBER_EKUS
+        .iter()
+        .filter(|(oid, _)| eku.oids.iter().any(|o| o == oid))
+        .map(|(_, name)| *name)
+        .collect();
+    Outcome::unless(forbidden.is_empty(), || {
+        format!(
+            "allows {} besides TLS (CA/B Forum BR 7.1.2.7.10)",
+            forbidden.join(", ")
+        )
+    })
+}
+
+fn leaf_validity_too_long(t: &CertUnderTest<'_>) -> Outcome {
+    if !t.server_auth() {
+        return Outcome::NotApplicable;
+    }
+    // The validity period runs from notBefore through notAfter, inclusive (BR §1.6.1).
+    let seconds = t.cert.not_after_unix() - t.cert.not_before_unix() + 1;
+    let allowed = policy::max_public_leaf_days(t.cert.not_before);
+    Outcome::unless(seconds <= allowed * 86_400, || {
+        format!(
+            "is valid for {} days; a publicly trusted leaf issued then may be valid for at most {allowed} (CA/B Forum BR 6.3.2)",
+            (seconds + 86_399) / 86_400
+        )
     })
 }
 

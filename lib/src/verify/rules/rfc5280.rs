@@ -7,6 +7,7 @@ use super::{
 use crate::verify::code::Source;
 use crate::verify::options::Profile;
 use crate::x509::extensions::KeyUsage;
+use crate::x509::KeyAlgorithm;
 
 const STRICT: Level = Level::Reject(Profile::Rfc5280);
 const REISSUE: &str = "reissue the certificate from a conforming CA";
@@ -386,6 +387,86 @@ pub(super) const RULES: &[Rule] = &[
         fix: "reissue the CA certificate with keyUsage cRLSign, or have a CRL signer with cRLSign issue the CRLs",
         clients: Some("rustls rejects such a CRL from an intermediate, but it does not see a trust anchor's keyUsage and accepts one from the root"),
         check: Check::Crl(crl_issuer_without_crlsign),
+    },
+    Rule {
+        id: "ec_key_encipherment",
+        source: Source::Rfc5480("3"),
+        level: STRICT,
+        applies_to: Applies::ALL_CERTIFICATES,
+        summary: "an elliptic-curve key whose keyUsage asserts keyEncipherment or dataEncipherment (an EC key encrypts nothing)",
+        fix: "reissue the certificate with keyUsage digitalSignature (keyCertSign, cRLSign for a CA)",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(ec_key_encipherment),
+    },
+    Rule {
+        id: "san_malformed_dns_name",
+        source: Source::Rfc5280("4.2.1.6"),
+        level: STRICT,
+        applies_to: Applies::ALL_CERTIFICATES,
+        summary: "a DNS subjectAltName not in preferred name syntax (empty, empty label, a character outside letters, digits and hyphen, a label starting or ending with a hyphen or over 63 characters, a misplaced *)",
+        fix: REISSUE,
+        clients: Some("rustls and browsers refuse to match such a name; strict verifiers such as pyca/cryptography reject the certificate"),
+        check: Check::Cert(san_malformed_dns_name),
+    },
+    Rule {
+        id: "san_malformed_ip",
+        source: Source::Rfc5280("4.2.1.6"),
+        level: STRICT,
+        applies_to: Applies::ALL_CERTIFICATES,
+        summary: "an IP address subjectAltName that is neither 4 nor 16 octets",
+        fix: REISSUE,
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(san_malformed_ip),
+    },
+    Rule {
+        id: "policy_constraints_empty",
+        source: Source::Rfc5280("4.2.1.11"),
+        level: STRICT,
+        applies_to: Applies::ALL_CERTIFICATES,
+        summary: "a policyConstraints extension that is an empty sequence",
+        fix: REISSUE_CA,
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(policy_constraints_empty),
+    },
+    Rule {
+        id: "policy_mapping_any_policy",
+        source: Source::Rfc5280("4.2.1.5"),
+        level: STRICT,
+        applies_to: Applies::ALL_CERTIFICATES,
+        summary: "a policyMappings extension mapping to or from anyPolicy",
+        fix: REISSUE_CA,
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(policy_mapping_any_policy),
+    },
+    Rule {
+        id: "crl_distribution_point_incomplete",
+        source: Source::Rfc5280("4.2.1.13"),
+        level: STRICT,
+        applies_to: Applies::ALL_CERTIFICATES,
+        summary: "a cRLDistributionPoints entry with neither distributionPoint nor cRLIssuer",
+        fix: REISSUE,
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(crl_distribution_point_incomplete),
+    },
+    Rule {
+        id: "crl_aki_missing",
+        source: Source::Rfc5280("5.2.1"),
+        level: STRICT,
+        applies_to: Applies::CRL,
+        summary: "a CRL without authorityKeyIdentifier keyIdentifier",
+        fix: CONFORMING_CRLS,
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Crl(crl_aki_missing),
+    },
+    Rule {
+        id: "crl_idp_not_critical",
+        source: Source::Rfc5280("5.2.5"),
+        level: STRICT,
+        applies_to: Applies::CRL,
+        summary: "a CRL whose issuingDistributionPoint is not critical",
+        fix: CONFORMING_CRLS,
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Crl(crl_idp_not_critical),
     },
 ];
 
@@ -785,6 +866,163 @@ fn crl_issuer_without_crlsign(t: &CrlUnderTest<'_>) -> Outcome {
         None => Outcome::NotApplicable,
         Some(ku) => Outcome::unless(ku.has(KeyUsage::CRL_SIGN), || {
             "is issued by a CA whose keyUsage lacks cRLSign (RFC 5280 6.3.3 (f))".into()
+        }),
+    }
+}
+
+const POLICY_CONSTRAINTS: &str = "2.5.29.36";
+const ANY_POLICY: &str = "2.5.29.32.0";
+const CRL_AKI: &str = "2.5.29.35";
+const CRL_IDP: &str = "2.5.29.28";
+
+fn ec_key_encipherment(t: &CertUnderTest<'_>) -> Outcome {
+    if !matches!(t.cert.key.algorithm, KeyAlgorithm::Ec { .. }) {
+        return Outcome::NotApplicable;
+    }
+    match t.cert.extensions.key_usage {
+        None => Outcome::NotApplicable,
+        Some(ku) => Outcome::unless(
+            !ku.has(KeyUsage::KEY_ENCIPHERMENT) && !ku.has(KeyUsage::DATA_ENCIPHERMENT),
+            || {
+                "has an elliptic-curve key but its keyUsage asserts keyEncipherment or dataEncipherment (RFC 5480 3)".into()
+            },
+        ),
+    }
+}
+
+/// Why `name` is not in preferred name syntax (RFC 1034 §3.5 as RFC 1123 §2.1 relaxes it),
+/// with a whole leftmost `*` label allowed (RFC 6125 §6.4.3). Underscores are left to
+/// `underscore_in_dns_name`.
+fn dns_name_problem(name: &str) -> Option<&'static str> {
+    if name.trim().is_empty() {
+        return Some("is empty");
+    }
+    if name.len() > 253 {
+        return Some("is longer than 253 characters");
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    for (i, label) in labels.iter().enumerate() {
+        if label.is_empty() {
+            return Some("has an empty label");
+        }
+        if *label == "*" && i == 0 && labels.len() > 1 {
+            continue;
+        }
+        if label.len() > 63 {
+            return Some("has a label longer than 63 characters");
+        }
+        if label.contains('*') {
+            return Some("has a * that is not the whole leftmost label");
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Some("has a character other than letters, digits and hyphens");
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some("has a label starting or ending with a hyphen");
+        }
+    }
+    None
+}
+
+fn san_malformed_dns_name(t: &CertUnderTest<'_>) -> Outcome {
+    for name in t.cert.extensions.dns_names() {
+        if let Some(problem) = dns_name_problem(name) {
+            return Outcome::fail(format!(
+                "has the DNS subjectAltName {name:?}, which {problem} (RFC 5280 4.2.1.6)"
+            ));
+        }
+    }
+    Outcome::Pass
+}
+
+fn san_malformed_ip(t: &CertUnderTest<'_>) -> Outcome {
+    let bad = t
+        .cert
+        .extensions
+        .subject_alt_name
+        .iter()
+        .flat_map(|san| san.names.iter())
+        .find(|n| n.kind == "ip" && n.ip.is_none());
+    match bad {
+        Some(n) => Outcome::fail(format!(
+            "has the IP address subjectAltName {}, neither 4 nor 16 octets (RFC 5280 4.2.1.6)",
+            n.value
+        )),
+        None => Outcome::Pass,
+    }
+}
+
+fn policy_constraints_empty(t: &CertUnderTest<'_>) -> Outcome {
+    match t
+        .cert
+        .extensions
+        .list
+        .iter()
+        .find(|e| e.oid == POLICY_CONSTRAINTS)
+    {
+        None => Outcome::NotApplicable,
+        Some(e) => Outcome::unless(e.value != [0x30, 0x00], || {
+            "has a policyConstraints extension that is an empty sequence (RFC 5280 4.2.1.11)".into()
+        }),
+    }
+}
+
+fn policy_mapping_any_policy(t: &CertUnderTest<'_>) -> Outcome {
+    let any = t
+        .cert
+        .extensions
+        .policy_mappings
+        .iter()
+        .any(|(from, to)| from == ANY_POLICY || to == ANY_POLICY);
+    Outcome::unless(!any, || {
+        "maps a policy to or from anyPolicy (RFC 5280 4.2.1.5)".into()
+    })
+}
+
+fn crl_distribution_point_incomplete(t: &CertUnderTest<'_>) -> Outcome {
+    Outcome::unless(!t.cert.extensions.crl_distribution_point_incomplete, || {
+        "has a cRLDistributionPoints entry with neither distributionPoint nor cRLIssuer (RFC 5280 4.2.1.13)".into()
+    })
+}
+
+/// The extensions of a CRL: (dotted OID, critical, value).
+fn crl_extensions(t: &CrlUnderTest<'_>) -> Option<Vec<(String, bool, Vec<u8>)>> {
+    use x509_parser::prelude::FromDer;
+    let (_, crl) =
+        x509_parser::revocation_list::CertificateRevocationList::from_der(&t.crl.der).ok()?;
+    Some(
+        crl.extensions()
+            .iter()
+            .map(|e| (e.oid.to_id_string(), e.critical, e.value.to_vec()))
+            .collect(),
+    )
+}
+
+fn crl_aki_missing(t: &CrlUnderTest<'_>) -> Outcome {
+    let Some(exts) = crl_extensions(t) else {
+        return Outcome::NotApplicable;
+    };
+    // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, … }
+    let key_id = exts
+        .iter()
+        .find(|(oid, _, _)| oid == CRL_AKI)
+        .is_some_and(|(_, _, v)| v.len() > 2 && v[0] == 0x30 && v[2] == 0x80);
+    Outcome::unless(key_id, || {
+        "has no authorityKeyIdentifier keyIdentifier (RFC 5280 5.2.1)".into()
+    })
+}
+
+fn crl_idp_not_critical(t: &CrlUnderTest<'_>) -> Outcome {
+    let Some(exts) = crl_extensions(t) else {
+        return Outcome::NotApplicable;
+    };
+    match exts.iter().find(|(oid, _, _)| oid == CRL_IDP) {
+        None => Outcome::NotApplicable,
+        Some((_, critical, _)) => Outcome::unless(*critical, || {
+            "has a non-critical issuingDistributionPoint (RFC 5280 5.2.5)".into()
         }),
     }
 }
