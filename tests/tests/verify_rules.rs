@@ -927,6 +927,12 @@ fn cases() -> Vec<Case> {
                 ExtendedKeyUsagePurpose::EmailProtection,
             ];
         }),
+        case("leaf_san_other_type", |c| {
+            c.leaf.params.subject_alt_names = vec![
+                SanType::DnsName("www.rules.test".try_into().unwrap()),
+                SanType::Rfc822Name("admin@rules.test".try_into().unwrap()),
+            ];
+        }),
         case("leaf_validity_too_long", |c| {
             c.leaf.params.not_after = rcgen::date_time_ymd(2027, 6, 1);
         }),

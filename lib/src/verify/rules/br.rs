@@ -214,6 +214,16 @@ pub(super) const RULES: &[Rule] = &[
         clients: Some("Apple platforms and browsers reject publicly trusted leaves valid longer than 398 days; private roots are exempt"),
         check: Check::Cert(leaf_validity_too_long),
     },
+    Rule {
+        id: "leaf_san_other_type",
+        source: Source::Br("7.1.2.7.12"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a TLS server leaf with a subjectAltName entry that is neither a DNS name nor an IP address (email, URI, directory name, other name)",
+        fix: "reissue the certificate with DNS names and IP addresses only",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(leaf_san_other_type),
+    },
 ];
 
 fn anchor_has_eku(t: &CertUnderTest<'_>) -> Outcome {
@@ -398,6 +408,27 @@ fn leaf_validity_too_long(t: &CertUnderTest<'_>) -> Outcome {
             (seconds + 86_399) / 86_400
         )
     })
+}
+
+fn leaf_san_other_type(t: &CertUnderTest<'_>) -> Outcome {
+    if !t.server_auth() {
+        return Outcome::NotApplicable;
+    }
+    let other = t
+        .cert
+        .extensions
+        .subject_alt_name
+        .iter()
+        .flat_map(|san| san.names.iter())
+        .find(|n| n.kind != "dns" && n.kind != "ip");
+    match other {
+        Some(n) => Outcome::fail(format!(
+            "has the subjectAltName {}:{}, neither a DNS name nor an IP address (CA/B Forum BR 7.1.2.7.12)",
+            crate::name::general_name_label(n.kind),
+            n.value
+        )),
+        None => Outcome::Pass,
+    }
 }
 
 fn cn_message(cn: &str) -> String {
