@@ -285,7 +285,7 @@ impl Node {
     }
 }
 
-/// Which CA issues the chain's CRL: the intermediate (covering the leaf) or the root
+/// Which CA issues the CRL under test: the intermediate (covering the leaf) or the root
 /// (covering the intermediate).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum CrlBy {
@@ -391,30 +391,37 @@ impl Chain {
         }
         .unwrap();
         let leaf_der = apply(leaf.der(), &self.leaf.patches, &self.inter.key, 0xa3);
+        // With a CRL under test, each CA issues one (the root's covers the intermediate,
+        // the intermediate's the leaf), so that every certificate has a current CRL; the
+        // one under test gets the issuingDistributionPoint and the patches.
         let mut crls = Vec::new();
-        if let Some(by) = self.crl {
-            let params = CertificateRevocationListParams {
-                this_update: rcgen::date_time_ymd(2025, 12, 1),
-                next_update: rcgen::date_time_ymd(2026, 2, 1),
-                crl_number: SerialNumber::from(7u64),
-                issuing_distribution_point: self.crl_idp.then(|| {
-                    rcgen::CrlIssuingDistributionPoint {
-                        distribution_point: rcgen::CrlDistributionPoint {
-                            uris: vec!["http://crl.rules.test/i.crl".into()],
-                        },
-                        scope: None,
-                    }
-                }),
-                revoked_certs: Vec::new(),
-                key_identifier_method: KeyIdMethod::Sha256,
-            };
-            let (issuer, key) = match by {
-                CrlBy::Intermediate => (&inter_issuer, &self.inter.key),
-                CrlBy::Root => (&root_issuer, &self.root.key),
-            };
-            let crl = params.signed_by(issuer).unwrap();
-            let der = apply(crl.der(), &self.crl_patches, key, 0xa0);
-            crls.push(Crl::from_der(der, "rules.crl").unwrap());
+        if let Some(under_test) = self.crl {
+            for by in [CrlBy::Intermediate, CrlBy::Root] {
+                let tested = by == under_test;
+                let params = CertificateRevocationListParams {
+                    this_update: rcgen::date_time_ymd(2025, 12, 1),
+                    next_update: rcgen::date_time_ymd(2026, 2, 1),
+                    crl_number: SerialNumber::from(7u64),
+                    issuing_distribution_point: (tested && self.crl_idp).then(|| {
+                        rcgen::CrlIssuingDistributionPoint {
+                            distribution_point: rcgen::CrlDistributionPoint {
+                                uris: vec!["http://crl.rules.test/i.crl".into()],
+                            },
+                            scope: None,
+                        }
+                    }),
+                    revoked_certs: Vec::new(),
+                    key_identifier_method: KeyIdMethod::Sha256,
+                };
+                let (issuer, key) = match by {
+                    CrlBy::Intermediate => (&inter_issuer, &self.inter.key),
+                    CrlBy::Root => (&root_issuer, &self.root.key),
+                };
+                let crl = params.signed_by(issuer).unwrap();
+                let patches: &[Patch] = if tested { &self.crl_patches } else { &[] };
+                let der = apply(crl.der(), patches, key, 0xa0);
+                crls.extend(Crl::from_bytes(&der, "rules.crl").unwrap());
+            }
         }
         let trust = TrustStore::from_certs(vec![CertificateDer::from(root_der)], "rules");
         (
@@ -447,7 +454,7 @@ impl Chain {
 /// one the conforming one changed by `pass` (a near miss) or left as it is.
 struct Case {
     rule: &'static str,
-    /// Rules the same defect necessarily breaks too (an empty issuer name is a CA with an
+    /// Codes the same defect necessarily produces too (an empty issuer name is a CA with an
     /// empty subject).
     also: &'static [&'static str],
     fail: fn(&mut Chain),
@@ -958,7 +965,7 @@ fn check_pair(case: &Case) -> Result<(), String> {
         _ => None,
     };
     for also in case.also {
-        rules::rule(also).ok_or(format!("`also` {also} is not in the catalogue"))?;
+        Code::from_name(also).ok_or(format!("`also` {also} is not a code"))?;
     }
     let code = rule.code();
 
