@@ -740,14 +740,6 @@ fn cases() -> Vec<Case> {
                 critical(&mut c.leaf, CRL_DP, true);
             })
         },
-        Case {
-            also: &["ca_without_crlsign"],
-            pass: Some(|c| c.crl = Some(CrlBy::Root)),
-            ..case("crl_issuer_without_crlsign", |c| {
-                c.crl = Some(CrlBy::Root);
-                c.root.params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
-            })
-        },
         // --- CA/B Forum Baseline Requirements ---
         case("anchor_has_eku", |c| {
             c.root.params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];

@@ -159,9 +159,9 @@ pub(super) const RULES: &[Rule] = &[
         source: Source::Br("7.1.2.10.7"),
         level: Level::Warn,
         applies_to: Applies::CAS,
-        summary: "a CA whose keyUsage lacks cRLSign (the Baseline Requirements demand it; RFC 5280 only when the CA signs CRLs: crl_issuer_without_crlsign)",
+        summary: "a CA whose keyUsage lacks cRLSign (the Baseline Requirements demand it; a CRL it signs cannot be used, RFC 5280 §6.3.3 (f))",
         fix: "reissue the CA certificate with keyUsage keyCertSign, cRLSign",
-        clients: Some("no client rejects a CA for this until it signs a CRL (then: crl_issuer_without_crlsign)"),
+        clients: Some("no client rejects a CA for this; a CRL it signs is not used (and the revocation status of what it covers is unknown)"),
         check: Check::Cert(ca_without_crlsign),
     },
     Rule {

@@ -181,8 +181,6 @@ pub(crate) struct CrlUnderTest<'a> {
     /// The certificate of the path the CRL covers (the CRL's issuer issued it).
     #[allow(dead_code)] // for CRL rules of the catalogue
     pub(crate) covers: &'a Certificate,
-    /// The certificate of the CA that issued both (the next one on the path), when known.
-    pub(crate) issuer: Option<&'a Certificate>,
 }
 
 /// A rule's check.
@@ -388,11 +386,7 @@ pub(crate) fn check_path(
             continue;
         }
         for crl in crls.iter().filter(|c| c.issuer_raw == cert.issuer.raw) {
-            let under_test = CrlUnderTest {
-                crl,
-                covers: cert,
-                issuer: subject.issuer,
-            };
+            let under_test = CrlUnderTest { crl, covers: cert };
             for rule in catalogue() {
                 if let Check::Crl(check) = rule.check {
                     report(rule, check(&under_test), &|m| {

@@ -379,16 +379,6 @@ pub(super) const RULES: &[Rule] = &[
         check: Check::Cert(crl_distribution_points_critical),
     },
     Rule {
-        id: "crl_issuer_without_crlsign",
-        source: Source::Rfc5280("6.3.3"),
-        level: STRICT,
-        applies_to: Applies::CRL,
-        summary: "a CRL issued by a CA (the trust anchor included) whose keyUsage lacks cRLSign",
-        fix: "reissue the CA certificate with keyUsage cRLSign, or have a CRL signer with cRLSign issue the CRLs",
-        clients: Some("rustls rejects such a CRL from an intermediate, but it does not see a trust anchor's keyUsage and accepts one from the root"),
-        check: Check::Crl(crl_issuer_without_crlsign),
-    },
-    Rule {
         id: "ec_key_encipherment",
         source: Source::Rfc5480("3"),
         level: STRICT,
@@ -857,15 +847,6 @@ fn crl_distribution_points_critical(t: &CertUnderTest<'_>) -> Outcome {
         Some(c) => Outcome::unless(!c, || {
             "marks cRLDistributionPoints critical (RFC 5280 4.2.1.13: it SHOULD be non-critical)"
                 .into()
-        }),
-    }
-}
-
-fn crl_issuer_without_crlsign(t: &CrlUnderTest<'_>) -> Outcome {
-    match t.issuer.and_then(|i| i.extensions.key_usage) {
-        None => Outcome::NotApplicable,
-        Some(ku) => Outcome::unless(ku.has(KeyUsage::CRL_SIGN), || {
-            "is issued by a CA whose keyUsage lacks cRLSign (RFC 5280 6.3.3 (f))".into()
         }),
     }
 }
