@@ -646,7 +646,10 @@ fn every_code_is_produced_unless_reserved_with_a_reason() {
         }
     }
     let reserved: BTreeSet<Code> = RESERVED.iter().map(|(c, _)| *c).collect();
+    // Each rule of the catalogue is produced by its own pair of chains in
+    // tests/tests/verify_rules.rs, which fails for a rule without one.
     let missing: Vec<&str> = Code::all()
+        .filter(|c| c.rule().is_none())
         .filter(|c| !seen.contains(c) && !reserved.contains(c))
         .map(|c| c.as_str())
         .collect();
