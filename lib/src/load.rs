@@ -68,10 +68,61 @@ impl InputKind {
 /// Reads a whole file of the given kind, failing with [`Error::TooLarge`] as soon as more
 /// than [`InputKind::limit`] bytes arrive (the limit is enforced while reading, so devices
 /// and pipes are bounded too). `-` is not special here.
+///
+/// Keys and CRLs are PEM or DER, so they are recognised on the way: a DER value is read as
+/// far as its length says, and binary data that is neither (a NUL byte and no PEM marker in
+/// the first 64 KiB) is refused there rather than read to the limit.
 pub fn read_file(path: &Path, kind: InputKind) -> Result<Vec<u8>> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
-    read_bounded(file, &name, kind)
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
+    if kind == InputKind::Passphrase {
+        return read_bounded(file, &name, kind);
+    }
+    let limit = kind.limit();
+    let too_large = || Error::TooLarge {
+        input: name.clone(),
+        limit,
+    };
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(PEM_SNIFF_BYTES.min(limit + 1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(&name, e))?;
+    if (bytes.len() as u64) < PEM_SNIFF_BYTES {
+        return match bytes.len() as u64 > limit {
+            true => Err(too_large()),
+            false => Ok(bytes),
+        };
+    }
+    if let (Some(&0x30), Some(declared)) = (bytes.first(), declared_der_len(&bytes)) {
+        if declared as u64 > limit {
+            return Err(too_large());
+        }
+        if declared >= bytes.len() {
+            let more = (declared + 1 - bytes.len()) as u64;
+            (&mut file)
+                .take(more)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::io(&name, e))?;
+            if bytes.len() <= declared {
+                return Ok(bytes);
+            }
+        }
+    }
+    if !contains(&bytes, BEGIN_MARKER) && bytes.contains(&0) {
+        return Err(Error::malformed(
+            name,
+            "neither PEM nor DER (binary data that is not one DER value)",
+        ));
+    }
+    let rest = limit + 1 - (bytes.len() as u64).min(limit + 1);
+    file.take(rest)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(&name, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Reads a whole stream (standard input, an open file) within the limit of `kind`; `input`
@@ -856,16 +907,87 @@ fn pem_block(
 /// x509-parser's error in plain words: its nom wrapper prints Debug forms such as
 /// `Parsing Error: Der(InvalidLength)`.
 pub(crate) fn parse_error_text(e: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String {
-    use x509_parser::error::X509Error;
     use x509_parser::nom::Err;
     match e {
         Err::Incomplete(_) => "it ends before its DER structure does".into(),
-        Err::Error(inner) | Err::Failure(inner) => match inner {
-            X509Error::Der(ber) => format!("malformed DER: {ber}"),
-            X509Error::NomError(_) => "malformed DER".into(),
-            other => other.to_string(),
-        },
+        Err::Error(inner) | Err::Failure(inner) => x509_error_text(inner),
     }
+}
+
+/// x509-parser's error in plain words (the one place its errors are turned into text).
+pub(crate) fn x509_error_text(e: &x509_parser::error::X509Error) -> String {
+    use x509_parser::error::X509Error;
+    match e {
+        X509Error::Der(ber) => format!("malformed DER: {}", ber_error_text(ber)),
+        X509Error::NomError(_) => "malformed DER".into(),
+        other => other.to_string(),
+    }
+}
+
+/// An ASN.1 decoding error of x509-parser (asn1-rs) in words. Its own messages print Debug
+/// forms: `Unexpected Tag (expected: Some(Tag(16)), actual: Tag(2))`.
+pub(crate) fn ber_error_text(e: &x509_parser::asn1_rs::Error) -> String {
+    use x509_parser::asn1_rs::{DerConstraint, Error as E};
+    match e {
+        E::UnexpectedTag {
+            expected: Some(expected),
+            actual,
+        } => format!(
+            "expected {}, found {}",
+            tag_name(expected.0),
+            tag_name(actual.0)
+        ),
+        E::UnexpectedTag {
+            expected: None,
+            actual,
+        } => format!("unexpected {}", tag_name(actual.0)),
+        E::UnexpectedClass { .. } => "a value of the wrong ASN.1 class (tag)".into(),
+        E::UnknownTag(tag) => format!("unknown ASN.1 tag number {tag}"),
+        E::InvalidValue { tag, .. } => format!("invalid {} value", tag_name(tag.0)),
+        E::InvalidLength => "invalid length".into(),
+        E::InvalidTag => "invalid tag".into(),
+        E::Incomplete(_) => "it ends before its DER structure does".into(),
+        E::IndefiniteLengthUnexpected => "indefinite length (not allowed in DER)".into(),
+        E::DerConstraintFailed(c) => match c {
+            DerConstraint::IndefiniteLength => "indefinite length (not allowed in DER)".into(),
+            DerConstraint::Constructed => "a constructed value where DER needs a primitive one".into(),
+            DerConstraint::NotConstructed => "a primitive value where DER needs a constructed one".into(),
+            DerConstraint::MissingTimeZone => "a time without its time zone".into(),
+            DerConstraint::MissingSeconds => "a time without seconds".into(),
+            DerConstraint::UnusedBitsNotZero => "a BIT STRING whose unused bits are not zero".into(),
+            DerConstraint::InvalidBoolean => "a BOOLEAN that is neither 0x00 nor 0xFF".into(),
+            DerConstraint::IntegerEmpty => "an empty INTEGER".into(),
+            DerConstraint::IntegerLeadingZeroes => "an INTEGER with leading zero bytes".into(),
+            DerConstraint::IntegerLeadingFF => "an INTEGER with leading 0xFF bytes".into(),
+        },
+        E::NomError(_) => "malformed".into(),
+        // The remaining variants have plain-word messages of their own.
+        other => other.to_string(),
+    }
+}
+
+/// The name of a universal ASN.1 tag number (X.680 §8.4).
+fn tag_name(tag: u32) -> String {
+    let name = match tag {
+        1 => "a BOOLEAN",
+        2 => "an INTEGER",
+        3 => "a BIT STRING",
+        4 => "an OCTET STRING",
+        5 => "a NULL",
+        6 => "an OBJECT IDENTIFIER",
+        10 => "an ENUMERATED",
+        12 => "a UTF8String",
+        16 => "a SEQUENCE",
+        17 => "a SET",
+        19 => "a PrintableString",
+        20 => "a TeletexString",
+        22 => "an IA5String",
+        23 => "a UTCTime",
+        24 => "a GeneralizedTime",
+        30 => "a BMPString",
+        n => return format!("tag {n}"),
+    };
+    name.into()
 }
 
 /// PKCS#7 `ContentInfo`, read just far enough to reach the certificates.

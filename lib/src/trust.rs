@@ -126,7 +126,11 @@ impl TrustStore {
             Err(e) => {
                 self.sources[source]
                     .failed
-                    .push(format!("certificate {}: {e:?}", index + 1));
+                    .push(format!(
+                        "certificate {}: {}",
+                        index + 1,
+                        crate::verify::webpki_error_words(&e)
+                    ));
                 return;
             }
         };
