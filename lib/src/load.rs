@@ -950,11 +950,17 @@ pub(crate) fn ber_error_text(e: &x509_parser::asn1_rs::Error) -> String {
         E::IndefiniteLengthUnexpected => "indefinite length (not allowed in DER)".into(),
         E::DerConstraintFailed(c) => match c {
             DerConstraint::IndefiniteLength => "indefinite length (not allowed in DER)".into(),
-            DerConstraint::Constructed => "a constructed value where DER needs a primitive one".into(),
-            DerConstraint::NotConstructed => "a primitive value where DER needs a constructed one".into(),
+            DerConstraint::Constructed => {
+                "a constructed value where DER needs a primitive one".into()
+            }
+            DerConstraint::NotConstructed => {
+                "a primitive value where DER needs a constructed one".into()
+            }
             DerConstraint::MissingTimeZone => "a time without its time zone".into(),
             DerConstraint::MissingSeconds => "a time without seconds".into(),
-            DerConstraint::UnusedBitsNotZero => "a BIT STRING whose unused bits are not zero".into(),
+            DerConstraint::UnusedBitsNotZero => {
+                "a BIT STRING whose unused bits are not zero".into()
+            }
             DerConstraint::InvalidBoolean => "a BOOLEAN that is neither 0x00 nor 0xFF".into(),
             DerConstraint::IntegerEmpty => "an empty INTEGER".into(),
             DerConstraint::IntegerLeadingZeroes => "an INTEGER with leading zero bytes".into(),

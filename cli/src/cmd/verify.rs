@@ -140,8 +140,8 @@ impl VerifyArgs {
             options.untrusted.extend(bundle.ders());
         }
         for file in &self.crls {
-            let crls =
-                Crl::load(Path::new(file)).map_err(|e| crate::output::for_flag("--crl", file, e))?;
+            let crls = Crl::load(Path::new(file))
+                .map_err(|e| crate::output::for_flag("--crl", file, e))?;
             options.crls.extend(crls);
         }
         options.aia.enabled = self.aia;

@@ -29,11 +29,11 @@ impl Crl {
         })?;
         let (_, parsed) = x509_parser::revocation_list::CertificateRevocationList::from_der(&der)
             .map_err(|e| {
-                Error::malformed(
-                    source,
-                    format!("not a CRL: {}", crate::load::parse_error_text(&e)),
-                )
-            })?;
+            Error::malformed(
+                source,
+                format!("not a CRL: {}", crate::load::parse_error_text(&e)),
+            )
+        })?;
         let number_critical = parsed
             .extensions()
             .iter()

@@ -42,8 +42,8 @@ use webpki::EndEntityCert;
 
 use crate::trust::TrustStore;
 
-pub use code::{Code, Kind, Source, UnknownCode};
 pub(crate) use code::webpki_error_words;
+pub use code::{Code, Kind, Source, UnknownCode};
 pub use crl::Crl;
 pub use findings::{Finding, Severity};
 pub use options::{parse_host, parse_time, AiaOptions, Profile, Purpose, VerifyOptions};
