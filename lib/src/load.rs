@@ -1136,4 +1136,55 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("b.pem: block 1 (line 3): "), "{text}");
     }
+
+    #[test]
+    fn read_bounded_refuses_one_byte_over_the_limit() {
+        let limit = InputKind::Passphrase.limit() as usize;
+        let ok = read_bounded(Cursor::new(vec![b'a'; limit]), "p", InputKind::Passphrase);
+        assert_eq!(ok.unwrap().len(), limit);
+        let err = read_bounded(
+            Cursor::new(vec![b'a'; limit + 1]),
+            "p",
+            InputKind::Passphrase,
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "p: larger than 64 KiB");
+    }
+
+    #[test]
+    fn the_bounded_reader_stops_a_stream_at_its_limit() {
+        let mut reader = Bounded {
+            inner: std::io::repeat(b'x'),
+            position: 0,
+            limit: 1000,
+        };
+        let mut sink = Vec::new();
+        let e = reader.read_to_end(&mut sink).unwrap_err();
+        assert!(sink.len() <= 1001, "{}", sink.len());
+        let err = read_error("stream", e);
+        assert!(matches!(err, Error::TooLarge { limit: 1000, .. }), "{err}");
+        assert_eq!(err.to_string(), "stream: larger than 1000 bytes");
+    }
+
+    #[test]
+    fn der_is_recognised_by_its_structure_before_pem_markers() {
+        // A SEQUENCE that frames the whole input and happens to hold a BEGIN line: DER
+        // (here not a certificate, so a DER error, not a PEM one).
+        let mut der = vec![0x30, 0x13, 0x04, 0x11];
+        der.extend_from_slice(b"-----BEGIN X-----");
+        let err = load_bytes(&der, "x.der", &LoadOptions::default()).unwrap_err();
+        assert!(matches!(err, Error::Malformed { .. }), "{err}");
+    }
+
+    #[test]
+    fn an_empty_der_pkcs7_bundle_is_an_error() {
+        // ContentInfo { signedData, [0] SignedData { 1, {}, { data }, {} } }
+        let der = [
+            0x30, 0x23, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0,
+            0x16, 0x30, 0x14, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86,
+            0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0x31, 0x00,
+        ];
+        let err = load_bytes(&der, "e.p7b", &LoadOptions::default()).unwrap_err();
+        assert_eq!(err.to_string(), "e.p7b: PKCS#7 bundle holds no certificate");
+    }
 }
