@@ -44,7 +44,7 @@ fn an_unreadable_file_does_not_hide_the_verdicts_of_the_others() {
     assert!(run.out.contains(&format!("{good}: VALID")), "{}", run.out);
     assert!(
         run.err
-            .contains(&format!("verify {empty}: {empty}: empty input")),
+            .contains(&format!("chainscope: {empty}: empty input")),
         "{}",
         run.err
     );
