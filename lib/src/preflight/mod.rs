@@ -151,7 +151,13 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
     }
     #[cfg(feature = "fetch")]
     if let Some(live) = &live {
-        checks.extend(live::live_checks(live, files.as_deref(), options));
+        checks.extend(live::live_checks(
+            live,
+            files.as_deref(),
+            &trust,
+            &roots,
+            options,
+        ));
     }
     Ok(PreflightReport::from_checks(checks))
 }
