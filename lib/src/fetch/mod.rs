@@ -536,17 +536,23 @@ impl FetchError {
     }
 }
 
-/// A duration the way people write it: `1.5s` / `500ms` / `2m`.
+/// A duration the way people write it, as the README and `--timeout` do: sub-second as
+/// `250ms`, whole seconds as `2s` (an elapsed 2.003 s too), other times with one decimal
+/// (`1.5s`), whole minutes as `2m`.
 pub(crate) fn human(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 1000 {
-        format!("{ms}ms")
-    } else if ms.is_multiple_of(60_000) {
-        format!("{}m", ms / 60_000)
-    } else if ms.is_multiple_of(1000) {
-        format!("{}s", ms / 1000)
+        return format!("{ms}ms");
+    }
+    if ms.is_multiple_of(60_000) {
+        return format!("{}m", ms / 60_000);
+    }
+    // Tenths of a second, rounded: 2003 ms is 2s, 1250 ms is 1.3s.
+    let tenths = (ms + 50) / 100;
+    if tenths.is_multiple_of(10) {
+        format!("{}s", tenths / 10)
     } else {
-        format!("{:.2}s", d.as_secs_f64())
+        format!("{}.{}s", tenths / 10, tenths % 10)
     }
 }
 
@@ -648,7 +654,12 @@ mod tests {
         assert_eq!(human(Duration::from_millis(500)), "500ms");
         assert_eq!(human(Duration::from_secs(2)), "2s");
         assert_eq!(human(Duration::from_secs(120)), "2m");
-        assert_eq!(human(Duration::from_millis(1234)), "1.23s");
+        assert_eq!(human(Duration::from_millis(1234)), "1.2s");
+        assert_eq!(human(Duration::from_millis(2003)), "2s");
+        assert_eq!(human(Duration::from_millis(1999)), "2s");
+        assert_eq!(human(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(human(Duration::from_millis(250)), "250ms");
+        assert_eq!(human(Duration::from_secs(90)), "90s");
     }
 
     #[test]
