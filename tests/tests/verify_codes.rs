@@ -51,6 +51,14 @@ const RESERVED: &[(Code, &str)] = &[
         Code::AnchorIsIntermediate,
         "named by the RFC 5280 §6.1 path walk (issue 9.4, diagnose helper)",
     ),
+    (
+        Code::LegacyTlsVersion,
+        "about how a chain was captured, not about the chain: added to verify --connect reports by PresentedChain::capture_findings (tests/tests/legacy_tls.rs)",
+    ),
+    (
+        Code::KeyPossessionUnproven,
+        "about how a chain was captured, not about the chain: added to verify --connect reports by PresentedChain::capture_findings (tests/tests/legacy_tls.rs)",
+    ),
 ];
 
 fn readme_path() -> std::path::PathBuf {

@@ -222,6 +222,10 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             }
             _ => verify_chain(&source.chain, &trust, &options),
         };
+        let mut report = report;
+        if let Some(fetched) = &source.fetched {
+            fetched.add_capture_findings(&mut report);
+        }
         if !report.valid && code == EXIT_OK {
             code = EXIT_INVALID;
         }

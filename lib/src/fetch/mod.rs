@@ -206,11 +206,15 @@ impl Default for FetchOptions {
 pub enum HandshakeOutcome {
     /// The handshake completed.
     Complete,
-    /// The server asked for a client certificate; none was sent. `alert` is the alert the
-    /// server sent afterwards, if any (`certificate_required`, `handshake_failure`).
+    /// The server asked for a client certificate; none was sent. `required`: the server
+    /// refused the handshake without one (it *demands* a certificate), else it went on
+    /// without (the certificate is optional). `alert` is the alert the server sent, if any
+    /// (`certificate_required`, `handshake_failure`).
     ClientCertificateRequested {
         /// The server's alert after the empty client certificate, if one arrived.
         alert: Option<String>,
+        /// Whether the server refused to go on without a client certificate.
+        required: bool,
     },
     /// The handshake failed after the certificates arrived; the chain is still returned.
     Aborted {
@@ -603,14 +607,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, FetchError> {
 pub async fn fetch(target: &Target, options: &FetchOptions) -> Result<PresentedChain, FetchError> {
     let plan = plan::Plan::new(target, options)?;
     match capture::capture(&plan).await {
-        Err(e @ FetchError::NoSharedProtocol { .. }) if plan.legacy_allowed() => {
-            match legacy::capture(&plan).await {
-                Ok(chain) => Ok(chain),
-                // The legacy attempt's own error says more when it got further; when it
-                // found no shared protocol either, the rustls error says more.
-                Err(FetchError::NoSharedProtocol { .. }) => Err(e),
-                Err(other) => Err(other),
-            }
+        // The legacy attempt's error says more than rustls' (the version the server chose,
+        // the alert it sent also to a TLS 1.0–1.2 hello).
+        Err(FetchError::NoSharedProtocol { .. }) if plan.legacy_allowed() => {
+            legacy::capture(&plan).await
         }
         other => other,
     }
