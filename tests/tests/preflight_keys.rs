@@ -162,4 +162,7 @@ fn the_right_key_still_passes_and_a_missing_file_is_an_input_error() {
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
     let run = preflight("/nonexistent/key.pem");
     assert_eq!(run.code, 2, "{}{}", run.out, run.err);
+    // An endless device is an input error too (the key reader is bounded).
+    let run = preflight("/dev/zero");
+    assert_eq!(run.code, 2, "{}{}", run.out, run.err);
 }

@@ -96,10 +96,10 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
     };
     let key = match &options.key {
         // A file that can be read but holds no usable key fails key_matches_leaf, naming
-        // what it holds; only an unreadable file is an input error.
+        // what it holds; only an unreadable (or endless) file is an input error.
         Some(path) => Some(match PrivateKeyInfo::load_path(path) {
             Ok(key) => key,
-            Err(e @ crate::Error::Io { .. }) => return Err(e),
+            Err(e @ (crate::Error::Io { .. } | crate::Error::TooLarge { .. })) => return Err(e),
             Err(e) => PrivateKeyInfo::unusable(&path.display().to_string(), key_problem(&e)),
         }),
         None => None,
