@@ -46,7 +46,7 @@ use std::sync::Arc;
 use rustls_pki_types::CertificateDer;
 use time::OffsetDateTime;
 
-use super::{parse_human_utc, sanitize};
+use super::{parse_report_instant, sanitize};
 use crate::fetch::{fetch, FetchError, FetchOptions, PresentedChain, Target};
 use crate::load::{load_input, LoadOptions};
 use crate::trust::TrustStore;
@@ -325,7 +325,7 @@ pub fn evaluate(
         .path
         .iter()
         .filter_map(|e| {
-            let not_after = parse_human_utc(e.not_after.as_deref()?)?;
+            let not_after = parse_report_instant(e.not_after.as_deref()?)?;
             Some(Expiry {
                 role: e.role.to_owned(),
                 subject: sanitize(&e.subject),
@@ -410,7 +410,7 @@ pub fn evaluate(
 
     let mut details = Vec::new();
     for e in &report.path {
-        let expiry = match e.not_after.as_deref().and_then(parse_human_utc) {
+        let expiry = match e.not_after.as_deref().and_then(parse_report_instant) {
             Some(t) => Expiry {
                 role: e.role.to_owned(),
                 subject: String::new(),

@@ -38,11 +38,15 @@ fn needs_escape(c: char) -> bool {
             | '\u{feff}')
 }
 
-/// Parses the human form `2035-06-01 00:00:00 UTC` that reports print back into Unix
-/// seconds (`@N` for instants outside that form).
-pub(crate) fn parse_human_utc(text: &str) -> Option<i64> {
+/// Parses an instant as reports write it — RFC 3339 (`2035-06-01T00:00:00Z`), the human
+/// form (`2035-06-01 00:00:00 UTC`), or `@N` outside their range — into Unix seconds.
+pub(crate) fn parse_report_instant(text: &str) -> Option<i64> {
     if let Some(n) = text.strip_prefix('@') {
         return n.parse().ok();
+    }
+    if let Ok(t) = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+    {
+        return Some(t.unix_timestamp());
     }
     let format =
         time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");

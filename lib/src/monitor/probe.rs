@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use rustls_pki_types::CertificateDer;
 use time::OffsetDateTime;
 
-use super::parse_human_utc;
+use super::parse_report_instant;
 use crate::encoding::{hex, sha256};
 use crate::fetch::{fetch, FetchOptions, Target};
 use crate::load::{load_bytes, LoadOptions};
@@ -421,7 +421,7 @@ fn judge(
         report
             .path
             .iter()
-            .filter_map(|e| parse_human_utc(e.not_after.as_deref()?))
+            .filter_map(|e| parse_report_instant(e.not_after.as_deref()?))
             .min()
     } else {
         None
