@@ -73,11 +73,18 @@ mod tests {
     #[test]
     fn human_instants_round_trip() {
         let t = 2_000_000_000;
-        assert_eq!(parse_human_utc(&crate::instant::human_utc_unix(t)), Some(t));
         assert_eq!(
-            parse_human_utc("@-99999999999999"),
+            parse_report_instant(&crate::instant::human_utc_unix(t)),
+            Some(t)
+        );
+        assert_eq!(
+            parse_report_instant(&crate::instant::rfc3339_unix(t)),
+            Some(t)
+        );
+        assert_eq!(
+            parse_report_instant("@-99999999999999"),
             Some(-99_999_999_999_999)
         );
-        assert_eq!(parse_human_utc("tomorrow"), None);
+        assert_eq!(parse_report_instant("tomorrow"), None);
     }
 }
