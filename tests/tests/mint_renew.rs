@@ -326,7 +326,7 @@ fn served_leaf(port: u16) -> Vec<u8> {
             String::from_utf8_lossy(&o.stderr)
         )
     });
-    CertificateDer::from_pem_slice(text[start..].as_bytes())
+    CertificateDer::from_pem_slice(&text.as_bytes()[start..])
         .unwrap()
         .to_vec()
 }
