@@ -30,7 +30,7 @@ impl fmt::Display for Position {
 #[non_exhaustive]
 pub enum Error {
     /// Reading an input failed at the operating-system level.
-    #[error("{input}: {source}")]
+    #[error("{input}: {}", io_error_text(source))]
     Io {
         /// The file, directory or `<stdin>`.
         input: String,
@@ -97,6 +97,16 @@ pub enum Error {
         reason: String,
     },
 
+    /// An input is larger than chainscope reads for its kind
+    /// ([`crate::load::InputKind::limit`]).
+    #[error("{input}: larger than {}", size_text(*limit))]
+    TooLarge {
+        /// The input.
+        input: String,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+
     /// A value given by the caller (time, host name, option) is not acceptable.
     #[error("{what}: {reason}")]
     InvalidArgument {
@@ -145,3 +155,35 @@ impl Error {
 
 /// `Result` with chainscope's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An I/O error in words, as chainscope's messages print it: the system's description
+/// without the `(os error 2)` that Rust appends, starting in lower case (`no such file or
+/// directory`, `permission denied`, `no space left on device`).
+pub fn io_error_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => text.as_str(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        // Only a capital followed by lower case ("No such file") is lowered, not "TLS".
+        Some(first) if first.is_uppercase() && chars.next().is_some_and(char::is_lowercase) => {
+            first
+                .to_lowercase()
+                .chain(text[first.len_utf8()..].chars())
+                .collect()
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// A byte count as a person reads a limit: `1 GiB`, `64 KiB`, `1000 bytes`.
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}

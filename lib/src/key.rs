@@ -85,7 +85,7 @@ impl PrivateKeyInfo {
     /// Reads a key file (PEM, or DER PKCS#8).
     pub fn load_path(path: &Path) -> Result<Self> {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(&name, e))?;
+        let bytes = crate::load::read_file(path, crate::load::InputKind::Key)?;
         Self::load_bytes(&bytes, &name)
     }
 

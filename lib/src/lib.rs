@@ -72,6 +72,7 @@ mod x509;
 pub use cert::CertificateInfo;
 pub use chain::{ChainReport, LinkStatus};
 pub use csr::CsrInfo;
+pub use error::io_error_text;
 pub use error::{Error, Position, Result};
 #[cfg(feature = "fetch")]
 pub use fetch::{fetch, fetch_blocking, FetchError, FetchOptions, PresentedChain, Target};

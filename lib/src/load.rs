@@ -35,6 +35,122 @@ pub const STDIN_NAME: &str = "<stdin>";
 /// Inputs larger than this are refused rather than read into memory (1 GiB).
 pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 
+/// The kinds of file chainscope reads, each with the most it reads of one. Every reader
+/// goes through [`read_file`] (or the certificate loader, which applies the same limit
+/// while it streams), so a path whose size reads as 0 — `/dev/zero`, a FIFO, procfs — is
+/// refused when it passes its limit, not read until memory runs out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputKind {
+    /// Certificates, bundles, trust stores and certificate requests: 1 GiB
+    /// ([`MAX_INPUT_BYTES`]), files and standard input alike.
+    Certificates,
+    /// Certificate revocation lists: 256 MiB (the largest public CRLs are tens of MB).
+    Crl,
+    /// Private keys: 1 MiB (a 16384-bit RSA key in PEM is under 13 KiB).
+    Key,
+    /// Passphrase files: 64 KiB.
+    Passphrase,
+}
+
+impl InputKind {
+    /// The most bytes read from one input of this kind.
+    pub const fn limit(self) -> u64 {
+        match self {
+            InputKind::Certificates => MAX_INPUT_BYTES,
+            InputKind::Crl => 256 << 20,
+            InputKind::Key => 1 << 20,
+            InputKind::Passphrase => 64 << 10,
+        }
+    }
+}
+
+/// Reads a whole file of the given kind, failing with [`Error::TooLarge`] as soon as more
+/// than [`InputKind::limit`] bytes arrive (the limit is enforced while reading, so devices
+/// and pipes are bounded too). `-` is not special here.
+pub fn read_file(path: &Path, kind: InputKind) -> Result<Vec<u8>> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
+    read_bounded(file, &name, kind)
+}
+
+/// Reads a whole stream (standard input, an open file) within the limit of `kind`; `input`
+/// names it in errors.
+pub fn read_bounded(reader: impl Read, input: &str, kind: InputKind) -> Result<Vec<u8>> {
+    let limit = kind.limit();
+    let mut bytes = Vec::new();
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(input, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::TooLarge {
+            input: input.to_owned(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// A reader that fails once more than `limit` bytes have been read through it (counting
+/// from the start of the file, whatever seeks happened): the bound on inputs that are
+/// streamed rather than read whole.
+struct Bounded<R> {
+    inner: R,
+    position: u64,
+    limit: u64,
+}
+
+/// The error a [`Bounded`] reader returns past its limit, carried inside an `io::Error`.
+#[derive(Debug)]
+struct LimitExceeded(u64);
+
+impl std::fmt::Display for LimitExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "larger than {} bytes", self.0)
+    }
+}
+
+impl std::error::Error for LimitExceeded {}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.position > self.limit {
+            return Err(std::io::Error::other(LimitExceeded(self.limit)));
+        }
+        let room = usize::try_from(self.limit + 1 - self.position).unwrap_or(usize::MAX);
+        let len = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..len])?;
+        self.position += n as u64;
+        if self.position > self.limit {
+            return Err(std::io::Error::other(LimitExceeded(self.limit)));
+        }
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Bounded<R> {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.position = self.inner.seek(pos)?;
+        Ok(self.position)
+    }
+}
+
+/// `e` as chainscope's error for `input`: [`Error::TooLarge`] when a [`Bounded`] reader
+/// stopped it, [`Error::Io`] otherwise.
+fn read_error(input: &str, e: std::io::Error) -> Error {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<LimitExceeded>())
+    {
+        Some(LimitExceeded(limit)) => Error::TooLarge {
+            input: input.to_owned(),
+            limit: *limit,
+        },
+        None => Error::io(input, e),
+    }
+}
+
 /// How lenient loading is.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -183,13 +299,7 @@ impl Bundle {
 /// (file or directory).
 pub fn load_input(arg: &str, options: &LoadOptions) -> Result<Bundle> {
     if arg == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(STDIN_NAME, e))?;
-        check_size(STDIN_NAME, bytes.len() as u64)?;
+        let bytes = read_bounded(std::io::stdin().lock(), STDIN_NAME, InputKind::Certificates)?;
         load_bytes(&bytes, STDIN_NAME, options)
     } else {
         load_path(Path::new(arg), options)
@@ -210,24 +320,60 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<Bundle> {
     if meta.is_dir() {
         return load_dir(path, &name);
     }
-    check_size(&name, meta.len())?;
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
-    // PEM files are read as a stream: a large bundle is never held in memory twice (file
-    // text and certificates). Anything else is small, or needs the whole bytes to detect.
+    let limit = InputKind::Certificates.limit();
+    if meta.is_file() && meta.len() > limit {
+        return Err(Error::TooLarge { input: name, limit });
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
+    // The size in the metadata is not trusted (devices, FIFOs and procfs report 0): every
+    // read goes through the bound.
+    let mut file = Bounded {
+        inner: file,
+        position: 0,
+        limit,
+    };
+    let err = |e| read_error(&name, e);
     let mut head = Vec::new();
     (&mut file)
         .take(PEM_SNIFF_BYTES)
         .read_to_end(&mut head)
-        .map_err(|e| Error::io(&name, e))?;
-    if contains(&head, b"-----BEGIN ") {
-        file.seek(SeekFrom::Start(0))
-            .map_err(|e| Error::io(&name, e))?;
-        return load_pem(file, &name, options);
+        .map_err(err)?;
+    if (head.len() as u64) < PEM_SNIFF_BYTES {
+        // The whole file.
+        return load_bytes(&head, &name, options);
     }
-    let mut bytes = head;
-    file.read_to_end(&mut bytes)
-        .map_err(|e| Error::io(&name, e))?;
-    load_bytes(&bytes, &name, options)
+    // A large file. DER by its structure first: one DER element whose length covers the
+    // file is DER, whatever its bytes spell ("-----BEGIN " inside a certificate). Only the
+    // bytes it announces are read.
+    if let (Some(&0x30), Some(declared)) = (head.first(), declared_der_len(&head)) {
+        if declared as u64 > limit {
+            return Err(Error::TooLarge { input: name, limit });
+        }
+        if declared >= head.len() {
+            let mut bytes = head;
+            let more = (declared + 1 - bytes.len()) as u64;
+            (&mut file)
+                .take(more)
+                .read_to_end(&mut bytes)
+                .map_err(err)?;
+            if bytes.len() <= declared {
+                return load_der(&bytes, &name);
+            }
+            head = bytes;
+        }
+    }
+    // PEM is read as a stream: a large bundle is never held in memory twice (file text and
+    // certificates), and text with a BEGIN marker further on is found without holding it.
+    // PEM is text (RFC 7468): a NUL byte before any marker means this is no PEM file.
+    if !contains(&head, BEGIN_MARKER) && head.contains(&0) {
+        return Err(Error::UnrecognizedFormat { input: name });
+    }
+    drop(head);
+    file.seek(SeekFrom::Start(0)).map_err(err)?;
+    load_pem(file, &name, options).map_err(|e| match e {
+        Error::Io { input, source } => read_error(&input, source),
+        other => other,
+    })
 }
 
 /// How much of a file is looked at for a PEM marker before it is read as a stream.
@@ -239,16 +385,6 @@ pub fn load_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
     Ok(load_path(path, &LoadOptions::default())?
         .require_certs()?
         .ders())
-}
-
-fn check_size(name: &str, len: u64) -> Result<()> {
-    if len > MAX_INPUT_BYTES {
-        return Err(Error::malformed(
-            name,
-            format!("input is larger than {MAX_INPUT_BYTES} bytes"),
-        ));
-    }
-    Ok(())
 }
 
 fn load_dir(path: &Path, name: &str) -> Result<Bundle> {
@@ -337,7 +473,13 @@ pub fn load_bytes(bytes: &[u8], input: &str, options: &LoadOptions) -> Result<Bu
             },
         });
     }
-    if contains(bytes, b"-----BEGIN ") {
+    // DER by its structure first: a DER certificate may hold the bytes "-----BEGIN " (in a
+    // name, an extension), and PEM text can never frame as one DER element (it is ASCII, so
+    // its second byte is a short-form length under 128, and a PEM block is longer).
+    if bytes.first() == Some(&0x30) && declared_der_len(bytes) == Some(bytes.len()) {
+        return load_der(bytes, input);
+    }
+    if contains(bytes, BEGIN_MARKER) {
         return load_pem(Cursor::new(bytes), input, options);
     }
     if bytes.first() == Some(&0x30) {
@@ -419,6 +561,12 @@ fn load_der(bytes: &[u8], input: &str) -> Result<Bundle> {
                     der,
                     origin: origin(),
                 }),
+                DerKind::Pkcs7(certs) if certs.is_empty() => {
+                    return Err(Error::Empty {
+                        input: input.to_owned(),
+                        reason: "PKCS#7 bundle holds no certificate".into(),
+                    })
+                }
                 DerKind::Pkcs7(certs) => {
                     bundle.format = InputFormat::Pkcs7;
                     for der in certs {

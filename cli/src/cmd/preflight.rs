@@ -4,7 +4,7 @@
 use chainscope::preflight::{CheckStatus, PreflightOptions, PreflightReport, Requirements};
 use time::OffsetDateTime;
 
-use crate::output::Paint;
+use crate::output::{Paint, Term};
 use crate::{Ctx, EXIT_INVALID, EXIT_OK};
 
 /// What `chainscope preflight --help` ends with.
@@ -126,20 +126,20 @@ pub fn render(ctx: &mut Ctx<'_>, report: &PreflightReport) -> anyhow::Result<()>
             ctx.out,
             "{} {}  {}",
             ctx.paint(mark, paint),
-            check.title,
-            ctx.paint(format!("[{}]", check.id), Paint::Dim)
+            Term(&check.title),
+            ctx.paint(format!("[{}]", Term(&check.id)), Paint::Dim)
         )?;
         if !check.found.is_empty() {
-            writeln!(ctx.out, "    {}", check.found)?;
+            writeln!(ctx.out, "    {}", Term(&check.found))?;
         }
         if let Some(fix) = &check.fix {
-            writeln!(ctx.out, "    fix: {fix}")?;
+            writeln!(ctx.out, "    fix: {}", Term(fix))?;
         }
     }
     let verdict = match report.verdict {
-        CheckStatus::Fail => ctx.paint(&report.summary, Paint::Red),
-        CheckStatus::Warn => ctx.paint(&report.summary, Paint::Yellow),
-        _ => ctx.paint(&report.summary, Paint::Green),
+        CheckStatus::Fail => ctx.paint(Term(&report.summary), Paint::Red),
+        CheckStatus::Warn => ctx.paint(Term(&report.summary), Paint::Yellow),
+        _ => ctx.paint(Term(&report.summary), Paint::Green),
     };
     writeln!(ctx.out, "\n{verdict}")?;
     Ok(())

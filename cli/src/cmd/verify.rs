@@ -12,7 +12,7 @@ use chainscope::verify::{
 
 use chainscope::fetch::{fetch_blocking, PresentedChain, Target};
 
-use crate::output::Paint;
+use crate::output::{Paint, Term};
 use crate::{Ctx, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
 
 /// What `chainscope verify --help` ends with.
@@ -186,7 +186,7 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             // One unreadable file does not hide the other chains' verdicts: it is reported
             // on stderr and the run exits 2 at the end, as fetch batches do.
             Err(e) if batch => {
-                writeln!(ctx.err, "chainscope: {}", crate::output::one_line(&e))?;
+                writeln!(ctx.err, "chainscope: {}", Term(crate::output::one_line(&e)))?;
                 code = EXIT_ERROR;
             }
             Err(e) => return Err(e),
@@ -204,7 +204,7 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 }),
                 // One unreachable server does not hide the others' verdicts.
                 Err(e) if args.connect.len() > 1 || !args.chains.is_empty() => {
-                    writeln!(ctx.err, "chainscope: {e}")?;
+                    writeln!(ctx.err, "chainscope: {}", Term(e))?;
                     code = EXIT_ERROR;
                 }
                 Err(e) => return Err(e.into()),
@@ -232,11 +232,11 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 writeln!(
                     ctx.out,
                     "{}: fetched {} certificate{} from {} ({}{})",
-                    source.input,
+                    Term(&source.input),
                     fetched.certs.len(),
                     if fetched.certs.len() == 1 { "" } else { "s" },
-                    fetched.peer,
-                    fetched.tls_version.as_deref().unwrap_or("TLS"),
+                    Term(&fetched.peer),
+                    Term(fetched.tls_version.as_deref().unwrap_or("TLS")),
                     if fetched.legacy {
                         ", legacy capture"
                     } else {
@@ -277,7 +277,7 @@ fn report_trust_problems(ctx: &mut Ctx<'_>, trust: &TrustStore) -> anyhow::Resul
                 ctx.err,
                 "note: {} certificate(s) of the trust source '{}' could not be used ({} loaded)",
                 source.failed.len(),
-                source.label,
+                Term(&source.label),
                 source.anchors
             )?;
         }
@@ -293,24 +293,24 @@ pub fn render_report(
     report: &VerifyReport,
     input: Option<&str>,
 ) -> anyhow::Result<()> {
-    let name = input.map(|i| format!("{i}: ")).unwrap_or_default();
+    let name = input.map(|i| format!("{}: ", Term(i))).unwrap_or_default();
     let host = report
         .host
         .as_ref()
-        .map(|h| format!(" for {h}"))
+        .map(|h| format!(" for {}", Term(h)))
         .unwrap_or_default();
     let verdict = match &report.error {
         None if report.valid => ctx.paint("VALID", Paint::Green),
         None => ctx.paint("NOT VALID", Paint::Red),
-        Some(e) => ctx.paint(format!("NOT VALID [{}]", e.code), Paint::Red),
+        Some(e) => ctx.paint(format!("NOT VALID [{}]", Term(&e.code)), Paint::Red),
     };
     writeln!(
         ctx.out,
         "{name}{verdict}{host} ({} profile, trust {}, purpose {}, at {})",
         report.profile.name(),
-        report.trust,
-        report.purposes.join("|"),
-        report.at
+        Term(&report.trust),
+        Term(report.purposes.join("|")),
+        chainscope::instant::human(&report.at)
     )?;
     if report.host.is_none() {
         writeln!(
@@ -351,17 +351,17 @@ pub fn render_report(
             ctx.out,
             "    {} [{}] {}",
             ctx.paint(label, paint),
-            f.code,
-            f.message
+            Term(&f.code),
+            Term(&f.message)
         )?;
         if let Some(fix) = &f.fix {
-            writeln!(ctx.out, "            fix: {fix}")?;
+            writeln!(ctx.out, "            fix: {}", Term(fix))?;
         }
         if let Some(clients) = &f.clients {
             writeln!(
                 ctx.out,
                 "            {}",
-                ctx.paint(format!("clients: {clients}"), Paint::Dim)
+                ctx.paint(format!("clients: {}", Term(clients)), Paint::Dim)
             )?;
         }
     }
@@ -373,17 +373,18 @@ fn render_path(ctx: &mut Ctx<'_>, path: &[chainscope::verify::PathEntry]) -> any
         let source = match &entry.source {
             CertSource::Presented { index } => format!("sent as cert {}", index + 1),
             CertSource::Untrusted => "from --untrusted".to_owned(),
-            CertSource::Aia { url } => format!("fetched from {url}"),
-            CertSource::TrustStore { source } => format!("trust store: {source}"),
+            CertSource::Aia { url } => format!("fetched from {}", Term(url)),
+            CertSource::TrustStore { source } => format!("trust store: {}", Term(source)),
         };
         writeln!(
             ctx.out,
             "    {} {:<12} {}",
             i + 1,
-            entry.role,
-            entry.subject
+            Term(&entry.role),
+            Term(&entry.subject)
         )?;
-        let expiry = match (&entry.not_after, entry.days_left) {
+        let not_after = entry.not_after.as_deref().map(chainscope::instant::human);
+        let expiry = match (&not_after, entry.days_left) {
             (Some(na), Some(d)) if d < 0 => format!("EXPIRED {na} ({} days ago)", -d),
             (Some(na), Some(d)) => format!("expires {na} ({d} days)"),
             _ => "expiry unknown (no certificate)".to_owned(),
@@ -397,7 +398,7 @@ fn render_path(ctx: &mut Ctx<'_>, path: &[chainscope::verify::PathEntry]) -> any
             ctx.out,
             "      {}",
             ctx.paint(
-                format!("{fp} {}  {expiry}  [{source}]", entry.sha256),
+                format!("{fp} {}  {expiry}  [{source}]", Term(&entry.sha256)),
                 Paint::Dim
             )
         )?;

@@ -582,8 +582,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, FetchError> {
         other => return Err(bad(&format!("unknown unit `{other}` (use ms, s, m, h)"))),
     };
     let secs = value * scale;
-    if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
-        return Err(bad("must be more than 0 and at most a day"));
+    // Timers work in whole milliseconds: a shorter limit would print as "0ms" and expire
+    // before any connection could be made.
+    if !secs.is_finite() || !(0.001..=86_400.0).contains(&secs) {
+        return Err(bad("must be at least 1ms and at most a day"));
     }
     Ok(Duration::from_secs_f64(secs))
 }

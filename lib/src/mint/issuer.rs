@@ -100,7 +100,7 @@ impl Issuer {
             .require_certs()?
             .ders();
         certs.extend(extra);
-        let key_bytes = std::fs::read(key_path).map_err(|e| crate::Error::io(&key_name, e))?;
+        let key_bytes = crate::load::read_file(key_path, crate::load::InputKind::Key)?;
         let key = keys::read_private_key(&key_bytes, &key_name, passphrase)?;
         let cert = certs.remove(0);
         Ok(Self::new(cert, key, certs, &cert_name, &key_name)?)

@@ -67,7 +67,7 @@ impl Crl {
     /// Reads every CRL of a file (PEM or DER).
     pub fn load(path: &Path) -> Result<Vec<Self>> {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(&name, e))?;
+        let bytes = crate::load::read_file(path, crate::load::InputKind::Crl)?;
         Self::from_bytes(&bytes, &name)
     }
 }
