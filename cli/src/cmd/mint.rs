@@ -521,18 +521,26 @@ fn run_renew(a: &RenewArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
 fn render_renewal(ctx: &mut Ctx<'_>, r: &RenewReport) -> anyhow::Result<()> {
     let key = if r.key_reused { "key kept" } else { "new key" };
     let heading = ctx.paint(
-        format!("Renewed {} ({}, {key})", r.dir.display(), r.key_type),
+        format!(
+            "Renewed {} ({}, {key})",
+            Term(r.dir.display()),
+            Term(&r.key_type)
+        ),
         Paint::Bold,
     );
     writeln!(ctx.out, "{heading}")?;
-    writeln!(ctx.out, "  subject  {}", r.subject)?;
-    writeln!(ctx.out, "  names    {}", r.names.join(", "))?;
+    writeln!(ctx.out, "  subject  {}", Term(&r.subject))?;
+    writeln!(ctx.out, "  names    {}", Term(r.names.join(", ")))?;
     if !r.extended_key_usage.is_empty() {
-        writeln!(ctx.out, "  usage    {}", r.extended_key_usage.join(", "))?;
+        writeln!(
+            ctx.out,
+            "  usage    {}",
+            Term(r.extended_key_usage.join(", "))
+        )?;
     }
     writeln!(ctx.out, "Changed:")?;
-    writeln!(ctx.out, "  serial      {}", r.serial.old)?;
-    writeln!(ctx.out, "           →  {}", r.serial.new)?;
+    writeln!(ctx.out, "  serial      {}", Term(&r.serial.old))?;
+    writeln!(ctx.out, "           →  {}", Term(&r.serial.new))?;
     writeln!(
         ctx.out,
         "  valid       {} → {}",
@@ -554,29 +562,29 @@ fn render_renewal(ctx: &mut Ctx<'_>, r: &RenewReport) -> anyhow::Result<()> {
         )?;
     }
     if r.issuer.changed() {
-        writeln!(ctx.out, "  issuer      {}", r.issuer.old)?;
-        writeln!(ctx.out, "           →  {}", r.issuer.new)?;
+        writeln!(ctx.out, "  issuer      {}", Term(&r.issuer.old))?;
+        writeln!(ctx.out, "           →  {}", Term(&r.issuer.new))?;
     }
     writeln!(ctx.out)?;
-    writeln!(ctx.out, "Wrote {}:", r.dir.display())?;
+    writeln!(ctx.out, "Wrote {}:", Term(r.dir.display()))?;
     for f in &r.files {
-        writeln!(ctx.out, "  {}", f.name)?;
+        writeln!(ctx.out, "  {}", Term(&f.name))?;
     }
     if let Some(prev) = &r.previous {
         let line = ctx.paint(
-            format!("previous set kept in {}", prev.display()),
+            format!("previous set kept in {}", Term(prev.display())),
             Paint::Dim,
         );
         writeln!(ctx.out, "  {line}")?;
     }
     for w in &r.warnings {
         let label = ctx.paint("warning:", Paint::Yellow);
-        writeln!(ctx.err, "{label} {w}")?;
+        writeln!(ctx.err, "{label} {}", Term(w))?;
     }
     writeln!(ctx.out)?;
     writeln!(ctx.out, "{}", ctx.paint("Reload nginx", Paint::Bold))?;
     for line in &r.reload {
-        writeln!(ctx.out, "  {line}")?;
+        writeln!(ctx.out, "  {}", Term(line))?;
     }
     Ok(())
 }
@@ -758,7 +766,7 @@ fn render(ctx: &mut Ctx<'_>, r: &MintReport) -> anyhow::Result<()> {
     }
     if let Some(prev) = &r.previous {
         let line = ctx.paint(
-            format!("previous set kept in {}", prev.display()),
+            format!("previous set kept in {}", Term(prev.display())),
             Paint::Dim,
         );
         writeln!(ctx.out, "  {line}")?;

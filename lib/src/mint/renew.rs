@@ -149,10 +149,10 @@ pub fn renew(dir: &Path, issuer: &Issuer, params: &RenewParams) -> crate::Result
         .into());
     }
     let old_key_bytes = if has_key {
-        Some(
-            std::fs::read(&key_path)
-                .map_err(|e| crate::Error::io(key_path.display().to_string(), e))?,
-        )
+        Some(crate::load::read_file(
+            &key_path,
+            crate::load::InputKind::Key,
+        )?)
     } else {
         None
     };
