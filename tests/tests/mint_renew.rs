@@ -498,3 +498,117 @@ fn nginx_serves_the_renewed_set_after_a_reload() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn a_signed_set_without_key_pem_renews_only_for_the_same_key() {
+    let dir = ScratchDir::new("renew-signed");
+    let root = ca(&dir, "Sign Root", &[]);
+    let out = dir.join("device");
+    let csr = chainscope_tests::fixture_path("csr/request.pem");
+    chainscope_ok(&[
+        "mint",
+        "sign",
+        "--ca",
+        &root,
+        "--csr",
+        &csr,
+        "--dns",
+        "device.hospital.local",
+        "--ip",
+        "10.1.2.3",
+        "--out",
+        &out,
+    ]);
+    let old = inspect(&cert_der(Path::new(&format!("{out}/cert.pem"))));
+    let run = chainscope(&["mint", "renew", "--from", &out, "--ca", &root]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.err.contains("no key.pem") && run.err.contains("--reuse-key"),
+        "{}",
+        run.err
+    );
+    chainscope_ok(&[
+        "mint",
+        "renew",
+        "--from",
+        &out,
+        "--ca",
+        &root,
+        "--reuse-key",
+    ]);
+    let new = inspect(&cert_der(Path::new(&format!("{out}/cert.pem"))));
+    assert_eq!(new.0, old.0);
+    assert_eq!(new.1.spki, old.1.spki);
+    assert_ne!(new.1.serial, old.1.serial);
+    // Still the device's key: the fixture's private key matches the renewed certificate.
+    let key = PrivateKeyInfo::load_path(&chainscope_tests::fixture("csr/request.key")).unwrap();
+    let cert = CertificateDer::from(cert_der(Path::new(&format!("{out}/cert.pem"))));
+    assert_eq!(key.matches(&cert), KeyMatch::Matches);
+    assert_eq!(
+        listing(Path::new(&out)),
+        ["ca.pem", "cert.pem", "fullchain.pem"]
+    );
+}
+
+#[test]
+fn an_encrypted_key_stays_encrypted_with_the_same_passphrase() {
+    let dir = ScratchDir::new("renew-encrypted");
+    let root = ca(&dir, "Enc Root", &[]);
+    let pass = dir.join("pass.txt");
+    std::fs::write(&pass, "correct horse battery staple\n").unwrap();
+    let leaf = dir.join("leaf");
+    chainscope_ok(&[
+        "mint",
+        "leaf",
+        "--ca",
+        &root,
+        "--dns",
+        "proxy.hospital.test",
+        "--encrypt-key",
+        "--passphrase-file",
+        &pass,
+        "--out",
+        &leaf,
+    ]);
+    for reuse in [false, true] {
+        let before = inspect(&cert_der(Path::new(&format!("{leaf}/cert.pem"))));
+        let mut args = vec![
+            "mint",
+            "renew",
+            "--from",
+            &leaf,
+            "--ca",
+            &root,
+            "--passphrase-file",
+            &pass,
+        ];
+        if reuse {
+            args.push("--reuse-key");
+        }
+        chainscope_ok(&args);
+        let key = std::fs::read_to_string(format!("{leaf}/key.pem")).unwrap();
+        assert!(
+            key.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+            "reuse={reuse}"
+        );
+        // openssl opens it with the same passphrase, and it belongs to the new certificate.
+        let pub_key = openssl_ok(&[
+            "pkey",
+            "-in",
+            &format!("{leaf}/key.pem"),
+            "-passin",
+            &format!("file:{pass}"),
+            "-pubout",
+        ]);
+        let cert_pub = openssl_ok(&[
+            "x509",
+            "-in",
+            &format!("{leaf}/cert.pem"),
+            "-noout",
+            "-pubkey",
+        ]);
+        assert_eq!(pub_key.trim(), cert_pub.trim(), "reuse={reuse}");
+        let after = inspect(&cert_der(Path::new(&format!("{leaf}/cert.pem"))));
+        assert_eq!(after.1.spki == before.1.spki, reuse, "reuse={reuse}");
+    }
+}
