@@ -24,6 +24,9 @@
 //! warning. An existing directory that holds subdirectories is never swapped: new files
 //! are added into it when nothing is replaced, and replacing files there is refused.
 //!
+//! An output path that is a symbolic link to a directory switches the directory it points
+//! to (named after it: `TARGET.prev-…`); the link itself stays as it is.
+//!
 //! An existing target is never replaced unless `force` is set. When any step before the
 //! switch fails, the sibling directory and every directory created for the output path
 //! are removed: nothing new is left behind, not even an empty output directory.
@@ -911,6 +914,36 @@ mod tests {
         let err = write_set(&request(&out, &plan("newer"), true)).unwrap_err();
         assert!(matches!(err, MintError::CannotSwap { .. }), "{err}");
         assert_eq!(listing(&out), before);
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_symlinked_output_directory_keeps_its_link_and_gets_the_new_set() {
+        let dir = scratch("link");
+        let real = dir.join("proxy-2026");
+        let link = dir.join("proxy");
+        write_set(&request(&real, &plan("old"), false)).unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let written = write_set(&request(&link, &plan("new"), true)).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_link(&link).unwrap(), real);
+        assert_eq!(
+            fs::read_to_string(link.join("cert.pem")).unwrap(),
+            "new cert.pem"
+        );
+        let prev = written.previous.unwrap();
+        assert!(prev
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("proxy-2026.prev-"));
+        assert_eq!(
+            fs::read_to_string(prev.join("cert.pem")).unwrap(),
+            "old cert.pem"
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 
