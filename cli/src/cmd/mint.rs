@@ -20,7 +20,6 @@ Examples:
   chainscope mint ca --name \"Hospital Root CA\" --permit-dns .hospital.local --out ca
   chainscope mint leaf --ca ca --dns proxy.hospital.local --ip 10.1.2.3 --out proxy
   chainscope mint sign --ca ca --csr device.csr --dns .devices.hospital.local --out device
-  chainscope mint renew --from proxy --ca ca
 
 Exit codes:
   0  minted and written
