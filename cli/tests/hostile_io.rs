@@ -151,11 +151,6 @@ fn device_cases(path: &str, out: &str) -> Vec<(Vec<String>, String)> {
         ),
         v(&["preflight", "--cert", path], "--cert", not_cert),
         v(
-            &["preflight", "--cert", &chain, "--key", path],
-            "--key",
-            not_key,
-        ),
-        v(
             &[
                 "mint",
                 "leaf",
@@ -261,6 +256,27 @@ fn dev_zero_is_refused_at_once_by_every_reader() {
             stderr(&o)
         );
         assert!(!std::path::Path::new(&out).exists(), "{args:?} left {out}");
+    }
+}
+
+/// `preflight --key` on a device: the bounded read ends at once and the key check fails
+/// (exit 1, issue 10.2: an unusable key is a failed check, not an input error), naming
+/// what the file holds.
+#[test]
+fn preflight_key_from_a_device_is_a_failed_check() {
+    let chain = fixture_path("rsa/chain.pem");
+    for dev in ["/dev/zero", "/dev/urandom"] {
+        let o = run_with_stdout(
+            &["preflight", "--cert", &chain, "--key", dev],
+            Stdio::piped(),
+            Duration::from_secs(30),
+        );
+        assert_eq!(o.status.code(), Some(1), "{dev}: {}", stderr(&o));
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains(&format!("{dev} holds no usable private key")),
+            "{dev}:\n{text}"
+        );
     }
 }
 
