@@ -440,6 +440,19 @@ mod tests {
             );
             let crl_check = matches!(rule.check, Check::Crl(_));
             assert_eq!(crl_check, rule.applies_to == Applies::CRL, "{}", rule.id);
+            // A document's rule cites its section; a client-behaviour rule says which
+            // clients behave so.
+            match rule.source {
+                Source::Rfc5280(s) | Source::Br(s) | Source::Rfc5480(s) => assert!(
+                    !s.is_empty()
+                        && s.split('.')
+                            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+                    "{}: section {s:?}",
+                    rule.id
+                ),
+                Source::Clients => assert!(rule.clients.is_some(), "{}", rule.id),
+                other => panic!("{}: unexpected source {other}", rule.id),
+            }
         }
     }
 }
