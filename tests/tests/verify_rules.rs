@@ -440,10 +440,14 @@ impl Chain {
     }
 
     fn verify(&self, profile: Profile) -> VerifyReport {
+        self.verify_with(profile, self.purposes.clone())
+    }
+
+    fn verify_with(&self, profile: Profile, purposes: Vec<Purpose>) -> VerifyReport {
         let (chain, trust, crls) = self.make();
         let options = VerifyOptions {
             at: Some(parse_time(NOW).unwrap()),
-            purposes: self.purposes.clone(),
+            purposes,
             crls,
             profile,
             ..VerifyOptions::default()
@@ -1113,5 +1117,19 @@ fn root_aki_rules_look_only_at_self_signed_roots() {
     assert_eq!(
         r.error.as_ref().map(|e| e.code.as_str()),
         Some("root_aki_ski_mismatch")
+    );
+}
+
+#[test]
+fn server_certificate_rules_apply_when_no_purpose_is_given() {
+    // No purpose means serverAuth (VerifyOptions::purposes): the Baseline Requirements'
+    // subscriber rules apply.
+    let mut c = Chain::conforming();
+    c.leaf_without_cn();
+    c.leaf.params.subject_alt_names = Vec::new();
+    let r = c.verify_with(Profile::Rfc5280, Vec::new());
+    assert_eq!(
+        r.error.as_ref().map(|e| e.code.as_str()),
+        Some("leaf_without_san")
     );
 }

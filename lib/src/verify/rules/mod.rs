@@ -166,12 +166,15 @@ impl CertUnderTest<'_> {
         self.purposes.iter().any(|p| matches!(p, Purpose::Any))
     }
 
-    /// Whether the verification is for a TLS server certificate: what the CA/B Forum
-    /// Baseline Requirements govern.
+    /// Whether the verification is for a TLS server certificate (serverAuth asked for, or no
+    /// purpose given: serverAuth is the default): what the CA/B Forum Baseline Requirements
+    /// govern.
     pub(crate) fn server_auth(&self) -> bool {
-        self.purposes
-            .iter()
-            .any(|p| matches!(p, Purpose::ServerAuth))
+        self.purposes.is_empty()
+            || self
+                .purposes
+                .iter()
+                .any(|p| matches!(p, Purpose::ServerAuth))
     }
 }
 
