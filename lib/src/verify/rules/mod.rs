@@ -393,7 +393,7 @@ pub(crate) fn check_path(
             for rule in catalogue() {
                 if let Check::Crl(check) = rule.check {
                     report(rule, check(&under_test), &|m| {
-                        format!("the CRL {} covering {who} {m}", crl.source)
+                        format!("the CRL {} covering {who} {m}", crl.label())
                     });
                 }
             }
