@@ -713,9 +713,14 @@ struct Outcome {
 impl CrlSet {
     /// Judges every CRL of `ctx.options` against the certificates `ctx` has.
     pub(crate) fn new(ctx: &Context<'_>) -> Self {
+        let crls = &ctx.options.crls;
+        if crls.is_empty() {
+            return CrlSet::default();
+        }
+        let named = |name: &[u8]| crls.iter().any(|c| c.issuer_raw == name);
         let mut signers_by_name: Vec<(Vec<u8>, Signer)> = Vec::new();
         for pc in &ctx.pool {
-            if let Some(c) = &pc.decoded {
+            if let Some(c) = pc.decoded.as_ref().filter(|c| named(&c.subject.raw)) {
                 signers_by_name.push((
                     c.subject.raw.clone(),
                     Signer {
@@ -726,6 +731,9 @@ impl CrlSet {
             }
         }
         for (i, a) in ctx.trust.anchors().iter().enumerate() {
+            if !named(a.subject.as_ref()) {
+                continue;
+            }
             let cert = ctx.trust.cert(i).and_then(Certificate::parse);
             signers_by_name.push((
                 a.subject.as_ref().to_vec(),
