@@ -732,6 +732,13 @@ fn dn_in_subtree(name: &DistinguishedName, base: &DistinguishedName) -> bool {
     base.len() <= name.len() && name[..base.len()] == base[..]
 }
 
+/// Whether two distinguished names are equal after RFC 5280 §7.1 normalization: RDN by RDN,
+/// attribute types equal, values compared case-insensitively with white space collapsed
+/// and their string types ignored (the comparison directoryName subtrees use).
+pub(crate) fn dn_equivalent(a: &DistinguishedName, b: &DistinguishedName) -> bool {
+    rdns(a) == rdns(b)
+}
+
 fn rdns(name: &DistinguishedName) -> Vec<Vec<(String, String)>> {
     let mut out: Vec<Vec<(String, String)>> = Vec::new();
     for a in &name.attributes {

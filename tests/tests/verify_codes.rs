@@ -35,22 +35,6 @@ const RESERVED: &[(Code, &str)] = &[
         Code::Other,
         "only for rustls-webpki error variants added after 0.103 (every current one maps to its own code)",
     ),
-    (
-        Code::WeakKey,
-        "a signature by an RSA-1024 issuer comes out as bad_signature today (issue 15.2, diagnose helper)",
-    ),
-    (
-        Code::UnsupportedNameConstraint,
-        "named by the RFC 5280 §6.1 path walk (issue 9.4, diagnose helper)",
-    ),
-    (
-        Code::IssuerNameMismatch,
-        "named by the RFC 5280 §6.1 path walk (issue 9.4, diagnose helper)",
-    ),
-    (
-        Code::AnchorIsIntermediate,
-        "named by the RFC 5280 §6.1 path walk (issue 9.4, diagnose helper)",
-    ),
 ];
 
 fn readme_path() -> std::path::PathBuf {
@@ -662,7 +646,10 @@ fn every_code_is_produced_unless_reserved_with_a_reason() {
         }
     }
     let reserved: BTreeSet<Code> = RESERVED.iter().map(|(c, _)| *c).collect();
+    // Each rule of the catalogue is produced by its own pair of chains in
+    // tests/tests/verify_rules.rs, which fails for a rule without one.
     let missing: Vec<&str> = Code::all()
+        .filter(|c| c.rule().is_none())
         .filter(|c| !seen.contains(c) && !reserved.contains(c))
         .map(|c| c.as_str())
         .collect();

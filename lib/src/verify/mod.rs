@@ -34,6 +34,7 @@ mod options;
 mod path;
 mod report;
 pub mod rules;
+mod walk;
 
 use rustls_pki_types::CertificateDer;
 use time::OffsetDateTime;
@@ -142,7 +143,7 @@ pub fn verify_chain(
         (Err(_), Some((_, violations))) => {
             findings.extend(violations.iter().map(|v| v.finding(options.profile)));
         }
-        (Err(e), None) => findings.push(diag.explain(e)),
+        (Err(e), None) => findings.extend(diag.diagnose(e)),
     }
     if let Some(Err(e)) = &name_result {
         findings.push(diag.explain(e));
