@@ -942,6 +942,47 @@ impl CrlSet {
             .collect()
     }
 
+    /// The `revoked` finding of pool certificate `node` (for the diagnosis walk), when a
+    /// usable CRL revokes it; `who` names it.
+    pub(crate) fn revoked_finding(
+        &self,
+        ctx: &Context<'_>,
+        node: usize,
+        who: &str,
+    ) -> Option<Finding> {
+        if ctx.options.crls.is_empty() {
+            return None;
+        }
+        let pc = &ctx.pool[node];
+        let subject = Subject {
+            cert: pc.decoded.as_ref()?,
+            cert_index: pc.presented_index(),
+            leaf: node == 0,
+            issuer_spki: None,
+        };
+        let outcome = self.check(ctx, &subject);
+        let r = outcome.check.revoked_by?;
+        let crl = ctx
+            .options
+            .crls
+            .iter()
+            .find(|c| c.source == r.crl.source && c.position.block == r.crl.block)?;
+        Some(
+            Finding::new(
+                Code::Revoked,
+                format!(
+                    "{who} was revoked on {}{}, according to the CRL {} issued by {}",
+                    crate::instant::human(&r.date),
+                    r.reason.map(|x| format!(" ({x})")).unwrap_or_default(),
+                    crl.label(),
+                    crl.issuer
+                ),
+            )
+            .cert(pc.presented_index(), &pc.subject())
+            .fix("replace the certificate with a new one (and a new key, if the key was compromised)"),
+        )
+    }
+
     /// The revocation status of one certificate against every usable CRL.
     fn check(&self, ctx: &Context<'_>, s: &Subject<'_>) -> Outcome {
         let crls = &ctx.options.crls;
