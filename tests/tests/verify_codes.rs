@@ -35,6 +35,14 @@ const RESERVED: &[(Code, &str)] = &[
         Code::Other,
         "only for rustls-webpki error variants added after 0.103 (every current one maps to its own code)",
     ),
+    (
+        Code::LegacyTlsVersion,
+        "about how a chain was captured, not about the chain: added to verify --connect reports by PresentedChain::capture_findings (tests/tests/legacy_tls.rs)",
+    ),
+    (
+        Code::KeyPossessionUnproven,
+        "about how a chain was captured, not about the chain: added to verify --connect reports by PresentedChain::capture_findings (tests/tests/legacy_tls.rs)",
+    ),
 ];
 
 fn readme_path() -> std::path::PathBuf {

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
 use chainscope::load::{load_input, LoadOptions};
 use chainscope::trust::TrustStore;
 use chainscope::verify::{
@@ -107,7 +106,10 @@ impl VerifyArgs {
         if self.roots.is_empty() {
             return Ok(TrustStore::system()?);
         }
-        Ok(TrustStore::from_specs(&self.roots)?)
+        TrustStore::from_specs(&self.roots).map_err(|e| {
+            let roots: Vec<_> = self.roots.iter().map(|r| ("--roots", r.clone())).collect();
+            crate::output::for_flags(e.into(), &roots)
+        })
     }
 
     /// The verification options the flags name (reads `--untrusted` and `--crl` files).
@@ -133,11 +135,15 @@ impl VerifyArgs {
             options.purposes.push(Purpose::parse(p)?);
         }
         for file in &self.untrusted {
-            let bundle = load_input(file, &LoadOptions::default())?.require_certs()?;
+            let bundle = load_input(file, &LoadOptions::default())
+                .and_then(|b| b.require_certs())
+                .map_err(|e| crate::output::for_flag("--untrusted", file, e))?;
             options.untrusted.extend(bundle.ders());
         }
         for file in &self.crls {
-            options.crls.extend(Crl::load(Path::new(file))?);
+            let crls = Crl::load(Path::new(file))
+                .map_err(|e| crate::output::for_flag("--crl", file, e))?;
+            options.crls.extend(crls);
         }
         Ok(options)
     }
@@ -174,9 +180,10 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     let mut code = EXIT_OK;
     let batch = args.chains.len() + args.connect.len() > 1;
     for input in &args.chains {
+        // The library's message names the input already.
         let loaded = load_input(input, &LoadOptions::default())
             .and_then(|b| b.require_certs())
-            .with_context(|| format!("verify {input}"));
+            .map_err(anyhow::Error::from);
         match loaded {
             Ok(bundle) => sources.push(Source {
                 input: input.clone(),
@@ -223,7 +230,10 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             let aia = AiaOptions::with_connection(&args.connection.to_options());
             per_chain.aia = fetch_aia_blocking(&source.chain, &options.untrusted, &trust, &aia)?;
         }
-        let report = verify_chain(&source.chain, &trust, &per_chain);
+        let mut report = verify_chain(&source.chain, &trust, &per_chain);
+        if let Some(fetched) = &source.fetched {
+            fetched.add_capture_findings(&mut report);
+        }
         if !report.valid && code == EXIT_OK {
             code = EXIT_INVALID;
         }

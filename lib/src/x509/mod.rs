@@ -183,9 +183,12 @@ impl Certificate {
 
     /// Verifies this certificate's signature with `issuer_spki` (full SPKI DER).
     pub(crate) fn signature_verifies_with(&self, issuer_spki: &[u8]) -> Result<(), String> {
-        let (_, x) = X509Certificate::from_der(self.der.as_ref()).map_err(|e| e.to_string())?;
-        let (_, spki) = SubjectPublicKeyInfo::from_der(issuer_spki).map_err(|e| e.to_string())?;
-        x.verify_signature(Some(&spki)).map_err(|e| e.to_string())
+        let (_, x) = X509Certificate::from_der(self.der.as_ref())
+            .map_err(|e| crate::load::parse_error_text(&e))?;
+        let (_, spki) = SubjectPublicKeyInfo::from_der(issuer_spki)
+            .map_err(|e| crate::load::parse_error_text(&e))?;
+        x.verify_signature(Some(&spki))
+            .map_err(|e| crate::load::x509_error_text(&e))
     }
 }
 
