@@ -391,3 +391,27 @@ fn text_through_a_fifo_is_cut_at_the_limit_of_its_kind() {
         );
     }
 }
+
+/// preflight reports a `--key` that holds no usable key as a failed check (exit 1), and
+/// says why; a device is cut off at once. (A key it cannot read, such as one larger than the
+/// key limit, is an input error: see the FIFO test.)
+#[test]
+fn preflight_fails_its_key_check_for_device_keys_at_once() {
+    let chain = fixture_path("rsa/chain.pem");
+    for (key, reason) in [
+        (
+            "/dev/zero",
+            "neither PEM nor DER (binary data that is not one DER value)",
+        ),
+        ("/dev/urandom", ""),
+    ] {
+        let args = ["preflight", "--cert", &chain, "--key", key];
+        let o = run_with_stdout(&args, Stdio::piped(), Duration::from_secs(20));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(1), "{key}: {out}{}", stderr(&o));
+        assert!(
+            out.contains(&format!("{key} holds no usable private key ({reason}")),
+            "{key}: {out}"
+        );
+    }
+}
