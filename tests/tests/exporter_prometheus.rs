@@ -271,6 +271,8 @@ fn promtool_accepts_a_probe_answer_and_the_alert_rules() {
     for args in [
         ["check", "rules", "chainscope-alerts.yml"],
         ["test", "rules", "chainscope-alerts.test.yml"],
+        ["check", "config", "scrape-config.yml"],
+        ["check", "config", "scrape-config-sharded.yml"],
     ] {
         let out = Command::new("promtool")
             .args(args)
