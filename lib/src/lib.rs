@@ -30,6 +30,7 @@
 //! |---|---|---|---|
 //! | `fetch` | yes | tokio, tokio-rustls, tls-parser, x509-ocsp | [`fetch`](mod@fetch) |
 //! | `mint` | yes | rcgen, pkcs8, rustix | [`mint`] |
+//! | `exporter` | no | `fetch`, axum, prometheus-client, toml | `monitor::exporter` (the Prometheus exporter) |
 //!
 //! With `default-features = false` the crate decodes and verifies only.
 //!
