@@ -10,7 +10,7 @@ use chainscope::verify::{
     VerifyOptions, VerifyReport,
 };
 
-use chainscope::fetch::{fetch_blocking, PresentedChain, Target};
+use chainscope::fetch::{fetch_blocking, verify_presented, CaptureReport, PresentedChain, Target};
 
 use crate::output::Paint;
 use crate::{Ctx, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
@@ -147,9 +147,10 @@ impl VerifyArgs {
 #[derive(serde::Serialize)]
 struct Labelled<'a> {
     input: &'a str,
-    /// With `--connect`: what the server presented and how the connection went.
+    /// With `--connect`: what the server presented and how the connection went, the same
+    /// document as `fetch --json`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    fetched: Option<&'a PresentedChain>,
+    fetched: Option<&'a CaptureReport>,
     #[serde(flatten)]
     report: &'a VerifyReport,
 }
@@ -197,8 +198,9 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         for target in &args.connect {
             let parsed = Target::parse(target)?;
             match fetch_blocking(&parsed, &fetch_options) {
+                // The label is the target with the port actually used (`--port N` included).
                 Ok(chain) => sources.push(Source {
-                    input: parsed.authority(),
+                    input: chain.target.clone(),
                     chain: chain.certs.clone(),
                     fetched: Some(chain),
                 }),
@@ -213,14 +215,10 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     }
     let mut reports = Vec::with_capacity(sources.len());
     for source in &sources {
-        let report = match (&source.fetched, &args.host) {
-            // --host defaults to the name the server was reached by.
-            (Some(fetched), None) => {
-                let mut per_target = options.clone();
-                per_target.host = Some(parse_host(&fetched.host)?);
-                verify_chain(&source.chain, &trust, &per_target)
-            }
-            _ => verify_chain(&source.chain, &trust, &options),
+        let report = match &source.fetched {
+            // --host defaults to the name in the target, never the --connect-to address.
+            Some(fetched) => verify_presented(fetched, &trust, &options),
+            None => verify_chain(&source.chain, &trust, &options),
         };
         if !report.valid && code == EXIT_OK {
             code = EXIT_INVALID;
@@ -248,12 +246,18 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         }
     }
     if args.json {
+        let now = time::OffsetDateTime::now_utc();
+        let captures: Vec<Option<CaptureReport>> = sources
+            .iter()
+            .map(|s| s.fetched.clone().map(|c| CaptureReport::new(c, now)))
+            .collect();
         let all: Vec<Labelled<'_>> = sources
             .iter()
             .zip(&reports)
-            .map(|(source, report)| Labelled {
+            .zip(&captures)
+            .map(|((source, report), capture)| Labelled {
                 input: &source.input,
-                fetched: source.fetched.as_ref(),
+                fetched: capture.as_ref(),
                 report,
             })
             .collect();

@@ -40,6 +40,7 @@ mod ocsp;
 mod plan;
 mod proxy;
 mod recorder;
+mod report;
 mod sniff;
 mod starttls;
 mod target;
@@ -47,6 +48,9 @@ mod verifier;
 
 pub use batch::{fetch_many, fetch_many_blocking, BatchResult};
 pub use ocsp::{OcspCertStatus, StapledOcsp};
+pub use report::{
+    verify_presented, BatchRecord, BatchStatus, CaptureReport, DecodedCertificate, ErrorRecord,
+};
 pub use target::{Starttls, Target};
 
 /// Default for [`FetchOptions::timeout`].
@@ -267,8 +271,13 @@ pub fn to_pem(cert: &CertificateDer<'_>) -> String {
 pub struct PresentedChain {
     /// The target (`host:port`).
     pub target: String,
-    /// The host name or address dialled (the target's, or `connect_to`).
+    /// The host name or address in the target: the name a client that dialled the target
+    /// checks the certificate against (and what [`verify_presented`] checks by default) —
+    /// also when `connect_to` sent the connection elsewhere.
     pub host: String,
+    /// The address dialled instead of the target's host name (`connect_to`, like curl's
+    /// `--resolve`) as `host:port`, if one was given.
+    pub connect_to: Option<String>,
     /// The address actually connected to (the proxy's when a proxy is used).
     pub peer: SocketAddr,
     /// The proxy connected through, if any.

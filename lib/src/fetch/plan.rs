@@ -24,6 +24,8 @@ pub(super) struct Plan {
     pub(super) label: String,
     pub(super) dial_host: String,
     pub(super) dial_port: u16,
+    /// `host:port` dialled instead of the target's name, when `connect_to` was given.
+    pub(super) connect_to: Option<String>,
     pub(super) sni: Option<String>,
     pub(super) starttls: Option<Starttls>,
     pub(super) proxy: Option<ProxyUrl>,
@@ -104,11 +106,20 @@ impl Plan {
             ..target.clone()
         }
         .authority();
+        let connect_to = options.connect_to.as_ref().map(|_| {
+            Target {
+                host: dial_host.clone(),
+                port: dial_port,
+                ..target.clone()
+            }
+            .authority()
+        });
         Ok(Plan {
             target: target.clone(),
             label,
             dial_host,
             dial_port,
+            connect_to,
             sni,
             starttls: options.starttls.or(target.starttls),
             proxy,
@@ -220,7 +231,8 @@ impl Plan {
     ) -> PresentedChain {
         PresentedChain {
             target: self.label.clone(),
-            host: self.dial_host.clone(),
+            host: self.target.host.clone(),
+            connect_to: self.connect_to.clone(),
             peer,
             proxy: self.proxy.as_ref().map(|p| p.to_string()),
             sni: self.sni.clone(),

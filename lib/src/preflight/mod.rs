@@ -47,7 +47,8 @@ pub struct PreflightOptions {
     pub connect: Option<String>,
     /// Which clients must accept the chain.
     pub client_profile: ClientProfile,
-    /// Names, minimum validity and evaluation time.
+    /// Names, minimum validity and evaluation time. With `connect` and no host, the host
+    /// name in the `connect` target is required (not the `connect_to` address dialled).
     pub requirements: Requirements,
     /// How to connect to the live server (SNI defaults to the first DNS `--host`).
     #[cfg(feature = "fetch")]
@@ -85,6 +86,26 @@ pub enum ClientProfile {
 /// are `Err`; everything about the certificates is a check.
 pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
     use crate::trust::TrustStore;
+
+    // Without `--host`, the name checked is the one in the `connect` target (never the
+    // `connect_to` address dialled), as a client that dials the target would check it.
+    #[cfg(feature = "fetch")]
+    let defaulted;
+    #[cfg(feature = "fetch")]
+    let options = match &options.connect {
+        Some(target) if options.requirements.hosts.is_empty() => {
+            match crate::fetch::Target::parse(target) {
+                Ok(t) => {
+                    let mut o = options.clone();
+                    o.requirements.hosts.push(t.host);
+                    defaulted = o;
+                    &defaulted
+                }
+                Err(_) => options,
+            }
+        }
+        _ => options,
+    };
 
     let files = match &options.cert {
         Some(path) => Some(
