@@ -30,12 +30,17 @@ fn blocks_and_lines_count_from_one_and_indices_from_zero() {
     let path = scratch.file("chain.pem");
     std::fs::write(&path, &text).expect("write");
     let doc = show_json(&path);
-    let certs = doc["inputs"][0]["certificates"].as_array().expect("certificates");
+    let certs = doc["inputs"][0]["certificates"]
+        .as_array()
+        .expect("certificates");
     assert_eq!(certs.len(), 2);
     for (i, cert) in certs.iter().enumerate() {
         assert_eq!(cert["index"], i, "index counts from 0: {cert:#}");
         assert_eq!(cert["position"]["block"], i + 1, "block counts from 1");
-        assert_eq!(cert["position"]["line"], begin_lines[i], "line counts from 1");
+        assert_eq!(
+            cert["position"]["line"], begin_lines[i],
+            "line counts from 1"
+        );
     }
     let link = &doc["inputs"][0]["chain"]["links"][0];
     assert_eq!(link["index"], 0, "{link:#}");
