@@ -127,7 +127,7 @@ fn client_config(
     recorded: Arc<Mutex<Recorded>>,
     client_auth: Arc<NoClientCert>,
 ) -> Result<ClientConfig, FetchError> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = plan.provider.clone();
     let verifier = Arc::new(RecordingVerifier {
         provider: provider.clone(),
         max_certificates: plan.max_certificates,
@@ -200,13 +200,13 @@ async fn completed(
         // The server decides after our empty certificate; give it a moment to say so.
         let wait = plan.remaining().min(Duration::from_millis(1000));
         let mut byte = [0u8; 1];
-        let alert = match tokio::time::timeout(wait, tls.read(&mut byte)).await {
+        let alert = match super::deadline::within(wait, tls.read(&mut byte)).await {
             Ok(Err(e)) => alert_of(&e),
             _ => None,
         };
         outcome = HandshakeOutcome::ClientCertificateRequested { alert };
     }
-    let _ = tokio::time::timeout(
+    let _ = super::deadline::within(
         plan.remaining().min(Duration::from_millis(500)),
         tls.shutdown(),
     )

@@ -35,6 +35,8 @@ pub(super) struct Plan {
     pub(super) max_tls: TlsVersion,
     pub(super) legacy_fallback: bool,
     pub(super) max_certificates: usize,
+    /// The crypto provider of the rustls handshake (explicit, never the process default).
+    pub(super) provider: std::sync::Arc<rustls::crypto::CryptoProvider>,
     timeout: Duration,
     connect_timeout: Option<Duration>,
     handshake_timeout: Option<Duration>,
@@ -129,6 +131,9 @@ impl Plan {
             max_tls: options.max_tls,
             legacy_fallback: options.legacy_fallback,
             max_certificates: options.max_certificates.max(1),
+            provider: options.crypto_provider.clone().unwrap_or_else(|| {
+                std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+            }),
             timeout: options.timeout,
             connect_timeout: options.connect_timeout,
             handshake_timeout: options.handshake_timeout,
@@ -169,7 +174,7 @@ impl Plan {
             _ => (remaining, "--timeout", self.timeout),
         };
         let phase_start = Instant::now();
-        match tokio::time::timeout(wait, fut).await {
+        match super::deadline::within(wait, fut).await {
             Ok(result) => result,
             Err(_) => Err(FetchError::Timeout {
                 target: self.label.clone(),
