@@ -165,6 +165,32 @@ fn verify_connect_to_checks_the_name_in_the_target_and_agrees_with_curl_resolve(
         "{doc:#}"
     );
 
+    // `fetched` is the document of `fetch --json`: certificates decoded (issue 15.4).
+    let certs = doc["fetched"]["certs"].as_array().expect("certs").len();
+    let decoded = doc["fetched"]["decoded"].as_array().expect("decoded");
+    assert_eq!(decoded.len(), certs, "{doc:#}");
+    assert_eq!(decoded[0]["subject_alt_names"]["dns"][0], "proxy.test");
+    assert_eq!(decoded[0]["subject_alt_names"]["ip"], serde_json::json!([]));
+
+    // The label shows the port used, also when it comes from --port (issue 15.3).
+    let run = chainscope(&[
+        "verify",
+        "--connect",
+        "proxy.test",
+        "--port",
+        &port,
+        "--connect-to",
+        "127.0.0.1",
+        "--roots",
+        &root,
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    assert!(
+        run.out.starts_with(&format!("proxy.test:{port}: fetched ")),
+        "{}",
+        run.out
+    );
+
     // The leaf really has no IP SAN: asked for the dialled address, it is a mismatch.
     let run = chainscope(&[
         "verify",
