@@ -118,6 +118,33 @@ pub enum Error {
 }
 
 impl Error {
+    /// A stable code for JSON output and for matching: snake_case, never renamed. The
+    /// wrapped errors keep theirs: [`Error::Fetch`] gives
+    /// [`FetchError::code`](crate::fetch::FetchError::code) (`timeout`, `dns`, …) and
+    /// [`Error::Mint`] gives [`MintError::code`](crate::mint::MintError::code)
+    /// (`would_overwrite`, …).
+    ///
+    /// ```
+    /// let e = chainscope::load_bytes(b"hello", "x.bin", &Default::default()).unwrap_err();
+    /// assert_eq!(e.code(), "unrecognized_format");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "io",
+            Error::WrongPemLabel { .. } => "wrong_pem_label",
+            Error::UnrecognizedFormat { .. } => "unrecognized_format",
+            Error::TruncatedDer { .. } => "truncated_der",
+            Error::BadBlock { .. } => "bad_block",
+            Error::Empty { .. } => "empty",
+            Error::Malformed { .. } => "malformed",
+            Error::InvalidArgument { .. } => "invalid_argument",
+            #[cfg(feature = "fetch")]
+            Error::Fetch(e) => e.code(),
+            #[cfg(feature = "mint")]
+            Error::Mint(e) => e.code(),
+        }
+    }
+
     /// Shorthand for [`Error::Io`].
     pub(crate) fn io(input: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io {

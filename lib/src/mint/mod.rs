@@ -224,6 +224,36 @@ pub enum MintError {
     },
 }
 
+impl MintError {
+    /// A stable code for JSON output and for matching (`would_overwrite`,
+    /// `name_not_permitted`, …): snake_case, never renamed.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MintError::UnknownKeyType { .. } => "unknown_key_type",
+            MintError::KeyGeneration { .. } => "key_generation",
+            MintError::KeyEncoding { .. } => "key_encoding",
+            MintError::Random => "random",
+            MintError::KeyUnreadable { .. } => "key_unreadable",
+            MintError::KeyEncrypted { .. } => "key_encrypted",
+            MintError::WrongPassphrase { .. } => "wrong_passphrase",
+            MintError::EmptyPassphrase => "empty_passphrase",
+            MintError::InvalidName { .. } => "invalid_name",
+            MintError::NoNames => "no_names",
+            MintError::InvalidParameter { .. } => "invalid_parameter",
+            MintError::NotAnIssuer { .. } => "not_an_issuer",
+            MintError::KeyMismatch { .. } => "key_mismatch",
+            MintError::RootUnknown { .. } => "root_unknown",
+            MintError::Build { .. } => "build",
+            MintError::BadCsr { .. } => "bad_csr",
+            MintError::NamesNotAllowed { .. } => "names_not_allowed",
+            MintError::NameNotPermitted { .. } => "name_not_permitted",
+            MintError::WouldOverwrite { .. } => "would_overwrite",
+            MintError::TargetIsDirectory { .. } => "target_is_directory",
+            MintError::Write { .. } => "write",
+        }
+    }
+}
+
 /// What a [`Minted`] certificate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
