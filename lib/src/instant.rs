@@ -42,6 +42,29 @@ pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
         .unwrap_or_else(|_| format!("@{}", t.unix_timestamp()))
 }
 
+/// [`rfc3339`] of Unix seconds, in UTC (`@` and the number when out of range).
+pub(crate) fn rfc3339_unix(t: i64) -> String {
+    match OffsetDateTime::from_unix_timestamp(t) {
+        Ok(d) => rfc3339(d),
+        Err(_) => format!("@{t}"),
+    }
+}
+
+/// The text form for people of an RFC 3339 instant found in a report
+/// (`2035-06-01T00:00:00Z` → `2035-06-01 00:00:00 UTC`); anything that does not parse is
+/// returned unchanged.
+///
+/// ```
+/// assert_eq!(chainscope::instant::human("2035-06-01T10:34:56Z"), "2035-06-01 10:34:56 UTC");
+/// assert_eq!(chainscope::instant::human("@99999999999999"), "@99999999999999");
+/// ```
+pub fn human(rfc3339_text: &str) -> String {
+    match OffsetDateTime::parse(rfc3339_text, &Rfc3339) {
+        Ok(t) => human_utc(t),
+        Err(_) => rfc3339_text.to_owned(),
+    }
+}
+
 /// An instant for people: `2035-06-01 00:00:00 UTC` (whole seconds).
 pub(crate) fn human_utc(t: OffsetDateTime) -> String {
     let d = t.to_offset(time::UtcOffset::UTC);

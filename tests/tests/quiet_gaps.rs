@@ -285,7 +285,6 @@ fn json_times_are_rfc3339_in_show_mint_and_fetch() {
 }
 
 #[test]
-#[ignore = "pending verify-core (issue 11.6): verify's `at` and path `not_after` are not RFC 3339 yet"]
 fn json_times_are_rfc3339_in_verify() {
     assert_rfc3339_times(
         "verify",

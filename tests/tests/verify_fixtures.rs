@@ -51,10 +51,7 @@ fn good_chains_verify_with_the_full_path() {
         assert_eq!(r.path.len(), 3, "{dir}");
         assert_eq!(r.path[0].role, "leaf");
         assert_eq!(r.path[2].role, "anchor");
-        assert_eq!(
-            r.path[0].not_after.as_deref(),
-            Some("2035-06-01 00:00:00 UTC")
-        );
+        assert_eq!(r.path[0].not_after.as_deref(), Some("2035-06-01T00:00:00Z"));
         assert_eq!(
             r.path[0].sha256.len(),
             95,

@@ -314,7 +314,7 @@ pub fn render_report(
         report.profile.name(),
         report.trust,
         report.purposes.join("|"),
-        report.at
+        chainscope::instant::human(&report.at)
     )?;
     if report.host.is_none() {
         writeln!(
@@ -387,7 +387,8 @@ fn render_path(ctx: &mut Ctx<'_>, path: &[chainscope::verify::PathEntry]) -> any
             entry.role,
             entry.subject
         )?;
-        let expiry = match (&entry.not_after, entry.days_left) {
+        let not_after = entry.not_after.as_deref().map(chainscope::instant::human);
+        let expiry = match (&not_after, entry.days_left) {
             (Some(na), Some(d)) if d < 0 => format!("EXPIRED {na} ({} days ago)", -d),
             (Some(na), Some(d)) => format!("expires {na} ({d} days)"),
             _ => "expiry unknown (no certificate)".to_owned(),

@@ -69,7 +69,7 @@ pub fn verify_chain(
         valid: false,
         profile: options.profile,
         host: options.host.as_ref().map(|h| h.to_str().into_owned()),
-        at: fmt_unix(time),
+        at: crate::instant::rfc3339_unix(time),
         purposes: if options.purposes.is_empty() {
             vec![Purpose::ServerAuth.name()]
         } else {

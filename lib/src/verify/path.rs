@@ -9,7 +9,7 @@ use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeI
 
 use super::code::Code;
 use super::options::{oid_content, Profile, Purpose, VerifyOptions};
-use super::report::{fmt_unix, CertSource, PathEntry};
+use super::report::{CertSource, PathEntry};
 use super::rules::{self, PathCert, Role, Violation};
 use crate::encoding::sha256_fingerprint;
 use crate::trust::TrustStore;
@@ -332,7 +332,7 @@ impl<'a> Context<'a> {
                     subject,
                     sha256: sha256_fingerprint(c.der.as_ref()),
                     spki_only: false,
-                    not_after: not_after.map(fmt_unix),
+                    not_after: not_after.map(crate::instant::rfc3339_unix),
                     days_left: not_after.map(|t| (t - self.time).div_euclid(86_400)),
                     source: c.source.clone(),
                 }
@@ -350,7 +350,9 @@ impl<'a> Context<'a> {
                 )),
             },
             spki_only: self.trust.cert(path.anchor).is_none(),
-            not_after: anchor.as_ref().map(|f| fmt_unix(f.not_after_unix())),
+            not_after: anchor
+                .as_ref()
+                .map(|f| crate::instant::rfc3339_unix(f.not_after_unix())),
             days_left: anchor
                 .as_ref()
                 .map(|f| (f.not_after_unix() - self.time).div_euclid(86_400)),
