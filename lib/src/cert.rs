@@ -7,7 +7,7 @@
 //! ```
 //! use chainscope::{load_certificates, CertificateInfo};
 //!
-//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/ecdsa/leaf.pem");
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/ecdsa/leaf.pem");
 //! let certs = load_certificates(path.as_ref())?;
 //! let at = time::macros::datetime!(2030-06-01 00:00 UTC);
 //! let info = CertificateInfo::decode(&certs[0], at)?;

@@ -108,21 +108,28 @@ pub enum Error {
 
     /// Capturing a chain from a server failed.
     #[cfg(feature = "fetch")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
     #[error(transparent)]
     Fetch(#[from] crate::fetch::FetchError),
 
     /// Minting or writing certificates and keys failed.
     #[cfg(feature = "mint")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mint")))]
     #[error(transparent)]
     Mint(#[from] crate::mint::MintError),
 }
 
 impl Error {
     /// A stable code for JSON output and for matching: snake_case, never renamed. The
-    /// wrapped errors keep theirs: [`Error::Fetch`] gives
-    /// [`FetchError::code`](crate::fetch::FetchError::code) (`timeout`, `dns`, …) and
-    /// [`Error::Mint`] gives [`MintError::code`](crate::mint::MintError::code)
-    /// (`would_overwrite`, …).
+    /// wrapped errors keep theirs:
+    #[cfg_attr(
+        feature = "fetch",
+        doc = "[`Error::Fetch`] gives [`FetchError::code`](crate::fetch::FetchError::code) (`timeout`, `dns`, …),"
+    )]
+    #[cfg_attr(
+        feature = "mint",
+        doc = "[`Error::Mint`] gives [`MintError::code`](crate::mint::MintError::code) (`would_overwrite`, …)."
+    )]
     ///
     /// ```
     /// let e = chainscope::load_bytes(b"hello", "x.bin", &Default::default()).unwrap_err();

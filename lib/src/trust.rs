@@ -9,7 +9,7 @@
 //! ```
 //! use chainscope::trust::TrustStore;
 //!
-//! let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/root.pem");
+//! let root = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/root.pem");
 //! let mut store = TrustStore::from_spec(root)?;
 //! store.extend(TrustStore::mozilla());
 //! assert_eq!(store.sources()[0].anchors, 1);

@@ -5,7 +5,7 @@
 //! ```
 //! use chainscope::preflight::{check_files, CheckStatus, FileCheckOptions, Requirements};
 //!
-//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/ecdsa/");
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/ecdsa/");
 //! let chain = chainscope::load_certificates(format!("{dir}chain.pem").as_ref())?;
 //! let key = chainscope::key::PrivateKeyInfo::load_path(format!("{dir}leaf.key").as_ref())?;
 //! let options = FileCheckOptions {
@@ -86,9 +86,8 @@ pub enum ClientProfile {
 /// are `Err`; everything about the certificates is a check.
 ///
 /// Blocking: with `connect`, the capture runs on a tokio runtime of its own. Inside an
-/// async runtime use [`run_async`]; called from inside one, `run` with `connect` returns
-/// [`FetchError::Runtime`](crate::fetch::FetchError::Runtime) (as
-/// [`Error::Fetch`](crate::Error::Fetch)) instead of blocking the runtime.
+/// async runtime use `run_async`; called from inside one, `run` with `connect` returns
+/// `FetchError::Runtime` (as `Error::Fetch`) instead of blocking the runtime.
 pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
     let prepared = prepare(options)?;
     #[cfg(feature = "fetch")]
@@ -108,6 +107,7 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
 /// [`run`] for async callers: the live capture (with `connect`) runs on the caller's tokio
 /// runtime, which needs IO enabled (timers are not needed).
 #[cfg(feature = "fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
 pub async fn run_async(options: &PreflightOptions) -> crate::Result<PreflightReport> {
     let prepared = prepare(options)?;
     let live = match &prepared.options.connect {
