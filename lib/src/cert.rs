@@ -313,6 +313,11 @@ impl CertificateInfo {
         Ok(Self::from_x509(&x509, der.as_ref(), at))
     }
 
+    /// [`CertificateInfo::decode`] for the current instant.
+    pub fn decode_now(der: &CertificateDer<'_>) -> Result<Self> {
+        Self::decode(der, OffsetDateTime::now_utc())
+    }
+
     /// Decodes an already parsed certificate; `der` must be its encoding.
     pub(crate) fn from_x509(x509: &X509Certificate<'_>, der: &[u8], at: OffsetDateTime) -> Self {
         let model = Certificate::from_x509(x509, der);

@@ -132,5 +132,7 @@ pub use load::{load_bytes, load_certificates, load_input, load_path, Bundle, Loa
 pub use mint::MintError;
 pub use preflight::{Check, CheckStatus, PreflightReport};
 pub use rustls_pki_types::CertificateDer;
+/// The instant type of every time parameter (`CertificateInfo::decode`, `VerifyOptions::at`).
+pub use time::OffsetDateTime;
 pub use trust::TrustStore;
 pub use verify::{verify_chain, Finding, Profile, Severity, VerifyOptions, VerifyReport};

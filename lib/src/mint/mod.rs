@@ -452,6 +452,21 @@ impl Minted {
         self.root.as_ref().map(|r| pem_of(std::slice::from_ref(r)))
     }
 
+    /// The certificate followed by its intermediates, as DER: what a rustls server's
+    /// `with_single_cert` takes (the content of `fullchain.pem`).
+    pub fn full_chain(&self) -> Vec<CertificateDer<'static>> {
+        let mut all = vec![self.cert.clone()];
+        all.extend(self.chain.iter().cloned());
+        all
+    }
+
+    /// The private key, unencrypted PKCS#8, as rustls takes it; `None` for a certificate
+    /// issued for a CSR. Keep it in memory: [`Minted::write`] is the way to disk.
+    pub fn private_key_der(&self) -> Option<rustls_pki_types::PrivateKeyDer<'static>> {
+        let key = self.key.as_ref()?;
+        Some(rustls_pki_types::PrivatePkcs8KeyDer::from(key.serialize_der()).into())
+    }
+
     /// The key pair, when one was generated (to sign with it in memory; see
     /// [`Issuer::from_minted`]).
     pub fn key_pair(&self) -> Option<&KeyPair> {
