@@ -36,6 +36,7 @@ use crate::x509::{Certificate, Curve, KeyAlgorithm, PublicKey};
 /// Field names are part of the JSON schema documented in the README: they are snake_case
 /// and are not renamed without a note.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct CertificateInfo {
     /// X.509 version as written on certificates (1, 2 or 3).
     pub version: u32,
