@@ -67,6 +67,9 @@ pub enum Command {
     /// Check a proxy's certificate files (and the live server) before go-live.
     #[command(after_help = cmd::preflight::AFTER_HELP)]
     Preflight(Box<cmd::preflight::PreflightArgs>),
+    /// Monitoring plugin (Nagios, Icinga): OK, WARNING, CRITICAL or UNKNOWN for servers and files.
+    #[command(after_help = cmd::check::AFTER_HELP)]
+    Check(Box<cmd::check::CheckArgs>),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = cmd::completions::AFTER_HELP)]
     Completions(cmd::completions::CompletionsArgs),
@@ -107,7 +110,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -116,9 +120,20 @@ where
                 _ => EXIT_ERROR,
             };
             let text = e.render().to_string();
-            let target: &mut dyn Write = if code == EXIT_OK { out } else { err };
-            let _ = target.write_all(text.as_bytes());
-            return code;
+            if code != EXIT_OK && subcommand_of(&args) == Some("check") {
+                // The plugin protocol: a usage error is UNKNOWN (exit 3), said on stdout.
+                let _ = err.write_all(text.as_bytes());
+                let mut out = output::CheckedWriter::new(out);
+                let _ = writeln!(out, "{}", cmd::check::usage_error_line(&text));
+                return finish(out, err, Ok(cmd::check::EXIT_UNKNOWN));
+            }
+            if code != EXIT_OK {
+                let _ = err.write_all(text.as_bytes());
+                return code;
+            }
+            let mut out = output::CheckedWriter::new(out);
+            let _ = out.write_all(text.as_bytes());
+            return finish(out, err, Ok(code));
         }
     };
     let color = match cli.color {
@@ -126,26 +141,57 @@ where
         ColorChoice::Never => false,
         ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let mut ctx = Ctx::new(out, err, color);
-    let result = match &cli.command {
-        Command::Show(args) => cmd::show::run(args, &mut ctx),
-        Command::Verify(args) => cmd::verify::run(args, &mut ctx),
-        Command::Fetch(args) => cmd::fetch::run(args, &mut ctx),
-        Command::Mint(args) => cmd::mint::run(args, &mut ctx),
-        Command::Preflight(args) => cmd::preflight::run(args, &mut ctx),
-        Command::Completions(args) => cmd::completions::run(args, &mut ctx),
-        Command::Man(args) => cmd::man::run(args, &mut ctx),
-    };
-    match result {
-        Ok(code) => {
-            let _ = ctx.out.flush();
-            code
+    let mut out = output::CheckedWriter::new(out);
+    let mut ctx = Ctx::new(&mut out, err, color);
+    let result = run_command(&cli.command, &mut ctx);
+    finish(out, err, result)
+}
+
+fn run_command(command: &Command, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    match command {
+        Command::Show(args) => cmd::show::run(args, ctx),
+        Command::Verify(args) => cmd::verify::run(args, ctx),
+        Command::Fetch(args) => cmd::fetch::run(args, ctx),
+        Command::Mint(args) => cmd::mint::run(args, ctx),
+        Command::Preflight(args) => cmd::preflight::run(args, ctx),
+        Command::Check(args) => cmd::check::run(args, ctx),
+        Command::Completions(args) => cmd::completions::run(args, ctx),
+        Command::Man(args) => cmd::man::run(args, ctx),
+    }
+}
+
+/// Flushes standard output and turns the subcommand's result into the exit code, with one
+/// line on standard error for an error.
+fn finish(out: output::CheckedWriter<'_>, err: &mut dyn Write, result: anyhow::Result<i32>) -> i32 {
+    // A failed write or flush of standard output is an error of its own, whatever the
+    // subcommand returned; a closed pipe (`| head`) ends quietly.
+    match out.finish() {
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return EXIT_OK,
+        Some(e) => {
+            let _ = writeln!(err, "chainscope: standard output: {e}");
+            return EXIT_ERROR;
         }
+        None => {}
+    }
+    match result {
+        Ok(code) => code,
         Err(e) if output::is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
-            let _ = ctx.out.flush();
-            let _ = writeln!(ctx.err, "chainscope: {}", output::one_line(&e));
+            let _ = writeln!(err, "chainscope: {}", output::term(&output::one_line(&e)));
             EXIT_ERROR
         }
     }
+}
+
+/// The subcommand a command line names (its first word that is not an option), if any.
+fn subcommand_of(args: &[OsString]) -> Option<&str> {
+    let mut words = args.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        if word == "--color" {
+            words.next();
+        } else if !word.starts_with('-') {
+            return Some(word);
+        }
+    }
+    None
 }

@@ -204,7 +204,7 @@ fn bad_inputs_get_one_line_errors_and_exit_2() {
         ),
         (
             "does/not/exist.pem",
-            "chainscope: does/not/exist.pem: No such file or directory",
+            "chainscope: does/not/exist.pem: no such file or directory",
         ),
     ];
     for (input, expected) in cases {

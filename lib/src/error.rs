@@ -30,7 +30,7 @@ impl fmt::Display for Position {
 #[non_exhaustive]
 pub enum Error {
     /// Reading an input failed at the operating-system level.
-    #[error("{input}: {source}")]
+    #[error("{input}: {}", io_error_text(source))]
     Io {
         /// The file, directory or `<stdin>`.
         input: String,
@@ -97,6 +97,16 @@ pub enum Error {
         reason: String,
     },
 
+    /// An input is larger than chainscope reads for its kind
+    /// ([`crate::load::InputKind::limit`]).
+    #[error("{input}: larger than {}", size_text(*limit))]
+    TooLarge {
+        /// The input.
+        input: String,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+
     /// A value given by the caller (time, host name, option) is not acceptable.
     #[error("{what}: {reason}")]
     InvalidArgument {
@@ -144,6 +154,7 @@ impl Error {
             Error::BadBlock { .. } => "bad_block",
             Error::Empty { .. } => "empty",
             Error::Malformed { .. } => "malformed",
+            Error::TooLarge { .. } => "too_large",
             Error::InvalidArgument { .. } => "invalid_argument",
             #[cfg(feature = "fetch")]
             Error::Fetch(e) => e.code(),
@@ -179,3 +190,60 @@ impl Error {
 
 /// `Result` with chainscope's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An I/O error in words, as chainscope's messages print it: the system's description
+/// without the `(os error 2)` that Rust appends, starting in lower case (`no such file or
+/// directory`, `permission denied`, `no space left on device`).
+pub fn io_error_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => text.as_str(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        // Only a capital followed by lower case ("No such file") is lowered, not "TLS".
+        Some(first) if first.is_uppercase() && chars.next().is_some_and(char::is_lowercase) => {
+            first
+                .to_lowercase()
+                .chain(text[first.len_utf8()..].chars())
+                .collect()
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// A byte count as a person reads a limit: `1 GiB`, `64 KiB`, `1000 bytes`.
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_read_as_words() {
+        let e = std::io::Error::from_raw_os_error(2);
+        assert_eq!(io_error_text(&e), "no such file or directory");
+        let e = std::io::Error::from_raw_os_error(28);
+        assert_eq!(io_error_text(&e), "no space left on device");
+        let e = std::io::Error::other("TLS record too large");
+        assert_eq!(io_error_text(&e), "TLS record too large");
+        let err = Error::io("ca.pem", std::io::Error::from_raw_os_error(13));
+        assert_eq!(err.to_string(), "ca.pem: permission denied");
+    }
+
+    #[test]
+    fn limits_read_as_sizes() {
+        assert_eq!(size_text(1 << 30), "1 GiB");
+        assert_eq!(size_text(256 << 20), "256 MiB");
+        assert_eq!(size_text(64 << 10), "64 KiB");
+        assert_eq!(size_text(1000), "1000 bytes");
+    }
+}

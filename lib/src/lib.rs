@@ -33,6 +33,14 @@
     not(feature = "mint"),
     doc = "| `mint` | private CAs, leaves and self-signed certificates (feature `mint`, off in this build) |"
 )]
+#![cfg_attr(
+    feature = "fetch",
+    doc = "| [`monitor`] | monitoring-plugin checks and Prometheus probes (feature `fetch`) |"
+)]
+#![cfg_attr(
+    not(feature = "fetch"),
+    doc = "| `monitor` | monitoring-plugin checks and Prometheus probes (feature `fetch`, off in this build) |"
+)]
 //! | [`key`] | private keys: type, encryption, whether they match a certificate |
 //! | [`preflight`] | the go-live checklist for a proxy's files and live server |
 //! | [`name_constraints`] | which names a CA allows below it (RFC 5280 §4.2.1.10) |
@@ -110,6 +118,8 @@ pub mod load;
 #[cfg(feature = "mint")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mint")))]
 pub mod mint;
+#[cfg(feature = "fetch")]
+pub mod monitor;
 pub mod name;
 pub mod name_constraints;
 pub mod oids;
@@ -123,6 +133,7 @@ mod x509;
 pub use cert::CertificateInfo;
 pub use chain::{ChainReport, LinkStatus};
 pub use csr::CsrInfo;
+pub use error::io_error_text;
 pub use error::{Error, Position, Result};
 #[cfg(feature = "fetch")]
 pub use fetch::{fetch, fetch_blocking, FetchError, FetchOptions, PresentedChain, Target};

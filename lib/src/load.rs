@@ -35,6 +35,173 @@ pub const STDIN_NAME: &str = "<stdin>";
 /// Inputs larger than this are refused rather than read into memory (1 GiB).
 pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 
+/// The kinds of file chainscope reads, each with the most it reads of one. Every reader
+/// goes through [`read_file`] (or the certificate loader, which applies the same limit
+/// while it streams), so a path whose size reads as 0 — `/dev/zero`, a FIFO, procfs — is
+/// refused when it passes its limit, not read until memory runs out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputKind {
+    /// Certificates, bundles, trust stores and certificate requests: 1 GiB
+    /// ([`MAX_INPUT_BYTES`]), files and standard input alike.
+    Certificates,
+    /// Certificate revocation lists: 256 MiB (the largest public CRLs are tens of MB).
+    Crl,
+    /// Private keys: 1 MiB (a 16384-bit RSA key in PEM is under 13 KiB).
+    Key,
+    /// Passphrase files: 64 KiB.
+    Passphrase,
+}
+
+impl InputKind {
+    /// The most bytes read from one input of this kind.
+    pub const fn limit(self) -> u64 {
+        match self {
+            InputKind::Certificates => MAX_INPUT_BYTES,
+            InputKind::Crl => 256 << 20,
+            InputKind::Key => 1 << 20,
+            InputKind::Passphrase => 64 << 10,
+        }
+    }
+}
+
+/// Reads a whole file of the given kind, failing with [`Error::TooLarge`] as soon as more
+/// than [`InputKind::limit`] bytes arrive (the limit is enforced while reading, so devices
+/// and pipes are bounded too). `-` is not special here.
+///
+/// Keys and CRLs are PEM or DER, so they are recognised on the way: a DER value is read as
+/// far as its length says, and binary data that is neither (a NUL byte and no PEM marker in
+/// the first 64 KiB) is refused there rather than read to the limit.
+pub fn read_file(path: &Path, kind: InputKind) -> Result<Vec<u8>> {
+    let name = path.display().to_string();
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
+    if kind == InputKind::Passphrase {
+        return read_bounded(file, &name, kind);
+    }
+    let limit = kind.limit();
+    let too_large = || Error::TooLarge {
+        input: name.clone(),
+        limit,
+    };
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(PEM_SNIFF_BYTES.min(limit + 1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(&name, e))?;
+    if (bytes.len() as u64) < PEM_SNIFF_BYTES {
+        return match bytes.len() as u64 > limit {
+            true => Err(too_large()),
+            false => Ok(bytes),
+        };
+    }
+    if let (Some(&0x30), Some(declared)) = (bytes.first(), declared_der_len(&bytes)) {
+        if declared as u64 > limit {
+            return Err(too_large());
+        }
+        if declared >= bytes.len() {
+            let more = (declared + 1 - bytes.len()) as u64;
+            (&mut file)
+                .take(more)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::io(&name, e))?;
+            if bytes.len() <= declared {
+                return Ok(bytes);
+            }
+        }
+    }
+    if !contains(&bytes, BEGIN_MARKER) && bytes.contains(&0) {
+        return Err(Error::malformed(
+            name,
+            "neither PEM nor DER (binary data that is not one DER value)",
+        ));
+    }
+    let rest = limit + 1 - (bytes.len() as u64).min(limit + 1);
+    file.take(rest)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(&name, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Reads a whole stream (standard input, an open file) within the limit of `kind`; `input`
+/// names it in errors.
+pub fn read_bounded(reader: impl Read, input: &str, kind: InputKind) -> Result<Vec<u8>> {
+    let limit = kind.limit();
+    let mut bytes = Vec::new();
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(input, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::TooLarge {
+            input: input.to_owned(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// A reader that fails once more than `limit` bytes have been read through it (counting
+/// from the start of the file, whatever seeks happened): the bound on inputs that are
+/// streamed rather than read whole.
+struct Bounded<R> {
+    inner: R,
+    position: u64,
+    limit: u64,
+}
+
+/// The error a [`Bounded`] reader returns past its limit, carried inside an `io::Error`.
+#[derive(Debug)]
+struct LimitExceeded(u64);
+
+impl std::fmt::Display for LimitExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "larger than {} bytes", self.0)
+    }
+}
+
+impl std::error::Error for LimitExceeded {}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.position > self.limit {
+            return Err(std::io::Error::other(LimitExceeded(self.limit)));
+        }
+        let room = usize::try_from(self.limit + 1 - self.position).unwrap_or(usize::MAX);
+        let len = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..len])?;
+        self.position += n as u64;
+        if self.position > self.limit {
+            return Err(std::io::Error::other(LimitExceeded(self.limit)));
+        }
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Bounded<R> {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.position = self.inner.seek(pos)?;
+        Ok(self.position)
+    }
+}
+
+/// `e` as chainscope's error for `input`: [`Error::TooLarge`] when a [`Bounded`] reader
+/// stopped it, [`Error::Io`] otherwise.
+fn read_error(input: &str, e: std::io::Error) -> Error {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<LimitExceeded>())
+    {
+        Some(LimitExceeded(limit)) => Error::TooLarge {
+            input: input.to_owned(),
+            limit: *limit,
+        },
+        None => Error::io(input, e),
+    }
+}
+
 /// How lenient loading is.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -183,13 +350,7 @@ impl Bundle {
 /// (file or directory).
 pub fn load_input(arg: &str, options: &LoadOptions) -> Result<Bundle> {
     if arg == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(STDIN_NAME, e))?;
-        check_size(STDIN_NAME, bytes.len() as u64)?;
+        let bytes = read_bounded(std::io::stdin().lock(), STDIN_NAME, InputKind::Certificates)?;
         load_bytes(&bytes, STDIN_NAME, options)
     } else {
         load_path(Path::new(arg), options)
@@ -210,24 +371,60 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<Bundle> {
     if meta.is_dir() {
         return load_dir(path, &name);
     }
-    check_size(&name, meta.len())?;
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
-    // PEM files are read as a stream: a large bundle is never held in memory twice (file
-    // text and certificates). Anything else is small, or needs the whole bytes to detect.
+    let limit = InputKind::Certificates.limit();
+    if meta.is_file() && meta.len() > limit {
+        return Err(Error::TooLarge { input: name, limit });
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
+    // The size in the metadata is not trusted (devices, FIFOs and procfs report 0): every
+    // read goes through the bound.
+    let mut file = Bounded {
+        inner: file,
+        position: 0,
+        limit,
+    };
+    let err = |e| read_error(&name, e);
     let mut head = Vec::new();
     (&mut file)
         .take(PEM_SNIFF_BYTES)
         .read_to_end(&mut head)
-        .map_err(|e| Error::io(&name, e))?;
-    if contains(&head, b"-----BEGIN ") {
-        file.seek(SeekFrom::Start(0))
-            .map_err(|e| Error::io(&name, e))?;
-        return load_pem(file, &name, options);
+        .map_err(err)?;
+    if (head.len() as u64) < PEM_SNIFF_BYTES {
+        // The whole file.
+        return load_bytes(&head, &name, options);
     }
-    let mut bytes = head;
-    file.read_to_end(&mut bytes)
-        .map_err(|e| Error::io(&name, e))?;
-    load_bytes(&bytes, &name, options)
+    // A large file. DER by its structure first: one DER element whose length covers the
+    // file is DER, whatever its bytes spell ("-----BEGIN " inside a certificate). Only the
+    // bytes it announces are read.
+    if let (Some(&0x30), Some(declared)) = (head.first(), declared_der_len(&head)) {
+        if declared as u64 > limit {
+            return Err(Error::TooLarge { input: name, limit });
+        }
+        if declared >= head.len() {
+            let mut bytes = head;
+            let more = (declared + 1 - bytes.len()) as u64;
+            (&mut file)
+                .take(more)
+                .read_to_end(&mut bytes)
+                .map_err(err)?;
+            if bytes.len() <= declared {
+                return load_der(&bytes, &name);
+            }
+            head = bytes;
+        }
+    }
+    // PEM is read as a stream: a large bundle is never held in memory twice (file text and
+    // certificates), and text with a BEGIN marker further on is found without holding it.
+    // PEM is text (RFC 7468): a NUL byte before any marker means this is no PEM file.
+    if !contains(&head, BEGIN_MARKER) && head.contains(&0) {
+        return Err(Error::UnrecognizedFormat { input: name });
+    }
+    drop(head);
+    file.seek(SeekFrom::Start(0)).map_err(err)?;
+    load_pem(file, &name, options).map_err(|e| match e {
+        Error::Io { input, source } => read_error(&input, source),
+        other => other,
+    })
 }
 
 /// How much of a file is looked at for a PEM marker before it is read as a stream.
@@ -239,16 +436,6 @@ pub fn load_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
     Ok(load_path(path, &LoadOptions::default())?
         .require_certs()?
         .ders())
-}
-
-fn check_size(name: &str, len: u64) -> Result<()> {
-    if len > MAX_INPUT_BYTES {
-        return Err(Error::malformed(
-            name,
-            format!("input is larger than {MAX_INPUT_BYTES} bytes"),
-        ));
-    }
-    Ok(())
 }
 
 fn load_dir(path: &Path, name: &str) -> Result<Bundle> {
@@ -337,7 +524,13 @@ pub fn load_bytes(bytes: &[u8], input: &str, options: &LoadOptions) -> Result<Bu
             },
         });
     }
-    if contains(bytes, b"-----BEGIN ") {
+    // DER by its structure first: a DER certificate may hold the bytes "-----BEGIN " (in a
+    // name, an extension), and PEM text can never frame as one DER element (it is ASCII, so
+    // its second byte is a short-form length under 128, and a PEM block is longer).
+    if bytes.first() == Some(&0x30) && declared_der_len(bytes) == Some(bytes.len()) {
+        return load_der(bytes, input);
+    }
+    if contains(bytes, BEGIN_MARKER) {
         return load_pem(Cursor::new(bytes), input, options);
     }
     if bytes.first() == Some(&0x30) {
@@ -419,6 +612,12 @@ fn load_der(bytes: &[u8], input: &str) -> Result<Bundle> {
                     der,
                     origin: origin(),
                 }),
+                DerKind::Pkcs7(certs) if certs.is_empty() => {
+                    return Err(Error::Empty {
+                        input: input.to_owned(),
+                        reason: "PKCS#7 bundle holds no certificate".into(),
+                    })
+                }
                 DerKind::Pkcs7(certs) => {
                     bundle.format = InputFormat::Pkcs7;
                     for der in certs {
@@ -708,16 +907,93 @@ fn pem_block(
 /// x509-parser's error in plain words: its nom wrapper prints Debug forms such as
 /// `Parsing Error: Der(InvalidLength)`.
 pub(crate) fn parse_error_text(e: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String {
-    use x509_parser::error::X509Error;
     use x509_parser::nom::Err;
     match e {
         Err::Incomplete(_) => "it ends before its DER structure does".into(),
-        Err::Error(inner) | Err::Failure(inner) => match inner {
-            X509Error::Der(ber) => format!("malformed DER: {ber}"),
-            X509Error::NomError(_) => "malformed DER".into(),
-            other => other.to_string(),
-        },
+        Err::Error(inner) | Err::Failure(inner) => x509_error_text(inner),
     }
+}
+
+/// x509-parser's error in plain words (the one place its errors are turned into text).
+pub(crate) fn x509_error_text(e: &x509_parser::error::X509Error) -> String {
+    use x509_parser::error::X509Error;
+    match e {
+        X509Error::Der(ber) => format!("malformed DER: {}", ber_error_text(ber)),
+        X509Error::NomError(_) => "malformed DER".into(),
+        other => other.to_string(),
+    }
+}
+
+/// An ASN.1 decoding error of x509-parser (asn1-rs) in words. Its own messages print Debug
+/// forms: `Unexpected Tag (expected: Some(Tag(16)), actual: Tag(2))`.
+pub(crate) fn ber_error_text(e: &x509_parser::asn1_rs::Error) -> String {
+    use x509_parser::asn1_rs::{DerConstraint, Error as E};
+    match e {
+        E::UnexpectedTag {
+            expected: Some(expected),
+            actual,
+        } => format!(
+            "expected {}, found {}",
+            tag_name(expected.0),
+            tag_name(actual.0)
+        ),
+        E::UnexpectedTag {
+            expected: None,
+            actual,
+        } => format!("unexpected {}", tag_name(actual.0)),
+        E::UnexpectedClass { .. } => "a value of the wrong ASN.1 class (tag)".into(),
+        E::UnknownTag(tag) => format!("unknown ASN.1 tag number {tag}"),
+        E::InvalidValue { tag, .. } => format!("invalid {} value", tag_name(tag.0)),
+        E::InvalidLength => "invalid length".into(),
+        E::InvalidTag => "invalid tag".into(),
+        E::Incomplete(_) => "it ends before its DER structure does".into(),
+        E::IndefiniteLengthUnexpected => "indefinite length (not allowed in DER)".into(),
+        E::DerConstraintFailed(c) => match c {
+            DerConstraint::IndefiniteLength => "indefinite length (not allowed in DER)".into(),
+            DerConstraint::Constructed => {
+                "a constructed value where DER needs a primitive one".into()
+            }
+            DerConstraint::NotConstructed => {
+                "a primitive value where DER needs a constructed one".into()
+            }
+            DerConstraint::MissingTimeZone => "a time without its time zone".into(),
+            DerConstraint::MissingSeconds => "a time without seconds".into(),
+            DerConstraint::UnusedBitsNotZero => {
+                "a BIT STRING whose unused bits are not zero".into()
+            }
+            DerConstraint::InvalidBoolean => "a BOOLEAN that is neither 0x00 nor 0xFF".into(),
+            DerConstraint::IntegerEmpty => "an empty INTEGER".into(),
+            DerConstraint::IntegerLeadingZeroes => "an INTEGER with leading zero bytes".into(),
+            DerConstraint::IntegerLeadingFF => "an INTEGER with leading 0xFF bytes".into(),
+        },
+        E::NomError(_) => "malformed".into(),
+        // The remaining variants have plain-word messages of their own.
+        other => other.to_string(),
+    }
+}
+
+/// The name of a universal ASN.1 tag number (X.680 §8.4).
+fn tag_name(tag: u32) -> String {
+    let name = match tag {
+        1 => "a BOOLEAN",
+        2 => "an INTEGER",
+        3 => "a BIT STRING",
+        4 => "an OCTET STRING",
+        5 => "a NULL",
+        6 => "an OBJECT IDENTIFIER",
+        10 => "an ENUMERATED",
+        12 => "a UTF8String",
+        16 => "a SEQUENCE",
+        17 => "a SET",
+        19 => "a PrintableString",
+        20 => "a TeletexString",
+        22 => "an IA5String",
+        23 => "a UTCTime",
+        24 => "a GeneralizedTime",
+        30 => "a BMPString",
+        n => return format!("tag {n}"),
+    };
+    name.into()
 }
 
 /// PKCS#7 `ContentInfo`, read just far enough to reach the certificates.
@@ -859,5 +1135,56 @@ mod tests {
         let err = load_bytes(pem, "b.pem", &LoadOptions::default()).unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("b.pem: block 1 (line 3): "), "{text}");
+    }
+
+    #[test]
+    fn read_bounded_refuses_one_byte_over_the_limit() {
+        let limit = InputKind::Passphrase.limit() as usize;
+        let ok = read_bounded(Cursor::new(vec![b'a'; limit]), "p", InputKind::Passphrase);
+        assert_eq!(ok.unwrap().len(), limit);
+        let err = read_bounded(
+            Cursor::new(vec![b'a'; limit + 1]),
+            "p",
+            InputKind::Passphrase,
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "p: larger than 64 KiB");
+    }
+
+    #[test]
+    fn the_bounded_reader_stops_a_stream_at_its_limit() {
+        let mut reader = Bounded {
+            inner: std::io::repeat(b'x'),
+            position: 0,
+            limit: 1000,
+        };
+        let mut sink = Vec::new();
+        let e = reader.read_to_end(&mut sink).unwrap_err();
+        assert!(sink.len() <= 1001, "{}", sink.len());
+        let err = read_error("stream", e);
+        assert!(matches!(err, Error::TooLarge { limit: 1000, .. }), "{err}");
+        assert_eq!(err.to_string(), "stream: larger than 1000 bytes");
+    }
+
+    #[test]
+    fn der_is_recognised_by_its_structure_before_pem_markers() {
+        // A SEQUENCE that frames the whole input and happens to hold a BEGIN line: DER
+        // (here not a certificate, so a DER error, not a PEM one).
+        let mut der = vec![0x30, 0x13, 0x04, 0x11];
+        der.extend_from_slice(b"-----BEGIN X-----");
+        let err = load_bytes(&der, "x.der", &LoadOptions::default()).unwrap_err();
+        assert!(matches!(err, Error::Malformed { .. }), "{err}");
+    }
+
+    #[test]
+    fn an_empty_der_pkcs7_bundle_is_an_error() {
+        // ContentInfo { signedData, [0] SignedData { 1, {}, { data }, {} } }
+        let der = [
+            0x30, 0x23, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0,
+            0x16, 0x30, 0x14, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86,
+            0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0x31, 0x00,
+        ];
+        let err = load_bytes(&der, "e.p7b", &LoadOptions::default()).unwrap_err();
+        assert_eq!(err.to_string(), "e.p7b: PKCS#7 bundle holds no certificate");
     }
 }

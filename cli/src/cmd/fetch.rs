@@ -4,7 +4,7 @@
 //! targets (`HOST...`, `--input FILE|-`) are captured concurrently, one line (or one JSON
 //! Lines record) per target as each finishes, then a summary.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Read};
 use std::ops::ControlFlow;
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ use chainscope::fetch::{
 };
 use time::OffsetDateTime;
 
-use crate::output::Paint;
+use crate::output::{Paint, Term};
 use crate::{Ctx, EXIT_ERROR, EXIT_OK};
 
 /// What `chainscope fetch --help` ends with.
@@ -302,12 +302,13 @@ fn ms(d: Duration) -> String {
 /// The connection summary printed above the chain.
 fn summary(ctx: &mut Ctx<'_>, chain: &PresentedChain) -> anyhow::Result<()> {
     let via = match &chain.proxy {
-        Some(p) => format!(" via proxy {p}"),
+        Some(p) => format!(" via proxy {}", Term(p)),
         None => String::new(),
     };
-    let heading = format!("{} ({}{via})", chain.target, chain.peer);
+    let heading = format!("{} ({}{via})", Term(&chain.target), Term(&chain.peer));
     writeln!(ctx.out, "{}", ctx.paint(heading, Paint::Bold))?;
-    let mut row = |label: &str, value: String| writeln!(ctx.out, "  {label:<13} {value}");
+    // Every value here may come from the server (ALPN, alert text, OCSP) or the target.
+    let mut row = |label: &str, value: String| writeln!(ctx.out, "  {label:<13} {}", Term(value));
     row(
         "SNI",
         chain.sni.clone().unwrap_or_else(|| "(none sent)".into()),
@@ -335,11 +336,14 @@ fn summary(ctx: &mut Ctx<'_>, chain: &PresentedChain) -> anyhow::Result<()> {
     let handshake = match &chain.handshake {
         HandshakeOutcome::Complete => "complete".to_string(),
         HandshakeOutcome::CaptureOnly => "legacy capture (stopped after the certificates)".into(),
-        HandshakeOutcome::ClientCertificateRequested { alert: Some(a) } => {
+        HandshakeOutcome::ClientCertificateRequested {
+            required: false, ..
+        } => "complete; the server requests a client certificate (optional)".into(),
+        HandshakeOutcome::ClientCertificateRequested { alert: Some(a), .. } => {
             format!("the server demands a client certificate (alert {a})")
         }
-        HandshakeOutcome::ClientCertificateRequested { alert: None } => {
-            "the server demands a client certificate".into()
+        HandshakeOutcome::ClientCertificateRequested { alert: None, .. } => {
+            "the server demands a client certificate (it closed the connection without one)".into()
         }
         HandshakeOutcome::Aborted { reason } => format!("aborted after the certificates: {reason}"),
         _ => "unknown".into(),
@@ -388,7 +392,10 @@ fn summary(ctx: &mut Ctx<'_>, chain: &PresentedChain) -> anyhow::Result<()> {
 }
 
 /// Targets from the command line, then from `--input`, read lazily.
-fn inputs(args: &FetchArgs) -> anyhow::Result<Box<dyn Iterator<Item = String> + Send>> {
+fn inputs(
+    args: &FetchArgs,
+    failed: &std::sync::Arc<std::sync::Mutex<Option<String>>>,
+) -> anyhow::Result<Box<dyn Iterator<Item = String> + Send>> {
     let given = args.targets.clone().into_iter();
     let Some(path) = &args.input else {
         return Ok(Box::new(given));
@@ -397,13 +404,67 @@ fn inputs(args: &FetchArgs) -> anyhow::Result<Box<dyn Iterator<Item = String> + 
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
         let file = std::fs::File::open(path).with_context(|| format!("--input {path}"))?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            anyhow::bail!("--input {path}: is a directory, not a list of targets");
+        }
         Box::new(std::io::BufReader::new(file))
     };
-    let lines = reader.lines().map_while(Result::ok).filter_map(|line| {
+    let name = if path == "-" {
+        "<stdin>"
+    } else {
+        path.as_str()
+    };
+    let lines = TargetLines {
+        reader,
+        input: format!("--input {}", Term(name)),
+        line: 0,
+        failed: failed.clone(),
+    }
+    .filter_map(|line| {
         let text = line.split('#').next().unwrap_or_default().trim();
         (!text.is_empty()).then(|| text.to_string())
     });
     Ok(Box::new(given.chain(lines)))
+}
+
+/// The longest line of a target list: a target is a host name and port, or a URL.
+const MAX_TARGET_LINE: u64 = 64 << 10;
+
+/// The lines of a target list, each read within [`MAX_TARGET_LINE`]. A line too long or
+/// not UTF-8, or a read error, ends the list and is recorded in `failed`, so the run
+/// reports it and exits 2 instead of silently stopping short.
+struct TargetLines {
+    reader: Box<dyn BufRead + Send>,
+    input: String,
+    line: usize,
+    failed: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl Iterator for TargetLines {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        self.line += 1;
+        let mut bytes = Vec::new();
+        let read = (&mut self.reader)
+            .take(MAX_TARGET_LINE + 1)
+            .read_until(b'\n', &mut bytes);
+        let problem = match read {
+            Ok(0) => return None,
+            Ok(_) if bytes.len() as u64 > MAX_TARGET_LINE => {
+                format!("line {} is longer than 64 KiB", self.line)
+            }
+            Ok(_) => match String::from_utf8(bytes) {
+                Ok(text) => return Some(text.trim_end_matches(['\n', '\r']).to_owned()),
+                Err(_) => format!("line {} is not UTF-8 text", self.line),
+            },
+            Err(e) => crate::output::io_text(&e),
+        };
+        if let Ok(mut failed) = self.failed.lock() {
+            *failed = Some(format!("{}: {problem}", self.input));
+        }
+        None
+    }
 }
 
 /// Counts for the closing summary.
@@ -434,7 +495,8 @@ impl Totals {
 
 /// Many targets: bounded concurrency, one line per target as it finishes, a summary.
 fn batch(args: &FetchArgs, options: &FetchOptions, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
-    let inputs = inputs(args)?;
+    let list_error = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let inputs = inputs(args, &list_error)?;
     let now = OffsetDateTime::now_utc();
     let mut totals = Totals {
         warn_days: args.warn_days,
@@ -459,10 +521,10 @@ fn batch(args: &FetchArgs, options: &FetchOptions, ctx: &mut Ctx<'_>) -> anyhow:
             } else if args.pem {
                 match (&record.capture, &record.error) {
                     (Some(capture), _) => {
-                        writeln!(ctx.out, "# {}", capture.chain.target)?;
+                        writeln!(ctx.out, "# {}", Term(&capture.chain.target))?;
                         crate::cmd::show::render_pem(ctx, &capture.chain.certs)?;
                     }
-                    (None, Some(e)) => writeln!(ctx.err, "chainscope: {}", e.message)?,
+                    (None, Some(e)) => writeln!(ctx.err, "chainscope: {}", Term(&e.message))?,
                     (None, None) => {}
                 }
             } else {
@@ -495,6 +557,11 @@ fn batch(args: &FetchArgs, options: &FetchOptions, ctx: &mut Ctx<'_>) -> anyhow:
     if let Some(e) = write_error {
         return Err(e);
     }
+    let list_error = list_error.lock().ok().and_then(|mut e| e.take());
+    if let Some(e) = &list_error {
+        // Already escaped: the message names the list file.
+        writeln!(ctx.err, "chainscope: {e}")?;
+    }
     let text = format!(
         "{} reached, {} failed, {} expiring within {} days{}",
         totals.reached,
@@ -512,7 +579,7 @@ fn batch(args: &FetchArgs, options: &FetchOptions, ctx: &mut Ctx<'_>) -> anyhow:
     } else {
         writeln!(ctx.out, "{}", ctx.paint(text, Paint::Bold))?;
     }
-    Ok(if totals.failed > 0 {
+    Ok(if totals.failed > 0 || list_error.is_some() {
         EXIT_ERROR
     } else {
         EXIT_OK
@@ -526,7 +593,7 @@ fn batch_line(args: &FetchArgs, ctx: &Ctx<'_>, record: &BatchRecord) -> String {
         return format!(
             "{} {}",
             ctx.paint("FAIL", Paint::Red),
-            message.unwrap_or_default()
+            Term(message.unwrap_or_default())
         );
     };
     let chain = &capture.chain;
@@ -541,11 +608,11 @@ fn batch_line(args: &FetchArgs, ctx: &Ctx<'_>, record: &BatchRecord) -> String {
     };
     format!(
         "{status} {}  {}  {} cert{}  {}  {}{}",
-        chain.target,
-        chain.tls_version.as_deref().unwrap_or("?"),
+        Term(&chain.target),
+        Term(chain.tls_version.as_deref().unwrap_or("?")),
         chain.certs.len(),
         if chain.certs.len() == 1 { "" } else { "s" },
-        chain.leaf_subject().unwrap_or_default(),
+        Term(chain.leaf_subject().unwrap_or_default()),
         expiry,
         if chain.legacy { "  (legacy)" } else { "" }
     )

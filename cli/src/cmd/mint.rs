@@ -11,7 +11,7 @@ use chainscope::mint::{
     NameConstraints, Passphrase, SignParams, Usage, WriteOptions,
 };
 
-use crate::output::Paint;
+use crate::output::{Paint, Term};
 use crate::{Ctx, EXIT_OK};
 
 /// What `chainscope mint --help` ends with.
@@ -366,6 +366,36 @@ fn cidr_parser(s: &str) -> Result<IpCidr, String> {
 
 /// Runs `chainscope mint …`.
 pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    mint_files(args, ctx).map_err(|e| crate::output::for_flags(e, &input_flags(args)))
+}
+
+/// The input files a `mint` command line names, with their flags (for error messages).
+fn input_flags(args: &MintCommand) -> Vec<(&'static str, String)> {
+    let text = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let mut inputs = Vec::new();
+    let (issuer, key) = match args {
+        MintCommand::Ca(a) => (None, Some(&a.key)),
+        MintCommand::Intermediate(a) => (Some(&a.issuer), Some(&a.key)),
+        MintCommand::Leaf(a) => (Some(&a.issuer), Some(&a.key)),
+        MintCommand::SelfSigned(a) => (None, Some(&a.key)),
+        MintCommand::Sign(a) => {
+            inputs.push(("--csr", a.csr.display().to_string()));
+            (Some(&a.issuer), None)
+        }
+    };
+    if let Some(k) = key {
+        inputs.extend(text(&k.passphrase_file).map(|p| ("--passphrase-file", p)));
+    }
+    if let Some(i) = issuer {
+        inputs.extend(text(&i.ca).map(|p| ("--ca", p)));
+        inputs.extend(text(&i.ca_cert).map(|p| ("--ca-cert", p)));
+        inputs.extend(text(&i.ca_key).map(|p| ("--ca-key", p)));
+        inputs.extend(text(&i.ca_passphrase_file).map(|p| ("--ca-passphrase-file", p)));
+    }
+    inputs
+}
+
+fn mint_files(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     // Ask before the (possibly slow) key generation, not after.
     let key_args = match args {
         MintCommand::Ca(a) => Some(&a.key),
@@ -495,8 +525,10 @@ fn read_csr(path: &Path) -> anyhow::Result<(Vec<u8>, String)> {
 }
 
 fn read_passphrase_file(path: &Path) -> anyhow::Result<Passphrase> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read the passphrase file", path.display()))?;
+    let bytes = chainscope::load::read_file(path, chainscope::load::InputKind::Passphrase)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!("{}: the passphrase file is not UTF-8 text", path.display())
+    })?;
     let first = text.lines().next().unwrap_or_default();
     Passphrase::new(first).with_context(|| format!("{}", path.display()))
 }
@@ -592,25 +624,25 @@ fn render(ctx: &mut Ctx<'_>, r: &MintReport) -> anyhow::Result<()> {
     };
     let heading = ctx.paint(format!("Minted {what}{key}"), Paint::Bold);
     writeln!(ctx.out, "{heading}")?;
-    writeln!(ctx.out, "  subject  {}", r.subject)?;
+    writeln!(ctx.out, "  subject  {}", Term(&r.subject))?;
     if r.issuer != r.subject {
-        writeln!(ctx.out, "  issuer   {}", r.issuer)?;
+        writeln!(ctx.out, "  issuer   {}", Term(&r.issuer))?;
     }
     if !r.names.is_empty() {
-        writeln!(ctx.out, "  names    {}", r.names.join(", "))?;
+        writeln!(ctx.out, "  names    {}", Term(r.names.join(", ")))?;
     }
-    writeln!(ctx.out, "  serial   {}", r.serial)?;
+    writeln!(ctx.out, "  serial   {}", Term(&r.serial))?;
     writeln!(ctx.out, "  valid    {} → {}", r.not_before, r.not_after)?;
     writeln!(ctx.out)?;
-    writeln!(ctx.out, "Wrote {}:", r.dir.display())?;
+    writeln!(ctx.out, "Wrote {}:", Term(r.dir.display()))?;
     for f in &r.files {
-        writeln!(ctx.out, "  {:<14} {}", f.name, describe(&f.name, r))?;
+        writeln!(ctx.out, "  {:<14} {}", Term(&f.name), describe(&f.name, r))?;
         if let Some(bak) = &f.backup {
             let line = ctx.paint(
                 format!(
                     "{:<14} (replaced; the old file is now {})",
                     "",
-                    bak.display()
+                    Term(bak.display())
                 ),
                 Paint::Dim,
             );
@@ -619,14 +651,14 @@ fn render(ctx: &mut Ctx<'_>, r: &MintReport) -> anyhow::Result<()> {
     }
     for w in &r.warnings {
         let label = ctx.paint("warning:", Paint::Yellow);
-        writeln!(ctx.err, "{label} {w}")?;
+        writeln!(ctx.err, "{label} {}", Term(w))?;
     }
     writeln!(ctx.out)?;
     writeln!(ctx.out, "{}", ctx.paint("Next steps", Paint::Bold))?;
     for step in &r.next_steps {
-        writeln!(ctx.out, "  {}:", step.title)?;
+        writeln!(ctx.out, "  {}:", Term(&step.title))?;
         for line in &step.lines {
-            writeln!(ctx.out, "    {line}")?;
+            writeln!(ctx.out, "    {}", Term(line))?;
         }
     }
     Ok(())

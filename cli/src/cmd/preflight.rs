@@ -4,7 +4,7 @@
 use chainscope::preflight::{CheckStatus, PreflightOptions, PreflightReport, Requirements};
 use time::OffsetDateTime;
 
-use crate::output::Paint;
+use crate::output::{Paint, Term};
 use crate::{Ctx, EXIT_INVALID, EXIT_OK};
 
 /// What `chainscope preflight --help` ends with.
@@ -100,7 +100,14 @@ pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         },
         fetch: args.connection.to_options(),
     };
-    let report = chainscope::preflight::run(&options)?;
+    let report = chainscope::preflight::run(&options).map_err(|e| {
+        let mut inputs = vec![
+            ("--cert", args.cert.clone().unwrap_or_default()),
+            ("--key", args.key.clone().unwrap_or_default()),
+        ];
+        inputs.extend(args.roots.iter().map(|r| ("--roots", r.clone())));
+        crate::output::for_flags(e.into(), &inputs)
+    })?;
     if args.json {
         ctx.json(&report)?;
     } else {
@@ -126,20 +133,20 @@ pub fn render(ctx: &mut Ctx<'_>, report: &PreflightReport) -> anyhow::Result<()>
             ctx.out,
             "{} {}  {}",
             ctx.paint(mark, paint),
-            check.title,
-            ctx.paint(format!("[{}]", check.id), Paint::Dim)
+            Term(&check.title),
+            ctx.paint(format!("[{}]", Term(&check.id)), Paint::Dim)
         )?;
         if !check.found.is_empty() {
-            writeln!(ctx.out, "    {}", check.found)?;
+            writeln!(ctx.out, "    {}", Term(&check.found))?;
         }
         if let Some(fix) = &check.fix {
-            writeln!(ctx.out, "    fix: {fix}")?;
+            writeln!(ctx.out, "    fix: {}", Term(fix))?;
         }
     }
     let verdict = match report.verdict {
-        CheckStatus::Fail => ctx.paint(&report.summary, Paint::Red),
-        CheckStatus::Warn => ctx.paint(&report.summary, Paint::Yellow),
-        _ => ctx.paint(&report.summary, Paint::Green),
+        CheckStatus::Fail => ctx.paint(Term(&report.summary), Paint::Red),
+        CheckStatus::Warn => ctx.paint(Term(&report.summary), Paint::Yellow),
+        _ => ctx.paint(Term(&report.summary), Paint::Green),
     };
     writeln!(ctx.out, "\n{verdict}")?;
     Ok(())

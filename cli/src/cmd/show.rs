@@ -8,7 +8,7 @@ use chainscope::inspect::{to_pem, InputReport, StreamedReport};
 use chainscope::{CertificateDer, LoadOptions};
 use time::OffsetDateTime;
 
-use crate::output::Paint;
+use crate::output::{Paint, Term};
 use crate::{Ctx, EXIT_ERROR, EXIT_OK};
 
 /// What `chainscope show --help` ends with.
@@ -74,13 +74,13 @@ pub fn run(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         match chainscope::load_input(input, &options) {
             Ok(bundle) => {
                 for skipped in &bundle.skipped {
-                    writeln!(ctx.err, "chainscope: skipped {skipped}")?;
+                    writeln!(ctx.err, "chainscope: skipped {}", Term(skipped))?;
                     failed = true;
                 }
                 bundles.push(bundle);
             }
             Err(e) if args.keep_going => {
-                writeln!(ctx.err, "chainscope: {e}")?;
+                writeln!(ctx.err, "chainscope: {}", Term(e))?;
                 failed = true;
             }
             Err(e) => return Err(e.into()),
@@ -146,7 +146,7 @@ pub fn render_report(
     if with_heading {
         let heading = format!(
             "== {} ({} certificate{}{})",
-            report.input,
+            Term(&report.input),
             report.certificates.len(),
             plural(report.certificates.len()),
             if report.requests.is_empty() {
@@ -194,20 +194,24 @@ fn render_directory(ctx: &mut Ctx<'_>, report: &InputReport, full: bool) -> anyh
             writeln!(ctx.out)?;
         }
         if let Some(note) = &file.note {
-            let line = format!("-- {}: skipped, {note}", file.file);
+            let line = format!("-- {}: skipped, {}", Term(&file.file), Term(note));
             writeln!(ctx.out, "{}", ctx.paint(line, Paint::Dim))?;
             continue;
         }
         if file.certificates.is_empty() {
             let line = format!(
                 "-- {}: skipped, it does not decode (see the error above)",
-                file.file
+                Term(&file.file)
             );
             writeln!(ctx.out, "{}", ctx.paint(line, Paint::Dim))?;
             continue;
         }
         let count = file.certificates.len();
-        let heading = format!("-- {} ({count} certificate{})", file.file, plural(count));
+        let heading = format!(
+            "-- {} ({count} certificate{})",
+            Term(&file.file),
+            plural(count)
+        );
         writeln!(ctx.out, "{}", ctx.paint(heading, Paint::Bold))?;
         for (local, &global) in file.certificates.iter().enumerate() {
             let entry = &report.certificates[global];
@@ -218,9 +222,10 @@ fn render_directory(ctx: &mut Ctx<'_>, report: &InputReport, full: bool) -> anyh
                 let from = entry.file.as_deref().unwrap_or(&report.input);
                 writeln!(
                     ctx.out,
-                    "cert {}  {}  (as in {from}, shown above)",
+                    "cert {}  {}  (as in {}, shown above)",
                     local + 1,
-                    entry.info.subject
+                    Term(&entry.info.subject),
+                    Term(from)
                 )?;
             } else {
                 render_certificate(ctx, local, &entry.info, full)?;
@@ -313,7 +318,7 @@ fn names_text(san: &chainscope::cert::SubjectAltNames) -> Option<String> {
     if names.is_empty() {
         None
     } else {
-        Some(names.join(", "))
+        Some(Term(names.join(", ")).to_string())
     }
 }
 
@@ -324,14 +329,14 @@ pub fn render_certificate(
     info: &CertificateInfo,
     full: bool,
 ) -> anyhow::Result<()> {
-    let title = format!("cert {}  {}", index + 1, info.subject);
+    let title = format!("cert {}  {}", index + 1, Term(&info.subject));
     writeln!(ctx.out, "{}", ctx.paint(title, Paint::Bold))?;
     let issuer = if info.self_signed {
-        format!("{} (self-signed)", info.issuer)
+        format!("{} (self-signed)", Term(&info.issuer))
     } else if info.self_issued {
-        format!("{} (self-issued)", info.issuer)
+        format!("{} (self-issued)", Term(&info.issuer))
     } else {
-        info.issuer.to_string()
+        Term(&info.issuer).to_string()
     };
     field(ctx, "issuer", issuer)?;
     let validity = validity_text(ctx, info);
@@ -345,8 +350,8 @@ pub fn render_certificate(
         ),
     };
     field(ctx, "names", names)?;
-    field(ctx, "key", key_text(&info.public_key))?;
-    field(ctx, "signature", &info.signature_algorithm.name)?;
+    field(ctx, "key", Term(key_text(&info.public_key)))?;
+    field(ctx, "signature", Term(&info.signature_algorithm.name))?;
     let ca = match &info.basic_constraints {
         Some(bc) if bc.ca => match bc.path_len {
             Some(n) => format!("yes (path length {n})"),
@@ -371,7 +376,7 @@ pub fn render_certificate(
         if !nc.critical {
             parts.push("not critical".to_owned());
         }
-        writeln!(ctx.out, "  name constraints  {}", parts.join("; "))?;
+        writeln!(ctx.out, "  name constraints  {}", Term(parts.join("; ")))?;
     }
     if let Some(eku) = &info.extended_key_usage {
         let list = eku
@@ -380,9 +385,9 @@ pub fn render_certificate(
             .map(|u| u.display().to_owned())
             .collect::<Vec<_>>()
             .join(", ");
-        field(ctx, "purposes", list)?;
+        field(ctx, "purposes", Term(list))?;
     }
-    field(ctx, "serial", &info.serial)?;
+    field(ctx, "serial", Term(&info.serial))?;
     field(ctx, "sha256", &info.fingerprints.sha256)?;
     field(
         ctx,
@@ -423,12 +428,17 @@ fn render_extensions(
             chainscope::cert::ExtensionStatus::Malformed => ctx.paint(
                 format!(
                     " [MALFORMED: {}]",
-                    ext.error.as_deref().unwrap_or("does not decode")
+                    Term(ext.error.as_deref().unwrap_or("does not decode"))
                 ),
                 Paint::Red,
             ),
         };
-        writeln!(ctx.out, "    {name}{critical}{status}: {}", ext.value)?;
+        writeln!(
+            ctx.out,
+            "    {}{critical}{status}: {}",
+            Term(name),
+            Term(&ext.value)
+        )?;
     }
     Ok(())
 }
@@ -440,22 +450,25 @@ pub fn render_request(
     info: &CsrInfo,
     full: bool,
 ) -> anyhow::Result<()> {
-    let title = format!("request {}  {}", index + 1, info.subject);
+    let title = format!("request {}  {}", index + 1, Term(&info.subject));
     writeln!(ctx.out, "{}", ctx.paint(title, Paint::Bold))?;
     let names = names_text(&info.subject_alt_names).unwrap_or_else(|| "none requested".into());
     field(ctx, "names", names)?;
-    field(ctx, "key", key_text(&info.public_key))?;
+    field(ctx, "key", Term(key_text(&info.public_key)))?;
     let signature = if info.signature_valid {
         ctx.paint(
-            format!("{} (self-signature valid)", info.signature_algorithm.name),
+            format!(
+                "{} (self-signature valid)",
+                Term(&info.signature_algorithm.name)
+            ),
             Paint::Green,
         )
     } else {
         ctx.paint(
             format!(
                 "{} (self-signature INVALID: {})",
-                info.signature_algorithm.name,
-                info.signature_error.as_deref().unwrap_or("does not verify")
+                Term(&info.signature_algorithm.name),
+                Term(info.signature_error.as_deref().unwrap_or("does not verify"))
             ),
             Paint::Red,
         )
@@ -468,7 +481,7 @@ pub fn render_request(
             .map(|u| u.display().to_owned())
             .collect::<Vec<_>>()
             .join(", ");
-        field(ctx, "purposes", list)?;
+        field(ctx, "purposes", Term(list))?;
     }
     if let Some(bc) = &info.basic_constraints {
         field(ctx, "CA", if bc.ca { "yes (requested)" } else { "no" })?;
@@ -483,9 +496,9 @@ pub fn render_request(
 /// Renders the chain relations.
 pub fn render_relations(ctx: &mut Ctx<'_>, chain: &ChainReport) -> anyhow::Result<()> {
     let summary = if chain.in_order {
-        ctx.paint(&chain.summary, Paint::Green)
+        ctx.paint(Term(&chain.summary), Paint::Green)
     } else {
-        ctx.paint(&chain.summary, Paint::Yellow)
+        ctx.paint(Term(&chain.summary), Paint::Yellow)
     };
     writeln!(ctx.out, "{} {summary}", ctx.paint("chain:", Paint::Bold))?;
     for link in &chain.links {
@@ -515,7 +528,7 @@ pub fn render_relations(ctx: &mut Ctx<'_>, chain: &ChainReport) -> anyhow::Resul
             ctx.out,
             "  {} {}",
             ctx.paint("!", Paint::Yellow),
-            note.message
+            Term(&note.message)
         )?;
     }
     Ok(())

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
 use chainscope::load::{load_input, LoadOptions};
 use chainscope::trust::TrustStore;
 use chainscope::verify::{
@@ -10,9 +9,12 @@ use chainscope::verify::{
     VerifyOptions, VerifyReport,
 };
 
-use chainscope::fetch::{fetch_blocking, verify_presented, CaptureReport, PresentedChain, Target};
+use chainscope::fetch::{
+    fetch_aia_blocking, fetch_blocking, verify_presented, AiaOptions, CaptureReport, PresentedChain,
+    Target,
+};
 
-use crate::output::Paint;
+use crate::output::{Paint, Term};
 use crate::{Ctx, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
 
 /// What `chainscope verify --help` ends with.
@@ -44,7 +46,8 @@ pub struct VerifyArgs {
     #[arg(long = "untrusted", value_name = "FILE")]
     pub untrusted: Vec<String>,
 
-    /// Download missing issuers from AIA caIssuers URLs (HTTP only, bounded).
+    /// Download missing issuers from AIA caIssuers URLs before verifying (http:// only;
+    /// one 5 s deadline for the whole download, 256 KiB, 3 hops; --proxy applies).
     #[arg(long)]
     pub aia: bool,
 
@@ -106,7 +109,10 @@ impl VerifyArgs {
         if self.roots.is_empty() {
             return Ok(TrustStore::system()?);
         }
-        Ok(TrustStore::from_specs(&self.roots)?)
+        TrustStore::from_specs(&self.roots).map_err(|e| {
+            let roots: Vec<_> = self.roots.iter().map(|r| ("--roots", r.clone())).collect();
+            crate::output::for_flags(e.into(), &roots)
+        })
     }
 
     /// The verification options the flags name (reads `--untrusted` and `--crl` files).
@@ -132,13 +138,16 @@ impl VerifyArgs {
             options.purposes.push(Purpose::parse(p)?);
         }
         for file in &self.untrusted {
-            let bundle = load_input(file, &LoadOptions::default())?.require_certs()?;
+            let bundle = load_input(file, &LoadOptions::default())
+                .and_then(|b| b.require_certs())
+                .map_err(|e| crate::output::for_flag("--untrusted", file, e))?;
             options.untrusted.extend(bundle.ders());
         }
         for file in &self.crls {
-            options.crls.extend(Crl::load(Path::new(file))?);
+            let crls = Crl::load(Path::new(file))
+                .map_err(|e| crate::output::for_flag("--crl", file, e))?;
+            options.crls.extend(crls);
         }
-        options.aia.enabled = self.aia;
         Ok(options)
     }
 }
@@ -175,9 +184,10 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     let mut code = EXIT_OK;
     let batch = args.chains.len() + args.connect.len() > 1;
     for input in &args.chains {
+        // The library's message names the input already.
         let loaded = load_input(input, &LoadOptions::default())
             .and_then(|b| b.require_certs())
-            .with_context(|| format!("verify {input}"));
+            .map_err(anyhow::Error::from);
         match loaded {
             Ok(bundle) => sources.push(Source {
                 input: input.clone(),
@@ -187,7 +197,7 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             // One unreadable file does not hide the other chains' verdicts: it is reported
             // on stderr and the run exits 2 at the end, as fetch batches do.
             Err(e) if batch => {
-                writeln!(ctx.err, "chainscope: {}", crate::output::one_line(&e))?;
+                writeln!(ctx.err, "chainscope: {}", Term(crate::output::one_line(&e)))?;
                 code = EXIT_ERROR;
             }
             Err(e) => return Err(e),
@@ -206,7 +216,7 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 }),
                 // One unreachable server does not hide the others' verdicts.
                 Err(e) if args.connect.len() > 1 || !args.chains.is_empty() => {
-                    writeln!(ctx.err, "chainscope: {e}")?;
+                    writeln!(ctx.err, "chainscope: {}", Term(e))?;
                     code = EXIT_ERROR;
                 }
                 Err(e) => return Err(e.into()),
@@ -215,11 +225,20 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     }
     let mut reports = Vec::with_capacity(sources.len());
     for source in &sources {
-        let report = match &source.fetched {
+        let mut per_chain = options.clone();
+        if args.aia {
+            // Downloads happen here, before the (pure) verification, with fetch's proxy.
+            let aia = AiaOptions::with_connection(&args.connection.to_options());
+            per_chain.aia = fetch_aia_blocking(&source.chain, &options.untrusted, &trust, &aia)?;
+        }
+        let mut report = match &source.fetched {
             // --host defaults to the name in the target, never the --connect-to address.
-            Some(fetched) => verify_presented(fetched, &trust, &options),
-            None => verify_chain(&source.chain, &trust, &options),
+            Some(fetched) => verify_presented(fetched, &trust, &per_chain),
+            None => verify_chain(&source.chain, &trust, &per_chain),
         };
+        if let Some(fetched) = &source.fetched {
+            fetched.add_capture_findings(&mut report);
+        }
         if !report.valid && code == EXIT_OK {
             code = EXIT_INVALID;
         }
@@ -230,11 +249,11 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 writeln!(
                     ctx.out,
                     "{}: fetched {} certificate{} from {} ({}{})",
-                    source.input,
+                    Term(&source.input),
                     fetched.certs.len(),
                     if fetched.certs.len() == 1 { "" } else { "s" },
-                    fetched.peer,
-                    fetched.tls_version.as_deref().unwrap_or("TLS"),
+                    Term(&fetched.peer),
+                    Term(fetched.tls_version.as_deref().unwrap_or("TLS")),
                     if fetched.legacy {
                         ", legacy capture"
                     } else {
@@ -281,7 +300,7 @@ fn report_trust_problems(ctx: &mut Ctx<'_>, trust: &TrustStore) -> anyhow::Resul
                 ctx.err,
                 "note: {} certificate(s) of the trust source '{}' could not be used ({} loaded)",
                 source.failed.len(),
-                source.label,
+                Term(&source.label),
                 source.anchors
             )?;
         }
@@ -297,23 +316,23 @@ pub fn render_report(
     report: &VerifyReport,
     input: Option<&str>,
 ) -> anyhow::Result<()> {
-    let name = input.map(|i| format!("{i}: ")).unwrap_or_default();
+    let name = input.map(|i| format!("{}: ", Term(i))).unwrap_or_default();
     let host = report
         .host
         .as_ref()
-        .map(|h| format!(" for {h}"))
+        .map(|h| format!(" for {}", Term(h)))
         .unwrap_or_default();
     let verdict = match &report.error {
         None if report.valid => ctx.paint("VALID", Paint::Green),
         None => ctx.paint("NOT VALID", Paint::Red),
-        Some(e) => ctx.paint(format!("NOT VALID [{}]", e.code), Paint::Red),
+        Some(e) => ctx.paint(format!("NOT VALID [{}]", Term(&e.code)), Paint::Red),
     };
     writeln!(
         ctx.out,
         "{name}{verdict}{host} ({} profile, trust {}, purpose {}, at {})",
         report.profile.name(),
-        report.trust,
-        report.purposes.join("|"),
+        Term(&report.trust),
+        Term(report.purposes.join("|")),
         chainscope::instant::human(&report.at)
     )?;
     if report.host.is_none() {
@@ -355,17 +374,17 @@ pub fn render_report(
             ctx.out,
             "    {} [{}] {}",
             ctx.paint(label, paint),
-            f.code,
-            f.message
+            Term(&f.code),
+            Term(&f.message)
         )?;
         if let Some(fix) = &f.fix {
-            writeln!(ctx.out, "            fix: {fix}")?;
+            writeln!(ctx.out, "            fix: {}", Term(fix))?;
         }
         if let Some(clients) = &f.clients {
             writeln!(
                 ctx.out,
                 "            {}",
-                ctx.paint(format!("clients: {clients}"), Paint::Dim)
+                ctx.paint(format!("clients: {}", Term(clients)), Paint::Dim)
             )?;
         }
     }
@@ -377,15 +396,15 @@ fn render_path(ctx: &mut Ctx<'_>, path: &[chainscope::verify::PathEntry]) -> any
         let source = match &entry.source {
             CertSource::Presented { index } => format!("sent as cert {}", index + 1),
             CertSource::Untrusted => "from --untrusted".to_owned(),
-            CertSource::Aia { url } => format!("fetched from {url}"),
-            CertSource::TrustStore { source } => format!("trust store: {source}"),
+            CertSource::Aia { url } => format!("fetched from {}", Term(url)),
+            CertSource::TrustStore { source } => format!("trust store: {}", Term(source)),
         };
         writeln!(
             ctx.out,
             "    {} {:<12} {}",
             i + 1,
-            entry.role,
-            entry.subject
+            Term(&entry.role),
+            Term(&entry.subject)
         )?;
         let not_after = entry.not_after.as_deref().map(chainscope::instant::human);
         let expiry = match (&not_after, entry.days_left) {
@@ -402,7 +421,7 @@ fn render_path(ctx: &mut Ctx<'_>, path: &[chainscope::verify::PathEntry]) -> any
             ctx.out,
             "      {}",
             ctx.paint(
-                format!("{fp} {}  {expiry}  [{source}]", entry.sha256),
+                format!("{fp} {}  {expiry}  [{source}]", Term(&entry.sha256)),
                 Paint::Dim
             )
         )?;

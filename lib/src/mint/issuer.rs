@@ -94,7 +94,7 @@ impl Issuer {
             .require_certs()?
             .ders();
         certs.extend(extra);
-        let key_bytes = std::fs::read(key_path).map_err(|e| crate::Error::io(&key_name, e))?;
+        let key_bytes = crate::load::read_file(key_path, crate::load::InputKind::Key)?;
         let key = keys::read_private_key(&key_bytes, &key_name, passphrase)?;
         let cert = certs.remove(0);
         Ok(Self::new(cert, key, certs, &cert_name, &key_name)?)
@@ -131,12 +131,19 @@ impl Issuer {
             input: cert_name.to_owned(),
             reason,
         };
-        let (_, x509) = X509Certificate::from_der(&cert)
-            .map_err(|e| not_issuer(format!("cannot decode the certificate: {e}")))?;
+        let (_, x509) = X509Certificate::from_der(&cert).map_err(|e| {
+            not_issuer(format!(
+                "cannot decode the certificate: {}",
+                crate::load::parse_error_text(&e)
+            ))
+        })?;
         let (not_after, path_len, self_signed) = {
-            let bc = x509
-                .basic_constraints()
-                .map_err(|e| not_issuer(format!("bad basicConstraints: {e}")))?;
+            let bc = x509.basic_constraints().map_err(|e| {
+                not_issuer(format!(
+                    "bad basicConstraints: {}",
+                    crate::load::x509_error_text(&e)
+                ))
+            })?;
             match bc {
                 Some(ref bc) if bc.value.ca => {}
                 _ => {
