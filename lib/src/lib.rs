@@ -50,7 +50,7 @@
 //! | feature | default | pulls | enables |
 //! |---|---|---|---|
 //! | `fetch` | yes | tokio, tokio-rustls, tls-parser, x509-ocsp, futures-timer | the `fetch` module, `preflight::run_async`, live preflight checks |
-//! | `mint` | yes | rcgen, pkcs8 | the `mint` module |
+//! | `mint` | yes | rcgen, pkcs8, rustix | the `mint` module |
 //!
 //! With `default-features = false` the crate decodes and verifies only: no tokio, no
 //! tokio-rustls, no network. rustls itself stays (without its TLS client in use): its
