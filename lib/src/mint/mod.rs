@@ -263,13 +263,15 @@ impl MintError {
             MintError::InvalidParameter { .. } => "invalid_parameter",
             MintError::NotAnIssuer { .. } => "not_an_issuer",
             MintError::KeyMismatch { .. } => "key_mismatch",
-            MintError::RootUnknown { .. } => "root_unknown",
             MintError::Build { .. } => "build",
             MintError::BadCsr { .. } => "bad_csr",
             MintError::NamesNotAllowed { .. } => "names_not_allowed",
             MintError::NameNotPermitted { .. } => "name_not_permitted",
+            MintError::CannotRenew { .. } => "cannot_renew",
             MintError::WouldOverwrite { .. } => "would_overwrite",
             MintError::TargetIsDirectory { .. } => "target_is_directory",
+            MintError::InsecureDirectory { .. } => "insecure_directory",
+            MintError::CannotSwap { .. } => "cannot_swap",
             MintError::Write { .. } => "write",
         }
     }
