@@ -10,8 +10,8 @@ use chainscope::verify::{
 };
 
 use chainscope::fetch::{
-    fetch_aia_blocking, fetch_blocking, verify_presented, AiaOptions, CaptureReport, PresentedChain,
-    Target,
+    fetch_aia_blocking, fetch_blocking, verify_presented, AiaOptions, CaptureReport,
+    PresentedChain, Target,
 };
 
 use crate::output::{Paint, Term};
