@@ -52,6 +52,8 @@ fn the_command_tree_has_the_documented_subcommands() {
         "mint self-signed",
         "mint sign",
         "preflight",
+        "check",
+        "exporter",
         "completions",
         "man",
     ] {

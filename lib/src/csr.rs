@@ -5,7 +5,7 @@
 //! ```
 //! use chainscope::{load_path, CsrInfo, LoadOptions};
 //!
-//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/csr/request.pem");
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/csr/request.pem");
 //! let bundle = load_path(path.as_ref(), &LoadOptions::default())?;
 //! let csr = CsrInfo::decode(&bundle.csrs[0].der)?;
 //! assert!(csr.signature_valid);
@@ -59,7 +59,10 @@ impl CsrInfo {
     /// Decodes a DER certificate signing request.
     pub fn decode(der: &[u8]) -> Result<Self> {
         let (_, csr) = X509CertificationRequest::from_der(der).map_err(|e| {
-            Error::malformed("certificate request", format!("does not decode: {e}"))
+            Error::malformed(
+                "certificate request",
+                format!("does not decode: {}", crate::load::parse_error_text(&e)),
+            )
         })?;
         let info = &csr.certification_request_info;
         let mut fields = ExtensionFields::default();

@@ -118,16 +118,51 @@ pub enum Error {
 
     /// Capturing a chain from a server failed.
     #[cfg(feature = "fetch")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
     #[error(transparent)]
     Fetch(#[from] crate::fetch::FetchError),
 
     /// Minting or writing certificates and keys failed.
     #[cfg(feature = "mint")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mint")))]
     #[error(transparent)]
     Mint(#[from] crate::mint::MintError),
 }
 
 impl Error {
+    /// A stable code for JSON output and for matching: snake_case, never renamed. The
+    /// wrapped errors keep theirs:
+    #[cfg_attr(
+        feature = "fetch",
+        doc = "[`Error::Fetch`] gives [`FetchError::code`](crate::fetch::FetchError::code) (`timeout`, `dns`, …),"
+    )]
+    #[cfg_attr(
+        feature = "mint",
+        doc = "[`Error::Mint`] gives [`MintError::code`](crate::mint::MintError::code) (`would_overwrite`, …)."
+    )]
+    ///
+    /// ```
+    /// let e = chainscope::load_bytes(b"hello", "x.bin", &Default::default()).unwrap_err();
+    /// assert_eq!(e.code(), "unrecognized_format");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "io",
+            Error::WrongPemLabel { .. } => "wrong_pem_label",
+            Error::UnrecognizedFormat { .. } => "unrecognized_format",
+            Error::TruncatedDer { .. } => "truncated_der",
+            Error::BadBlock { .. } => "bad_block",
+            Error::Empty { .. } => "empty",
+            Error::Malformed { .. } => "malformed",
+            Error::TooLarge { .. } => "too_large",
+            Error::InvalidArgument { .. } => "invalid_argument",
+            #[cfg(feature = "fetch")]
+            Error::Fetch(e) => e.code(),
+            #[cfg(feature = "mint")]
+            Error::Mint(e) => e.code(),
+        }
+    }
+
     /// Shorthand for [`Error::Io`].
     pub(crate) fn io(input: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io {
@@ -185,5 +220,30 @@ fn size_text(bytes: u64) -> String {
         b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
         b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
         b => format!("{b} bytes"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_read_as_words() {
+        let e = std::io::Error::from_raw_os_error(2);
+        assert_eq!(io_error_text(&e), "no such file or directory");
+        let e = std::io::Error::from_raw_os_error(28);
+        assert_eq!(io_error_text(&e), "no space left on device");
+        let e = std::io::Error::other("TLS record too large");
+        assert_eq!(io_error_text(&e), "TLS record too large");
+        let err = Error::io("ca.pem", std::io::Error::from_raw_os_error(13));
+        assert_eq!(err.to_string(), "ca.pem: permission denied");
+    }
+
+    #[test]
+    fn limits_read_as_sizes() {
+        assert_eq!(size_text(1 << 30), "1 GiB");
+        assert_eq!(size_text(256 << 20), "256 MiB");
+        assert_eq!(size_text(64 << 10), "64 KiB");
+        assert_eq!(size_text(1000), "1000 bytes");
     }
 }

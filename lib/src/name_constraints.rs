@@ -42,7 +42,7 @@
 //! ```
 //! use chainscope::name_constraints::{CaConstraints, CertificateNames};
 //!
-//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/");
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/");
 //! let root = chainscope::load_certificates(format!("{dir}root.pem").as_ref())?;
 //! let chain = chainscope::load_certificates(format!("{dir}chain.pem").as_ref())?;
 //! let names = CertificateNames::from_der(&chain[0])?;
@@ -333,7 +333,7 @@ impl CertificateNames {
         let bad = |what: &str, e: x509_parser::error::X509Error| {
             crate::Error::malformed(
                 format!("certificate {}", cert.subject()),
-                format!("{what}: {e}"),
+                format!("{what}: {}", crate::load::x509_error_text(&e)),
             )
         };
         let san = cert
@@ -496,7 +496,10 @@ impl CaConstraints {
         let nc = ca.name_constraints().map_err(|e| {
             crate::Error::malformed(
                 subject.clone(),
-                format!("its nameConstraints extension cannot be decoded: {e}"),
+                format!(
+                    "its nameConstraints extension cannot be decoded: {}",
+                    crate::load::x509_error_text(&e)
+                ),
             )
         })?;
         let Some(nc) = nc else { return Ok(None) };
@@ -730,6 +733,13 @@ fn dn_in_subtree(name: &DistinguishedName, base: &DistinguishedName) -> bool {
     let name = rdns(name);
     let base = rdns(base);
     base.len() <= name.len() && name[..base.len()] == base[..]
+}
+
+/// Whether two distinguished names are equal after RFC 5280 §7.1 normalization: RDN by RDN,
+/// attribute types equal, values compared case-insensitively with white space collapsed
+/// and their string types ignored (the comparison directoryName subtrees use).
+pub(crate) fn dn_equivalent(a: &DistinguishedName, b: &DistinguishedName) -> bool {
+    rdns(a) == rdns(b)
 }
 
 fn rdns(name: &DistinguishedName) -> Vec<Vec<(String, String)>> {

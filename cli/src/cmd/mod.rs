@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+pub mod check;
 pub mod completions;
+pub mod exporter;
 pub mod fetch;
 pub mod man;
 pub mod mint;

@@ -52,7 +52,7 @@ impl Default for SignParams {
 ///
 /// ```
 /// use chainscope::mint::{self, Issuer, SignParams};
-/// let csr = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/csr/request.pem"))?;
+/// let csr = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/csr/request.pem"))?;
 /// let der = rustls_pki_types::pem::PemObject::from_pem_slice(&csr)
 ///     .map(|d: rustls_pki_types::CertificateSigningRequestDer| d.as_ref().to_vec())
 ///     .unwrap();
@@ -197,7 +197,7 @@ pub fn sign_csr(
         kind: MintKind::Signed,
         cert: cert.der().clone(),
         chain: issuer.chain_for_child(),
-        root: Some(issuer.root().clone()),
+        root: issuer.root().cloned(),
         key_type: None,
         warnings,
         usage: Some(params.usage),

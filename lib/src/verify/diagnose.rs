@@ -3,6 +3,7 @@
 
 use super::code::{code_of_webpki_error, webpki_error_name, webpki_error_words, Code};
 use super::findings::Finding;
+use super::walk::{Candidate, End, Steps, Walker};
 use super::{fmt_unix, Context, FoundPath, Purpose};
 use crate::policy;
 use crate::x509::Certificate;
@@ -25,13 +26,13 @@ pub(crate) enum WalkEnd {
 
 pub(crate) struct Diagnoser<'c, 'a> {
     ctx: &'c Context<'a>,
-    /// Pool indices from the leaf up, following issuer names.
-    walk: Vec<usize>,
-    end: WalkEnd,
+    /// The candidate path of the diagnosis ([`walk`](super::walk)), built on first use:
+    /// only rejected chains need it.
+    cand: std::cell::OnceCell<Candidate>,
 }
 
 /// How long ago / ahead `t` is from `now`, in words.
-fn distance(t: i64, now: i64) -> String {
+pub(crate) fn distance(t: i64, now: i64) -> String {
     let secs = (now - t).abs();
     let days = secs / 86_400;
     let amount = if days >= 730 {
@@ -56,8 +57,97 @@ fn distance(t: i64, now: i64) -> String {
 
 impl<'c, 'a> Diagnoser<'c, 'a> {
     pub(crate) fn new(ctx: &'c Context<'a>) -> Self {
-        let (walk, end) = walk(ctx);
-        Diagnoser { ctx, walk, end }
+        Diagnoser {
+            ctx,
+            cand: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn cand(&self) -> &Candidate {
+        self.cand.get_or_init(|| Walker::new(self.ctx).candidate())
+    }
+
+    /// Pool indices of the candidate path, leaf first.
+    fn walk(&self) -> &[usize] {
+        &self.cand().nodes
+    }
+
+    fn end(&self) -> WalkEnd {
+        let c = self.cand();
+        match c.end {
+            End::Anchor => WalkEnd::Anchor(c.anchor().unwrap_or(0)),
+            End::UntrustedRoot => WalkEnd::UntrustedSelfSigned,
+            End::Missing => WalkEnd::MissingIssuer,
+            End::Stuck => WalkEnd::Stuck,
+        }
+    }
+
+    /// The diagnosis of a chain rustls-webpki rejects (`e`): every RFC 5280 §6.1 step
+    /// checked on the candidate path ([`walk`](super::walk)). The first failure that
+    /// decides under the profile comes first — the verdict's cause —, saying what webpki
+    /// reported when that points elsewhere; every other failure follows. When the path
+    /// passes every step, webpki's own error is explained.
+    pub(crate) fn diagnose(&self, e: &webpki::Error) -> Vec<Finding> {
+        let walker = Walker::new(self.ctx);
+        let cand = self.cand();
+        let failures = Steps::new(&walker, cand).run();
+        let mut out = Vec::new();
+        // A budget error is fatal for rustls whatever the paths: it stays the cause.
+        let budget = matches!(
+            e,
+            webpki::Error::MaximumSignatureChecksExceeded
+                | webpki::Error::MaximumPathBuildCallsExceeded
+                | webpki::Error::MaximumNameConstraintComparisonsExceeded
+        );
+        match failures.iter().position(|f| f.deciding).filter(|_| !budget) {
+            Some(first) => {
+                let mut primary = failures[first].finding.clone();
+                if !super::walk::agrees(primary.code, e) {
+                    primary.message = format!(
+                        "{} ({})",
+                        primary.message,
+                        super::walk::webpki_said(self.ctx, cand, e)
+                    );
+                }
+                out.push(primary);
+            }
+            None => out.push(self.explain(e)),
+        }
+        // The primary is repeated among them; the report keeps the first of each.
+        out.extend(failures.into_iter().map(|f| {
+            if f.deciding {
+                f.finding
+            } else {
+                f.finding.not_deciding()
+            }
+        }));
+        if let Some(a) = cand.anchor() {
+            out.extend(self.anchor_note(a));
+        }
+        out
+    }
+
+    /// A trust anchor that is not self-issued: an intermediate trusted directly.
+    pub(crate) fn anchor_note(&self, a: usize) -> Option<Finding> {
+        let cert = self.ctx.anchor_cert(a)?;
+        if cert.self_issued() {
+            return None;
+        }
+        Some(
+            Finding::new(
+                Code::AnchorIsIntermediate,
+                format!(
+                    "the trust anchor `{}` (from {}) is not self-issued: trusting an intermediate: OpenSSL-based clients such as `openssl verify` and Python ≤ 3.12 reject this without PARTIAL_CHAIN",
+                    cert.subject,
+                    self.ctx.trust.source_label(a)
+                ),
+            )
+            .cert(None, &cert.subject.text)
+            .fix(format!(
+                "trust the root above it (its issuer `{}`), or make sure every client accepts partial chains",
+                cert.issuer
+            )),
+        )
     }
 
     fn facts(&self, node: usize) -> Option<&Certificate> {
@@ -66,15 +156,20 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
 
     /// `cert 2 (CN=…)` (1-based, as `show` numbers them) or `CN=… (from --untrusted)`.
     fn who(&self, node: usize) -> String {
-        let c = &self.ctx.pool[node];
-        match c.presented_index() {
-            Some(0) => format!("the leaf ({})", c.subject()),
-            Some(i) => format!("cert {} ({})", i + 1, c.subject()),
-            None => match &c.source {
-                super::CertSource::Aia { url } => format!("{} (fetched from {url})", c.subject()),
-                _ => format!("{} (from --untrusted)", c.subject()),
-            },
+        super::walk::who(self.ctx, node)
+    }
+
+    /// The candidate path in words: `CN=leaf → CN=Inter → CN=Root (trust anchor)`.
+    fn path_text(&self) -> String {
+        let mut parts: Vec<String> = self
+            .walk()
+            .iter()
+            .map(|n| self.ctx.pool[*n].subject())
+            .collect();
+        if let WalkEnd::Anchor(a) = self.end() {
+            parts.push(format!("{} (trust anchor)", self.ctx.anchor_subject(a)));
         }
+        parts.join(" → ")
     }
 
     fn finding(&self, code: Code, node: usize, message: String) -> Finding {
@@ -84,8 +179,8 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
 
     /// Every pool certificate worth blaming, walk first.
     fn suspects(&self) -> Vec<usize> {
-        let mut v = self.walk.clone();
-        v.extend((0..self.ctx.pool.len()).filter(|i| !self.walk.contains(i)));
+        let mut v = self.walk().to_vec();
+        v.extend((0..self.ctx.pool.len()).filter(|i| !self.walk().contains(i)));
         v
     }
 
@@ -127,7 +222,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 }
             }
             E::EndEntityUsedAsCa => {
-                let node = self.walk.iter().skip(1).copied().find(|n| self.facts(*n).is_some_and(|f| !f.is_ca())).unwrap_or(0);
+                let node = self.walk().iter().skip(1).copied().find(|n| self.facts(*n).is_some_and(|f| !f.is_ca())).unwrap_or(0);
                 self.finding(Code::LeafUsedAsCa, node, format!("{} signs another certificate but is not a CA (no basicConstraints CA:TRUE)", self.who(node)))
                     .fix("issue certificates from a real CA certificate; a leaf cannot act as an intermediate")
             }
@@ -147,10 +242,18 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     .clients("rustls, Go and browsers reject v1/v2 certificates; OpenSSL accepts them")
             }
             E::UnsupportedCriticalExtension => {
-                let node = self.suspects().into_iter().find(|n| self.facts(*n).is_some_and(|f| !f.extensions.unknown_critical.is_empty())).unwrap_or(0);
-                let exts = self.facts(node).map(|f| f.extensions.unknown_critical.join(", ")).unwrap_or_default();
-                self.finding(Code::UnknownCriticalExtension, node, format!("{} carries a critical extension the verifier does not understand ({exts})", self.who(node)))
-                    .fix("reissue it without the critical extension (or mark it non-critical)")
+                let node = self.suspects().into_iter().find(|n| {
+                    self.facts(*n).is_some_and(|f| !f.extensions.unknown_critical.is_empty())
+                });
+                match node {
+                    Some(node) => {
+                        let exts = self.facts(node).map(|f| f.extensions.unknown_critical.join(", ")).unwrap_or_default();
+                        self.finding(Code::UnknownCriticalExtension, node, format!("{} carries a critical extension the verifier does not understand: {exts}", self.who(node)))
+                            .fix("reissue it without the critical extension (or mark it non-critical)")
+                    }
+                    None => Finding::new(Code::UnknownCriticalExtension, format!("rustls-webpki reported a critical extension it does not process (UnsupportedCriticalExtension), but no certificate on the path {} carries one", self.path_text()))
+                        .fix("check the trust store and the --untrusted certificates for certificates with unusual critical extensions"),
+                }
             }
             E::MaximumPathDepthExceeded => Finding::new(Code::PathTooLong, "the path needs more than 6 intermediates, the most rustls accepts")
                 .fix("have the CA issue from a shorter hierarchy")
@@ -197,9 +300,9 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
     }
 
     fn unknown_issuer(&self) -> Finding {
-        let last = *self.walk.last().unwrap_or(&0);
+        let last = *self.walk().last().unwrap_or(&0);
         let trust = self.ctx.trust.label();
-        match self.end {
+        match self.end() {
             WalkEnd::UntrustedSelfSigned if last == 0 => self
                 .finding(Code::SelfSignedLeaf, 0, format!("{} is self-signed and not in the trust store ({trust})", self.who(0)))
                 .fix("to trust it, pass it as a root (--roots cert.pem) or install it in the system store; for a public server, get a certificate from a public CA"),
@@ -327,7 +430,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             .iter()
             .map(|o| crate::oids::eku_name(o).unwrap_or(o).to_owned())
             .collect();
-        for &node in &self.walk {
+        for &node in self.walk() {
             let Some(f) = self.facts(node) else { continue };
             let Some(eku) = &f.extensions.extended_key_usage else {
                 continue;
@@ -371,7 +474,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
 
     fn path_len(&self) -> Finding {
         // For each CA on the walk, count the CAs between it and the leaf.
-        for (pos, &node) in self.walk.iter().enumerate().skip(1) {
+        for (pos, &node) in self.walk().iter().enumerate().skip(1) {
             if let Some(crate::x509::extensions::BasicConstraints {
                 ca: true,
                 path_len: Some(len),
@@ -381,7 +484,10 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 .and_then(|f| f.extensions.basic_constraints)
             {
                 let below = (1..pos)
-                    .filter(|p| self.facts(self.walk[*p]).is_some_and(|f| !f.self_issued()))
+                    .filter(|p| {
+                        self.facts(self.walk()[*p])
+                            .is_some_and(|f| !f.self_issued())
+                    })
                     .count();
                 if below > len as usize {
                     return self.finding(Code::PathLenExceeded, node, format!("{} allows {len} intermediate(s) below it (pathLenConstraint), but the path has {below}", self.who(node)))
@@ -403,7 +509,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             .facts(0)
             .map(|f| f.covered_names().join(", "))
             .unwrap_or_default();
-        let node = self.walk.iter().skip(1).copied().find(|n| {
+        let node = self.walk().iter().skip(1).copied().find(|n| {
             self.facts(*n)
                 .is_some_and(|f| f.extensions.name_constraints.is_some())
         });
@@ -446,7 +552,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
     /// The trust anchor ending the walk, when it carries name constraints: its subject and
     /// the constraints in words.
     fn anchor_constraints(&self) -> Option<(String, String)> {
-        let WalkEnd::Anchor(a) = self.end else {
+        let WalkEnd::Anchor(a) = self.end() else {
             return None;
         };
         let anchor = &self.ctx.trust.anchors()[a];
@@ -480,11 +586,11 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
 
     /// The issuer's SPKI for a node on the walk (the next node, or the anchor).
     fn issuer_spki(&self, pos: usize) -> Option<(Vec<u8>, String)> {
-        if let Some(&next) = self.walk.get(pos + 1) {
+        if let Some(&next) = self.walk().get(pos + 1) {
             let f = self.facts(next)?;
             return Some((f.key.spki.clone(), f.subject.text.clone()));
         }
-        if let WalkEnd::Anchor(a) = self.end {
+        if let WalkEnd::Anchor(a) = self.end() {
             let anchor = &self.ctx.trust.anchors()[a];
             return Some((
                 crate::encoding::frame_sequence(anchor.subject_public_key_info.as_ref()),
@@ -495,7 +601,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
     }
 
     fn bad_signature(&self) -> Finding {
-        for (pos, &node) in self.walk.iter().enumerate() {
+        for (pos, &node) in self.walk().iter().enumerate() {
             let Some(f) = self.facts(node) else { continue };
             let Some((spki, issuer)) = self.issuer_spki(pos) else {
                 continue;
@@ -510,12 +616,15 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         }
         Finding::new(
             Code::BadSignature,
-            "a signature on the path does not verify",
+            format!(
+                "rustls-webpki reported a signature that does not verify (InvalidSignatureForPublicKey) on a path it tried; every signature on the path {} verifies",
+                self.path_text()
+            ),
         )
     }
 
     fn weak_algorithm(&self) -> Finding {
-        for (pos, &node) in self.walk.iter().enumerate() {
+        for (pos, &node) in self.walk().iter().enumerate() {
             let Some(f) = self.facts(node) else { continue };
             let alg = &f.signature.name;
             if f.signature.weak {
@@ -524,7 +633,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     .clients("rustls, browsers and Go reject SHA-1 signatures; OpenSSL 3.0 at its default level still accepts them");
             }
             let issuer_key = self
-                .walk
+                .walk()
                 .get(pos + 1)
                 .and_then(|n| self.facts(*n))
                 .map(|i| i.key.algorithm.clone());
@@ -543,7 +652,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 }
             }
         }
-        let node = self.walk.first().copied().unwrap_or(0);
+        let node = self.walk().first().copied().unwrap_or(0);
         let alg = self
             .facts(node)
             .map(|f| f.signature.name.clone())
@@ -554,9 +663,9 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
 
     fn revoked(&self) -> Finding {
         use x509_parser::prelude::FromDer;
-        for &node in &self.walk {
+        for &node in self.walk() {
             let Some(f) = self.facts(node) else { continue };
-            for crl in &self.ctx.options.crls {
+            for crl in self.ctx.usable_crls() {
                 let Ok((_, parsed)) =
                     x509_parser::revocation_list::CertificateRevocationList::from_der(&crl.der)
                 else {
@@ -577,7 +686,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                         )
                     });
                 if let Some((date, reason)) = hit {
-                    return self.finding(Code::Revoked, node, format!("{} was revoked on {}{reason}, according to the CRL {} issued by {}", self.who(node), fmt_unix(date), crl.source, crl.issuer))
+                    return self.finding(Code::Revoked, node, format!("{} was revoked on {}{reason}, according to the CRL {} issued by {}", self.who(node), fmt_unix(date), crl.label(), crl.issuer))
                         .fix("replace the certificate with a new one (and a new key, if the key was compromised)");
                 }
             }
@@ -589,13 +698,14 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         .fix("replace the revoked certificate")
     }
 
-    /// Problems beyond the verdict's cause, on the chosen path or the walk: expired or
-    /// not-yet-valid certificates, weak signatures, a missing intermediate.
+    /// Problems beyond the verdict's cause on the chosen path (a path webpki verified):
+    /// expired or not-yet-valid certificates, weak signatures. Without a chosen path the
+    /// diagnosis ([`Diagnoser::diagnose`]) reports them.
     pub(crate) fn other_problems(&self, chosen: Option<&FoundPath>) -> Vec<Finding> {
         let mut out = Vec::new();
         let nodes: Vec<usize> = match chosen {
             Some(p) => p.nodes.clone(),
-            None => self.walk.clone(),
+            None => return Vec::new(),
         };
         let time = self.ctx.time;
         for &n in &nodes {
@@ -615,22 +725,6 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     )
                     .fix("reissue it with a SHA-256 signature"),
                 );
-            }
-        }
-        if chosen.is_none() {
-            if let Some(f) = self.facts(0) {
-                let (oids, any) = self.required_oids();
-                if !any
-                    && f.extensions
-                        .extended_key_usage
-                        .as_ref()
-                        .is_some_and(|eku| !eku.oids.iter().any(|h| oids.contains(h)))
-                {
-                    out.push(self.wrong_purpose());
-                }
-            }
-            if self.end == WalkEnd::MissingIssuer {
-                out.push(self.unknown_issuer());
             }
         }
         out
@@ -664,6 +758,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     }
                 }
             }
+            out.extend(self.anchor_note(path.anchor));
             if let Some(a) = self.ctx.anchor_cert(path.anchor) {
                 if a.not_after_unix() >= time && a.not_after_unix() - time <= warn {
                     out.push(
@@ -699,15 +794,19 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                         Code::DuplicateCertificate,
                         format!("{} is sent twice", self.who(n)),
                     )
-                } else if is_anchor || f.is_some_and(|f| f.self_issued()) {
+                } else if f.is_some_and(|f| f.self_issued()) {
                     (Code::RootSent, format!("{} is a root the server sends; clients ignore it (it only costs bytes)", self.who(n)))
+                } else if is_anchor {
+                    (Code::UnusedCertificate, format!("{} is not self-issued and is also in the trust store ({}): the path ends at the trusted copy", self.who(n), self.ctx.trust.label()))
                 } else {
                     (Code::UnusedCertificate, format!("{} is sent but not part of the path (a stale or cross-signed intermediate?)", self.who(n)))
                 };
-                out.push(
-                    self.finding(code, n, msg)
-                        .fix("send only the leaf and the intermediates of one path"),
-                );
+                let fix = if is_anchor && code == Code::UnusedCertificate {
+                    "keep sending it for clients that trust the root above it; trust that root rather than the intermediate"
+                } else {
+                    "send only the leaf and the intermediates of one path"
+                };
+                out.push(self.finding(code, n, msg).fix(fix));
             }
             // Out of order: the presented certificates used by the path should follow it.
             let used: Vec<usize> = path
@@ -745,55 +844,8 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
     }
 }
 
-/// Follows issuer names from the leaf through the pool to a trust anchor.
-fn walk(ctx: &Context<'_>) -> (Vec<usize>, WalkEnd) {
-    let mut nodes = vec![0];
-    loop {
-        let cur = *nodes.last().unwrap_or(&0);
-        let Some(f) = ctx.pool[cur].decoded.as_ref() else {
-            return (nodes, WalkEnd::Stuck);
-        };
-        if let Some(a) = ctx.trust.find_by_subject(&f.issuer.raw).next() {
-            return (nodes, WalkEnd::Anchor(a));
-        }
-        if f.self_issued() {
-            return (nodes, WalkEnd::UntrustedSelfSigned);
-        }
-        let aki = f
-            .extensions
-            .authority_key_id
-            .as_ref()
-            .and_then(|a| a.key_id.clone());
-        let mut candidates: Vec<usize> = (0..ctx.pool.len())
-            .filter(|i| !nodes.contains(i))
-            .filter(|i| {
-                ctx.pool[*i]
-                    .decoded
-                    .as_ref()
-                    .is_some_and(|c| c.subject.raw == f.issuer.raw)
-            })
-            .collect();
-        // Prefer the issuer whose key identifier matches, then one valid now.
-        candidates.sort_by_key(|i| {
-            let c = ctx.pool[*i].decoded.as_ref();
-            let key_match = c
-                .and_then(|c| c.extensions.subject_key_id.as_ref())
-                .map(|s| Some(&s.id) == aki.as_ref())
-                .unwrap_or(false);
-            let valid = c
-                .is_some_and(|c| c.not_before_unix() <= ctx.time && ctx.time <= c.not_after_unix());
-            (!key_match, !valid)
-        });
-        match candidates.first() {
-            Some(&next) if nodes.len() < crate::chain::MAX_ISSUER_WALK => nodes.push(next),
-            Some(_) => return (nodes, WalkEnd::Stuck),
-            None => return (nodes, WalkEnd::MissingIssuer),
-        }
-    }
-}
-
 /// Name constraints in words: `permits only DNS:.example.com, IP:10.0.0.0/8; excludes …`.
-fn describe_constraints(permitted: &[String], excluded: &[String]) -> String {
+pub(crate) fn describe_constraints(permitted: &[String], excluded: &[String]) -> String {
     let mut parts = Vec::new();
     if !permitted.is_empty() {
         parts.push(format!("permits only {}", permitted.join(", ")));
@@ -806,4 +858,11 @@ fn describe_constraints(permitted: &[String], excluded: &[String]) -> String {
     } else {
         parts.join("; ")
     }
+}
+
+/// The revocation step of the diagnosis (RFC 5280 §6.1.3 (a)(3)): a CRL given with `--crl`,
+/// issued by the certificate's issuer, that lists its serial number.
+pub(crate) fn revoked_by(ctx: &Context<'_>, node: usize, who: &str) -> Option<Finding> {
+    // Only usable CRLs count (signature, scope, holds): the CRL module decides.
+    ctx.crls.revoked_finding(ctx, node, who)
 }

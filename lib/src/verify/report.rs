@@ -71,6 +71,7 @@ pub struct WebpkiVerdict {
 
 /// The outcome of [`verify_chain`](super::verify_chain): plain data, rendered as text or JSON by front ends.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyReport {
     /// Whether the chain is valid under the chosen profile.
     pub valid: bool,
@@ -98,6 +99,11 @@ pub struct VerifyReport {
     /// With `clients`: whether each TLS client family accepts the chain (omitted otherwise).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub clients: Vec<crate::clients::ClientVerdict>,
+
+    /// When CRLs were given: what became of each, and which certificates were checked
+    /// against which CRL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<super::crl::RevocationReport>,
 }
 
 impl VerifyReport {

@@ -149,7 +149,6 @@ pub(crate) struct CertUnderTest<'a> {
     pub(crate) cert: &'a Certificate,
     pub(crate) role: Role,
     /// The certificate that issued it on this path (for the anchor: none).
-    #[allow(dead_code)] // for per-link rules of the catalogue
     pub(crate) issuer: Option<&'a Certificate>,
     /// The whole path, leaf first, anchor last (`None` where a certificate is unknown, e.g.
     /// an anchor without certificate).
@@ -165,6 +164,17 @@ impl CertUnderTest<'_> {
     /// Whether any purpose is acceptable (extended key usage not checked).
     pub(crate) fn any_purpose(&self) -> bool {
         self.purposes.iter().any(|p| matches!(p, Purpose::Any))
+    }
+
+    /// Whether the verification is for a TLS server certificate (serverAuth asked for, or no
+    /// purpose given: serverAuth is the default): what the CA/B Forum Baseline Requirements
+    /// govern.
+    pub(crate) fn server_auth(&self) -> bool {
+        self.purposes.is_empty()
+            || self
+                .purposes
+                .iter()
+                .any(|p| matches!(p, Purpose::ServerAuth))
     }
 }
 
@@ -383,7 +393,7 @@ pub(crate) fn check_path(
             for rule in catalogue() {
                 if let Check::Crl(check) = rule.check {
                     report(rule, check(&under_test), &|m| {
-                        format!("the CRL {} covering {who} {m}", crl.source)
+                        format!("the CRL {} covering {who} {m}", crl.label())
                     });
                 }
             }
@@ -433,6 +443,19 @@ mod tests {
             );
             let crl_check = matches!(rule.check, Check::Crl(_));
             assert_eq!(crl_check, rule.applies_to == Applies::CRL, "{}", rule.id);
+            // A document's rule cites its section; a client-behaviour rule says which
+            // clients behave so.
+            match rule.source {
+                Source::Rfc5280(s) | Source::Br(s) | Source::Rfc5480(s) => assert!(
+                    !s.is_empty()
+                        && s.split('.')
+                            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+                    "{}: section {s:?}",
+                    rule.id
+                ),
+                Source::Clients => assert!(rule.clients.is_some(), "{}", rule.id),
+                other => panic!("{}: unexpected source {other}", rule.id),
+            }
         }
     }
 }
