@@ -51,6 +51,7 @@
 //! |---|---|---|---|
 //! | `fetch` | yes | tokio, tokio-rustls, tls-parser, x509-ocsp, futures-timer | the `fetch` module, `preflight::run_async`, live preflight checks |
 //! | `mint` | yes | rcgen, pkcs8, rustix | the `mint` module |
+//! | `exporter` | no | `fetch`, axum, prometheus-client, toml | `monitor::exporter` (the Prometheus exporter) |
 //!
 //! With `default-features = false` the crate decodes and verifies only: no tokio, no
 //! tokio-rustls, no network. rustls itself stays (without its TLS client in use): its
