@@ -143,9 +143,9 @@ impl CheckArgs {
 fn report(args: &CheckArgs) -> CheckReport {
     let prepared = (|| -> anyhow::Result<_> {
         let options = CheckOptions {
-            aia: args
-                .aia
-                .then(|| chainscope::fetch::AiaOptions::with_connection(&args.connection.to_options())),
+            aia: args.aia.then(|| {
+                chainscope::fetch::AiaOptions::with_connection(&args.connection.to_options())
+            }),
             fetch: args.connection.to_options(),
             verify: args.verify_options()?,
             thresholds: Thresholds {

@@ -95,13 +95,17 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
         None => None,
     };
     let key = match &options.key {
-        // A file that can be read but holds no usable key fails key_matches_leaf, naming
-        // what it holds; only an unreadable (or endless) file is an input error.
-        Some(path) => Some(match PrivateKeyInfo::load_path(path) {
-            Ok(key) => key,
-            Err(e @ (crate::Error::Io { .. } | crate::Error::TooLarge { .. })) => return Err(e),
-            Err(e) => PrivateKeyInfo::unusable(&path.display().to_string(), key_problem(&e)),
-        }),
+        // A key file that was read but holds no usable key fails key_matches_leaf, naming
+        // what it holds. What the bounded reader refuses (no such file, an endless device,
+        // 64 KiB of binary that is not one DER value) stays an input error.
+        Some(path) => {
+            let name = path.display().to_string();
+            let bytes = crate::load::read_file(path, crate::load::InputKind::Key)?;
+            Some(
+                PrivateKeyInfo::load_bytes(&bytes, &name)
+                    .unwrap_or_else(|e| PrivateKeyInfo::unusable(&name, key_problem(&e))),
+            )
+        }
         None => None,
     };
     let roots: Vec<String> = if options.roots.is_empty() {
