@@ -155,17 +155,14 @@ fn prepare(options: &PreflightOptions) -> crate::Result<Prepared> {
         None => None,
     };
     let key = match &options.key {
-        // A key file that was read but holds no usable key fails key_matches_leaf, naming
-        // what it holds. What the bounded reader refuses (no such file, an endless device,
-        // 64 KiB of binary that is not one DER value) stays an input error.
-        Some(path) => {
-            let name = path.display().to_string();
-            let bytes = crate::load::read_file(path, crate::load::InputKind::Key)?;
-            Some(
-                PrivateKeyInfo::load_bytes(&bytes, &name)
-                    .unwrap_or_else(|e| PrivateKeyInfo::unusable(&name, key_problem(&e))),
-            )
-        }
+        // A file that can be read but holds no usable key fails key_matches_leaf, naming
+        // what it holds (a device is cut off at once by the bounded reader); only a file
+        // that cannot be read (missing, larger than a key file can be) is an input error.
+        Some(path) => Some(match PrivateKeyInfo::load_path(path) {
+            Ok(key) => key,
+            Err(e @ (crate::Error::Io { .. } | crate::Error::TooLarge { .. })) => return Err(e),
+            Err(e) => PrivateKeyInfo::unusable(&path.display().to_string(), key_problem(&e)),
+        }),
         None => None,
     };
     let roots: Vec<String> = if options.roots.is_empty() {
