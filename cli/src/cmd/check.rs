@@ -177,6 +177,7 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         ctx.json(&report)?;
     } else {
         for line in report.plugin_output() {
+            // Already sanitized for the plugin protocol by the library (monitor::sanitize).
             writeln!(ctx.out, "{line}")?;
         }
     }
