@@ -67,6 +67,9 @@ pub enum Command {
     /// Check a proxy's certificate files (and the live server) before go-live.
     #[command(after_help = cmd::preflight::AFTER_HELP)]
     Preflight(Box<cmd::preflight::PreflightArgs>),
+    /// Monitoring plugin (Nagios, Icinga): OK, WARNING, CRITICAL or UNKNOWN for servers and files.
+    #[command(after_help = cmd::check::AFTER_HELP)]
+    Check(Box<cmd::check::CheckArgs>),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = cmd::completions::AFTER_HELP)]
     Completions(cmd::completions::CompletionsArgs),
@@ -107,7 +110,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -116,6 +120,13 @@ where
                 _ => EXIT_ERROR,
             };
             let text = e.render().to_string();
+            if code != EXIT_OK && subcommand_of(&args) == Some("check") {
+                // The plugin protocol: a usage error is UNKNOWN (exit 3), said on stdout.
+                let _ = err.write_all(text.as_bytes());
+                let mut out = output::CheckedWriter::new(out);
+                let _ = writeln!(out, "{}", cmd::check::usage_error_line(&text));
+                return finish(out, err, Ok(cmd::check::EXIT_UNKNOWN));
+            }
             if code != EXIT_OK {
                 let _ = err.write_all(text.as_bytes());
                 return code;
@@ -143,6 +154,7 @@ fn run_command(command: &Command, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         Command::Fetch(args) => cmd::fetch::run(args, ctx),
         Command::Mint(args) => cmd::mint::run(args, ctx),
         Command::Preflight(args) => cmd::preflight::run(args, ctx),
+        Command::Check(args) => cmd::check::run(args, ctx),
         Command::Completions(args) => cmd::completions::run(args, ctx),
         Command::Man(args) => cmd::man::run(args, ctx),
     }
@@ -169,4 +181,17 @@ fn finish(out: output::CheckedWriter<'_>, err: &mut dyn Write, result: anyhow::R
             EXIT_ERROR
         }
     }
+}
+
+/// The subcommand a command line names (its first word that is not an option), if any.
+fn subcommand_of(args: &[OsString]) -> Option<&str> {
+    let mut words = args.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        if word == "--color" {
+            words.next();
+        } else if !word.starts_with('-') {
+            return Some(word);
+        }
+    }
+    None
 }

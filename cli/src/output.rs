@@ -118,6 +118,40 @@ pub fn io_text(e: &std::io::Error) -> String {
     chainscope::io_error_text(e)
 }
 
+/// An error about the input given to `flag`, naming both: `--roots /x/ca.pem: no such file
+/// or directory`. The library's messages start with the input's name; one that does not
+/// gets it in front.
+pub fn for_flag(flag: &str, value: &str, e: impl Into<anyhow::Error>) -> anyhow::Error {
+    let e = e.into();
+    let text = one_line(&e);
+    if starts_with_input(&text, value) {
+        anyhow::anyhow!("{flag} {text}")
+    } else {
+        anyhow::anyhow!("{flag} {value}: {text}")
+    }
+}
+
+/// [`for_flag`] for an error from a call that read several inputs (`--cert`, `--key` and
+/// `--roots` of preflight): the flag whose value the message starts with is named (the
+/// longest such value); an error about none of them is returned unchanged.
+pub fn for_flags(e: anyhow::Error, inputs: &[(&str, String)]) -> anyhow::Error {
+    let text = one_line(&e);
+    let best = inputs
+        .iter()
+        .filter(|(_, value)| !value.is_empty() && starts_with_input(&text, value))
+        .max_by_key(|(_, value)| value.len());
+    match best {
+        Some((flag, _)) => anyhow::anyhow!("{flag} {text}"),
+        None => e,
+    }
+}
+
+/// Whether a message is about `input` or a file inside it (`DIR/key.pem: …`).
+fn starts_with_input(text: &str, input: &str) -> bool {
+    text.strip_prefix(input)
+        .is_some_and(|rest| rest.starts_with(':') || rest.starts_with('/'))
+}
+
 /// Whether an error is a closed output pipe (`chainscope show … | head`): such runs end quietly.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {

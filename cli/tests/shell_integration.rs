@@ -52,6 +52,7 @@ fn the_command_tree_has_the_documented_subcommands() {
         "mint self-signed",
         "mint sign",
         "preflight",
+        "check",
         "completions",
         "man",
     ] {

@@ -308,8 +308,12 @@ impl CertificateInfo {
     /// Fails only when the bytes are not an X.509 certificate at all; anything odd inside
     /// one (unknown algorithms, malformed extensions) is decoded as far as possible.
     pub fn decode(der: &CertificateDer<'_>, at: OffsetDateTime) -> Result<Self> {
-        let (_, x509) = X509Certificate::from_der(der.as_ref())
-            .map_err(|e| Error::malformed("certificate", format!("does not decode: {e}")))?;
+        let (_, x509) = X509Certificate::from_der(der.as_ref()).map_err(|e| {
+            Error::malformed(
+                "certificate",
+                format!("does not decode: {}", crate::load::parse_error_text(&e)),
+            )
+        })?;
         Ok(Self::from_x509(&x509, der.as_ref(), at))
     }
 

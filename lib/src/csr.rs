@@ -59,7 +59,10 @@ impl CsrInfo {
     /// Decodes a DER certificate signing request.
     pub fn decode(der: &[u8]) -> Result<Self> {
         let (_, csr) = X509CertificationRequest::from_der(der).map_err(|e| {
-            Error::malformed("certificate request", format!("does not decode: {e}"))
+            Error::malformed(
+                "certificate request",
+                format!("does not decode: {}", crate::load::parse_error_text(&e)),
+            )
         })?;
         let info = &csr.certification_request_info;
         let mut fields = ExtensionFields::default();

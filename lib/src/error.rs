@@ -187,3 +187,28 @@ fn size_text(bytes: u64) -> String {
         b => format!("{b} bytes"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_read_as_words() {
+        let e = std::io::Error::from_raw_os_error(2);
+        assert_eq!(io_error_text(&e), "no such file or directory");
+        let e = std::io::Error::from_raw_os_error(28);
+        assert_eq!(io_error_text(&e), "no space left on device");
+        let e = std::io::Error::other("TLS record too large");
+        assert_eq!(io_error_text(&e), "TLS record too large");
+        let err = Error::io("ca.pem", std::io::Error::from_raw_os_error(13));
+        assert_eq!(err.to_string(), "ca.pem: permission denied");
+    }
+
+    #[test]
+    fn limits_read_as_sizes() {
+        assert_eq!(size_text(1 << 30), "1 GiB");
+        assert_eq!(size_text(256 << 20), "256 MiB");
+        assert_eq!(size_text(64 << 10), "64 KiB");
+        assert_eq!(size_text(1000), "1000 bytes");
+    }
+}

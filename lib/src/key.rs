@@ -44,6 +44,9 @@ pub enum KeyFormat {
     EncryptedPkcs8,
     /// A traditional PEM key with `Proc-Type: 4,ENCRYPTED`.
     EncryptedLegacy,
+    /// No private-key container was recognised: an empty file, random bytes, a traditional
+    /// `DSA PRIVATE KEY`, or a PEM file holding something else.
+    Unrecognized,
 }
 
 /// What a private-key file holds.
@@ -59,6 +62,11 @@ pub struct PrivateKeyInfo {
     pub algorithm: Option<String>,
     /// Why the crypto provider could not load the key, if it could not.
     pub load_error: Option<String>,
+    /// Why a TLS server cannot use this file as its key, when it cannot, as words that
+    /// follow the file's name: `is empty`, `holds no PEM/DER private key`, `holds a DSA
+    /// private key, which TLS servers cannot use`. `None` for a key a server can load (an
+    /// RSA key too short for today's clients is judged by its certificate's key strength).
+    pub problem: Option<String>,
     /// DER SubjectPublicKeyInfo of the key's public half, when derivable.
     #[serde(skip)]
     spki: Option<Vec<u8>>,
@@ -77,7 +85,10 @@ pub enum KeyMatch {
     DoesNotMatch,
     /// The key is encrypted; it was not compared.
     Encrypted,
-    /// Could not be decided (unsupported key type, unreadable certificate); says why.
+    /// The file holds no key a TLS server can use ([`PrivateKeyInfo::problem`]): nothing
+    /// to compare.
+    Unusable(String),
+    /// Could not be decided (unreadable certificate); says why.
     Unknown(String),
 }
 
@@ -93,6 +104,9 @@ impl PrivateKeyInfo {
     /// a PEM file is used, so a file holding certificate and key together works too.
     pub fn load_bytes(bytes: &[u8], input: &str) -> Result<Self> {
         let text_has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self::unusable(input, "is empty"));
+        }
         if text_has(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") {
             return Ok(Self::encrypted(input, KeyFormat::EncryptedPkcs8));
         }
@@ -133,6 +147,8 @@ impl PrivateKeyInfo {
                     KeyFormat::Sec1Ec,
                     PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(pem.contents)),
                 ),
+                // OpenSSL's traditional DSA container.
+                "DSA PRIVATE KEY" => return Ok(Self::unusable(input, DSA)),
                 other => {
                     labels.push(other.to_owned());
                     continue;
@@ -160,6 +176,22 @@ impl PrivateKeyInfo {
             encrypted: true,
             algorithm: None,
             load_error: None,
+            problem: None,
+            spki: None,
+            rsa_modulus: None,
+        }
+    }
+
+    /// A file that holds no key a TLS server can use; `problem` says what it holds, as
+    /// words after its name (`is empty`).
+    pub(crate) fn unusable(input: &str, problem: impl Into<String>) -> Self {
+        PrivateKeyInfo {
+            input: input.to_owned(),
+            format: KeyFormat::Unrecognized,
+            encrypted: false,
+            algorithm: None,
+            load_error: None,
+            problem: Some(problem.into()),
             spki: None,
             rsa_modulus: None,
         }
@@ -168,24 +200,48 @@ impl PrivateKeyInfo {
     fn from_der(input: &str, format: KeyFormat, der: PrivateKeyDer<'static>) -> Self {
         let rsa_modulus = rsa_modulus(&der);
         let provider = rustls::crypto::aws_lc_rs::default_provider();
-        let (algorithm, spki, load_error) = match provider.key_provider.load_private_key(der) {
-            Ok(key) => (
-                Some(algorithm_name(key.algorithm())),
-                key.public_key().map(|spki| spki.as_ref().to_vec()),
-                None,
+        let refused = |der: &PrivateKeyDer<'_>| {
+            match (&rsa_modulus, der) {
+            // Matched by its modulus; its strength is the certificate's key_strength.
+            (Some(_), _) => (Some("RSA".to_owned()), None),
+            (None, PrivateKeyDer::Pkcs8(k)) => match pkcs8_algorithm(k.secret_pkcs8_der()) {
+                Some((name, problem)) => (name, Some(problem)),
+                None => (None, Some(NOT_A_KEY.to_owned())),
+            },
+            (None, PrivateKeyDer::Pkcs1(_)) => (
+                Some("RSA".to_owned()),
+                Some("holds an RSA PRIVATE KEY block that does not decode".to_owned()),
             ),
-            Err(e) => (
-                rsa_modulus.as_ref().map(|_| "RSA".to_owned()),
-                None,
-                Some(e.to_string()),
+            (None, _) => (
+                Some("EC".to_owned()),
+                Some("holds an EC PRIVATE KEY block that does not decode, or an EC key on a curve TLS clients do not support (only P-256, P-384 and P-521 are)".to_owned()),
             ),
+        }
         };
+        let (algorithm, spki, load_error, problem) =
+            match provider.key_provider.load_private_key(der.clone_key()) {
+                Ok(key) => (
+                    Some(algorithm_name(key.algorithm())),
+                    key.public_key().map(|spki| spki.as_ref().to_vec()),
+                    None,
+                    None,
+                ),
+                Err(e) => {
+                    let (algorithm, problem) = refused(&der);
+                    (algorithm, None, Some(e.to_string()), problem)
+                }
+            };
         PrivateKeyInfo {
             input: input.to_owned(),
-            format,
+            format: if problem.as_deref() == Some(NOT_A_KEY) {
+                KeyFormat::Unrecognized
+            } else {
+                format
+            },
             encrypted: false,
             algorithm,
             load_error,
+            problem,
             spki,
             rsa_modulus,
         }
@@ -195,6 +251,9 @@ impl PrivateKeyInfo {
     pub fn matches(&self, cert: &CertificateDer<'_>) -> KeyMatch {
         if self.encrypted {
             return KeyMatch::Encrypted;
+        }
+        if let Some(problem) = &self.problem {
+            return KeyMatch::Unusable(format!("{} {problem}", self.input));
         }
         let Ok((_, x509)) = X509Certificate::from_der(cert.as_ref()) else {
             return KeyMatch::Unknown("the certificate does not decode".into());
@@ -220,6 +279,87 @@ impl PrivateKeyInfo {
             None => "the key type is not supported".into(),
         })
     }
+}
+
+const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
+
+/// What [`PrivateKeyInfo::problem`] says of bytes that are no private key at all.
+const NOT_A_KEY: &str = "holds no PEM/DER private key";
+
+/// What [`PrivateKeyInfo::problem`] says of a DSA key. TLS 1.3 has no DSA signature scheme
+/// (RFC 8446 §4.2.3) and no current client offers a DSS cipher suite for TLS 1.2.
+const DSA: &str = "holds a DSA private key, which TLS servers cannot use";
+
+/// The algorithm of a PKCS#8 key the TLS provider refused, and why a server cannot use it;
+/// `None` when the bytes are no PKCS#8 structure.
+fn pkcs8_algorithm(pkcs8: &[u8]) -> Option<(Option<String>, String)> {
+    let (oid, parameters) = pkcs8_oid(pkcs8)?;
+    let named = |name: &str, problem: &str| Some((Some(name.to_owned()), problem.to_owned()));
+    match oid.as_str() {
+        "1.2.840.10040.4.1" => named("DSA", DSA),
+        "1.3.101.113" => named(
+            "Ed448",
+            "holds an Ed448 private key, which TLS servers cannot use with today's clients (browsers, rustls, Go and Java have no Ed448)",
+        ),
+        "1.3.101.110" | "1.3.101.111" => named(
+            if oid == "1.3.101.110" { "X25519" } else { "X448" },
+            "holds a key-agreement key (X25519/X448), which cannot sign: TLS servers cannot use it as their key",
+        ),
+        "1.2.840.113549.1.3.1" | "1.2.840.10046.2.1" => named(
+            "DH",
+            "holds a Diffie-Hellman key, which cannot sign: TLS servers cannot use it as their key",
+        ),
+        "1.2.840.10045.2.1" => named(
+            "EC",
+            &format!(
+                "holds an EC private key on {}, which TLS clients do not support (only P-256, P-384 and P-521)",
+                parameters.map_or("an unnamed curve".to_owned(), |c| format!("curve {}", curve_name(&c)))
+            ),
+        ),
+        RSA_ENCRYPTION | RSASSA_PSS => named(
+            "RSA",
+            "holds an RSA private key that does not decode",
+        ),
+        other => Some((
+            None,
+            format!("holds a private key of an algorithm TLS servers cannot use (OID {other})"),
+        )),
+    }
+}
+
+/// The name of a named curve's OID, or the OID.
+fn curve_name(oid: &str) -> String {
+    match oid {
+        "1.3.132.0.10" => "secp256k1".into(),
+        "1.3.36.3.3.2.8.1.1.7" => "brainpoolP256r1".into(),
+        "1.3.36.3.3.2.8.1.1.11" => "brainpoolP384r1".into(),
+        "1.3.36.3.3.2.8.1.1.13" => "brainpoolP512r1".into(),
+        "1.2.840.10045.3.1.1" => "P-192".into(),
+        "1.3.132.0.33" => "P-224".into(),
+        other => other.to_owned(),
+    }
+}
+
+/// The algorithm OID of a PKCS#8 PrivateKeyInfo and, for EC keys, the named curve's OID.
+fn pkcs8_oid(pkcs8: &[u8]) -> Option<(String, Option<String>)> {
+    use der::{Decode, Reader};
+    let mut reader = der::SliceReader::new(pkcs8).ok()?;
+    let header = der::Header::decode(&mut reader).ok()?;
+    let head = reader
+        .read_nested(header.length, |r| {
+            UintRef::decode(r)?; // version
+            let algorithm = der::asn1::AnyRef::decode(r)?;
+            der::asn1::OctetStringRef::decode(r)?; // the key
+            r.read_slice(r.remaining_len())?; // attributes, public key
+            algorithm.decode_as::<AlgorithmHead<'_>>()
+        })
+        .ok()?;
+    let curve = head
+        .parameters
+        .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok())
+        .map(|c| c.to_string());
+    Some((head.oid.to_string(), curve))
 }
 
 fn algorithm_name(alg: rustls::SignatureAlgorithm) -> String {
@@ -270,7 +410,8 @@ fn rsa_modulus(der: &PrivateKeyDer<'_>) -> Option<Vec<u8>> {
                     Ok((oid, key.as_bytes().to_vec()))
                 })
                 .ok()?;
-            if oid.to_string() != "1.2.840.113549.1.1.1" {
+            // An RSASSA-PSS key holds the same RSAPrivateKey (RFC 8017 §A.1.2).
+            if ![RSA_ENCRYPTION, RSASSA_PSS].contains(&oid.to_string().as_str()) {
                 return None;
             }
             pkcs1_modulus(&key)
@@ -328,6 +469,34 @@ mod tests {
         let key = PrivateKeyInfo::load_path(&fixture("rsa/leaf.enc.key")).unwrap();
         assert!(key.encrypted);
         assert_eq!(key.matches(&leaf("rsa")), KeyMatch::Encrypted);
+    }
+
+    #[test]
+    fn empty_and_random_files_are_unusable_keys_named_as_such() {
+        for (bytes, words) in [
+            (&b""[..], "is empty"),
+            (&b" \n\n"[..], "is empty"),
+            (
+                &[0x5a, 0x17, 0xc3, 0x00, 0x91, 0x44, 0x02, 0xfe][..],
+                "holds no PEM/DER private key",
+            ),
+        ] {
+            let key = PrivateKeyInfo::load_bytes(bytes, "k.pem").unwrap();
+            assert_eq!(key.problem.as_deref(), Some(words));
+            assert_eq!(key.format, KeyFormat::Unrecognized);
+            assert_eq!(
+                key.matches(&leaf("rsa")),
+                KeyMatch::Unusable(format!("k.pem {words}"))
+            );
+        }
+    }
+
+    #[test]
+    fn a_loadable_key_has_no_problem() {
+        for dir in ["rsa", "ecdsa", "ed25519", "rsa1024"] {
+            let key = PrivateKeyInfo::load_path(&fixture(&format!("{dir}/leaf.key"))).unwrap();
+            assert_eq!(key.problem, None, "{dir}");
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! | [`verify`] | path building and verification that explains itself |
 //! | [`fetch`](mod@fetch) | capturing the chain a server presents (feature `fetch`) |
 //! | [`mint`] | private CAs, leaves and self-signed certificates (feature `mint`) |
+//! | [`monitor`] | monitoring-plugin checks and Prometheus probes (feature `fetch`) |
 //! | [`key`] | private keys: type, encryption, whether they match a certificate |
 //! | [`preflight`] | the go-live checklist for a proxy's files and live server |
 //! | [`name_constraints`] | which names a CA allows below it (RFC 5280 §4.2.1.10) |
@@ -59,6 +60,8 @@ pub mod key;
 pub mod load;
 #[cfg(feature = "mint")]
 pub mod mint;
+#[cfg(feature = "fetch")]
+pub mod monitor;
 pub mod name;
 pub mod name_constraints;
 pub mod oids;

@@ -68,10 +68,61 @@ impl InputKind {
 /// Reads a whole file of the given kind, failing with [`Error::TooLarge`] as soon as more
 /// than [`InputKind::limit`] bytes arrive (the limit is enforced while reading, so devices
 /// and pipes are bounded too). `-` is not special here.
+///
+/// Keys and CRLs are PEM or DER, so they are recognised on the way: a DER value is read as
+/// far as its length says, and binary data that is neither (a NUL byte and no PEM marker in
+/// the first 64 KiB) is refused there rather than read to the limit.
 pub fn read_file(path: &Path, kind: InputKind) -> Result<Vec<u8>> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
-    read_bounded(file, &name, kind)
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
+    if kind == InputKind::Passphrase {
+        return read_bounded(file, &name, kind);
+    }
+    let limit = kind.limit();
+    let too_large = || Error::TooLarge {
+        input: name.clone(),
+        limit,
+    };
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(PEM_SNIFF_BYTES.min(limit + 1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(&name, e))?;
+    if (bytes.len() as u64) < PEM_SNIFF_BYTES {
+        return match bytes.len() as u64 > limit {
+            true => Err(too_large()),
+            false => Ok(bytes),
+        };
+    }
+    if let (Some(&0x30), Some(declared)) = (bytes.first(), declared_der_len(&bytes)) {
+        if declared as u64 > limit {
+            return Err(too_large());
+        }
+        if declared >= bytes.len() {
+            let more = (declared + 1 - bytes.len()) as u64;
+            (&mut file)
+                .take(more)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::io(&name, e))?;
+            if bytes.len() <= declared {
+                return Ok(bytes);
+            }
+        }
+    }
+    if !contains(&bytes, BEGIN_MARKER) && bytes.contains(&0) {
+        return Err(Error::malformed(
+            name,
+            "neither PEM nor DER (binary data that is not one DER value)",
+        ));
+    }
+    let rest = limit + 1 - (bytes.len() as u64).min(limit + 1);
+    file.take(rest)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(&name, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Reads a whole stream (standard input, an open file) within the limit of `kind`; `input`
@@ -856,16 +907,93 @@ fn pem_block(
 /// x509-parser's error in plain words: its nom wrapper prints Debug forms such as
 /// `Parsing Error: Der(InvalidLength)`.
 pub(crate) fn parse_error_text(e: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String {
-    use x509_parser::error::X509Error;
     use x509_parser::nom::Err;
     match e {
         Err::Incomplete(_) => "it ends before its DER structure does".into(),
-        Err::Error(inner) | Err::Failure(inner) => match inner {
-            X509Error::Der(ber) => format!("malformed DER: {ber}"),
-            X509Error::NomError(_) => "malformed DER".into(),
-            other => other.to_string(),
-        },
+        Err::Error(inner) | Err::Failure(inner) => x509_error_text(inner),
     }
+}
+
+/// x509-parser's error in plain words (the one place its errors are turned into text).
+pub(crate) fn x509_error_text(e: &x509_parser::error::X509Error) -> String {
+    use x509_parser::error::X509Error;
+    match e {
+        X509Error::Der(ber) => format!("malformed DER: {}", ber_error_text(ber)),
+        X509Error::NomError(_) => "malformed DER".into(),
+        other => other.to_string(),
+    }
+}
+
+/// An ASN.1 decoding error of x509-parser (asn1-rs) in words. Its own messages print Debug
+/// forms: `Unexpected Tag (expected: Some(Tag(16)), actual: Tag(2))`.
+pub(crate) fn ber_error_text(e: &x509_parser::asn1_rs::Error) -> String {
+    use x509_parser::asn1_rs::{DerConstraint, Error as E};
+    match e {
+        E::UnexpectedTag {
+            expected: Some(expected),
+            actual,
+        } => format!(
+            "expected {}, found {}",
+            tag_name(expected.0),
+            tag_name(actual.0)
+        ),
+        E::UnexpectedTag {
+            expected: None,
+            actual,
+        } => format!("unexpected {}", tag_name(actual.0)),
+        E::UnexpectedClass { .. } => "a value of the wrong ASN.1 class (tag)".into(),
+        E::UnknownTag(tag) => format!("unknown ASN.1 tag number {tag}"),
+        E::InvalidValue { tag, .. } => format!("invalid {} value", tag_name(tag.0)),
+        E::InvalidLength => "invalid length".into(),
+        E::InvalidTag => "invalid tag".into(),
+        E::Incomplete(_) => "it ends before its DER structure does".into(),
+        E::IndefiniteLengthUnexpected => "indefinite length (not allowed in DER)".into(),
+        E::DerConstraintFailed(c) => match c {
+            DerConstraint::IndefiniteLength => "indefinite length (not allowed in DER)".into(),
+            DerConstraint::Constructed => {
+                "a constructed value where DER needs a primitive one".into()
+            }
+            DerConstraint::NotConstructed => {
+                "a primitive value where DER needs a constructed one".into()
+            }
+            DerConstraint::MissingTimeZone => "a time without its time zone".into(),
+            DerConstraint::MissingSeconds => "a time without seconds".into(),
+            DerConstraint::UnusedBitsNotZero => {
+                "a BIT STRING whose unused bits are not zero".into()
+            }
+            DerConstraint::InvalidBoolean => "a BOOLEAN that is neither 0x00 nor 0xFF".into(),
+            DerConstraint::IntegerEmpty => "an empty INTEGER".into(),
+            DerConstraint::IntegerLeadingZeroes => "an INTEGER with leading zero bytes".into(),
+            DerConstraint::IntegerLeadingFF => "an INTEGER with leading 0xFF bytes".into(),
+        },
+        E::NomError(_) => "malformed".into(),
+        // The remaining variants have plain-word messages of their own.
+        other => other.to_string(),
+    }
+}
+
+/// The name of a universal ASN.1 tag number (X.680 §8.4).
+fn tag_name(tag: u32) -> String {
+    let name = match tag {
+        1 => "a BOOLEAN",
+        2 => "an INTEGER",
+        3 => "a BIT STRING",
+        4 => "an OCTET STRING",
+        5 => "a NULL",
+        6 => "an OBJECT IDENTIFIER",
+        10 => "an ENUMERATED",
+        12 => "a UTF8String",
+        16 => "a SEQUENCE",
+        17 => "a SET",
+        19 => "a PrintableString",
+        20 => "a TeletexString",
+        22 => "an IA5String",
+        23 => "a UTCTime",
+        24 => "a GeneralizedTime",
+        30 => "a BMPString",
+        n => return format!("tag {n}"),
+    };
+    name.into()
 }
 
 /// PKCS#7 `ContentInfo`, read just far enough to reach the certificates.
@@ -1007,5 +1135,56 @@ mod tests {
         let err = load_bytes(pem, "b.pem", &LoadOptions::default()).unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("b.pem: block 1 (line 3): "), "{text}");
+    }
+
+    #[test]
+    fn read_bounded_refuses_one_byte_over_the_limit() {
+        let limit = InputKind::Passphrase.limit() as usize;
+        let ok = read_bounded(Cursor::new(vec![b'a'; limit]), "p", InputKind::Passphrase);
+        assert_eq!(ok.unwrap().len(), limit);
+        let err = read_bounded(
+            Cursor::new(vec![b'a'; limit + 1]),
+            "p",
+            InputKind::Passphrase,
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "p: larger than 64 KiB");
+    }
+
+    #[test]
+    fn the_bounded_reader_stops_a_stream_at_its_limit() {
+        let mut reader = Bounded {
+            inner: std::io::repeat(b'x'),
+            position: 0,
+            limit: 1000,
+        };
+        let mut sink = Vec::new();
+        let e = reader.read_to_end(&mut sink).unwrap_err();
+        assert!(sink.len() <= 1001, "{}", sink.len());
+        let err = read_error("stream", e);
+        assert!(matches!(err, Error::TooLarge { limit: 1000, .. }), "{err}");
+        assert_eq!(err.to_string(), "stream: larger than 1000 bytes");
+    }
+
+    #[test]
+    fn der_is_recognised_by_its_structure_before_pem_markers() {
+        // A SEQUENCE that frames the whole input and happens to hold a BEGIN line: DER
+        // (here not a certificate, so a DER error, not a PEM one).
+        let mut der = vec![0x30, 0x13, 0x04, 0x11];
+        der.extend_from_slice(b"-----BEGIN X-----");
+        let err = load_bytes(&der, "x.der", &LoadOptions::default()).unwrap_err();
+        assert!(matches!(err, Error::Malformed { .. }), "{err}");
+    }
+
+    #[test]
+    fn an_empty_der_pkcs7_bundle_is_an_error() {
+        // ContentInfo { signedData, [0] SignedData { 1, {}, { data }, {} } }
+        let der = [
+            0x30, 0x23, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0,
+            0x16, 0x30, 0x14, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86,
+            0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0x31, 0x00,
+        ];
+        let err = load_bytes(&der, "e.p7b", &LoadOptions::default()).unwrap_err();
+        assert_eq!(err.to_string(), "e.p7b: PKCS#7 bundle holds no certificate");
     }
 }

@@ -333,7 +333,7 @@ impl CertificateNames {
         let bad = |what: &str, e: x509_parser::error::X509Error| {
             crate::Error::malformed(
                 format!("certificate {}", cert.subject()),
-                format!("{what}: {e}"),
+                format!("{what}: {}", crate::load::x509_error_text(&e)),
             )
         };
         let san = cert
@@ -496,7 +496,10 @@ impl CaConstraints {
         let nc = ca.name_constraints().map_err(|e| {
             crate::Error::malformed(
                 subject.clone(),
-                format!("its nameConstraints extension cannot be decoded: {e}"),
+                format!(
+                    "its nameConstraints extension cannot be decoded: {}",
+                    crate::load::x509_error_text(&e)
+                ),
             )
         })?;
         let Some(nc) = nc else { return Ok(None) };

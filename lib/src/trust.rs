@@ -124,9 +124,11 @@ impl TrustStore {
         let anchor = match webpki::anchor_from_trusted_cert(&der) {
             Ok(a) => a.to_owned(),
             Err(e) => {
-                self.sources[source]
-                    .failed
-                    .push(format!("certificate {}: {e:?}", index + 1));
+                self.sources[source].failed.push(format!(
+                    "certificate {}: {}",
+                    index + 1,
+                    crate::verify::webpki_error_words(&e)
+                ));
                 return;
             }
         };

@@ -439,3 +439,324 @@ fn mint_escapes_the_paths_and_names_it_prints() {
     assert_safe("mint ca stderr", &err, &[]);
     assert!(Path::new(&out_dir).join("key.pem").exists());
 }
+
+// ---- Inputs that were silently accepted (issue 10.8) ----
+
+/// One stderr line of a run, which must be exactly one line.
+fn one_error_line(err: &[u8]) -> String {
+    let text = String::from_utf8_lossy(err).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "one error line expected: {text}");
+    lines[0].to_owned()
+}
+
+#[test]
+fn an_empty_pkcs7_bundle_is_an_input_error_in_both_encodings() {
+    let dir = TempDir::new("hostile-p7");
+    let der = dir.join("empty.p7b");
+    let pem = dir.join("empty.p7b.pem");
+    chainscope_tests::mint::openssl_ok(&["crl2pkcs7", "-nocrl", "-outform", "DER", "-out", &der]);
+    chainscope_tests::mint::openssl_ok(&["crl2pkcs7", "-nocrl", "-out", &pem]);
+    for (file, expected) in [
+        (
+            &der,
+            format!("chainscope: {der}: PKCS#7 bundle holds no certificate"),
+        ),
+        (
+            &pem,
+            format!("chainscope: {pem}: block 1 (line 1): PKCS#7 bundle holds no certificate"),
+        ),
+    ] {
+        for args in [
+            vec!["show", file.as_str()],
+            vec!["show", "--json", file.as_str()],
+            vec!["show", "--pem", file.as_str()],
+            vec!["verify", "--roots", "mozilla", file.as_str()],
+        ] {
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 2, "{args:?}: {}", String::from_utf8_lossy(&out));
+            assert!(
+                out.is_empty(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out)
+            );
+            assert_eq!(one_error_line(&err), expected, "{args:?}");
+        }
+    }
+}
+
+/// A DER certificate whose subject spells a PEM BEGIN line; `pad` adds an extension of that
+/// many bytes (to make the file larger than the loader's 64 KiB look-ahead).
+fn der_with_begin_marker(pad: usize) -> Vec<u8> {
+    let mut params = CertificateParams::new(vec!["begin.example".to_string()]).unwrap();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "-----BEGIN CERTIFICATE-----");
+    if pad > 0 {
+        // An unknown non-critical extension holding an OCTET STRING of `pad` bytes.
+        let content = der::asn1::OctetString::new(vec![b'-'; pad])
+            .unwrap()
+            .to_der()
+            .unwrap();
+        params.custom_extensions = vec![CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 4, 1, 55555, 1],
+            content,
+        )];
+    }
+    params
+        .self_signed(&KeyPair::generate().unwrap())
+        .unwrap()
+        .der()
+        .to_vec()
+}
+
+#[test]
+fn a_der_certificate_holding_a_pem_marker_is_read_as_der() {
+    let dir = TempDir::new("hostile-der-begin");
+    for pad in [0, 100_000] {
+        let der = der_with_begin_marker(pad);
+        assert!(
+            der.windows(11).any(|w| w == b"-----BEGIN "),
+            "the DER holds the marker"
+        );
+        let file = dir.join(&format!("begin-{pad}.der"));
+        std::fs::write(&file, &der).unwrap();
+        let (code, out, err) = run(&["show", "--json", &file]);
+        assert_eq!(code, 0, "{pad}: {}", String::from_utf8_lossy(&err));
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(json["inputs"][0]["format"], "der", "{pad}");
+        let certs = json["inputs"][0]["certificates"].as_array().unwrap();
+        assert_eq!(certs.len(), 1, "{pad}");
+        // The loader kept the exact bytes.
+        let (code, out, _) = run(&["show", "--pem", &file]);
+        assert_eq!(code, 0);
+        let shown = chainscope::load_bytes(&out, "pem", &Default::default()).unwrap();
+        assert_eq!(shown.certs[0].der.as_ref(), &der[..], "{pad}");
+    }
+}
+
+#[test]
+fn timeouts_under_a_millisecond_are_refused() {
+    for t in ["0.0000000001s", "0.5ms", "0"] {
+        let (code, _, err) = run(&["fetch", "--timeout", t, "127.0.0.1:9"]);
+        assert_eq!(code, 2, "{t}");
+        let err = String::from_utf8_lossy(&err);
+        assert!(err.contains("must be at least 1ms"), "{t}: {err}");
+    }
+    // 1 ms itself is a timeout, not a usage error: the run gets as far as the connection.
+    let server = serve(Behaviour::Silent);
+    let (code, _, err) = run(&["fetch", "--timeout", "1ms", &server.authority()]);
+    let err = String::from_utf8_lossy(&err);
+    assert_eq!(code, 2);
+    assert!(err.contains("timed out"), "{err}");
+}
+
+// ---- Error wording (issue 10.11) ----
+
+/// Debug forms and Rust-isms that must never reach a message.
+fn assert_worded(what: &str, line: &str) {
+    for form in [
+        "os error",
+        "Some(",
+        "Tag(",
+        "..=",
+        "(SignedData)",
+        "Error {",
+        "kind:",
+    ] {
+        assert!(!line.contains(form), "{what}: {form:?} in {line:?}");
+    }
+}
+
+#[test]
+fn every_input_error_names_its_flag_and_says_what_is_wrong() {
+    let dir = TempDir::new("hostile-flags");
+    let missing = dir.join("missing.pem");
+    let fx = chainscope_tests::fixture_path;
+    let root = fx("rsa/root.pem");
+    let root_key = fx("rsa/root.key");
+    let chain = fx("rsa/chain.pem");
+    let out = dir.join("out");
+    let no_such = "no such file or directory";
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (vec!["show", &missing], format!("{missing}: {no_such}")),
+        (vec!["verify", &missing], format!("{missing}: {no_such}")),
+        (
+            vec!["verify", "--roots", &missing, &chain],
+            format!("--roots {missing}: {no_such}"),
+        ),
+        (
+            vec!["verify", "--roots", &root, "--untrusted", &missing, &chain],
+            format!("--untrusted {missing}: {no_such}"),
+        ),
+        (
+            vec!["verify", "--roots", &root, "--crl", &missing, &chain],
+            format!("--crl {missing}: {no_such}"),
+        ),
+        (
+            vec!["preflight", "--cert", &missing],
+            format!("--cert {missing}: {no_such}"),
+        ),
+        (
+            vec!["preflight", "--cert", &chain, "--key", &missing],
+            format!("--key {missing}: {no_such}"),
+        ),
+        (
+            vec!["preflight", "--cert", &chain, "--roots", &missing],
+            format!("--roots {missing}: {no_such}"),
+        ),
+        (
+            vec!["fetch", "--input", &missing],
+            format!("--input {missing}: {no_such}"),
+        ),
+        (
+            vec![
+                "mint",
+                "leaf",
+                "--ca",
+                &missing,
+                "--dns",
+                "a.example",
+                "--out",
+                &out,
+            ],
+            format!("--ca {missing}: {no_such}"),
+        ),
+        (
+            vec![
+                "mint",
+                "leaf",
+                "--ca-cert",
+                &missing,
+                "--ca-key",
+                &root_key,
+                "--dns",
+                "a.example",
+                "--out",
+                &out,
+            ],
+            format!("--ca-cert {missing}: {no_such}"),
+        ),
+        (
+            vec![
+                "mint",
+                "leaf",
+                "--ca-cert",
+                &root,
+                "--ca-key",
+                &missing,
+                "--dns",
+                "a.example",
+                "--out",
+                &out,
+            ],
+            format!("--ca-key {missing}: {no_such}"),
+        ),
+        (
+            vec![
+                "mint",
+                "sign",
+                "--ca-cert",
+                &root,
+                "--ca-key",
+                &root_key,
+                "--csr",
+                &missing,
+                "--dns",
+                "a.example",
+                "--out",
+                &out,
+            ],
+            format!("--csr {missing}: {no_such}"),
+        ),
+        (
+            vec![
+                "mint",
+                "ca",
+                "--name",
+                "x",
+                "--encrypt-key",
+                "--passphrase-file",
+                &missing,
+                "--out",
+                &out,
+            ],
+            format!("--passphrase-file {missing}: {no_such}"),
+        ),
+        (
+            vec![
+                "mint",
+                "leaf",
+                "--ca-cert",
+                &root,
+                "--ca-key",
+                &root_key,
+                "--ca-passphrase-file",
+                &missing,
+                "--dns",
+                "a.example",
+                "--out",
+                &out,
+            ],
+            format!("--ca-passphrase-file {missing}: {no_such}"),
+        ),
+        (
+            vec!["mint", "ca", "--name", "x", "--days", "0", "--out", &out],
+            "days: must be from 1 to 36500 (100 years), not 0".to_string(),
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}");
+        let line = one_error_line(&err);
+        assert_eq!(line, format!("chainscope: {expected}"), "{args:?}");
+        assert_worded(&format!("{args:?}"), &line);
+    }
+    assert!(
+        !Path::new(&out).exists(),
+        "no output directory is left behind"
+    );
+}
+
+#[test]
+fn der_decoding_errors_are_in_words() {
+    let dir = TempDir::new("hostile-der-words");
+    // A SEQUENCE holding an INTEGER where the certificate's TBS SEQUENCE belongs.
+    let int = dir.join("int.der");
+    std::fs::write(&int, [0x30, 0x03, 0x02, 0x01, 0x00]).unwrap();
+    let (code, _, err) = run(&["show", &int]);
+    assert_eq!(code, 2);
+    let line = one_error_line(&err);
+    assert_eq!(
+        line,
+        format!(
+            "chainscope: {int}: not a valid certificate (malformed DER: expected a SEQUENCE, found an INTEGER)"
+        )
+    );
+    assert_worded("int.der", &line);
+
+    // A certificate with data after its signature, inside the outer SEQUENCE: webpki
+    // refuses it as a trust anchor with TrailingData(SignedData).
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&KeyPair::generate().unwrap()).unwrap();
+    let der = cert.der().to_vec();
+    assert_eq!(der[1], 0x82, "a two-byte length");
+    let len = usize::from(der[2]) << 8 | usize::from(der[3]);
+    let mut padded = vec![0x30, 0x82];
+    padded.extend_from_slice(&u16::try_from(len + 2).unwrap().to_be_bytes());
+    padded.extend_from_slice(&der[4..]);
+    padded.extend_from_slice(&[0x05, 0x00]);
+    let roots = dir.join("trailing.der");
+    std::fs::write(&roots, &padded).unwrap();
+    let chain = chainscope_tests::fixture_path("rsa/chain.pem");
+    let (code, _, err) = run(&["verify", "--roots", &roots, &chain]);
+    assert_eq!(code, 2);
+    let line = one_error_line(&err);
+    assert!(
+        line.starts_with(&format!("chainscope: --roots {roots}: ")),
+        "{line}"
+    );
+    assert!(line.contains("trailing data"), "{line}");
+    assert_worded("trailing.der", &line);
+}

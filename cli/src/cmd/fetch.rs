@@ -352,11 +352,14 @@ fn summary(ctx: &mut Ctx<'_>, chain: &PresentedChain) -> anyhow::Result<()> {
     let handshake = match &chain.handshake {
         HandshakeOutcome::Complete => "complete".to_string(),
         HandshakeOutcome::CaptureOnly => "legacy capture (stopped after the certificates)".into(),
-        HandshakeOutcome::ClientCertificateRequested { alert: Some(a) } => {
+        HandshakeOutcome::ClientCertificateRequested {
+            required: false, ..
+        } => "complete; the server requests a client certificate (optional)".into(),
+        HandshakeOutcome::ClientCertificateRequested { alert: Some(a), .. } => {
             format!("the server demands a client certificate (alert {a})")
         }
-        HandshakeOutcome::ClientCertificateRequested { alert: None } => {
-            "the server demands a client certificate".into()
+        HandshakeOutcome::ClientCertificateRequested { alert: None, .. } => {
+            "the server demands a client certificate (it closed the connection without one)".into()
         }
         HandshakeOutcome::Aborted { reason } => format!("aborted after the certificates: {reason}"),
         _ => "unknown".into(),

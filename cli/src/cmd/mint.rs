@@ -366,6 +366,36 @@ fn cidr_parser(s: &str) -> Result<IpCidr, String> {
 
 /// Runs `chainscope mint …`.
 pub fn run(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    mint_files(args, ctx).map_err(|e| crate::output::for_flags(e, &input_flags(args)))
+}
+
+/// The input files a `mint` command line names, with their flags (for error messages).
+fn input_flags(args: &MintCommand) -> Vec<(&'static str, String)> {
+    let text = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let mut inputs = Vec::new();
+    let (issuer, key) = match args {
+        MintCommand::Ca(a) => (None, Some(&a.key)),
+        MintCommand::Intermediate(a) => (Some(&a.issuer), Some(&a.key)),
+        MintCommand::Leaf(a) => (Some(&a.issuer), Some(&a.key)),
+        MintCommand::SelfSigned(a) => (None, Some(&a.key)),
+        MintCommand::Sign(a) => {
+            inputs.push(("--csr", a.csr.display().to_string()));
+            (Some(&a.issuer), None)
+        }
+    };
+    if let Some(k) = key {
+        inputs.extend(text(&k.passphrase_file).map(|p| ("--passphrase-file", p)));
+    }
+    if let Some(i) = issuer {
+        inputs.extend(text(&i.ca).map(|p| ("--ca", p)));
+        inputs.extend(text(&i.ca_cert).map(|p| ("--ca-cert", p)));
+        inputs.extend(text(&i.ca_key).map(|p| ("--ca-key", p)));
+        inputs.extend(text(&i.ca_passphrase_file).map(|p| ("--ca-passphrase-file", p)));
+    }
+    inputs
+}
+
+fn mint_files(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     // Ask before the (possibly slow) key generation, not after.
     let key_args = match args {
         MintCommand::Ca(a) => Some(&a.key),

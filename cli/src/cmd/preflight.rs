@@ -100,7 +100,14 @@ pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         },
         fetch: args.connection.to_options(),
     };
-    let report = chainscope::preflight::run(&options)?;
+    let report = chainscope::preflight::run(&options).map_err(|e| {
+        let mut inputs = vec![
+            ("--cert", args.cert.clone().unwrap_or_default()),
+            ("--key", args.key.clone().unwrap_or_default()),
+        ];
+        inputs.extend(args.roots.iter().map(|r| ("--roots", r.clone())));
+        crate::output::for_flags(e.into(), &inputs)
+    })?;
     if args.json {
         ctx.json(&report)?;
     } else {

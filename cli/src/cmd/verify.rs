@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
 use chainscope::load::{load_input, LoadOptions};
 use chainscope::trust::TrustStore;
 use chainscope::verify::{
@@ -10,7 +9,7 @@ use chainscope::verify::{
     VerifyOptions, VerifyReport,
 };
 
-use chainscope::fetch::{fetch_blocking, PresentedChain, Target};
+use chainscope::fetch::{fetch_aia_blocking, fetch_blocking, AiaOptions, PresentedChain, Target};
 
 use crate::output::{Paint, Term};
 use crate::{Ctx, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
@@ -44,7 +43,8 @@ pub struct VerifyArgs {
     #[arg(long = "untrusted", value_name = "FILE")]
     pub untrusted: Vec<String>,
 
-    /// Download missing issuers from AIA caIssuers URLs (HTTP only, bounded).
+    /// Download missing issuers from AIA caIssuers URLs before verifying (http:// only;
+    /// one 5 s deadline for the whole download, 256 KiB, 3 hops; --proxy applies).
     #[arg(long)]
     pub aia: bool,
 
@@ -106,7 +106,10 @@ impl VerifyArgs {
         if self.roots.is_empty() {
             return Ok(TrustStore::system()?);
         }
-        Ok(TrustStore::from_specs(&self.roots)?)
+        TrustStore::from_specs(&self.roots).map_err(|e| {
+            let roots: Vec<_> = self.roots.iter().map(|r| ("--roots", r.clone())).collect();
+            crate::output::for_flags(e.into(), &roots)
+        })
     }
 
     /// The verification options the flags name (reads `--untrusted` and `--crl` files).
@@ -132,13 +135,16 @@ impl VerifyArgs {
             options.purposes.push(Purpose::parse(p)?);
         }
         for file in &self.untrusted {
-            let bundle = load_input(file, &LoadOptions::default())?.require_certs()?;
+            let bundle = load_input(file, &LoadOptions::default())
+                .and_then(|b| b.require_certs())
+                .map_err(|e| crate::output::for_flag("--untrusted", file, e))?;
             options.untrusted.extend(bundle.ders());
         }
         for file in &self.crls {
-            options.crls.extend(Crl::load(Path::new(file))?);
+            let crls = Crl::load(Path::new(file))
+                .map_err(|e| crate::output::for_flag("--crl", file, e))?;
+            options.crls.extend(crls);
         }
-        options.aia.enabled = self.aia;
         Ok(options)
     }
 }
@@ -174,9 +180,10 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     let mut code = EXIT_OK;
     let batch = args.chains.len() + args.connect.len() > 1;
     for input in &args.chains {
+        // The library's message names the input already.
         let loaded = load_input(input, &LoadOptions::default())
             .and_then(|b| b.require_certs())
-            .with_context(|| format!("verify {input}"));
+            .map_err(anyhow::Error::from);
         match loaded {
             Ok(bundle) => sources.push(Source {
                 input: input.clone(),
@@ -213,15 +220,20 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     }
     let mut reports = Vec::with_capacity(sources.len());
     for source in &sources {
-        let report = match (&source.fetched, &args.host) {
-            // --host defaults to the name the server was reached by.
-            (Some(fetched), None) => {
-                let mut per_target = options.clone();
-                per_target.host = Some(parse_host(&fetched.host)?);
-                verify_chain(&source.chain, &trust, &per_target)
-            }
-            _ => verify_chain(&source.chain, &trust, &options),
-        };
+        let mut per_chain = options.clone();
+        // --host defaults to the name the server was reached by.
+        if let (Some(fetched), None) = (&source.fetched, &args.host) {
+            per_chain.host = Some(parse_host(&fetched.host)?);
+        }
+        if args.aia {
+            // Downloads happen here, before the (pure) verification, with fetch's proxy.
+            let aia = AiaOptions::with_connection(&args.connection.to_options());
+            per_chain.aia = fetch_aia_blocking(&source.chain, &options.untrusted, &trust, &aia)?;
+        }
+        let mut report = verify_chain(&source.chain, &trust, &per_chain);
+        if let Some(fetched) = &source.fetched {
+            fetched.add_capture_findings(&mut report);
+        }
         if !report.valid && code == EXIT_OK {
             code = EXIT_INVALID;
         }

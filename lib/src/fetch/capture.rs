@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::plan::Plan;
 use super::recorder::{Head, Recorder};
-use super::sniff::{abort_reason, classify, rustls_error, snake};
+use super::sniff::{abort_reason, classify, rustls_alert_name, rustls_error};
 use super::verifier::{NoClientCert, Recorded, RecordingVerifier};
 use super::{
     legacy, ocsp, FetchError, HandshakeOutcome, Phase, PresentedChain, Timing, TlsVersion,
@@ -172,7 +172,7 @@ fn server_name(plan: &Plan) -> Result<ServerName<'static>, FetchError> {
 /// The alert the server sent, when that is what ended the connection.
 fn alert_of(io: &std::io::Error) -> Option<String> {
     rustls_error(io).and_then(|e| match e {
-        rustls::Error::AlertReceived(a) => Some(snake(&format!("{a:?}"))),
+        rustls::Error::AlertReceived(a) => Some(rustls_alert_name(*a)),
         _ => None,
     })
 }
@@ -197,14 +197,16 @@ async fn completed(
         .map(|p| String::from_utf8_lossy(p).into_owned());
     let mut outcome = HandshakeOutcome::Complete;
     if session.client_cert_requested() {
-        // The server decides after our empty certificate; give it a moment to say so.
-        let wait = plan.remaining().min(Duration::from_millis(1000));
-        let mut byte = [0u8; 1];
-        let alert = match tokio::time::timeout(wait, tls.read(&mut byte)).await {
-            Ok(Err(e)) => alert_of(&e),
-            _ => None,
+        let tls13 = conn.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_3);
+        // TLS 1.2: the server sent its Finished after our empty certificate, so it accepted
+        // it. TLS 1.3: our empty certificate went with our Finished, and the server decides
+        // after the handshake is complete on our side (RFC 8446 §4.4.2.4).
+        let (required, alert) = if tls13 {
+            tls13_client_cert_verdict(plan, &mut tls).await
+        } else {
+            (false, None)
         };
-        outcome = HandshakeOutcome::ClientCertificateRequested { alert };
+        outcome = HandshakeOutcome::ClientCertificateRequested { alert, required };
     }
     let _ = tokio::time::timeout(
         plan.remaining().min(Duration::from_millis(500)),
@@ -218,6 +220,53 @@ async fn completed(
     chain.key_exchange_group = group;
     chain.alpn = alpn;
     chain
+}
+
+/// Whether a TLS 1.3 server refused the empty client certificate sent with our Finished, and
+/// its alert: the first record it sends next decides. An alert (`certificate_required`,
+/// RFC 8446 §4.4.2.4), a closed or reset connection, or a record that does not decrypt is a
+/// refusal; any other record (a NewSessionTicket, which servers send right after the
+/// handshake) means it accepted the handshake without a certificate — the certificate is
+/// optional. No fixed wait: the answer ends it, and a server that sends nothing at all is
+/// given at most one second (it did not refuse).
+async fn tls13_client_cert_verdict(
+    plan: &Plan,
+    tls: &mut tokio_rustls::client::TlsStream<Recorder<tokio::net::TcpStream>>,
+) -> (bool, Option<String>) {
+    let wait = plan.remaining().min(Duration::from_secs(1));
+    let judge = async {
+        let (io, conn) = tls.get_mut();
+        let mut raw = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = match io.read(&mut chunk).await {
+                Ok(0) | Err(_) => return (true, None),
+                Ok(n) => n,
+            };
+            raw.extend_from_slice(&chunk[..n]);
+            let mut fed: &[u8] = &chunk[..n];
+            while !fed.is_empty() {
+                match conn.read_tls(&mut fed) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+            match conn.process_new_packets() {
+                Err(rustls::Error::AlertReceived(a)) => return (true, Some(rustls_alert_name(a))),
+                Err(_) => return (true, None),
+                Ok(_) if has_complete_record(&raw) => return (false, None),
+                Ok(_) => {}
+            }
+        }
+    };
+    tokio::time::timeout(wait, judge)
+        .await
+        .unwrap_or((false, None))
+}
+
+/// Whether `raw` (TLS records) holds at least one whole record.
+fn has_complete_record(raw: &[u8]) -> bool {
+    raw.len() >= 5 && raw.len() >= 5 + usize::from(u16::from_be_bytes([raw[3], raw[4]]))
 }
 
 /// A failed handshake: still a report when the certificates arrived (recorded by the
@@ -244,7 +293,10 @@ fn failed(
         if session.client_cert_requested() && r.signature_error.is_none() {
             // The server refused our empty client certificate (with an alert, or by
             // closing the connection before the alert could be read).
-            let outcome = HandshakeOutcome::ClientCertificateRequested { alert };
+            let outcome = HandshakeOutcome::ClientCertificateRequested {
+                alert,
+                required: true,
+            };
             return Ok(session.report(plan, r, outcome));
         }
         let reason = match &r.signature_error {

@@ -14,8 +14,9 @@ use tls_parser::{
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::plan::Plan;
-use super::sniff::{not_tls, snake};
+use super::sniff::{alert_name, means_no_shared_protocol, not_tls, undecided};
 use super::{FetchError, HandshakeOutcome, Phase, PresentedChain, Timing, TlsVersion};
+use crate::verify::{Code, Finding, Severity, Source, VerifyReport};
 
 /// Most bytes read from a legacy server before giving up on its Certificate message.
 const FLIGHT_LIMIT: usize = 512 * 1024;
@@ -39,6 +40,8 @@ const SUITES: &[u16] = &[
 #[derive(Debug, Default)]
 pub(super) struct Flight {
     pub(super) version: Option<String>,
+    /// The version the ServerHello chose, as on the wire (`0x0301` for TLS 1.0).
+    pub(super) version_wire: Option<u16>,
     pub(super) cipher_suite: Option<String>,
     pub(super) certs: Vec<CertificateDer<'static>>,
     /// The server's alert, if it sent one.
@@ -84,6 +87,7 @@ pub(super) fn parse_flight(bytes: &[u8]) -> Flight {
         match msg {
             TlsMessage::Handshake(TlsMessageHandshake::ServerHello(hello)) => {
                 flight.version = Some(version_name(hello.version.0));
+                flight.version_wire = Some(hello.version.0);
                 flight.cipher_suite = Some(
                     TlsCipherSuite::from_id(hello.cipher.0)
                         .map(|s| s.name.to_string())
@@ -119,11 +123,6 @@ fn version_name(v: u16) -> String {
         0x0304 => "TLSv1.3".into(),
         other => format!("0x{other:04x}"),
     }
-}
-
-fn alert_name(code: u8) -> String {
-    let desc = tls_parser::TlsAlertDescription(code);
-    snake(&format!("{desc:?}"))
 }
 
 /// Appends a two-byte big-endian length, then the bytes.
@@ -195,61 +194,39 @@ pub(super) fn client_hello(sni: Option<&str>, max: TlsVersion) -> Vec<u8> {
     record
 }
 
+/// A fatal `protocol_version` alert (RFC 5246 §7.2.2), sent before hanging up on a server
+/// whose chosen version is out of range.
+const PROTOCOL_VERSION_ALERT: [u8; 7] = [0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 70];
+
 /// Runs the capture-only handshake.
 pub(super) async fn capture(plan: &Plan) -> Result<PresentedChain, FetchError> {
     let mut timing = Timing::default();
     let (mut stream, peer) = plan.open(&mut timing).await?;
-    let label = plan.label.clone();
-    let io = |source: std::io::Error| FetchError::Io {
-        target: label.clone(),
-        phase: Phase::Handshake,
-        source,
-    };
     let t = Instant::now();
     let hello = client_hello(plan.sni.as_deref(), plan.max_tls);
-    let flight = plan
-        .bounded(Phase::Handshake, async {
-            stream.write_all(&hello).await.map_err(io)?;
-            let mut buf = Vec::with_capacity(16 * 1024);
-            let mut chunk = [0u8; 16 * 1024];
-            loop {
-                let n = stream.read(&mut chunk).await.map_err(io)?;
-                if n == 0 {
-                    if let Some(e) = not_tls(&plan.label, &buf) {
-                        return Err(e);
-                    }
-                    let flight = parse_flight(&buf);
-                    if let Some(alert) = flight.alert {
-                        return Err(alert_error(plan, alert));
-                    }
-                    return Err(FetchError::ConnectionClosed {
-                        target: plan.label.clone(),
-                        phase: Phase::Handshake,
-                    });
-                }
-                buf.extend_from_slice(&chunk[..n]);
-                if let Some(e) = not_tls(&plan.label, &buf) {
-                    return Err(e);
-                }
-                let flight = parse_flight(&buf);
-                if let Some(alert) = flight.alert {
-                    return Err(alert_error(plan, alert));
-                }
-                if flight.complete || flight.malformed {
-                    return Ok(flight);
-                }
-                if buf.len() > FLIGHT_LIMIT {
-                    return Err(FetchError::TooLarge {
-                        target: plan.label.clone(),
-                        reason: format!(
-                            "the server sent more than {} KiB without completing its Certificate message",
-                            FLIGHT_LIMIT / 1024
-                        ),
-                    });
-                }
-            }
-        })
-        .await?;
+    let mut buf = Vec::with_capacity(16 * 1024);
+    let read = plan
+        .bounded(
+            Phase::Handshake,
+            read_flight(plan, &mut stream, &hello, &mut buf),
+        )
+        .await;
+    let flight = match read {
+        Ok(Read::Flight(flight)) => flight,
+        Ok(Read::OutOfRange(e)) => {
+            let _ = plan
+                .bounded(Phase::Handshake, async {
+                    let _ = stream.write_all(&PROTOCOL_VERSION_ALERT).await;
+                    Ok(())
+                })
+                .await;
+            return Err(e);
+        }
+        // What arrived before the time ran out still says what answered (a plain-text
+        // banner without its line end, a lone byte that is not TLS).
+        Err(e @ FetchError::Timeout { .. }) => return Err(not_tls(&plan.label, &buf).unwrap_or(e)),
+        Err(e) => return Err(e),
+    };
     timing.handshake = t.elapsed();
     drop(stream);
     if flight.certs.is_empty() {
@@ -282,11 +259,105 @@ pub(super) async fn capture(plan: &Plan) -> Result<PresentedChain, FetchError> {
     Ok(chain)
 }
 
+/// How reading the flight ended, short of an error.
+enum Read {
+    /// Up to the Certificate message (or ServerHelloDone).
+    Flight(Flight),
+    /// The ServerHello chose a version outside the limits: the error to report, after
+    /// telling the server with an alert.
+    OutOfRange(FetchError),
+}
+
+/// Sends the ClientHello and reads the server's flight into `buf` up to its Certificate
+/// message (or ServerHelloDone). Stops as soon as the ServerHello names a version outside
+/// `[min_tls, max_tls]`, or the first bytes show the server does not speak TLS — deciding
+/// that only once enough bytes arrived (a server may send one byte per segment).
+async fn read_flight(
+    plan: &Plan,
+    stream: &mut tokio::net::TcpStream,
+    hello: &[u8],
+    buf: &mut Vec<u8>,
+) -> Result<Read, FetchError> {
+    let io = |source: std::io::Error| FetchError::Io {
+        target: plan.label.clone(),
+        phase: Phase::Handshake,
+        source,
+    };
+    stream.write_all(hello).await.map_err(io)?;
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        let n = stream.read(&mut chunk).await.map_err(io)?;
+        if n == 0 {
+            if let Some(e) = not_tls(&plan.label, buf) {
+                return Err(e);
+            }
+            let flight = parse_flight(buf);
+            if let Some(alert) = flight.alert {
+                return Err(alert_error(plan, alert));
+            }
+            if let Some(e) = check_version(plan, &flight) {
+                return Ok(Read::OutOfRange(e));
+            }
+            return Err(FetchError::ConnectionClosed {
+                target: plan.label.clone(),
+                phase: Phase::Handshake,
+            });
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if undecided(buf) {
+            continue;
+        }
+        if let Some(e) = not_tls(&plan.label, buf) {
+            return Err(e);
+        }
+        let flight = parse_flight(buf);
+        if let Some(alert) = flight.alert {
+            return Err(alert_error(plan, alert));
+        }
+        if let Some(e) = check_version(plan, &flight) {
+            return Ok(Read::OutOfRange(e));
+        }
+        if flight.complete || flight.malformed {
+            return Ok(Read::Flight(flight));
+        }
+        if buf.len() > FLIGHT_LIMIT {
+            return Err(FetchError::TooLarge {
+                target: plan.label.clone(),
+                reason: format!(
+                    "the server sent more than {} KiB without completing its Certificate message",
+                    FLIGHT_LIMIT / 1024
+                ),
+            });
+        }
+    }
+}
+
+/// The version the ServerHello chose must lie within `[min_tls, max_tls]`: the legacy
+/// capture honours both limits as the rustls one does (a server picks the highest version
+/// it supports up to the one offered, RFC 5246 §7.4.1.3, so a version below the minimum is
+/// the newest the server speaks).
+fn check_version(plan: &Plan, flight: &Flight) -> Option<FetchError> {
+    let chosen = flight.version_wire?;
+    let offered = plan.max_tls.min(TlsVersion::Tls1_2);
+    let name = version_name(chosen);
+    let detail = if chosen < plan.min_tls.wire() {
+        format!(
+            "the server chose {name} when offered up to {offered}: below the minimum TLS version {}",
+            plan.min_tls
+        )
+    } else if chosen > offered.wire() {
+        format!("the server chose {name}, although only up to {offered} was offered")
+    } else {
+        return None;
+    };
+    Some(FetchError::NoSharedProtocol {
+        target: plan.label.clone(),
+        detail,
+    })
+}
+
 fn alert_error(plan: &Plan, alert: String) -> FetchError {
-    if alert == "protocol_version"
-        || alert == "handshake_failure"
-        || alert == "insufficient_security"
-    {
+    if means_no_shared_protocol(&alert) {
         FetchError::NoSharedProtocol {
             target: plan.label.clone(),
             detail: format!(
@@ -298,6 +369,70 @@ fn alert_error(plan: &Plan, alert: String) -> FetchError {
             target: plan.label.clone(),
             alert,
         }
+    }
+}
+
+impl PresentedChain {
+    /// What the capture itself says about the chain, as `verify` findings (warnings): it
+    /// was captured over TLS 1.0/1.1 or SSL 3 ([`Code::LegacyTlsVersion`]), or the server
+    /// never proved it holds the leaf's private key ([`Code::KeyPossessionUnproven`]: a
+    /// legacy capture, or a handshake that ended before the server's signature verified).
+    /// A chain from a complete TLS 1.2/1.3 handshake has none.
+    pub fn capture_findings(&self) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let leaf = self.leaf_subject();
+        let on_leaf = |f: Finding| match &leaf {
+            Some(subject) => f.cert(Some(0), subject),
+            None => f,
+        };
+        if let Some(v @ ("TLSv1.0" | "TLSv1.1" | "SSLv3")) = self.tls_version.as_deref() {
+            let mut f = Finding::new(
+                Code::LegacyTlsVersion,
+                format!(
+                    "{} was captured over {v}: RFC 8996 forbids TLS 1.0 and 1.1 (SSL 3: RFC 7568), and current browsers, curl, Python, Go and rustls refuse them",
+                    self.target
+                ),
+            )
+            .fix(Code::LegacyTlsVersion.fix());
+            if v == "TLSv1.1" {
+                f = f.cite(Source::Rfc8996("4"));
+            }
+            findings.push(f);
+        }
+        if !self.key_possession_proven {
+            let why = match &self.handshake {
+                HandshakeOutcome::CaptureOnly => {
+                    "the legacy capture stops after the server's Certificate message, before any signature".to_owned()
+                }
+                HandshakeOutcome::Aborted { reason } => {
+                    format!("the handshake ended before the server's signature verified ({reason})")
+                }
+                _ => "no handshake signature of the server was verified".to_owned(),
+            };
+            findings.push(on_leaf(
+                Finding::new(
+                    Code::KeyPossessionUnproven,
+                    format!(
+                        "{} did not prove it holds the leaf's private key: {why}",
+                        self.target
+                    ),
+                )
+                .fix(Code::KeyPossessionUnproven.fix()),
+            ));
+        }
+        findings
+    }
+
+    /// Adds [`capture_findings`](Self::capture_findings) to `report`, the verification of
+    /// this chain: after the report's errors and warnings, before its notes. They never
+    /// change the verdict.
+    pub fn add_capture_findings(&self, report: &mut VerifyReport) {
+        let at = report
+            .findings
+            .iter()
+            .position(|f| f.severity == Severity::Info)
+            .unwrap_or(report.findings.len());
+        report.findings.splice(at..at, self.capture_findings());
     }
 }
 

@@ -33,6 +33,7 @@ use std::time::Duration;
 
 use rustls_pki_types::CertificateDer;
 
+mod aia;
 mod batch;
 mod capture;
 mod legacy;
@@ -45,6 +46,7 @@ mod starttls;
 mod target;
 mod verifier;
 
+pub use aia::{fetch_aia, fetch_aia_blocking, AiaOptions};
 pub use batch::{fetch_many, fetch_many_blocking, BatchResult};
 pub use ocsp::{OcspCertStatus, StapledOcsp};
 pub use target::{Starttls, Target};
@@ -206,11 +208,15 @@ impl Default for FetchOptions {
 pub enum HandshakeOutcome {
     /// The handshake completed.
     Complete,
-    /// The server asked for a client certificate; none was sent. `alert` is the alert the
-    /// server sent afterwards, if any (`certificate_required`, `handshake_failure`).
+    /// The server asked for a client certificate; none was sent. `required`: the server
+    /// refused the handshake without one (it *demands* a certificate), else it went on
+    /// without (the certificate is optional). `alert` is the alert the server sent, if any
+    /// (`certificate_required`, `handshake_failure`).
     ClientCertificateRequested {
         /// The server's alert after the empty client certificate, if one arrived.
         alert: Option<String>,
+        /// Whether the server refused to go on without a client certificate.
+        required: bool,
     },
     /// The handshake failed after the certificates arrived; the chain is still returned.
     Aborted {
@@ -536,17 +542,23 @@ impl FetchError {
     }
 }
 
-/// A duration the way people write it: `1.5s` / `500ms` / `2m`.
+/// A duration the way people write it, as the README and `--timeout` do: sub-second as
+/// `250ms`, whole seconds as `2s` (an elapsed 2.003 s too), other times with one decimal
+/// (`1.5s`), whole minutes as `2m`.
 pub(crate) fn human(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 1000 {
-        format!("{ms}ms")
-    } else if ms.is_multiple_of(60_000) {
-        format!("{}m", ms / 60_000)
-    } else if ms.is_multiple_of(1000) {
-        format!("{}s", ms / 1000)
+        return format!("{ms}ms");
+    }
+    if ms.is_multiple_of(60_000) {
+        return format!("{}m", ms / 60_000);
+    }
+    // Tenths of a second, rounded: 2003 ms is 2s, 1250 ms is 1.3s.
+    let tenths = (ms + 50) / 100;
+    if tenths.is_multiple_of(10) {
+        format!("{}s", tenths / 10)
     } else {
-        format!("{:.2}s", d.as_secs_f64())
+        format!("{}.{}s", tenths / 10, tenths % 10)
     }
 }
 
@@ -599,14 +611,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, FetchError> {
 pub async fn fetch(target: &Target, options: &FetchOptions) -> Result<PresentedChain, FetchError> {
     let plan = plan::Plan::new(target, options)?;
     match capture::capture(&plan).await {
-        Err(e @ FetchError::NoSharedProtocol { .. }) if plan.legacy_allowed() => {
-            match legacy::capture(&plan).await {
-                Ok(chain) => Ok(chain),
-                // The legacy attempt's own error says more when it got further; when it
-                // found no shared protocol either, the rustls error says more.
-                Err(FetchError::NoSharedProtocol { .. }) => Err(e),
-                Err(other) => Err(other),
-            }
+        // The legacy attempt's error says more than rustls' (the version the server chose,
+        // the alert it sent also to a TLS 1.0–1.2 hello).
+        Err(FetchError::NoSharedProtocol { .. }) if plan.legacy_allowed() => {
+            legacy::capture(&plan).await
         }
         other => other,
     }
@@ -650,7 +658,12 @@ mod tests {
         assert_eq!(human(Duration::from_millis(500)), "500ms");
         assert_eq!(human(Duration::from_secs(2)), "2s");
         assert_eq!(human(Duration::from_secs(120)), "2m");
-        assert_eq!(human(Duration::from_millis(1234)), "1.23s");
+        assert_eq!(human(Duration::from_millis(1234)), "1.2s");
+        assert_eq!(human(Duration::from_millis(2003)), "2s");
+        assert_eq!(human(Duration::from_millis(1999)), "2s");
+        assert_eq!(human(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(human(Duration::from_millis(250)), "250ms");
+        assert_eq!(human(Duration::from_secs(90)), "90s");
     }
 
     #[test]

@@ -78,15 +78,7 @@ impl Plan {
                 Some(name)
             }
         };
-        let bypass = options.no_proxy.iter().any(|rule| {
-            let rule = rule.trim().trim_start_matches('*').to_ascii_lowercase();
-            let host = target.host.as_str();
-            rule.is_empty() && options.no_proxy.iter().any(|r| r.trim() == "*")
-                || rule.strip_prefix('.').map_or(
-                    !rule.is_empty() && (host == rule || host.ends_with(&format!(".{rule}"))),
-                    |suffix| host.ends_with(&format!(".{suffix}")),
-                )
-        });
+        let bypass = bypasses_proxy(&options.no_proxy, &target.host);
         let proxy = options
             .proxy
             .as_deref()
@@ -305,4 +297,17 @@ async fn connect_any(addrs: &[SocketAddr]) -> Result<(TcpStream, SocketAddr), Fe
         host: String::new(),
         family: "IP",
     }))
+}
+
+/// Whether `host` is reached without the proxy under `no_proxy` (`NO_PROXY` syntax:
+/// `example.com` also matches its subdomains, `.example.com` only them, `*` everything).
+pub(crate) fn bypasses_proxy(no_proxy: &[String], host: &str) -> bool {
+    no_proxy.iter().any(|rule| {
+        let rule = rule.trim().trim_start_matches('*').to_ascii_lowercase();
+        rule.is_empty() && no_proxy.iter().any(|r| r.trim() == "*")
+            || rule.strip_prefix('.').map_or(
+                !rule.is_empty() && (host == rule || host.ends_with(&format!(".{rule}"))),
+                |suffix| host.ends_with(&format!(".{suffix}")),
+            )
+    })
 }

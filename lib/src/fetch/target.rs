@@ -143,7 +143,7 @@ impl Target {
             return Err(bad("empty target"));
         }
         if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(bad("a target cannot contain spaces"));
+            return Err(bad("a target cannot contain spaces or control characters"));
         }
 
         let (scheme, rest) = match text.split_once("://") {

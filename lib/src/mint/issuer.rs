@@ -131,12 +131,19 @@ impl Issuer {
             input: cert_name.to_owned(),
             reason,
         };
-        let (_, x509) = X509Certificate::from_der(&cert)
-            .map_err(|e| not_issuer(format!("cannot decode the certificate: {e}")))?;
+        let (_, x509) = X509Certificate::from_der(&cert).map_err(|e| {
+            not_issuer(format!(
+                "cannot decode the certificate: {}",
+                crate::load::parse_error_text(&e)
+            ))
+        })?;
         let (not_after, path_len, self_signed) = {
-            let bc = x509
-                .basic_constraints()
-                .map_err(|e| not_issuer(format!("bad basicConstraints: {e}")))?;
+            let bc = x509.basic_constraints().map_err(|e| {
+                not_issuer(format!(
+                    "bad basicConstraints: {}",
+                    crate::load::x509_error_text(&e)
+                ))
+            })?;
             match bc {
                 Some(ref bc) if bc.value.ca => {}
                 _ => {

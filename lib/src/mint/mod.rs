@@ -817,7 +817,7 @@ pub(crate) fn set_validity_from(
     if days == 0 || days > 36_500 {
         return Err(MintError::InvalidParameter {
             what: "days",
-            reason: format!("{days} is not in 1..=36500"),
+            reason: format!("must be from 1 to 36500 (100 years), not {days}"),
         });
     }
     let now = OffsetDateTime::now_utc()

@@ -118,6 +118,11 @@ fn key_check(chain: &[CertificateDer<'_>], key: Option<&PrivateKeyInfo>) -> Chec
             format!("{} is encrypted; it was not compared", key.input),
             "nginx needs ssl_password_file for an encrypted key; decrypt a copy to check it (openssl pkey -in key.pem -out plain.pem)",
         ),
+        // nginx refuses to start (or clients refuse every handshake) with such a key.
+        KeyMatch::Unusable(what) => check.fail(
+            what,
+            "point --key at the private key the leaf was issued for (PKCS#8, PKCS#1 RSA or SEC1 EC; RSA, ECDSA P-256/P-384 or Ed25519), as nginx's ssl_certificate_key",
+        ),
         KeyMatch::Unknown(why) => check.warn(why, "check the key with `openssl pkey -in KEY -noout`"),
     }
 }

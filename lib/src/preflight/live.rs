@@ -5,8 +5,12 @@ use std::net::IpAddr;
 use rustls_pki_types::CertificateDer;
 
 use super::check::Check;
+use super::trust::{judge, verify_for_hosts};
 use super::PreflightOptions;
 use crate::cert::CertificateInfo;
+use crate::fetch::PresentedChain;
+use crate::trust::TrustStore;
+use crate::verify::Code;
 
 pub(super) fn capture(
     target: &str,
@@ -32,6 +36,8 @@ pub(super) fn capture(
 pub(super) fn live_checks(
     live: &std::result::Result<crate::fetch::PresentedChain, String>,
     files: Option<&[CertificateDer<'static>]>,
+    trust: &TrustStore,
+    roots: &[String],
     options: &PreflightOptions,
 ) -> Vec<Check> {
     let mut checks = Vec::new();
@@ -74,22 +80,39 @@ pub(super) fn live_checks(
                     .map(|i| format!("{} ({})", i.subject, &i.fingerprints.sha256[..23]))
                     .unwrap_or_else(|_| "(undecodable)".into())
             };
-            let found = if files.first() != chain.certs.first() {
-                format!(
-                    "the proxy still serves the old certificate: it sends {} but the file holds {}",
-                    chain.certs.first().map(fp).unwrap_or_else(|| "nothing".into()),
-                    fp(&files[0])
+            if files.first() != chain.certs.first() {
+                same.fail(
+                    format!(
+                        "the proxy still serves the old certificate: it sends {} but the file holds {}",
+                        chain.certs.first().map(fp).unwrap_or_else(|| "nothing".into()),
+                        fp(&files[0])
+                    ),
+                    "the proxy still serves the old certificate: reload nginx (nginx -s reload) after replacing the files, and check ssl_certificate points at this file",
                 )
             } else {
-                format!(
-                    "same leaf, but it sends {} certificate(s) where the file holds {} (intermediates differ or are in another order)",
-                    chain.certs.len(),
-                    files.len()
+                let unsent = unsent_intermediates(files, &chain.certs, options);
+                let found = if unsent.is_empty() {
+                    format!(
+                        "same leaf, but it sends {} certificate(s) where the file holds {} (intermediates differ or are in another order)",
+                        chain.certs.len(),
+                        files.len()
+                    )
+                } else {
+                    format!(
+                        "same leaf, but the server does not send {} of the file ({} certificate(s) sent, {} in the file)",
+                        quoted(&unsent),
+                        chain.certs.len(),
+                        files.len()
+                    )
+                };
+                same.fail(
+                    found,
+                    "point ssl_certificate at the file that holds the full chain (the leaf, then its intermediates), then reload nginx",
                 )
-            };
-            same.fail(found, "the proxy still serves the old certificate: reload nginx (nginx -s reload) after replacing the files, and check ssl_certificate points at this file")
+            }
         }
     });
+    checks.push(live_trust_check(chain, files, trust, roots, options));
 
     let version = Check::new("live_tls_version", "The server negotiates TLS 1.2 or newer");
     let v = chain.tls_version.as_deref().unwrap_or("unknown");
@@ -120,4 +143,76 @@ pub(super) fn live_checks(
         (None, false) => staple.pass("leaf is not must-staple; no staple required"),
     });
     checks
+}
+
+/// The subjects of the file's intermediates (certificates after the leaf that are not
+/// self-issued roots) the server does not send.
+fn unsent_intermediates(
+    files: &[CertificateDer<'static>],
+    sent: &[CertificateDer<'static>],
+    options: &PreflightOptions,
+) -> Vec<String> {
+    files
+        .iter()
+        .skip(1)
+        .filter(|c| !sent.contains(c))
+        .filter_map(|c| CertificateInfo::decode(c, options.requirements.at).ok())
+        .filter(|i| i.subject != i.issuer)
+        .map(|i| i.subject.to_string())
+        .collect()
+}
+
+/// `` `CN=A` `` or `` `CN=A`, `CN=B` ``, after "the intermediate(s)".
+fn quoted(subjects: &[String]) -> String {
+    let list: Vec<String> = subjects.iter().map(|s| format!("`{s}`")).collect();
+    format!(
+        "the intermediate{} {}",
+        if list.len() == 1 { "" } else { "s" },
+        list.join(", ")
+    )
+}
+
+/// `live_chain_trusted`: the chain *as served* verifies to the roots for every host — what
+/// a client connecting now receives, which is not the files when the server sends less.
+/// When it fails because the server leaves out an intermediate the files hold, it says so.
+fn live_trust_check(
+    chain: &PresentedChain,
+    files: Option<&[CertificateDer<'static>]>,
+    trust: &TrustStore,
+    roots: &[String],
+    options: &PreflightOptions,
+) -> Check {
+    let check = Check::new(
+        "live_chain_trusted",
+        format!(
+            "The chain the live server sends verifies to the roots ({}) for every host",
+            roots.join(", ")
+        ),
+    );
+    let Some(files) = files else {
+        return check.skip("no --cert given: chain_trusted checked the chain as served");
+    };
+    let reports = verify_for_hosts(&chain.certs, trust, options);
+    let judged = judge(check, &reports, options);
+    let missing = reports.iter().any(|(_, r)| {
+        r.error
+            .as_ref()
+            .is_some_and(|e| matches!(e.code, Code::MissingIntermediate | Code::UnknownIssuer))
+    });
+    let unsent = unsent_intermediates(files, &chain.certs, options);
+    if judged.status == super::CheckStatus::Fail && missing && !unsent.is_empty() {
+        let found = format!(
+            "the server does not send {}: point ssl_certificate at the full chain ({})",
+            quoted(&unsent),
+            judged.found
+        );
+        return Check {
+            found,
+            fix: Some(
+                "point ssl_certificate at the full chain (the leaf, then its intermediates: the --cert file), then reload nginx".to_owned(),
+            ),
+            ..judged
+        };
+    }
+    judged
 }

@@ -95,7 +95,13 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
         None => None,
     };
     let key = match &options.key {
-        Some(path) => Some(PrivateKeyInfo::load_path(path)?),
+        // A file that can be read but holds no usable key fails key_matches_leaf, naming
+        // what it holds; only an unreadable (or endless) file is an input error.
+        Some(path) => Some(match PrivateKeyInfo::load_path(path) {
+            Ok(key) => key,
+            Err(e @ (crate::Error::Io { .. } | crate::Error::TooLarge { .. })) => return Err(e),
+            Err(e) => PrivateKeyInfo::unusable(&path.display().to_string(), key_problem(&e)),
+        }),
         None => None,
     };
     let roots: Vec<String> = if options.roots.is_empty() {
@@ -145,7 +151,28 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
     }
     #[cfg(feature = "fetch")]
     if let Some(live) = &live {
-        checks.extend(live::live_checks(live, files.as_deref(), options));
+        checks.extend(live::live_checks(
+            live,
+            files.as_deref(),
+            &trust,
+            &roots,
+            options,
+        ));
     }
     Ok(PreflightReport::from_checks(checks))
+}
+
+/// What a key file that does not load holds, as words after its name.
+fn key_problem(e: &crate::Error) -> String {
+    match e {
+        crate::Error::WrongPemLabel { found, .. } => {
+            format!("holds no private key (it holds a {found} block)")
+        }
+        crate::Error::Empty { .. } => "holds no PEM/DER private key".to_owned(),
+        other => {
+            let text = other.to_string();
+            let reason = text.split_once(": ").map_or(text.as_str(), |(_, r)| r);
+            format!("holds no usable private key ({reason})")
+        }
+    }
 }

@@ -6,6 +6,7 @@ use rustls_pki_types::CertificateDer;
 use super::check::Check;
 use super::{ClientProfile, PreflightOptions};
 use crate::cert::CertificateInfo;
+use crate::verify::{Code, Severity, VerifyReport};
 
 fn verify_options(host: Option<&str>, options: &PreflightOptions) -> crate::verify::VerifyOptions {
     crate::verify::VerifyOptions {
@@ -29,6 +30,16 @@ pub(super) fn trust_check(
             roots.join(", ")
         ),
     );
+    let reports = verify_for_hosts(chain, trust, options);
+    judge(check, &reports, options)
+}
+
+/// The chain verified for every `--host` (once without a name when none is given).
+pub(super) fn verify_for_hosts<'o>(
+    chain: &[CertificateDer<'static>],
+    trust: &crate::trust::TrustStore,
+    options: &'o PreflightOptions,
+) -> Vec<(Option<&'o str>, VerifyReport)> {
     let hosts: Vec<Option<&str>> = if options.requirements.hosts.is_empty() {
         vec![None]
     } else {
@@ -39,25 +50,74 @@ pub(super) fn trust_check(
             .map(|h| Some(h.as_str()))
             .collect()
     };
+    hosts
+        .into_iter()
+        .map(|host| {
+            let report = crate::verify::verify_chain(chain, trust, &verify_options(host, options));
+            (host, report)
+        })
+        .collect()
+}
+
+/// The verdict's cause in words (the first error finding, else the error).
+pub(super) fn cause(report: &VerifyReport) -> String {
+    report
+        .findings
+        .iter()
+        .find(|f| f.severity == Severity::Error)
+        .map(|f| f.message.clone())
+        .or_else(|| report.error.as_ref().map(|e| e.message.clone()))
+        .unwrap_or_else(|| "not valid".into())
+}
+
+/// What to do about an invalid chain, following its cause (the verify [`Code`]): a missing
+/// intermediate is served, a root clients lack is installed on them, anything about one
+/// certificate (expired, misnamed, wrong purpose…) is that certificate's own fix.
+pub(super) fn cause_fix(report: &VerifyReport) -> String {
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.severity == Severity::Error);
+    let own = || {
+        finding
+            .and_then(|f| f.fix.clone())
+            .or_else(|| report.error.as_ref().map(|e| e.code.fix().to_owned()))
+            .unwrap_or_else(|| "see `chainscope verify` for the full explanation".to_owned())
+    };
+    match report.error.as_ref().map(|e| e.code) {
+        Some(Code::MissingIntermediate) => {
+            "serve the intermediates that link the leaf to the clients' root: point ssl_certificate at the full chain (the leaf, then its intermediates)".to_owned()
+        }
+        Some(Code::UnknownIssuer) => {
+            "the chain ends at a CA the clients neither hold nor receive: install its root on every client (a private CA), or serve the missing intermediate".to_owned()
+        }
+        Some(Code::UntrustedRoot | Code::SelfSignedLeaf) => format!(
+            "the clients do not hold the root the chain ends at: install that (private) root on every client, or use a certificate from a CA they trust ({})",
+            own()
+        ),
+        _ => own(),
+    }
+}
+
+/// Passes when every host's report is valid, else fails with each host's cause and the
+/// fixes that follow from them.
+pub(super) fn judge(
+    check: Check,
+    reports: &[(Option<&str>, VerifyReport)],
+    options: &PreflightOptions,
+) -> Check {
     let mut failures = Vec::new();
-    let mut fixes = Vec::new();
-    for host in &hosts {
-        let report = crate::verify::verify_chain(chain, trust, &verify_options(*host, options));
+    let mut fixes: Vec<String> = Vec::new();
+    for (host, report) in reports {
         if !report.valid {
-            let cause = report
-                .findings
-                .first()
-                .map(|f| f.message.clone())
-                .or_else(|| report.error.as_ref().map(|e| e.message.clone()))
-                .unwrap_or_else(|| "not valid".into());
+            let cause = cause(report);
             failures.push(match host {
                 Some(h) => format!("{h}: {cause}"),
                 None => cause,
             });
-            if let Some(fix) = report.findings.first().and_then(|f| f.fix.clone()) {
-                if !fixes.contains(&fix) {
-                    fixes.push(fix);
-                }
+            let fix = cause_fix(report);
+            if !fixes.contains(&fix) {
+                fixes.push(fix);
             }
         }
     }
@@ -69,12 +129,7 @@ pub(super) fn trust_check(
         };
         check.pass(format!("valid for {names}"))
     } else {
-        let fix = if fixes.is_empty() {
-            "see `chainscope verify` for the full explanation".to_owned()
-        } else {
-            fixes.join("; ")
-        };
-        check.fail(failures.join("; "), fix)
+        check.fail(failures.join("; "), fixes.join("; "))
     }
 }
 
@@ -94,13 +149,13 @@ pub(super) fn client_checks(
             .as_ref()
             .map(|e| e.code.as_str().replace('_', " "))
             .unwrap_or_default();
-        (report.valid, why)
+        (report.valid, why, report)
     };
     let supplied: Vec<&String> = roots
         .iter()
         .filter(|r| *r != "system" && *r != "mozilla")
         .collect();
-    let (mozilla_ok, mozilla_why) = verdict(&crate::trust::TrustStore::mozilla());
+    let (mozilla_ok, mozilla_why, mozilla_report) = verdict(&crate::trust::TrustStore::mozilla());
     let mut statement = Check::new("client_trust", "Which clients will accept the chain");
     let mozilla_text = if mozilla_ok {
         "clients holding only the Mozilla roots: ACCEPT".to_owned()
@@ -109,12 +164,14 @@ pub(super) fn client_checks(
     };
     let mut parts = vec![mozilla_text];
     let mut supplied_ok = None;
+    let mut supplied_report = None;
     if !supplied.is_empty() {
         let labels: Vec<&str> = supplied.iter().map(|s| s.as_str()).collect();
         match crate::trust::TrustStore::from_specs(&labels) {
             Ok(store) => {
-                let (ok, why) = verdict(&store);
+                let (ok, why, report) = verdict(&store);
                 supplied_ok = Some(ok);
+                supplied_report = Some(report);
                 parts.push(if ok {
                     format!("clients holding only {}: ACCEPT", labels.join(", "))
                 } else {
@@ -124,15 +181,12 @@ pub(super) fn client_checks(
             Err(e) => parts.push(format!("supplied roots unreadable: {e}")),
         }
     }
-    statement = match (supplied_ok, mozilla_ok) {
-        (Some(false), _) => statement.fail(
-            parts.join("; "),
-            "the chain does not lead to the CA you hand to clients: serve the intermediates that link the leaf to it",
-        ),
-        (None, false) if roots.iter().any(|r| r == "mozilla" || r == "system") => statement.fail(
-            parts.join("; "),
-            "a private CA's leaf needs its root installed on every client (see `chainscope mint` next steps); a public leaf needs its intermediates served",
-        ),
+    // The fix follows the cause the clients would reject for.
+    statement = match (supplied_ok, mozilla_ok, &supplied_report) {
+        (Some(false), _, Some(report)) => statement.fail(parts.join("; "), cause_fix(report)),
+        (None, false, _) if roots.iter().any(|r| r == "mozilla" || r == "system") => {
+            statement.fail(parts.join("; "), cause_fix(&mozilla_report))
+        }
         _ => statement.pass(parts.join("; ")),
     };
     checks.push(statement);

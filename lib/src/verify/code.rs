@@ -31,6 +31,8 @@ pub enum Source {
     Rfc3279(&'static str),
     /// RFC 5480 (elliptic curve SubjectPublicKeyInfo), section.
     Rfc5480(&'static str),
+    /// RFC 8996 (deprecating TLS 1.0 and TLS 1.1), section.
+    Rfc8996(&'static str),
     /// The documented behaviour of one client, named (`OpenSSL X509_V_ERR_CERT_HAS_EXPIRED`).
     Client(&'static str),
     /// What rustls-webpki decides; its verdict is the floor of every profile.
@@ -50,6 +52,7 @@ impl fmt::Display for Source {
             Source::Rfc8446(s) => write!(f, "RFC 8446 §{s}"),
             Source::Rfc3279(s) => write!(f, "RFC 3279 §{s}"),
             Source::Rfc5480(s) => write!(f, "RFC 5480 §{s}"),
+            Source::Rfc8996(s) => write!(f, "RFC 8996 §{s}"),
             Source::Client(s) => f.write_str(s),
             Source::Webpki => f.write_str("rustls-webpki"),
             Source::Clients => f.write_str("client behaviour"),
@@ -70,8 +73,9 @@ impl serde::Serialize for Source {
 pub enum Kind {
     /// A cause rustls-webpki (or the input itself) gives: it rejects in every profile.
     Cause,
-    /// A rule of the catalogue that rejects from the given profile up, and is a warning
-    /// below it.
+    /// A rule that rejects from the given profile up, and is a warning below it: a rule
+    /// of the catalogue, or `revocation_unknown` (which needs every CRL, not one
+    /// certificate).
     Rule(Profile),
     /// A rule of the catalogue that only ever warns (or notes).
     Advisory,
@@ -300,6 +304,13 @@ codes! {
         "see the message; report it to chainscope if it is unclear",
     }
 
+    // --- rejected from the rfc5280 profile up, a warning below it ---
+    RevocationUnknown = "revocation_unknown" {
+        Kind::Rule(Profile::Rfc5280), Error, Rfc5280("6.3.3"),
+        "CRLs were given, but none usable and current covers a certificate of the path (its issuer's CRLs are missing, unusable, expired or out of scope)",
+        "give a current, complete CRL from the certificate's issuer",
+    }
+
     // --- warnings ---
     ExpiringSoon = "expiring_soon" {
         Note, Warning, Chainscope,
@@ -327,10 +338,26 @@ codes! {
         "have the server send the intermediate; check the URL",
     }
 
+    CrlUnusable = "crl_unusable" {
+        Note, Warning, Rfc5280("6.3.3"),
+        "a CRL given cannot be used (delta, indirect, partitioned, unknown critical extension, bad signature, past its nextUpdate, undecodable); the message names its file, block, issuer and reason",
+        "give the CA's current, complete CRL (the one at the certificates' cRLDistributionPoints URL)",
+    }
+
     AnchorIsIntermediate = "anchor_is_intermediate" {
         Note, Warning, Clients,
         "a trusted certificate that is not self-issued is the path's anchor (OpenSSL and Python up to 3.12 need PARTIAL_CHAIN for this)",
         "trust the root above it, or make sure every client accepts partial chains",
+    }
+    LegacyTlsVersion = "legacy_tls_version" {
+        Note, Warning, Source::Rfc8996("3"),
+        "the chain was captured over TLS 1.0 or 1.1 (or SSL 3), which current clients refuse",
+        "enable TLS 1.2 and 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;)",
+    }
+    KeyPossessionUnproven = "key_possession_unproven" {
+        Note, Warning, Rfc8446("4.4.3"),
+        "the server did not prove it holds the leaf's private key (no handshake signature was verified)",
+        "check the key on the server (chainscope preflight --cert … --key …); a full TLS 1.2/1.3 handshake proves it",
     }
 
     // --- notes ---

@@ -665,7 +665,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         use x509_parser::prelude::FromDer;
         for &node in self.walk() {
             let Some(f) = self.facts(node) else { continue };
-            for crl in &self.ctx.options.crls {
+            for crl in self.ctx.usable_crls() {
                 let Ok((_, parsed)) =
                     x509_parser::revocation_list::CertificateRevocationList::from_der(&crl.der)
                 else {
@@ -686,7 +686,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                         )
                     });
                 if let Some((date, reason)) = hit {
-                    return self.finding(Code::Revoked, node, format!("{} was revoked on {}{reason}, according to the CRL {} issued by {}", self.who(node), fmt_unix(date), crl.source, crl.issuer))
+                    return self.finding(Code::Revoked, node, format!("{} was revoked on {}{reason}, according to the CRL {} issued by {}", self.who(node), fmt_unix(date), crl.label(), crl.issuer))
                         .fix("replace the certificate with a new one (and a new key, if the key was compromised)");
                 }
             }

@@ -26,7 +26,6 @@
 //! # Ok::<(), chainscope::Error>(())
 //! ```
 
-mod aia;
 mod code;
 mod crl;
 mod diagnose;
@@ -43,10 +42,13 @@ use webpki::EndEntityCert;
 
 use crate::trust::TrustStore;
 
+pub(crate) use code::webpki_error_words;
 pub use code::{Code, Kind, Source, UnknownCode};
-pub use crl::Crl;
+pub use crl::{Crl, CrlDefect, CrlRef, CrlStatus, Revocation, RevocationCheck, RevocationReport};
 pub use findings::{Finding, Severity};
-pub use options::{parse_host, parse_time, AiaOptions, Profile, Purpose, VerifyOptions};
+pub use options::{
+    parse_host, parse_time, AiaDownload, AiaIssuers, Profile, Purpose, VerifyOptions,
+};
 pub use report::{CertSource, PathEntry, VerifyError, VerifyReport, WebpkiVerdict};
 
 pub(crate) use path::{Context, FoundPath, PoolCert};
@@ -85,6 +87,7 @@ pub fn verify_chain(
             error: None,
         },
         all_paths: Vec::new(),
+        revocation: None,
     };
     if presented.is_empty() {
         let f = Finding::new(Code::EmptyChain, "no certificate to verify")
@@ -109,11 +112,9 @@ pub fn verify_chain(
             .iter()
             .map(|der| PoolCert::new(der.clone(), CertSource::Untrusted)),
     );
-    let mut ctx = Context::new(pool, trust, options, time);
     let mut notes = Vec::new();
-    if options.aia.enabled {
-        aia::complete(&mut ctx, &mut notes);
-    }
+    add_aia_issuers(&mut pool, &options.aia, &mut notes);
+    let ctx = Context::new(pool, trust, options, time);
 
     let build = ctx.build(false);
     let leaf = EndEntityCert::try_from(&ctx.pool[0].der).ok();
@@ -176,7 +177,11 @@ pub fn verify_chain(
     }
 
     report.valid = build.result.is_ok() && name_ok;
+    report.revocation = ctx.crls.report(&ctx, chosen.as_ref());
     report.findings = dedup_and_order(findings, report.valid);
+    // One finding per unusable CRL (they name no certificate, so they are not deduplicated).
+    report.findings.extend(ctx.crls.findings(&options.crls));
+    report.findings.sort_by_key(|f| f.severity);
     if !report.valid {
         if let Some(first) = report
             .findings
@@ -191,4 +196,55 @@ pub fn verify_chain(
         }
     }
     report
+}
+
+/// Adds the issuers downloaded from AIA caIssuers URLs to the pool (source `aia`), with an
+/// `aia_fetched` or `aia_fetch_failed` note for each download.
+fn add_aia_issuers(pool: &mut Vec<PoolCert>, aia: &AiaIssuers, notes: &mut Vec<Finding>) {
+    for download in &aia.downloads {
+        let needy = &download.for_subject;
+        match &download.result {
+            Ok(certs) => {
+                let before = pool.len();
+                for der in certs {
+                    if pool.iter().any(|c| c.der == *der) {
+                        continue;
+                    }
+                    pool.push(PoolCert::new(
+                        der.clone(),
+                        CertSource::Aia {
+                            url: download.url.clone(),
+                        },
+                    ));
+                }
+                if pool.len() == before {
+                    continue;
+                }
+                let subject = pool[before].subject();
+                notes.push(
+                    Finding::new(
+                        Code::AiaFetched,
+                        format!(
+                            "fetched the missing issuer {subject} from {} (the AIA caIssuers URL of {needy}); the server does not send it",
+                            download.url
+                        ),
+                    )
+                    .cert(download.for_index, needy)
+                    .fix("configure the server to send the full chain: the leaf, then its intermediate(s)")
+                    .clients(diagnose::NO_AIA_CLIENTS),
+                );
+            }
+            Err(reason) => notes.push(
+                Finding::new(
+                    Code::AiaFetchFailed,
+                    format!(
+                        "could not fetch the issuer of {needy} from {}: {reason}",
+                        download.url
+                    ),
+                )
+                .cert(download.for_index, needy)
+                .fix("have the server send the intermediate; check the URL"),
+            ),
+        }
+    }
 }

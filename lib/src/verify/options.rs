@@ -1,8 +1,6 @@
 //! What a verification is asked to do: the profile, the purposes, the name, the time,
 //! the limits, and the extra inputs (intermediates, CRLs, AIA).
 
-use std::time::Duration;
-
 use rustls_pki_types::{CertificateDer, ServerName};
 use time::OffsetDateTime;
 
@@ -14,7 +12,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
-    /// Exactly rustls-webpki's verdict: what a rustls client decides.
+    /// Exactly rustls-webpki's verdict: what a rustls client decides (plus a revocation
+    /// listed in a CRL webpki does not consult: see [`Crl`](super::Crl)).
     Webpki,
     /// webpki's verdict plus what mainstream client families reject although webpki
     /// tolerates it (expired root, CA without keyCertSign, unusably weak leaf key).
@@ -102,32 +101,65 @@ impl Purpose {
     }
 }
 
-/// Limits of AIA fetching (`--aia`).
-#[derive(Debug, Clone)]
-pub struct AiaOptions {
-    /// Whether to fetch missing issuers at all.
-    pub enabled: bool,
-    /// How many issuers may be fetched one after the other.
-    pub max_hops: usize,
-    /// Connect, read and write timeout of each download.
-    pub timeout: Duration,
-    /// Largest response accepted, in bytes.
-    pub max_bytes: usize,
+/// Issuers downloaded from AIA caIssuers URLs before the verification (`--aia`): an input
+/// of [`verify_chain`](super::verify_chain), which does no I/O itself. `fetch::fetch_aia`
+/// (feature `fetch`) produces it; any other downloader may too.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct AiaIssuers {
+    /// Each download, in the order it was made.
+    pub downloads: Vec<AiaDownload>,
 }
 
-impl Default for AiaOptions {
-    fn default() -> Self {
-        AiaOptions {
-            enabled: false,
-            max_hops: 3,
-            timeout: Duration::from_secs(5),
-            max_bytes: 256 * 1024,
+/// One AIA caIssuers download: whose URL it was, and what came of it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AiaDownload {
+    /// The caIssuers URL (several, comma-separated, when none could be fetched).
+    pub url: String,
+    /// Subject of the certificate whose caIssuers URL it is.
+    pub for_subject: String,
+    /// That certificate's index in the presented chain (0 = leaf), when presented.
+    pub for_index: Option<usize>,
+    /// The certificates downloaded, or why the download failed (one line, naming what
+    /// timed out or was refused).
+    pub result: std::result::Result<Vec<CertificateDer<'static>>, String>,
+}
+
+impl AiaDownload {
+    /// A download that gave these certificates.
+    pub fn fetched(
+        url: impl Into<String>,
+        for_subject: impl Into<String>,
+        for_index: Option<usize>,
+        certs: Vec<CertificateDer<'static>>,
+    ) -> Self {
+        AiaDownload {
+            url: url.into(),
+            for_subject: for_subject.into(),
+            for_index,
+            result: Ok(certs),
+        }
+    }
+
+    /// A download that failed, and why.
+    pub fn failed(
+        url: impl Into<String>,
+        for_subject: impl Into<String>,
+        for_index: Option<usize>,
+        reason: impl Into<String>,
+    ) -> Self {
+        AiaDownload {
+            url: url.into(),
+            for_subject: for_subject.into(),
+            for_index,
+            result: Err(reason.into()),
         }
     }
 }
 
 /// Everything a verification can be asked to do. `Default` is: any name, now, serverAuth,
-/// no depth limit, no CRLs, no AIA, warn 30 days before expiry, profile `clients`.
+/// no depth limit, no CRLs, no AIA downloads, warn 30 days before expiry, profile `clients`.
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
     /// The name the certificate must be valid for (DNS name or IP address).
@@ -138,12 +170,16 @@ pub struct VerifyOptions {
     pub purposes: Vec<Purpose>,
     /// The most intermediates a path may hold.
     pub max_depth: Option<usize>,
-    /// CRLs to check revocation against (leaf and intermediates).
+    /// CRLs to check revocation against (leaf and intermediates), each block of each
+    /// input its own [`Crl`], unusable ones included (they become `crl_unusable`
+    /// findings). With several CRLs of one issuer, a revocation in any usable one counts
+    /// (the rules are on [`Crl`]).
     pub crls: Vec<Crl>,
     /// Extra intermediates to build with, not sent by the server (`--untrusted`).
     pub untrusted: Vec<CertificateDer<'static>>,
-    /// Fetching missing issuers from AIA caIssuers URLs.
-    pub aia: AiaOptions,
+    /// Issuers already downloaded from AIA caIssuers URLs (`--aia`), added to the pool
+    /// (source `aia`) and reported as `aia_fetched` / `aia_fetch_failed`.
+    pub aia: AiaIssuers,
     /// Warn about certificates on the path that expire within this many days.
     pub warn_days: u32,
     /// How strict the verdict is.
@@ -161,7 +197,7 @@ impl Default for VerifyOptions {
             max_depth: None,
             crls: Vec::new(),
             untrusted: Vec::new(),
-            aia: AiaOptions::default(),
+            aia: AiaIssuers::default(),
             warn_days: 30,
             profile: Profile::default(),
             all_paths: false,

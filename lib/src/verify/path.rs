@@ -125,6 +125,9 @@ pub(crate) struct Context<'a> {
     pub(crate) options: &'a VerifyOptions,
     pub(crate) time: i64,
     anchor_certs: RefCell<Vec<Option<Option<Certificate>>>>,
+    /// The CRLs, judged against the pool and the trust anchors.
+    pub(crate) crls: super::crl::CrlSet,
+    usable_crls: Vec<super::crl::Crl>,
 }
 
 impl<'a> Context<'a> {
@@ -134,13 +137,28 @@ impl<'a> Context<'a> {
         options: &'a VerifyOptions,
         time: i64,
     ) -> Self {
-        Context {
+        let mut ctx = Context {
             pool,
             trust,
             options,
             time,
             anchor_certs: RefCell::new(Vec::new()),
-        }
+            crls: super::crl::CrlSet::default(),
+            usable_crls: Vec::new(),
+        };
+        ctx.judge_crls();
+        ctx
+    }
+
+    /// The CRLs that can be used (current or past nextUpdate), in the order given.
+    pub(crate) fn usable_crls(&self) -> &[super::crl::Crl] {
+        &self.usable_crls
+    }
+
+    /// Judges the CRLs against the pool.
+    pub(crate) fn judge_crls(&mut self) {
+        self.crls = super::crl::CrlSet::new(self);
+        self.usable_crls = self.crls.usable(&self.options.crls);
     }
 
     /// The decoded certificate of anchor `index` (`None` without certificate).
@@ -211,6 +229,12 @@ impl<'a> Context<'a> {
                 });
             }
         }
+        out.extend(
+            self.crls
+                .violations(self, path)
+                .into_iter()
+                .filter(|v| all_levels || v.rejects_under(self.options.profile)),
+        );
         if self.options.profile == Profile::Webpki && !all_levels {
             return out;
         }
@@ -218,7 +242,7 @@ impl<'a> Context<'a> {
         let certs = self.path_certs(path, &anchor);
         let purposes = &self.options.purposes;
         out.extend(
-            rules::check_path(&certs, purposes, self.time, &self.options.crls)
+            rules::check_path(&certs, purposes, self.time, &self.usable_crls)
                 .into_iter()
                 .filter(|v| all_levels || v.rejects_under(self.options.profile)),
         );
@@ -241,10 +265,12 @@ impl<'a> Context<'a> {
             .iter()
             .map(|c| CertificateDer::from(c.der.as_ref()))
             .collect();
+        // The usable CRLs, newest first (webpki consults the first authoritative one; the
+        // revocation check in `path_violations` consults every one).
         let crls: Vec<webpki::CertRevocationList<'_>> = self
-            .options
             .crls
-            .iter()
+            .for_webpki(&self.options.crls)
+            .into_iter()
             .filter_map(|c| webpki::BorrowedCertRevocationList::from_der(&c.der).ok())
             .map(Into::into)
             .collect();

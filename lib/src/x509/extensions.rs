@@ -68,6 +68,8 @@ pub(crate) const KEY_USAGE_BITS: [&str; 9] = [
 #[allow(dead_code)] // the bits catalogue rules test
 impl KeyUsage {
     pub(crate) const DIGITAL_SIGNATURE: u16 = 1 << 0;
+    pub(crate) const KEY_ENCIPHERMENT: u16 = 1 << 2;
+    pub(crate) const DATA_ENCIPHERMENT: u16 = 1 << 3;
     pub(crate) const KEY_CERT_SIGN: u16 = 1 << 5;
     pub(crate) const CRL_SIGN: u16 = 1 << 6;
 
@@ -188,6 +190,11 @@ pub(crate) struct Extensions {
     pub(crate) must_staple: bool,
     /// Critical extensions chainscope does not understand (`OID` or `OID (malformed)`).
     pub(crate) unknown_critical: Vec<String>,
+    /// policyMappings, as (issuerDomainPolicy, subjectDomainPolicy) dotted OIDs.
+    pub(crate) policy_mappings: Vec<(String, String)>,
+    /// A cRLDistributionPoints entry holds neither distributionPoint nor cRLIssuer (RFC 5280
+    /// §4.2.1.13 forbids a point of only reasons).
+    pub(crate) crl_distribution_point_incomplete: bool,
 }
 
 impl Extensions {
@@ -271,6 +278,9 @@ impl Extensions {
             }
             ParsedExtension::CRLDistributionPoints(points) => {
                 for point in points.iter() {
+                    if point.distribution_point.is_none() && point.crl_issuer.is_none() {
+                        self.crl_distribution_point_incomplete = true;
+                    }
                     match &point.distribution_point {
                         Some(DistributionPointName::FullName(names)) => {
                             for name in names {
@@ -304,6 +314,15 @@ impl Extensions {
                     permitted: subtrees(&nc.permitted_subtrees),
                     excluded: subtrees(&nc.excluded_subtrees),
                 });
+            }
+            ParsedExtension::PolicyMappings(mappings) => {
+                self.policy_mappings
+                    .extend(mappings.mappings.iter().map(|m| {
+                        (
+                            m.issuer_domain_policy.to_id_string(),
+                            m.subject_domain_policy.to_id_string(),
+                        )
+                    }));
             }
             ParsedExtension::PolicyConstraints(_) => {
                 self.policy_constraints_critical = Some(critical)

@@ -107,7 +107,7 @@ impl KeyAlgorithm {
                         .map(|(_, rsa)| rsa),
                 };
                 let (bits, exponent) = match rsa {
-                    Some(rsa) => (u32::try_from(rsa.key_size()).ok(), rsa.try_exponent().ok()),
+                    Some(rsa) => (modulus_bits(rsa.modulus), rsa.try_exponent().ok()),
                     None => (None, None),
                 };
                 KeyAlgorithm::Rsa {
@@ -216,4 +216,32 @@ fn dsa_bits(spki: &SubjectPublicKeyInfo<'_>) -> Option<u32> {
     let der = crate::encoding::frame_sequence(params.data);
     let ints = <Vec<der::asn1::UintRef<'_>> as der::Decode>::from_der(&der).ok()?;
     u32::try_from(ints.first()?.as_bytes().len() * 8).ok()
+}
+
+/// The size in bits of an RSA modulus (INTEGER content octets): its significant bits, so a
+/// 2047-bit modulus is 2047 (x509-parser 0.18's `key_size` counts whole bytes and drops the
+/// first, so it reports 2040 for it). `None` for a zero or empty modulus.
+fn modulus_bits(modulus: &[u8]) -> Option<u32> {
+    let first = modulus.iter().position(|b| *b != 0)?;
+    let significant = &modulus[first..];
+    let bytes = u32::try_from(significant.len()).ok()?;
+    Some(bytes * 8 - significant[0].leading_zeros())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::modulus_bits;
+
+    #[test]
+    fn modulus_bits_counts_significant_bits() {
+        let mut m = vec![0x00, 0x80];
+        m.extend(std::iter::repeat_n(0x01, 255));
+        assert_eq!(modulus_bits(&m), Some(2048));
+        let mut m = vec![0x7f];
+        m.extend(std::iter::repeat_n(0x01, 255));
+        assert_eq!(modulus_bits(&m), Some(2047));
+        assert_eq!(modulus_bits(&[0x00, 0x01]), Some(1));
+        assert_eq!(modulus_bits(&[0x00]), None);
+        assert_eq!(modulus_bits(&[]), None);
+    }
 }

@@ -98,6 +98,9 @@ pub(crate) struct Certificate {
     /// The subject's commonName values, in order.
     pub(crate) common_names: Vec<String>,
     pub(crate) extensions: Extensions,
+    /// Whether notBefore and notAfter are encoded as UTCTime (else GeneralizedTime):
+    /// RFC 5280 §4.1.2.5 demands UTCTime through 2049 and GeneralizedTime from 2050.
+    pub(crate) validity_utc: (bool, bool),
 }
 
 impl Certificate {
@@ -133,6 +136,10 @@ impl Certificate {
                 })
                 .collect(),
             extensions: Extensions::decode(x.extensions()),
+            validity_utc: (
+                x.validity().not_before.is_utctime(),
+                x.validity().not_after.is_utctime(),
+            ),
         }
     }
 
@@ -150,6 +157,12 @@ impl Certificate {
     /// self-issued certificate).
     pub(crate) fn self_issued(&self) -> bool {
         self.subject.raw == self.issuer.raw
+    }
+
+    /// Whether the certificate is self-signed: self-issued, and its signature verifies with
+    /// its own key (RFC 5280 §6.1; a self-issued certificate of a key rollover is not).
+    pub(crate) fn self_signed(&self) -> bool {
+        self.self_issued() && self.signature_verifies_with(&self.key.spki).is_ok()
     }
 
     /// Whether basicConstraints marks the certificate as a CA.
@@ -170,9 +183,12 @@ impl Certificate {
 
     /// Verifies this certificate's signature with `issuer_spki` (full SPKI DER).
     pub(crate) fn signature_verifies_with(&self, issuer_spki: &[u8]) -> Result<(), String> {
-        let (_, x) = X509Certificate::from_der(self.der.as_ref()).map_err(|e| e.to_string())?;
-        let (_, spki) = SubjectPublicKeyInfo::from_der(issuer_spki).map_err(|e| e.to_string())?;
-        x.verify_signature(Some(&spki)).map_err(|e| e.to_string())
+        let (_, x) = X509Certificate::from_der(self.der.as_ref())
+            .map_err(|e| crate::load::parse_error_text(&e))?;
+        let (_, spki) = SubjectPublicKeyInfo::from_der(issuer_spki)
+            .map_err(|e| crate::load::parse_error_text(&e))?;
+        x.verify_signature(Some(&spki))
+            .map_err(|e| crate::load::x509_error_text(&e))
     }
 }
 

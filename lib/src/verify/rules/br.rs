@@ -7,6 +7,7 @@ use super::{Applies, CertUnderTest, Check, Level, Outcome, Rule, STRICT_CLIENTS}
 use crate::policy;
 use crate::verify::code::Source;
 use crate::verify::options::Profile;
+use crate::x509::extensions::KeyUsage;
 use crate::x509::Certificate;
 
 const STRICT: Level = Level::Reject(Profile::Rfc5280);
@@ -68,19 +69,19 @@ pub(super) const RULES: &[Rule] = &[
         source: Source::Br("7.1.4.3"),
         level: STRICT,
         applies_to: Applies::LEAF,
-        summary: "the leaf's CN is another spelling of one of its subjectAltNames (IP address respelled, other letter case, IDN form)",
+        summary: "the leaf's CN is another spelling of one of its subjectAltNames (IP address form, letter case, IDN form, trailing dot)",
         fix: "reissue with the CN equal to one of the SANs, or without CN",
-        clients: Some(STRICT_CLIENTS),
-        check: Check::Cert(cn_respells_a_san),
+        clients: Some("browsers and rustls ignore the CN when there are SANs; a client falling back to the CN would match a name the SANs spell otherwise; strict verifiers such as pyca/cryptography reject it"),
+        check: Check::Cert(cn_not_in_san_check),
     },
     Rule {
         id: "cn_names_other_host",
         source: Source::Br("7.1.4.3"),
         level: Level::Warn,
         applies_to: Applies::LEAF,
-        summary: "the leaf's CN names a host that is not among its subjectAltNames",
+        summary: "the leaf's CN is not among its subjectAltNames (another host, or a label such as EE)",
         fix: "reissue with the CN equal to one of the SANs, or without CN",
-        clients: Some("browsers ignore the CN; a CN naming another host only confuses people"),
+        clients: Some("clients match host names against the SANs and ignore such a CN (BetterTLS checks that they do); it only confuses people"),
         check: Check::Cert(cn_names_other_host),
     },
     Rule {
@@ -102,6 +103,126 @@ pub(super) const RULES: &[Rule] = &[
         fix: REISSUE,
         clients: Some(STRICT_CLIENTS),
         check: Check::Cert(underscore_in_dns_name),
+    },
+    Rule {
+        id: "root_aki_without_key_id",
+        source: Source::Br("7.1.2.1.3"),
+        level: STRICT,
+        applies_to: Applies::ANCHOR,
+        summary: "a root certificate whose authorityKeyIdentifier has no keyIdentifier",
+        fix: "reissue the root with an authorityKeyIdentifier holding only its own subjectKeyIdentifier, or without authorityKeyIdentifier",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(root_aki_without_key_id),
+    },
+    Rule {
+        id: "root_aki_issuer_serial",
+        source: Source::Br("7.1.2.1.3"),
+        level: STRICT,
+        applies_to: Applies::ANCHOR,
+        summary: "a root certificate whose authorityKeyIdentifier carries authorityCertIssuer or authorityCertSerialNumber",
+        fix: "reissue the root with an authorityKeyIdentifier holding only its own subjectKeyIdentifier",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(root_aki_issuer_serial),
+    },
+    Rule {
+        id: "root_aki_ski_mismatch",
+        source: Source::Br("7.1.2.1.3"),
+        level: STRICT,
+        applies_to: Applies::ANCHOR,
+        summary: "a root certificate whose authorityKeyIdentifier keyIdentifier differs from its own subjectKeyIdentifier",
+        fix: "reissue the root with an authorityKeyIdentifier equal to its subjectKeyIdentifier",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(root_aki_ski_mismatch),
+    },
+    Rule {
+        id: "aki_issuer_serial",
+        source: Source::Br("7.1.2.11.1"),
+        level: STRICT,
+        applies_to: Applies::ISSUED,
+        summary: "an authorityKeyIdentifier carrying authorityCertIssuer or authorityCertSerialNumber",
+        fix: "reissue the certificate with an authorityKeyIdentifier holding only the keyIdentifier",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(aki_issuer_serial),
+    },
+    Rule {
+        id: "forbidden_ca_key",
+        source: Source::Br("6.1.5"),
+        level: STRICT,
+        applies_to: Applies::CAS,
+        summary: "a CA key the Baseline Requirements forbid (DSA, P-192/P-224, RSA < 2048 or not a multiple of 8 bits)",
+        fix: "reissue the CA with an RSA-2048+ (a multiple of 8 bits) or ECDSA P-256/P-384 key",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(forbidden_ca_key),
+    },
+    Rule {
+        id: "ca_without_crlsign",
+        source: Source::Br("7.1.2.10.7"),
+        level: Level::Warn,
+        applies_to: Applies::CAS,
+        summary: "a CA whose keyUsage lacks cRLSign (the Baseline Requirements demand it; a CRL it signs cannot be used, RFC 5280 §6.3.3 (f))",
+        fix: "reissue the CA certificate with keyUsage keyCertSign, cRLSign",
+        clients: Some("no client rejects a CA for this; a CRL it signs is not used (and the revocation status of what it covers is unknown)"),
+        check: Check::Cert(ca_without_crlsign),
+    },
+    Rule {
+        id: "leaf_eku_critical",
+        source: Source::Br("7.1.2.7.6"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a leaf marking extendedKeyUsage critical",
+        fix: "reissue the certificate with a non-critical extendedKeyUsage",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(leaf_eku_critical),
+    },
+    Rule {
+        id: "leaf_crlsign",
+        source: Source::Br("7.1.2.7.11"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a leaf whose keyUsage asserts cRLSign",
+        fix: "reissue the leaf with keyUsage digitalSignature (and keyEncipherment for RSA)",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(leaf_crlsign),
+    },
+    Rule {
+        id: "leaf_without_san",
+        source: Source::Br("7.1.2.7.12"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a TLS server leaf without subjectAltName",
+        fix: "reissue the certificate with its host names as subjectAltName DNS entries",
+        clients: Some("browsers, Go and rustls ignore the CN and match host names against the subjectAltNames only; a certificate without them matches no host"),
+        check: Check::Cert(leaf_without_san),
+    },
+    Rule {
+        id: "leaf_eku_forbidden_purpose",
+        source: Source::Br("7.1.2.7.10"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a TLS server leaf whose extendedKeyUsage also allows emailProtection, codeSigning, timeStamping or OCSPSigning",
+        fix: "reissue the certificate with extendedKeyUsage serverAuth (and clientAuth) only",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(leaf_eku_forbidden_purpose),
+    },
+    Rule {
+        id: "leaf_validity_too_long",
+        source: Source::Br("6.3.2"),
+        level: Level::Warn,
+        applies_to: Applies::LEAF,
+        summary: "a TLS server leaf valid longer than the Baseline Requirements allow a publicly trusted one (398 days, fewer from 2026-03-15)",
+        fix: "issue leaves for at most the allowed period (a private CA: as long as its clients accept; Apple and browsers refuse longer public ones)",
+        clients: Some("Apple platforms and browsers reject publicly trusted leaves valid longer than 398 days; private roots are exempt"),
+        check: Check::Cert(leaf_validity_too_long),
+    },
+    Rule {
+        id: "leaf_san_other_type",
+        source: Source::Br("7.1.2.7.12"),
+        level: STRICT,
+        applies_to: Applies::LEAF,
+        summary: "a TLS server leaf with a subjectAltName entry that is neither a DNS name nor an IP address (email, URI, directory name, other name)",
+        fix: "reissue the certificate with DNS names and IP addresses only",
+        clients: Some(STRICT_CLIENTS),
+        check: Check::Cert(leaf_san_other_type),
     },
 ];
 
@@ -150,18 +271,187 @@ fn forbidden_subscriber_key(t: &CertUnderTest<'_>) -> Outcome {
     }
 }
 
+/// The root rules look at a trust anchor that is a root: self-issued.
+fn root_aki<'a>(t: &CertUnderTest<'a>) -> Option<&'a crate::x509::extensions::AuthorityKeyId> {
+    if !t.cert.self_issued() {
+        return None;
+    }
+    t.cert.extensions.authority_key_id.as_ref()
+}
+
+fn root_aki_without_key_id(t: &CertUnderTest<'_>) -> Outcome {
+    match root_aki(t) {
+        None => Outcome::NotApplicable,
+        Some(aki) => Outcome::unless(aki.key_id.is_some(), || {
+            "is a root whose authorityKeyIdentifier has no keyIdentifier (CA/B Forum BR 7.1.2.1.3)"
+                .into()
+        }),
+    }
+}
+
+fn root_aki_issuer_serial(t: &CertUnderTest<'_>) -> Outcome {
+    match root_aki(t) {
+        None => Outcome::NotApplicable,
+        Some(aki) => Outcome::unless(aki.issuer.is_empty() && aki.serial.is_none(), || {
+            "is a root whose authorityKeyIdentifier carries authorityCertIssuer or authorityCertSerialNumber (CA/B Forum BR 7.1.2.1.3)".into()
+        }),
+    }
+}
+
+fn root_aki_ski_mismatch(t: &CertUnderTest<'_>) -> Outcome {
+    let key_id = root_aki(t).and_then(|a| a.key_id.as_ref());
+    let ski = t.cert.extensions.subject_key_id.as_ref().map(|s| &s.id);
+    match (key_id, ski) {
+        (Some(aki), Some(ski)) => Outcome::unless(aki == ski, || {
+            format!(
+                "is a root with authorityKeyIdentifier {} but subjectKeyIdentifier {} (CA/B Forum BR 7.1.2.1.3)",
+                crate::encoding::hex(aki, ":"),
+                crate::encoding::hex(ski, ":")
+            )
+        }),
+        _ => Outcome::NotApplicable,
+    }
+}
+
+fn aki_issuer_serial(t: &CertUnderTest<'_>) -> Outcome {
+    match &t.cert.extensions.authority_key_id {
+        None => Outcome::NotApplicable,
+        Some(aki) => Outcome::unless(aki.issuer.is_empty() && aki.serial.is_none(), || {
+            "has an authorityKeyIdentifier carrying authorityCertIssuer or authorityCertSerialNumber (CA/B Forum BR 7.1.2.11.1)".into()
+        }),
+    }
+}
+
+fn forbidden_ca_key(t: &CertUnderTest<'_>) -> Outcome {
+    match policy::subscriber_key_problem(&t.cert.key.algorithm) {
+        None => Outcome::Pass,
+        Some(problem) => Outcome::fail(format!(
+            "has a {problem} key, not allowed for CAs (CA/B Forum BR 6.1.5)"
+        )),
+    }
+}
+
+fn ca_without_crlsign(t: &CertUnderTest<'_>) -> Outcome {
+    match t.cert.extensions.key_usage {
+        None => Outcome::NotApplicable,
+        Some(ku) => Outcome::unless(ku.has(KeyUsage::CRL_SIGN), || {
+            "is a CA whose keyUsage lacks cRLSign (CA/B Forum BR 7.1.2.10.7)".into()
+        }),
+    }
+}
+
+fn leaf_eku_critical(t: &CertUnderTest<'_>) -> Outcome {
+    match &t.cert.extensions.extended_key_usage {
+        None => Outcome::NotApplicable,
+        Some(eku) => Outcome::unless(!eku.critical, || {
+            "marks extendedKeyUsage critical (CA/B Forum BR 7.1.2.7.6)".into()
+        }),
+    }
+}
+
+fn leaf_crlsign(t: &CertUnderTest<'_>) -> Outcome {
+    match t.cert.extensions.key_usage {
+        None => Outcome::NotApplicable,
+        Some(ku) => Outcome::unless(!ku.has(KeyUsage::CRL_SIGN), || {
+            "is a leaf whose keyUsage asserts cRLSign (CA/B Forum BR 7.1.2.7.11)".into()
+        }),
+    }
+}
+
+fn leaf_without_san(t: &CertUnderTest<'_>) -> Outcome {
+    if !t.server_auth() {
+        return Outcome::NotApplicable;
+    }
+    Outcome::unless(t.cert.extensions.subject_alt_name.is_some(), || {
+        "is a TLS server certificate without subjectAltName (CA/B Forum BR 7.1.2.7.12)".into()
+    })
+}
+
+/// EKU purposes BR §7.1.2.7.10 forbids in a subscriber certificate.
+const FORBIDDEN_SUBSCRIBER_EKUS: [(&str, &str); 4] = [
+    ("1.3.6.1.5.5.7.3.3", "codeSigning"),
+    ("1.3.6.1.5.5.7.3.4", "emailProtection"),
+    ("1.3.6.1.5.5.7.3.8", "timeStamping"),
+    ("1.3.6.1.5.5.7.3.9", "OCSPSigning"),
+];
+
+fn leaf_eku_forbidden_purpose(t: &CertUnderTest<'_>) -> Outcome {
+    if !t.server_auth() {
+        return Outcome::NotApplicable;
+    }
+    let Some(eku) = &t.cert.extensions.extended_key_usage else {
+        return Outcome::NotApplicable;
+    };
+    let forbidden: Vec<&str> = FORBIDDEN_SUBSCRIBER_EKUS
+        .iter()
+        .filter(|(oid, _)| eku.oids.iter().any(|o| o == oid))
+        .map(|(_, name)| *name)
+        .collect();
+    Outcome::unless(forbidden.is_empty(), || {
+        format!(
+            "allows {} besides TLS (CA/B Forum BR 7.1.2.7.10)",
+            forbidden.join(", ")
+        )
+    })
+}
+
+fn leaf_validity_too_long(t: &CertUnderTest<'_>) -> Outcome {
+    if !t.server_auth() {
+        return Outcome::NotApplicable;
+    }
+    // The validity period runs from notBefore through notAfter, inclusive (BR §1.6.1).
+    let seconds = t.cert.not_after_unix() - t.cert.not_before_unix() + 1;
+    let allowed = policy::max_public_leaf_days(t.cert.not_before);
+    Outcome::unless(seconds <= allowed * 86_400, || {
+        format!(
+            "is valid for {} days; a publicly trusted leaf issued then may be valid for at most {allowed} (CA/B Forum BR 6.3.2)",
+            (seconds + 86_399) / 86_400
+        )
+    })
+}
+
+fn leaf_san_other_type(t: &CertUnderTest<'_>) -> Outcome {
+    if !t.server_auth() {
+        return Outcome::NotApplicable;
+    }
+    let other = t
+        .cert
+        .extensions
+        .subject_alt_name
+        .iter()
+        .flat_map(|san| san.names.iter())
+        .find(|n| n.kind != "dns" && n.kind != "ip");
+    match other {
+        Some(n) => Outcome::fail(format!(
+            "has the subjectAltName {}:{}, neither a DNS name nor an IP address (CA/B Forum BR 7.1.2.7.12)",
+            crate::name::general_name_label(n.kind),
+            n.value
+        )),
+        None => Outcome::Pass,
+    }
+}
+
 fn cn_message(cn: &str) -> String {
     format!("has CN={cn}, which is not a character-for-character copy of a subjectAltName entry (CA/B Forum BR 7.1.4.3)")
 }
 
-fn cn_respells_a_san(t: &CertUnderTest<'_>) -> Outcome {
+fn cn_not_in_san_check(t: &CertUnderTest<'_>) -> Outcome {
+    if !t.server_auth() {
+        return Outcome::NotApplicable;
+    }
     match cn_not_in_san(t.cert) {
-        Some((cn, true)) => Outcome::fail(cn_message(&cn)),
+        Some((cn, true)) => Outcome::fail(format!(
+            "{}: it is another spelling of one",
+            cn_message(&cn)
+        )),
         _ => Outcome::Pass,
     }
 }
 
 fn cn_names_other_host(t: &CertUnderTest<'_>) -> Outcome {
+    if !t.server_auth() {
+        return Outcome::NotApplicable;
+    }
     match cn_not_in_san(t.cert) {
         Some((cn, false)) => Outcome::fail(cn_message(&cn)),
         _ => Outcome::Pass,
@@ -194,10 +484,11 @@ fn underscore_in_dns_name(t: &CertUnderTest<'_>) -> Outcome {
     }
 }
 
-/// The leaf's CN when it is not a character-for-character copy of one of its SANs, and
-/// whether that is a rejection: a CN that is an IP address in another spelling, an
-/// internationalized name in another form, or a SAN in another letter case is one; a CN
-/// that simply names another host only earns a warning (browsers ignore the CN).
+/// The leaf's first CN that is not a character-for-character copy of one of its SANs (CA/B
+/// Forum BR §7.1.4.3: "MUST contain exactly one entry that is one of the values contained
+/// in the Certificate's subjectAltName extension"), and whether it is another spelling of
+/// one (an IP address in another form, an internationalized name in another form, or a SAN
+/// in another letter case, or with a trailing dot) — a rejection — or not — a warning.
 fn cn_not_in_san(f: &Certificate) -> Option<(String, bool)> {
     let dns_names: Vec<&str> = f.extensions.dns_names().collect();
     let ip_names: Vec<IpAddr> = f.extensions.ip_addresses().collect();
@@ -213,12 +504,16 @@ fn cn_not_in_san(f: &Certificate) -> Option<(String, bool)> {
                 .split('.')
                 .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"));
         let other_case = dns_names.iter().any(|d| d.eq_ignore_ascii_case(cn));
-        if ip_respelled || idn || other_case {
-            return Some((cn.clone(), true));
-        }
-        if cn.contains('.') {
-            return Some((cn.clone(), false));
-        }
+        // `example.com.` is the absolute form of `example.com` (RFC 1034 §3.1).
+        let trailing_dot = cn.strip_suffix('.').is_some_and(|bare| {
+            dns_names
+                .iter()
+                .any(|d| d.trim_end_matches('.').eq_ignore_ascii_case(bare))
+        });
+        return Some((
+            cn.clone(),
+            ip_respelled || idn || other_case || trailing_dot,
+        ));
     }
     None
 }

@@ -149,7 +149,6 @@ pub(crate) struct CertUnderTest<'a> {
     pub(crate) cert: &'a Certificate,
     pub(crate) role: Role,
     /// The certificate that issued it on this path (for the anchor: none).
-    #[allow(dead_code)] // for per-link rules of the catalogue
     pub(crate) issuer: Option<&'a Certificate>,
     /// The whole path, leaf first, anchor last (`None` where a certificate is unknown, e.g.
     /// an anchor without certificate).
@@ -165,6 +164,14 @@ impl CertUnderTest<'_> {
     /// Whether any purpose is acceptable (extended key usage not checked).
     pub(crate) fn any_purpose(&self) -> bool {
         self.purposes.iter().any(|p| matches!(p, Purpose::Any))
+    }
+
+    /// Whether the verification is for a TLS server certificate: what the CA/B Forum
+    /// Baseline Requirements govern.
+    pub(crate) fn server_auth(&self) -> bool {
+        self.purposes
+            .iter()
+            .any(|p| matches!(p, Purpose::ServerAuth))
     }
 }
 
@@ -383,7 +390,7 @@ pub(crate) fn check_path(
             for rule in catalogue() {
                 if let Check::Crl(check) = rule.check {
                     report(rule, check(&under_test), &|m| {
-                        format!("the CRL {} covering {who} {m}", crl.source)
+                        format!("the CRL {} covering {who} {m}", crl.label())
                     });
                 }
             }

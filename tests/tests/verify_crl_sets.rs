@@ -1,0 +1,614 @@
+//! `verify --crl` with several CRLs (issue 9.5, 15.1): every CRL block is loaded on its
+//! own; a revocation in any usable CRL of the issuer counts, whatever the order; a CRL that
+//! cannot be used is a `crl_unusable` finding naming its block, never an input error; a
+//! certificate whose issuer has no usable current CRL is `revocation_unknown` (a warning by
+//! default, a rejection under `--strict`). Every PKI and CRL is generated here (rcgen, and
+//! `openssl ca -gencrl` for the CRL kinds rcgen cannot make); `openssl verify -crl_check`
+//! is compared where it checks the same thing.
+
+use chainscope::trust::TrustStore;
+use chainscope::verify::{parse_time, verify_chain, Code, Crl, VerifyOptions};
+use chainscope_tests::{chainscope, TempDir};
+use rcgen::{
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, DnType, IsCa, Issuer,
+    KeyIdMethod, KeyPair, KeyUsagePurpose, RevocationReason, RevokedCertParams, SerialNumber,
+};
+use serde_json::Value;
+
+/// The validation time of every test: inside every certificate's validity.
+const AT: &str = "2026-06-01T00:00:00Z";
+const HOST: &str = "leaf.crl.test";
+const LEAF_SERIAL: [u8; 2] = [0x10, 0x01];
+
+fn ca_params(cn: &str) -> CertificateParams {
+    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.distinguished_name.push(DnType::CommonName, cn);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    p.not_before = rcgen::date_time_ymd(2025, 1, 1);
+    p.not_after = rcgen::date_time_ymd(2035, 1, 1);
+    p.serial_number = Some(SerialNumber::from(vec![0x20, cn.len() as u8]));
+    p.use_authority_key_identifier_extension = true;
+    p
+}
+
+/// A root, an intermediate and a leaf (serial 10:01) under it, written to a scratch
+/// directory: `root.pem`, `inter.pem`, `inter.key` (PKCS#8), `leaf.pem`, `chain.pem`.
+struct Pki {
+    dir: TempDir,
+    root: Issuer<'static, KeyPair>,
+    inter: Issuer<'static, KeyPair>,
+    inter_serial: Vec<u8>,
+}
+
+impl Pki {
+    fn new() -> Pki {
+        let dir = TempDir::new("crl-sets");
+        let root_key = KeyPair::generate().unwrap();
+        let root_cert = ca_params("CRL Sets Root").self_signed(&root_key).unwrap();
+        let root = Issuer::new(ca_params("CRL Sets Root"), root_key);
+        let inter_key = KeyPair::generate().unwrap();
+        let inter_params = ca_params("CRL Sets Intermediate");
+        let inter_serial = inter_params.serial_number.clone().unwrap().to_bytes();
+        let inter_cert = inter_params.clone().signed_by(&inter_key, &root).unwrap();
+        std::fs::write(dir.join("inter.key"), inter_key.serialize_pem()).unwrap();
+        let inter = Issuer::new(inter_params, inter_key);
+        let mut leaf = CertificateParams::new(vec![HOST.to_owned()]).unwrap();
+        leaf.distinguished_name.push(DnType::CommonName, HOST);
+        leaf.not_before = rcgen::date_time_ymd(2025, 6, 1);
+        leaf.not_after = rcgen::date_time_ymd(2027, 1, 1);
+        leaf.serial_number = Some(SerialNumber::from(LEAF_SERIAL.to_vec()));
+        leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        leaf.use_authority_key_identifier_extension = true;
+        let leaf_cert = leaf
+            .signed_by(&KeyPair::generate().unwrap(), &inter)
+            .unwrap();
+        std::fs::write(dir.join("root.pem"), root_cert.pem()).unwrap();
+        std::fs::write(dir.join("inter.pem"), inter_cert.pem()).unwrap();
+        std::fs::write(dir.join("leaf.pem"), leaf_cert.pem()).unwrap();
+        std::fs::write(
+            dir.join("chain.pem"),
+            format!("{}{}", leaf_cert.pem(), inter_cert.pem()),
+        )
+        .unwrap();
+        Pki {
+            dir,
+            root,
+            inter,
+            inter_serial,
+        }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.join(name)
+    }
+
+    /// Writes `text` to `name` in the scratch directory and returns its path.
+    fn write(&self, name: &str, text: &str) -> String {
+        std::fs::write(self.dir.join(name), text).unwrap();
+        self.path(name)
+    }
+
+    /// The root's CRL, current, revoking nothing: the intermediate is good.
+    fn root_crl(&self) -> String {
+        crl(&self.root, (2026, 5, 1), (2026, 8, 1), 1, &[])
+    }
+
+    /// `chainscope verify --json` of the chain with these `--crl` files (and `extra` flags).
+    fn verify(&self, crls: &[&str], extra: &[&str]) -> (i32, Value, String) {
+        let root = self.path("root.pem");
+        let chain = self.path("chain.pem");
+        let mut args: Vec<&str> = vec![
+            "verify", "--json", "--roots", &root, "--at", AT, "--host", HOST,
+        ];
+        for c in crls {
+            args.extend(["--crl", c]);
+        }
+        args.extend(extra);
+        args.push(&chain);
+        let run = chainscope(&args);
+        let json = serde_json::from_str(&run.out).unwrap_or_else(|e| {
+            panic!(
+                "verify {args:?} (exit {}): not JSON ({e}):\n{}\n{}",
+                run.code, run.out, run.err
+            )
+        });
+        (run.code, json, run.err)
+    }
+
+    /// The same through the library: the report for these CRL inputs.
+    fn report(&self, crl_texts: &[&str]) -> chainscope::verify::VerifyReport {
+        let chain = chainscope::load_certificates(self.path("chain.pem").as_ref()).unwrap();
+        let trust = TrustStore::from_spec(&self.path("root.pem")).unwrap();
+        let mut options = VerifyOptions::for_host(HOST).unwrap();
+        options.at = Some(parse_time(AT).unwrap());
+        for (i, text) in crl_texts.iter().enumerate() {
+            options
+                .crls
+                .extend(Crl::from_bytes(text.as_bytes(), &format!("crl{i}.pem")).unwrap());
+        }
+        verify_chain(&chain, &trust, &options)
+    }
+}
+
+/// A CRL signed by `issuer` (PEM), revoking `revoked` (serial, reason).
+fn crl(
+    issuer: &Issuer<'static, KeyPair>,
+    this: (i32, u8, u8),
+    next: (i32, u8, u8),
+    number: u64,
+    revoked: &[(&[u8], Option<RevocationReason>)],
+) -> String {
+    CertificateRevocationListParams {
+        this_update: rcgen::date_time_ymd(this.0, this.1, this.2),
+        next_update: rcgen::date_time_ymd(next.0, next.1, next.2),
+        crl_number: SerialNumber::from(number),
+        issuing_distribution_point: None,
+        revoked_certs: revoked
+            .iter()
+            .map(|(serial, reason)| RevokedCertParams {
+                serial_number: SerialNumber::from(serial.to_vec()),
+                revocation_time: rcgen::date_time_ymd(this.0, this.1, 1),
+                reason_code: *reason,
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    }
+    .signed_by(issuer)
+    .unwrap()
+    .pem()
+    .unwrap()
+}
+
+/// The older CRL of the intermediate: current, does not list the leaf.
+fn older(pki: &Pki) -> String {
+    crl(&pki.inter, (2026, 5, 1), (2026, 7, 1), 1, &[])
+}
+
+/// The newer CRL of the intermediate: current, revokes the leaf.
+fn newer_revoking(pki: &Pki) -> String {
+    crl(
+        &pki.inter,
+        (2026, 5, 20),
+        (2026, 7, 20),
+        2,
+        &[(&LEAF_SERIAL, Some(RevocationReason::KeyCompromise))],
+    )
+}
+
+fn findings<'a>(json: &'a Value, code: &str) -> Vec<&'a Value> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .collect()
+}
+
+fn leaf_check(json: &Value) -> &Value {
+    json["revocation"]["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cert_index"] == 0)
+        .unwrap_or_else(|| panic!("no revocation check of the leaf: {json:#}"))
+}
+
+#[test]
+fn a_revoking_crl_counts_in_either_order_and_in_one_file() {
+    let pki = Pki::new();
+    let old = pki.write("older.crl.pem", &older(&pki));
+    let new = pki.write("newer.crl.pem", &newer_revoking(&pki));
+    let root = pki.write("root.crl.pem", &pki.root_crl());
+    let both = pki.write(
+        "both.crl.pem",
+        &format!("{}{}", older(&pki), newer_revoking(&pki)),
+    );
+    let both_reversed = pki.write(
+        "both-reversed.crl.pem",
+        &format!("{}{}", newer_revoking(&pki), older(&pki)),
+    );
+    // Sanity: without the revoking CRL the chain is valid.
+    let (code, json, _) = pki.verify(&[&old, &root], &[]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(leaf_check(&json)["status"], "good");
+    for crls in [
+        vec![&old, &new, &root],
+        vec![&new, &old, &root],
+        vec![&both, &root],
+        vec![&both_reversed, &root],
+    ] {
+        let (code, json, err) =
+            pki.verify(&crls.iter().map(|s| s.as_str()).collect::<Vec<_>>(), &[]);
+        assert_eq!(code, 1, "{crls:?}: {json:#} {err}");
+        assert_eq!(json["error"]["code"], "revoked", "{crls:?}: {json:#}");
+        assert_eq!(json["error"]["cert_index"], 0);
+        let message = json["error"]["message"].as_str().unwrap();
+        assert!(
+            message.to_lowercase().contains("keycompromise"),
+            "{message}"
+        );
+        let leaf = leaf_check(&json);
+        assert_eq!(leaf["status"], "revoked");
+        assert_eq!(
+            leaf["checked_against"].as_array().unwrap().len(),
+            2,
+            "{leaf:#}"
+        );
+        // The CRL that revokes is named by file and block.
+        let by = &leaf["revoked_by"]["crl"];
+        let (file, block) = (
+            by["source"].as_str().unwrap(),
+            by["block"].as_u64().unwrap(),
+        );
+        if file.ends_with("both.crl.pem") {
+            assert_eq!(block, 2);
+        } else if file.ends_with("both-reversed.crl.pem") {
+            assert_eq!(block, 1);
+        } else {
+            assert!(file.ends_with("newer.crl.pem"), "{file}");
+        }
+        assert!(message.contains(&format!("block {block}")), "{message}");
+    }
+}
+
+#[test]
+fn an_older_crl_that_revokes_counts_although_webpki_consults_only_the_newest() {
+    let pki = Pki::new();
+    // The older CRL revokes the leaf; the newer one does not list it (a CA error: RFC 5280
+    // §3.3 keeps an entry until the certificate expires).
+    let old_revoking = crl(
+        &pki.inter,
+        (2026, 5, 1),
+        (2026, 7, 1),
+        1,
+        &[(&LEAF_SERIAL, Some(RevocationReason::Superseded))],
+    );
+    let newer = crl(&pki.inter, (2026, 5, 20), (2026, 7, 20), 2, &[]);
+    let root = pki.root_crl();
+    for order in [[&old_revoking, &newer], [&newer, &old_revoking]] {
+        let report = pki.report(&[order[0], order[1], &root]);
+        assert!(!report.valid);
+        assert_eq!(report.error.as_ref().unwrap().code, Code::Revoked);
+        // webpki alone, given the newest CRL first, accepts: the rejection is chainscope's.
+        assert!(report.webpki.valid, "{:?}", report.webpki);
+    }
+}
+
+#[test]
+fn a_released_hold_does_not_count_but_a_current_hold_does() {
+    let pki = Pki::new();
+    let hold = crl(
+        &pki.inter,
+        (2026, 5, 1),
+        (2026, 7, 1),
+        1,
+        &[(&LEAF_SERIAL, Some(RevocationReason::CertificateHold))],
+    );
+    let released = crl(&pki.inter, (2026, 5, 20), (2026, 7, 20), 2, &[]);
+    let root = pki.root_crl();
+    let report = pki.report(&[&released, &hold, &root]);
+    assert!(report.valid, "{:?}", report.error);
+    let report = pki.report(&[&hold, &root]);
+    assert_eq!(report.error.unwrap().code, Code::Revoked);
+}
+
+/// Runs `openssl` in `dir`; the test fails when openssl is missing.
+fn openssl(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("these tests need the openssl command line (apt-get install openssl)")
+}
+
+/// A CRL of the intermediate made by `openssl ca -gencrl` with the extensions of
+/// `section` (an `openssl ca` config section), current at [`AT`].
+fn openssl_crl(pki: &Pki, section: &str, body: &str) -> String {
+    let dir = pki.dir.path();
+    std::fs::write(dir.join("index.txt"), "").unwrap();
+    std::fs::write(dir.join("crlnumber"), "05\n").unwrap();
+    std::fs::write(
+        dir.join("ca.cnf"),
+        format!(
+            "[ ca ]\ndefault_ca = CA_default\n[ CA_default ]\ndatabase = index.txt\ncrlnumber = crlnumber\ndefault_md = sha256\n[ {section} ]\n{body}\n"
+        ),
+    )
+    .unwrap();
+    let out_name = format!("{section}.crl.pem");
+    let out = openssl(
+        dir,
+        &[
+            "ca",
+            "-gencrl",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-keyfile",
+            "inter.key",
+            "-cert",
+            "inter.pem",
+            "-crlexts",
+            section,
+            "-crl_lastupdate",
+            "20260515000000Z",
+            "-crl_nextupdate",
+            "20260715000000Z",
+            "-out",
+            &out_name,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "openssl ca -gencrl ({section}): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(dir.join(out_name)).unwrap()
+}
+
+#[test]
+fn every_unusable_crl_in_a_file_is_a_finding_naming_its_block_never_an_input_error() {
+    let pki = Pki::new();
+    let good = older(&pki);
+    let delta = openssl_crl(&pki, "delta", "2.5.29.27 = critical, ASN1:INTEGER:1");
+    let indirect = openssl_crl(
+        &pki,
+        "indirect",
+        "issuingDistributionPoint = critical, @idp_indirect\n[ idp_indirect ]\nfullname = URI:http://crl.test/inter.crl\nindirectCRL = TRUE",
+    );
+    let reasons = openssl_crl(
+        &pki,
+        "reasons",
+        "issuingDistributionPoint = critical, @idp_reasons\n[ idp_reasons ]\nfullname = URI:http://crl.test/inter.crl\nonlysomereasons = keyCompromise",
+    );
+    let idp = openssl_crl(
+        &pki,
+        "idp",
+        "issuingDistributionPoint = critical, @idp_users\n[ idp_users ]\nonlyuser = TRUE",
+    );
+    let critical = openssl_crl(
+        &pki,
+        "critical",
+        "1.3.6.1.4.1.55555.1 = critical, ASN1:NULL",
+    );
+    let impostor = Issuer::new(
+        ca_params("CRL Sets Intermediate"),
+        KeyPair::generate().unwrap(),
+    );
+    let forged = crl(&impostor, (2026, 5, 2), (2026, 7, 2), 3, &[]);
+    let expired = crl(&pki.inter, (2026, 3, 1), (2026, 4, 1), 0, &[]);
+    let garbage = "-----BEGIN X509 CRL-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END X509 CRL-----\n";
+    let blocks = [
+        ("good", good.as_str(), None),
+        ("delta", &delta, Some("delta")),
+        ("indirect", &indirect, Some("indirect")),
+        ("reasons", &reasons, Some("partitioned_by_reasons")),
+        ("idp", &idp, Some("partitioned_by_distribution_point")),
+        ("critical", &critical, Some("unknown_critical_extension")),
+        ("forged", &forged, Some("bad_signature")),
+        ("expired", &expired, Some("expired")),
+        ("garbage", garbage, Some("undecodable")),
+    ];
+    let all: String = blocks.iter().map(|(_, text, _)| *text).collect();
+    let file = pki.write("many.crl.pem", &all);
+    let root = pki.write("root.crl.pem", &pki.root_crl());
+    let (code, json, err) = pki.verify(&[&file, &root], &[]);
+    assert_ne!(code, 2, "{err}");
+    assert_eq!(code, 0, "the good CRL covers the leaf: {json:#} {err}");
+    assert_eq!(leaf_check(&json)["status"], "good");
+    let statuses = json["revocation"]["crls"].as_array().unwrap();
+    let unusable = findings(&json, "crl_unusable");
+    for (i, (name, _, defect)) in blocks.iter().enumerate() {
+        let block = i + 1;
+        let status = statuses
+            .iter()
+            .find(|s| {
+                s["block"] == block && s["source"].as_str().unwrap().ends_with("many.crl.pem")
+            })
+            .unwrap_or_else(|| panic!("block {block} ({name}) missing: {json:#}"));
+        match defect {
+            None => {
+                assert_eq!(status["status"], "usable", "{name}: {status:#}");
+                assert!(!unusable.iter().any(|f| f["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("block {block} "))));
+            }
+            Some(d) => {
+                assert_eq!(status["defect"], *d, "{name}: {status:#}");
+                let f = unusable
+                    .iter()
+                    .find(|f| {
+                        f["message"]
+                            .as_str()
+                            .unwrap()
+                            .contains(&format!("many.crl.pem block {block} "))
+                    })
+                    .unwrap_or_else(|| {
+                        panic!("no crl_unusable finding for block {block} ({name}): {json:#}")
+                    });
+                assert_eq!(f["severity"], "warning");
+                if *d != "undecodable" {
+                    assert!(
+                        f["message"]
+                            .as_str()
+                            .unwrap()
+                            .contains("CN=CRL Sets Intermediate"),
+                        "the issuer is named: {f:#}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        unusable.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap()
+            .contains("1.3.6.1.4.1.55555.1")),
+        "the unknown critical extension is named by OID"
+    );
+    // openssl verify takes the same file too (it checks the leaf against the CRL it picks).
+    let out = openssl(
+        pki.dir.path(),
+        &[
+            "verify",
+            "-crl_check",
+            "-attime",
+            &parse_time(AT).unwrap().unix_timestamp().to_string(),
+            "-CAfile",
+            "root.pem",
+            "-untrusted",
+            "inter.pem",
+            "-CRLfile",
+            "many.crl.pem",
+            "leaf.pem",
+        ],
+    );
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !text.contains("unable to load"),
+        "openssl loads the file: {text}"
+    );
+}
+
+#[test]
+fn one_unusable_crl_alone_still_verifies_and_a_file_without_crls_is_an_input_error() {
+    let pki = Pki::new();
+    let forged = crl(
+        &Issuer::new(
+            ca_params("CRL Sets Intermediate"),
+            KeyPair::generate().unwrap(),
+        ),
+        (2026, 5, 2),
+        (2026, 7, 2),
+        3,
+        &[(&LEAF_SERIAL, None)],
+    );
+    let file = pki.write("forged.crl.pem", &forged);
+    let root = pki.write("root.crl.pem", &pki.root_crl());
+    let (code, json, _) = pki.verify(&[&file, &root], &[]);
+    // A forged CRL's revocation does not count; the leaf's status is unknown (a warning).
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(leaf_check(&json)["status"], "unknown");
+    assert_eq!(findings(&json, "revocation_unknown").len(), 1, "{json:#}");
+    // A file that holds no CRL at all is an input error.
+    let cert = pki.path("leaf.pem");
+    let root_pem = pki.path("root.pem");
+    let chain = pki.path("chain.pem");
+    let run = chainscope(&[
+        "verify", "--roots", &root_pem, "--at", AT, "--crl", &cert, &chain,
+    ]);
+    assert_eq!(run.code, 2, "{}", run.out);
+    assert!(run.err.contains("no X509 CRL block"), "{}", run.err);
+}
+
+#[test]
+fn unknown_status_is_a_warning_by_default_and_a_rejection_under_strict() {
+    let pki = Pki::new();
+    let leaf_crl = pki.write("inter.crl.pem", &older(&pki));
+    let root = pki.write("root.crl.pem", &pki.root_crl());
+    // Both issuers' CRLs: every certificate is good, in every profile.
+    for extra in [&[][..], &["--strict"][..]] {
+        let (code, json, _) = pki.verify(&[&leaf_crl, &root], extra);
+        assert_eq!(code, 0, "{extra:?}: {json:#}");
+        assert!(findings(&json, "revocation_unknown").is_empty(), "{json:#}");
+    }
+    // Only the intermediate's CRL: the intermediate's status is unknown (no CRL of the root
+    // was given while other CRLs were).
+    let (code, json, _) = pki.verify(&[&leaf_crl], &[]);
+    assert_eq!(code, 0, "{json:#}");
+    let unknown = findings(&json, "revocation_unknown");
+    assert_eq!(unknown.len(), 1, "{json:#}");
+    assert_eq!(unknown[0]["severity"], "warning");
+    assert_eq!(unknown[0]["cert_index"], 1);
+    assert!(unknown[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no CRL issued by CN=CRL Sets Root"));
+    let (code, json, _) = pki.verify(&[&leaf_crl], &["--strict"]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["error"]["code"], "revocation_unknown", "{json:#}");
+    assert_eq!(json["error"]["cert_index"], 1);
+    // Only an expired CRL for the leaf's issuer: unknown too.
+    let expired = pki.write(
+        "expired.crl.pem",
+        &crl(&pki.inter, (2026, 3, 1), (2026, 4, 1), 1, &[]),
+    );
+    let (code, json, _) = pki.verify(&[&expired, &root], &["--strict"]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["error"]["code"], "revocation_unknown");
+    assert_eq!(json["error"]["cert_index"], 0);
+    assert!(!findings(&json, "crl_unusable").is_empty());
+    let (code, json, _) = pki.verify(&[&expired, &root], &[]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(leaf_check(&json)["status"], "unknown");
+    let _ = &pki.inter_serial;
+}
+
+/// `openssl verify -crl_check_all` on the same files: revoked in both orders (OpenSSL
+/// picks the newest CRL), and "unable to get certificate CRL" where chainscope says
+/// `revocation_unknown`.
+#[test]
+fn openssl_verify_agrees_on_revoked_and_unknown() {
+    let pki = Pki::new();
+    pki.write("older.crl.pem", &older(&pki));
+    pki.write("newer.crl.pem", &newer_revoking(&pki));
+    pki.write("root.crl.pem", &pki.root_crl());
+    let at = parse_time(AT).unwrap().unix_timestamp().to_string();
+    let openssl_verify = |crls: &[&str]| -> String {
+        let mut args = vec![
+            "verify",
+            "-crl_check_all",
+            "-attime",
+            &at,
+            "-CAfile",
+            "root.pem",
+            "-untrusted",
+            "inter.pem",
+        ];
+        for c in crls {
+            args.extend(["-CRLfile", c]);
+        }
+        args.push("leaf.pem");
+        let out = openssl(pki.dir.path(), &args);
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+    };
+    for order in [
+        ["older.crl.pem", "newer.crl.pem"],
+        ["newer.crl.pem", "older.crl.pem"],
+    ] {
+        let text = openssl_verify(&[order[0], order[1], "root.crl.pem"]);
+        assert!(
+            text.contains("certificate revoked"),
+            "openssl {order:?}: {text}"
+        );
+        let (code, json, _) = pki.verify(
+            &[
+                &pki.path(order[0]),
+                &pki.path(order[1]),
+                &pki.path("root.crl.pem"),
+            ],
+            &[],
+        );
+        assert_eq!((code, json["error"]["code"].as_str()), (1, Some("revoked")));
+    }
+    let text = openssl_verify(&["older.crl.pem", "root.crl.pem"]);
+    assert!(text.contains(": OK"), "openssl: {text}");
+    let text = openssl_verify(&["older.crl.pem"]);
+    assert!(
+        text.contains("unable to get certificate CRL"),
+        "openssl: {text}"
+    );
+    let (code, json, _) = pki.verify(&[&pki.path("older.crl.pem")], &["--strict"]);
+    assert_eq!(
+        (code, json["error"]["code"].as_str()),
+        (1, Some("revocation_unknown"))
+    );
+}
