@@ -865,7 +865,7 @@ pub(crate) fn describe_constraints(permitted: &[String], excluded: &[String]) ->
 pub(crate) fn revoked_by(ctx: &Context<'_>, node: usize, who: &str) -> Option<Finding> {
     use x509_parser::prelude::FromDer;
     let f = ctx.pool[node].decoded.as_ref()?;
-    for crl in &ctx.options.crls {
+    for crl in ctx.usable_crls() {
         if crl.issuer_raw != f.issuer.raw {
             continue;
         }
@@ -889,7 +889,7 @@ pub(crate) fn revoked_by(ctx: &Context<'_>, node: usize, who: &str) -> Option<Fi
                     format!(
                         "{who} was revoked on {}{reason}, according to the CRL {} issued by {}",
                         fmt_unix(r.revocation_date.timestamp()),
-                        crl.source,
+                        crl.label(),
                         crl.issuer
                     ),
                 )
