@@ -29,7 +29,7 @@
 //! | feature | default | pulls | enables |
 //! |---|---|---|---|
 //! | `fetch` | yes | tokio, tokio-rustls, tls-parser, x509-ocsp | [`fetch`](mod@fetch) |
-//! | `mint` | yes | rcgen, pkcs8 | [`mint`] |
+//! | `mint` | yes | rcgen, pkcs8, rustix | [`mint`] |
 //!
 //! With `default-features = false` the crate decodes and verifies only.
 //!

@@ -1,4 +1,4 @@
-//! `chainscope mint` treats files as precious: modes, no silent overwrite, backups,
+//! `chainscope mint` treats files as precious: modes, no silent overwrite, kept previous sets,
 //! all-or-nothing writes, and a JSON list of what was written.
 
 use std::os::unix::fs::PermissionsExt;
@@ -69,28 +69,32 @@ fn existing_file_is_not_touched_without_force() {
 }
 
 #[test]
-fn force_replaces_and_keeps_the_old_files_as_bak() {
+fn force_replaces_the_set_and_keeps_the_old_one() {
     let dir = ScratchDir::new("force");
     let out = dir.join("out");
     chainscope_ok(&["mint", "ca", "--name", "First", "--out", &out]);
     let old_cert = std::fs::read(dir.join("out/cert.pem")).unwrap();
     let old_key = std::fs::read(dir.join("out/key.pem")).unwrap();
     let run = chainscope_ok(&["mint", "ca", "--name", "Second", "--force", "--out", &out]);
-    assert!(run.out.contains("cert.pem.bak"), "{}", run.out);
-    assert_eq!(
-        std::fs::read(dir.join("out/cert.pem.bak")).unwrap(),
-        old_cert
-    );
-    assert_eq!(std::fs::read(dir.join("out/key.pem.bak")).unwrap(), old_key);
-    assert_eq!(mode(&dir.join("out/key.pem.bak")), 0o600);
+    let kept: Vec<String> = listing(dir.path())
+        .into_iter()
+        .filter(|n| n.starts_with("out.prev-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{:?}", listing(dir.path()));
+    let prev = dir.path().join(&kept[0]);
+    assert!(run.out.contains(&kept[0]), "{}", run.out);
+    assert_eq!(std::fs::read(prev.join("cert.pem")).unwrap(), old_cert);
+    assert_eq!(std::fs::read(prev.join("key.pem")).unwrap(), old_key);
+    assert_eq!(mode(&prev.join("key.pem").to_string_lossy()), 0o600);
     assert_ne!(std::fs::read(dir.join("out/cert.pem")).unwrap(), old_cert);
     // A third run keeps both earlier generations.
     chainscope_ok(&["mint", "ca", "--name", "Third", "--force", "--out", &out]);
-    assert_eq!(
-        std::fs::read(dir.join("out/cert.pem.bak")).unwrap(),
-        old_cert
-    );
-    assert!(dir.path().join("out/cert.pem.bak.2").exists());
+    let kept: Vec<String> = listing(dir.path())
+        .into_iter()
+        .filter(|n| n.starts_with("out.prev-"))
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert_eq!(std::fs::read(prev.join("cert.pem")).unwrap(), old_cert);
 }
 
 #[test]

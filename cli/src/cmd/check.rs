@@ -127,7 +127,6 @@ impl CheckArgs {
         for file in &self.crls {
             options.crls.extend(Crl::load(Path::new(file))?);
         }
-        options.aia.enabled = self.aia;
         Ok(options)
     }
 
@@ -144,6 +143,9 @@ impl CheckArgs {
 fn report(args: &CheckArgs) -> CheckReport {
     let prepared = (|| -> anyhow::Result<_> {
         let options = CheckOptions {
+            aia: args
+                .aia
+                .then(|| chainscope::fetch::AiaOptions::with_connection(&args.connection.to_options())),
             fetch: args.connection.to_options(),
             verify: args.verify_options()?,
             thresholds: Thresholds {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use chainscope::mint::{
     self, CaParams, IntermediateParams, IpCidr, Issuer, KeyType, LeafParams, MintKind, MintReport,
-    NameConstraints, Passphrase, SignParams, Usage, WriteOptions,
+    NameConstraints, Passphrase, RenewParams, RenewReport, SignParams, Usage, WriteOptions,
 };
 
 use crate::output::{Paint, Term};
@@ -55,6 +55,14 @@ const SELF_SIGNED_HELP: &str = mint_help!(
     "chainscope mint self-signed --dns localhost --ip 127.0.0.1 --out dev",
     "chainscope mint self-signed --dns test.internal --days 7 --key-type ed25519 --out tmp",
 );
+const RENEW_HELP: &str = concat!(
+    "Examples:\n",
+    "  chainscope mint renew --from /etc/nginx/proxy --ca ca\n",
+    "  chainscope mint renew --from proxy --ca ca --days 90 --reuse-key --json\n",
+    "\nExit codes:\n  0  renewed: the new set is in place, the previous one kept as DIR.prev-TIME\n",
+    "  2  refused or failed (a name the CA no longer permits, a CA certificate in --from, …):\n",
+    "     one line on stderr, the set in --from unchanged"
+);
 const SIGN_HELP: &str = mint_help!(
     "chainscope mint sign --ca ca --csr device.csr --dns .devices.hospital.local --out device",
     "chainscope mint sign --ca ca --csr printer.csr --ip 10.1.0.0/16 --days 90 --out printer",
@@ -81,6 +89,37 @@ pub enum MintCommand {
     /// cert.pem, chain.pem when --ca is an intermediate, fullchain.pem, ca.pem).
     #[command(after_help = SIGN_HELP)]
     Sign(Box<SignArgs>),
+    /// Reissue the certificate in --from with the same subject, names, key type and
+    /// extended key usage: a new serial and validity, a new key unless --reuse-key. The
+    /// set in --from switches as a whole; the previous set is kept as DIR.prev-TIME.
+    #[command(after_help = RENEW_HELP)]
+    Renew(Box<RenewArgs>),
+}
+
+/// Arguments of `mint renew`.
+#[derive(Debug, clap::Args)]
+pub struct RenewArgs {
+    /// The directory of the set to renew (cert.pem, key.pem, …), as minted earlier.
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub issuer: IssuerArgs,
+    /// Validity in days (default: as long as the old certificate's; never beyond the
+    /// issuer's).
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
+    /// Keep the key: only the certificate is reissued (a set without key.pem, made by
+    /// `mint sign`, needs it).
+    #[arg(long)]
+    pub reuse_key: bool,
+    /// Passphrase of an encrypted key.pem, from the first line of FILE (asked on the
+    /// terminal otherwise); the new key.pem is encrypted with it too.
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Print the report (what changed, files, reload command) as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Where and how the files are written.
@@ -89,7 +128,8 @@ pub struct OutArgs {
     /// Directory to write into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Replace existing files; each old file is kept as NAME.bak.
+    /// Replace existing files: the whole set switches at once and the previous set is kept
+    /// as DIR.prev-TIME. Also lets a CA key be written where other users can write.
     #[arg(long)]
     pub force: bool,
     /// Print the report (files written, names, validity, next steps) as JSON.
@@ -378,6 +418,11 @@ fn input_flags(args: &MintCommand) -> Vec<(&'static str, String)> {
         MintCommand::Intermediate(a) => (Some(&a.issuer), Some(&a.key)),
         MintCommand::Leaf(a) => (Some(&a.issuer), Some(&a.key)),
         MintCommand::SelfSigned(a) => (None, Some(&a.key)),
+        MintCommand::Renew(a) => {
+            inputs.push(("--from", a.from.display().to_string()));
+            inputs.extend(text(&a.passphrase_file).map(|p| ("--passphrase-file", p)));
+            (Some(&a.issuer), None)
+        }
         MintCommand::Sign(a) => {
             inputs.push(("--csr", a.csr.display().to_string()));
             (Some(&a.issuer), None)
@@ -396,13 +441,16 @@ fn input_flags(args: &MintCommand) -> Vec<(&'static str, String)> {
 }
 
 fn mint_files(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    if let MintCommand::Renew(a) = args {
+        return run_renew(a, ctx);
+    }
     // Ask before the (possibly slow) key generation, not after.
     let key_args = match args {
         MintCommand::Ca(a) => Some(&a.key),
         MintCommand::Intermediate(a) => Some(&a.key),
         MintCommand::Leaf(a) => Some(&a.key),
         MintCommand::SelfSigned(a) => Some(&a.key),
-        MintCommand::Sign(_) => None,
+        MintCommand::Sign(_) | MintCommand::Renew(_) => None,
     };
     let passphrase = match key_args {
         Some(k) if k.encrypt_key => Some(match &k.passphrase_file {
@@ -458,6 +506,7 @@ fn mint_files(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             };
             (mint::sign_csr(&issuer, &der, &input, &params)?, &a.out)
         }
+        MintCommand::Renew(_) => unreachable!("handled above"),
     };
     let report = minted.write(
         &out.out,
@@ -472,6 +521,107 @@ fn mint_files(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         render(ctx, &report)?;
     }
     Ok(EXIT_OK)
+}
+
+fn run_renew(a: &RenewArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
+    let issuer = load_issuer(&a.issuer)?;
+    let mut params = RenewParams {
+        days: a.days,
+        reuse_key: a.reuse_key,
+        passphrase: match &a.passphrase_file {
+            Some(f) => Some(read_passphrase_file(f)?),
+            None => None,
+        },
+    };
+    let report = match mint::renew(&a.from, &issuer, &params) {
+        Err(chainscope::Error::Mint(mint::MintError::KeyEncrypted { input }))
+            if params.passphrase.is_none() =>
+        {
+            params.passphrase = Some(prompt_passphrase(
+                &format!("Passphrase for {input} (the new key.pem gets it too)"),
+                !a.reuse_key,
+            )?);
+            mint::renew(&a.from, &issuer, &params)?
+        }
+        other => other?,
+    };
+    if a.json {
+        ctx.json(&report)?;
+    } else {
+        render_renewal(ctx, &report)?;
+    }
+    Ok(EXIT_OK)
+}
+
+fn render_renewal(ctx: &mut Ctx<'_>, r: &RenewReport) -> anyhow::Result<()> {
+    let key = if r.key_reused { "key kept" } else { "new key" };
+    let heading = ctx.paint(
+        format!(
+            "Renewed {} ({}, {key})",
+            Term(r.dir.display()),
+            Term(&r.key_type)
+        ),
+        Paint::Bold,
+    );
+    writeln!(ctx.out, "{heading}")?;
+    writeln!(ctx.out, "  subject  {}", Term(&r.subject))?;
+    writeln!(ctx.out, "  names    {}", Term(r.names.join(", ")))?;
+    if !r.extended_key_usage.is_empty() {
+        writeln!(
+            ctx.out,
+            "  usage    {}",
+            Term(r.extended_key_usage.join(", "))
+        )?;
+    }
+    writeln!(ctx.out, "Changed:")?;
+    writeln!(ctx.out, "  serial      {}", Term(&r.serial.old))?;
+    writeln!(ctx.out, "           →  {}", Term(&r.serial.new))?;
+    writeln!(
+        ctx.out,
+        "  valid       {} → {}",
+        r.not_before.old, r.not_after.old
+    )?;
+    writeln!(
+        ctx.out,
+        "           →  {} → {}",
+        r.not_before.new, r.not_after.new
+    )?;
+    if r.key_fingerprint.changed() {
+        writeln!(ctx.out, "  key sha256  {}", r.key_fingerprint.old)?;
+        writeln!(ctx.out, "           →  {}", r.key_fingerprint.new)?;
+    } else {
+        writeln!(
+            ctx.out,
+            "  key sha256  {} (unchanged)",
+            r.key_fingerprint.new
+        )?;
+    }
+    if r.issuer.changed() {
+        writeln!(ctx.out, "  issuer      {}", Term(&r.issuer.old))?;
+        writeln!(ctx.out, "           →  {}", Term(&r.issuer.new))?;
+    }
+    writeln!(ctx.out)?;
+    writeln!(ctx.out, "Wrote {}:", Term(r.dir.display()))?;
+    for f in &r.files {
+        writeln!(ctx.out, "  {}", Term(&f.name))?;
+    }
+    if let Some(prev) = &r.previous {
+        let line = ctx.paint(
+            format!("previous set kept in {}", Term(prev.display())),
+            Paint::Dim,
+        );
+        writeln!(ctx.out, "  {line}")?;
+    }
+    for w in &r.warnings {
+        let label = ctx.paint("warning:", Paint::Yellow);
+        writeln!(ctx.err, "{label} {}", Term(w))?;
+    }
+    writeln!(ctx.out)?;
+    writeln!(ctx.out, "{}", ctx.paint("Reload nginx", Paint::Bold))?;
+    for line in &r.reload {
+        writeln!(ctx.out, "  {}", Term(line))?;
+    }
+    Ok(())
 }
 
 fn leaf_params(names: &NameArgs, usage: &UsageArgs, days: u32, key_type: KeyType) -> LeafParams {
@@ -648,6 +798,13 @@ fn render(ctx: &mut Ctx<'_>, r: &MintReport) -> anyhow::Result<()> {
             );
             writeln!(ctx.out, "  {line}")?;
         }
+    }
+    if let Some(prev) = &r.previous {
+        let line = ctx.paint(
+            format!("previous set kept in {}", Term(prev.display())),
+            Paint::Dim,
+        );
+        writeln!(ctx.out, "  {line}")?;
     }
     for w in &r.warnings {
         let label = ctx.paint("warning:", Paint::Yellow);

@@ -28,7 +28,6 @@
 //! # let _ = report; Ok(()) }
 //! ```
 
-use std::cell::Cell;
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Empty, Limited};
@@ -126,7 +125,7 @@ pub async fn fetch_aia(
             }
             break;
         };
-        let phase = Cell::new(Phase::Connect);
+        let phase = PhaseCell(std::sync::Mutex::new(Phase::Connect));
         let result = match tokio::time::timeout_at(deadline, get(&url, options, &phase)).await {
             Ok(Ok(body)) => decode(&body, &url),
             Ok(Err(reason)) => Err(reason),
@@ -193,6 +192,22 @@ pub fn fetch_aia_blocking(
 }
 
 /// Where a download stands, for the timeout message.
+/// The phase a download is in, shared with the deadline's message (`Sync`, so that the
+/// future stays `Send` for multi-threaded runtimes).
+struct PhaseCell(std::sync::Mutex<Phase>);
+
+impl PhaseCell {
+    fn get(&self) -> Phase {
+        self.0.lock().map_or(Phase::Connect, |p| *p)
+    }
+
+    fn set(&self, phase: Phase) {
+        if let Ok(mut p) = self.0.lock() {
+            *p = phase;
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Phase {
     Connect,
@@ -241,7 +256,7 @@ fn io_words(e: &std::io::Error) -> String {
 }
 
 /// One bounded HTTP GET of `url` (plain http://), reporting its phase in `phase`.
-async fn get(url: &str, options: &AiaOptions, phase: &Cell<Phase>) -> Result<Vec<u8>, String> {
+async fn get(url: &str, options: &AiaOptions, phase: &PhaseCell) -> Result<Vec<u8>, String> {
     let uri: hyper::Uri = url.parse().map_err(|e| format!("not a valid URL ({e})"))?;
     if !uri
         .scheme_str()

@@ -197,7 +197,7 @@ pub fn sign_csr(
         kind: MintKind::Signed,
         cert: cert.der().clone(),
         chain: issuer.chain_for_child(),
-        root: Some(issuer.root().clone()),
+        root: issuer.root().cloned(),
         key_type: None,
         warnings,
         usage: Some(params.usage),

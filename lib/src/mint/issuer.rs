@@ -19,7 +19,9 @@ pub struct Issuer {
     key: KeyPair,
     /// Intermediates above this CA, nearest first, the root excluded.
     above: Vec<CertificateDer<'static>>,
-    root: CertificateDer<'static>,
+    /// The self-signed root at the top; `None` when only an intermediate (and maybe some
+    /// CAs above it, but no root) was given.
+    root: Option<CertificateDer<'static>>,
     input: String,
     not_after: OffsetDateTime,
     path_len: Option<u32>,
@@ -74,6 +76,10 @@ impl Issuer {
 
     /// Loads a CA from a certificate file (the CA first, optionally followed by the chain
     /// above it up to the root) and a key file.
+    ///
+    /// An intermediate may come alone (or with only part of the chain above it): what it
+    /// signs then gets a `chain.pem`/`fullchain.pem` that ends at the highest CA given and
+    /// no `ca.pem`, with a warning ([`Issuer::root`] is `None`).
     pub fn load_files(
         cert: &Path,
         key: &Path,
@@ -177,7 +183,7 @@ impl Issuer {
         drop(x509);
 
         let (above, root) = if self_signed {
-            (Vec::new(), cert.clone())
+            (Vec::new(), Some(cert.clone()))
         } else {
             let is_self_signed = |der: &CertificateDer<'_>| {
                 X509Certificate::from_der(der)
@@ -193,15 +199,12 @@ impl Issuer {
                     above.push(c);
                 }
             }
-            let root = root.ok_or_else(|| MintError::RootUnknown {
-                input: cert_name.to_owned(),
-            })?;
             (above, root)
         };
         let mut constraints = Vec::new();
         for (i, der) in std::iter::once(&cert)
             .chain(&above)
-            .chain(std::iter::once(&root))
+            .chain(root.as_ref())
             .enumerate()
         {
             if i > 0 && *der == cert {
@@ -225,7 +228,7 @@ impl Issuer {
 
     /// Whether the issuer is a self-signed root.
     pub fn is_root(&self) -> bool {
-        self.cert == self.root
+        self.root.as_ref() == Some(&self.cert)
     }
 
     /// The issuer's certificate.
@@ -233,9 +236,25 @@ impl Issuer {
         &self.cert
     }
 
-    /// The root at the top of the issuer's chain (the issuer itself when it is a root).
-    pub fn root(&self) -> &CertificateDer<'static> {
-        &self.root
+    /// The root at the top of the issuer's chain (the issuer itself when it is a root);
+    /// `None` when an intermediate was given without its root.
+    pub fn root(&self) -> Option<&CertificateDer<'static>> {
+        self.root.as_ref()
+    }
+
+    /// The warning for what an issuer without a known root signs.
+    fn root_unknown_warning(&self) -> Option<String> {
+        if self.root.is_some() {
+            return None;
+        }
+        let top = self.above.last().unwrap_or(&self.cert);
+        let (subject, issuer) = X509Certificate::from_der(top)
+            .map(|(_, c)| (c.subject().to_string(), c.issuer().to_string()))
+            .unwrap_or_default();
+        Some(format!(
+            "the root above \"{subject}\" is not known ({} holds no self-signed certificate): chain.pem and fullchain.pem end at it, no ca.pem is written, and name constraints of CAs above it were not checked; clients must trust \"{issuer}\" (append its certificate to the --ca-cert file to have it checked and written as ca.pem)",
+            self.input
+        ))
     }
 
     /// Where the issuer was loaded from (for messages).
@@ -271,7 +290,7 @@ impl Issuer {
         if names.is_ca && x509.subject().as_raw() == x509.issuer().as_raw() {
             return Ok(Vec::new());
         }
-        let mut warnings = Vec::new();
+        let mut warnings: Vec<String> = self.root_unknown_warning().into_iter().collect();
         for c in &self.constraints {
             c.check(&names).map_err(refused)?;
             c.check_common_names(&names).map_err(refused)?;

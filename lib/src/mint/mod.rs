@@ -61,13 +61,15 @@ mod files;
 mod issuer;
 mod keys;
 mod names;
+mod renew;
 mod report;
 
 pub use csr::{sign_csr, SignParams};
-pub use files::{WrittenFile, PUBLIC_MODE, SECRET_MODE};
+pub use files::{WrittenFile, CRASH_ENV, NO_EXCHANGE_ENV, PUBLIC_MODE, SECRET_MODE};
 pub use issuer::Issuer;
 pub use keys::{read_private_key, KeyType, Passphrase, PBKDF2_ITERATIONS};
 pub use names::{check_dns_name, IpCidr, NameConstraints};
+pub use renew::{renew, Change, RenewParams, RenewReport};
 pub use report::{trust_steps, MintReport, NextStep};
 
 use files::PlannedFile;
@@ -164,12 +166,6 @@ pub enum MintError {
         /// The key file.
         key: String,
     },
-    /// The root of the issuer's chain cannot be found (needed for `ca.pem`).
-    #[error("{input}: the issuer is not self-signed and no root was found; put the root in ca.pem next to it, or append it to the certificate file")]
-    RootUnknown {
-        /// The issuer's certificate file.
-        input: String,
-    },
     /// rcgen refused to build or sign a certificate.
     #[error("building the certificate failed: {reason}")]
     Build {
@@ -201,8 +197,16 @@ pub enum MintError {
         /// The refused name and the constraint that refuses it.
         violation: Box<crate::name_constraints::Violation>,
     },
+    /// The certificate in a directory to renew cannot be reissued as it is.
+    #[error("{input}: cannot renew: {reason}")]
+    CannotRenew {
+        /// The certificate file.
+        input: String,
+        /// Why.
+        reason: String,
+    },
     /// Files exist and `force` was not given.
-    #[error("refusing to overwrite {}: pass --force to replace (the old files are kept as *.bak)", .paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    #[error("refusing to overwrite {}: pass --force to replace them (the old set is kept as DIR.prev-TIME)", .paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
     WouldOverwrite {
         /// The existing files.
         paths: Vec<PathBuf>,
@@ -211,6 +215,23 @@ pub enum MintError {
     #[error("{}: is a directory, not a file", .path.display())]
     TargetIsDirectory {
         /// The directory in the way.
+        path: PathBuf,
+    },
+    /// The output directory, or a directory above it, can be written by other users (and
+    /// has no sticky bit): refused for a CA's private key unless `force`.
+    #[error("{}: other users can write this directory (mode {mode:04o}, no sticky bit) and so replace the CA key or certificate; refusing to write a CA key there (choose a directory only you can write, or pass --force)", .path.display())]
+    InsecureDirectory {
+        /// The directory others can write.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// The output directory holds subdirectories, so the set cannot be switched by
+    /// replacing the directory as a whole, and replacing files one by one could leave a
+    /// mixed set.
+    #[error("{}: holds subdirectories, so the files cannot be replaced as one set; give the set a directory of its own (--out DIR/NAME)", .path.display())]
+    CannotSwap {
+        /// The output directory.
         path: PathBuf,
     },
     /// Writing failed; nothing new was left behind.
@@ -364,8 +385,9 @@ pub struct Minted {
     pub cert: CertificateDer<'static>,
     /// The intermediates between it and the root, nearest first (the root excluded).
     pub chain: Vec<CertificateDer<'static>>,
-    /// The root CA certificate (for a root CA or a self-signed leaf: `None`, the
-    /// certificate is its own root).
+    /// The root CA certificate: `None` for a root CA or a self-signed leaf (the
+    /// certificate is its own root), and when the issuer was given without its root (the
+    /// chain then ends at the highest CA given; see `warnings`).
     pub root: Option<CertificateDer<'static>>,
     /// The key type, when a key was generated.
     pub key_type: Option<KeyType>,
@@ -379,7 +401,8 @@ pub struct Minted {
 /// How [`Minted::write`] writes.
 #[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
-    /// Replace existing files (keeping each as `NAME.bak`).
+    /// Replace existing files; the whole previous set is kept as `DIR.prev-<UTC time>`.
+    /// Also writes a CA key into a directory other users can write (with a warning).
     pub force: bool,
     /// Encrypt `key.pem` with this passphrase.
     pub passphrase: Option<Passphrase>,
@@ -432,18 +455,24 @@ impl Minted {
     /// - `cert.pem` always;
     /// - `key.pem` when a key was generated (not for a certificate issued for a CSR);
     /// - for everything signed by a CA: `chain.pem` when there are intermediates between the
-    ///   certificate and the root (none when the root signed it), then `fullchain.pem` and
-    ///   `ca.pem`.
+    ///   certificate and the root (none when the root signed it), then `fullchain.pem`, and
+    ///   `ca.pem` when the root is known.
     pub fn file_names(&self) -> Vec<&'static str> {
         let mut names = vec!["cert.pem"];
         if self.key.is_some() {
             names.push("key.pem");
         }
-        if self.root.is_some() {
+        if matches!(
+            self.kind,
+            MintKind::Intermediate | MintKind::Leaf | MintKind::Signed
+        ) {
             if !self.chain.is_empty() {
                 names.push("chain.pem");
             }
-            names.extend(["fullchain.pem", "ca.pem"]);
+            names.push("fullchain.pem");
+            if self.root.is_some() {
+                names.push("ca.pem");
+            }
         }
         names
     }
@@ -451,10 +480,14 @@ impl Minted {
     /// Writes the files into `dir` (created if missing) and reports what was written and
     /// what to do next.
     ///
-    /// All or nothing: every file is first written to a temporary name in `dir` (keys with
-    /// mode 0600 from the start), fsync'ed, and only then renamed into place. Existing files
-    /// are only replaced with [`WriteOptions::force`], and are then kept as `NAME.bak`. When
-    /// anything fails, nothing new is left behind and replaced files are restored.
+    /// The set switches as one: the whole new set is written into a fresh sibling directory
+    /// (keys with mode 0600 from the start), fsync'ed, and then exchanged with `dir` in one
+    /// atomic rename, so at every instant `dir` holds the complete old set or the complete
+    /// new one, even if the process is killed. Existing files are only replaced with
+    /// [`WriteOptions::force`]; the previous set is then kept as `DIR.prev-<UTC time>`
+    /// ([`MintReport::previous`]). When anything fails, nothing new is left behind, not
+    /// even an empty `dir`. A directory other users can write draws a warning, and is
+    /// refused for a CA key unless `force`.
     pub fn write(&self, dir: &Path, options: &WriteOptions) -> crate::Result<MintReport> {
         let mut planned = Vec::new();
         for name in self.file_names() {
@@ -477,13 +510,14 @@ impl Minted {
                 secret,
             });
         }
-        let written = files::write_all(dir, &planned, options.force)?;
-        Ok(report::build(
-            self,
+        let written = files::write_set(&files::WriteRequest {
             dir,
-            written,
-            options.passphrase.is_some(),
-        ))
+            files: &planned,
+            force: options.force,
+            ca_key: self.key.is_some()
+                && matches!(self.kind, MintKind::Ca | MintKind::Intermediate),
+        })?;
+        Ok(report::build(self, written, options.passphrase.is_some()))
     }
 }
 
@@ -552,7 +586,7 @@ pub fn intermediate(issuer: &Issuer, params: &IntermediateParams) -> crate::Resu
         kind: MintKind::Intermediate,
         cert: cert.der().clone(),
         chain: issuer.chain_for_child(),
-        root: Some(issuer.root().clone()),
+        root: issuer.root().cloned(),
         key_type: Some(params.key_type),
         warnings,
         usage: None,
@@ -581,7 +615,7 @@ pub fn leaf(issuer: &Issuer, params: &LeafParams) -> crate::Result<Minted> {
         kind: MintKind::Leaf,
         cert: cert.der().clone(),
         chain: issuer.chain_for_child(),
-        root: Some(issuer.root().clone()),
+        root: issuer.root().cloned(),
         key_type: Some(params.key_type),
         warnings,
         usage: Some(params.usage),
@@ -640,7 +674,7 @@ fn random_serial() -> Result<SerialNumber, MintError> {
     Ok(SerialNumber::from_slice(&bytes))
 }
 
-fn base_params() -> Result<CertificateParams, MintError> {
+pub(crate) fn base_params() -> Result<CertificateParams, MintError> {
     let mut cp = CertificateParams::default();
     cp.distinguished_name = rcgen::DistinguishedName::new();
     cp.serial_number = Some(random_serial()?);
@@ -762,9 +796,14 @@ pub(crate) fn leaf_sans(params: &LeafParams) -> Result<Vec<SanType>, MintError> 
             reason: "not ASCII".into(),
         })
     };
-    for d in &params.dns {
-        let d = check_dns_name(d)?;
-        sans.push(SanType::DnsName(ia5(&d)?));
+    let dns = params
+        .dns
+        .iter()
+        .map(|d| check_dns_name(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    names::check_wildcard_namespaces(&dns)?;
+    for d in &dns {
+        sans.push(SanType::DnsName(ia5(d)?));
     }
     for ip in &params.ips {
         sans.push(SanType::IpAddress(*ip));

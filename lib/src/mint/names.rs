@@ -170,12 +170,56 @@ pub fn check_dns_name(name: &str) -> Result<String, MintError> {
             return Err(bad("a label cannot start or end with '-'"));
         }
     }
-    if trimmed.starts_with("*.") && trimmed.matches('.').count() < 2 {
+    let lower = trimmed.to_ascii_lowercase();
+    if lower == "*" {
         return Err(bad(
-            "a wildcard needs at least two labels after it (*.example.com)",
+            "a bare wildcard would stand for every host name: give the domain it covers (*.example.com)",
         ));
     }
-    Ok(trimmed.to_ascii_lowercase())
+    if let Some(base) = lower.strip_prefix("*.") {
+        if !base.contains('.') {
+            return Err(bad(&format!(
+                "*.{base} would cover the whole top-level domain {base}: a wildcard needs at least two labels after it (*.example.com)"
+            )));
+        }
+        if listed_suffix(base) == Some(psl::Type::Icann) {
+            return Err(bad(&format!(
+                "*.{base} would cover every domain under the public suffix {base} (Public Suffix List; CA/B Forum BR 3.2.2.6): a wildcard must stand below a registrable domain (*.example.{base})"
+            )));
+        }
+    }
+    Ok(lower)
+}
+
+/// The section of the Public Suffix List that lists `name` (lower case) itself, if any.
+fn listed_suffix(name: &str) -> Option<psl::Type> {
+    let s = psl::suffix(name.as_bytes())?;
+    if s.is_known() && s.as_bytes() == name.as_bytes() {
+        s.typ()
+    } else {
+        None
+    }
+}
+
+/// Refuses a wildcard over a suffix of the Public Suffix List's private section
+/// (`*.github.io`, `*.s3.amazonaws.com`) unless the certificate also names that suffix
+/// itself, which shows its subscriber operates the whole namespace (as the `br` profile
+/// of `verify` accepts it). `dns` are names checked by [`check_dns_name`].
+pub(crate) fn check_wildcard_namespaces(dns: &[String]) -> Result<(), MintError> {
+    for d in dns {
+        let Some(base) = d.strip_prefix("*.") else {
+            continue;
+        };
+        if listed_suffix(base) == Some(psl::Type::Private) && !dns.iter().any(|n| n == base) {
+            return Err(MintError::InvalidName {
+                name: d.clone(),
+                reason: format!(
+                    "would cover every domain under {base}, a public suffix of its operator (Public Suffix List, private section): add --dns {base} if you operate it, or use a wildcard below it"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Whether the DNS name pattern `allowed` (as given to `mint sign --dns`) covers the
@@ -214,9 +258,46 @@ mod tests {
         assert!(check_dns_name("*.hospital.local").is_ok());
         assert!(check_dns_name("a.*.local").is_err());
         assert!(check_dns_name("*.local").is_err());
+        assert!(check_dns_name("*.hospital.test").is_ok());
         assert!(check_dns_name("10.1.2.3").is_err());
         assert!(check_dns_name("bad name.local").is_err());
         assert!(check_dns_name("hôpital.local").is_err());
+    }
+
+    fn refusal(name: &str) -> String {
+        match check_dns_name(name) {
+            Err(MintError::InvalidName { reason, .. }) => reason,
+            other => panic!("{name}: expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wildcards_over_a_whole_tld_or_public_suffix_are_refused() {
+        // A bare wildcard, with or without the root's dot.
+        for bare in ["*", "*."] {
+            assert!(refusal(bare).contains("bare wildcard"), "{bare}");
+        }
+        // Whole top-level domains, listed or not.
+        for tld in ["*.com", "*.com.", "*.local", "*.internal", "*.Test"] {
+            assert!(refusal(tld).contains("whole top-level domain"), "{tld}");
+        }
+        // ICANN suffixes of more than one label.
+        for suffix in ["*.co.uk", "*.com.au", "*.CO.JP", "*.pvt.k12.ma.us"] {
+            assert!(refusal(suffix).contains("public suffix"), "{suffix}");
+        }
+        // Below a registrable domain they are fine.
+        for ok in ["*.example.co.uk", "*.example.com", "*.hospital.local"] {
+            assert!(check_dns_name(ok).is_ok(), "{ok}");
+        }
+        // The private section: only with the suffix itself named.
+        let private = |names: &[&str]| {
+            let v: Vec<String> = names.iter().map(|n| check_dns_name(n).unwrap()).collect();
+            check_wildcard_namespaces(&v)
+        };
+        assert!(private(&["*.github.io"]).is_err());
+        assert!(private(&["*.s3.amazonaws.com", "www.example.com"]).is_err());
+        assert!(private(&["*.github.io", "github.io"]).is_ok());
+        assert!(private(&["*.example.github.io"]).is_ok());
     }
 
     #[test]

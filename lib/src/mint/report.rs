@@ -1,14 +1,14 @@
 //! What was minted and written, and what to do next: the report the CLI renders as text or
 //! JSON.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
 use std::net::IpAddr;
 
-use super::files::WrittenFile;
+use super::files::{WrittenFile, WrittenSet};
 use super::{KeyType, MintKind, Minted, Usage};
 use crate::name_constraints::{CaConstraints, IpCidr, SubjectName, Subtree};
 
@@ -39,6 +39,9 @@ pub struct MintReport {
     pub dir: PathBuf,
     /// The files written, in order.
     pub files: Vec<WrittenFile>,
+    /// Where the replaced set is kept (`DIR.prev-<UTC time>`), when `--force` replaced
+    /// files; `null` otherwise.
+    pub previous: Option<PathBuf>,
     /// Things to know (validity shortened, self-signed, …).
     pub warnings: Vec<String>,
     /// What to do with the files.
@@ -67,13 +70,13 @@ pub(crate) fn date(t: OffsetDateTime) -> String {
     crate::instant::rfc3339(t)
 }
 
-pub(crate) fn build(
-    minted: &Minted,
-    dir: &Path,
-    files: Vec<WrittenFile>,
-    encrypted: bool,
-) -> MintReport {
-    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+pub(crate) fn build(minted: &Minted, written: WrittenSet, encrypted: bool) -> MintReport {
+    let WrittenSet {
+        dir,
+        files,
+        previous,
+        warnings,
+    } = written;
     let (subject, issuer, serial, not_before, not_after, names, root_cn) =
         match X509Certificate::from_der(&minted.cert) {
             Ok((_, c)) => (
@@ -83,7 +86,13 @@ pub(crate) fn build(
                 date(c.validity().not_before.to_datetime()),
                 date(c.validity().not_after.to_datetime()),
                 san_strings(&c),
-                common_name(minted.root.as_deref().unwrap_or(&minted.cert)),
+                common_name(
+                    minted
+                        .root
+                        .as_deref()
+                        .or(minted.chain.last().map(|c| c.as_ref()))
+                        .unwrap_or(&minted.cert),
+                ),
             ),
             Err(_) => Default::default(),
         };
@@ -100,7 +109,8 @@ pub(crate) fn build(
         names,
         dir: dir.clone(),
         files,
-        warnings: minted.warnings.clone(),
+        previous,
+        warnings: minted.warnings.iter().cloned().chain(warnings).collect(),
         next_steps: Vec::new(),
     };
     let example = example_leaf_name(&constraints_of(minted));
@@ -160,7 +170,7 @@ fn example_address(net: &IpCidr) -> IpAddr {
     }
 }
 
-fn san_strings(c: &X509Certificate<'_>) -> Vec<String> {
+pub(crate) fn san_strings(c: &X509Certificate<'_>) -> Vec<String> {
     let Ok(Some(san)) = c.subject_alternative_name() else {
         return Vec::new();
     };
@@ -201,6 +211,16 @@ fn common_name(der: &[u8]) -> String {
 
 fn file(report: &MintReport, name: &str) -> String {
     report.dir.join(name).display().to_string()
+}
+
+/// `ca.pem` when it was written; a placeholder for the root certificate otherwise (an
+/// issuer given without its root).
+fn root_file(report: &MintReport) -> String {
+    if report.files.iter().any(|f| f.name == "ca.pem") {
+        file(report, "ca.pem")
+    } else {
+        "ROOT-CA.pem".into()
+    }
 }
 
 /// How to make clients trust the root certificate at `ca_path`, on each platform and
@@ -293,11 +313,11 @@ fn next_steps(
                 )],
             ));
             let root = if r.kind == MintKind::Ca {
-                "cert.pem"
+                file(r, "cert.pem")
             } else {
-                "ca.pem"
+                root_file(r)
             };
-            steps.extend(trust_steps(&file(r, root), root_cn));
+            steps.extend(trust_steps(&root, root_cn));
         }
         MintKind::Leaf | MintKind::Signed if r.usage == Some(Usage::Client) => {
             let key = if r.kind == MintKind::Leaf {
@@ -315,7 +335,7 @@ fn next_steps(
             steps.push(NextStep::new(
                 "nginx: require client certificates from this CA",
                 &[
-                    format!("ssl_client_certificate {};", file(r, "ca.pem")),
+                    format!("ssl_client_certificate {};", root_file(r)),
                     "ssl_verify_client on;".into(),
                 ],
             ));
@@ -346,11 +366,11 @@ fn next_steps(
                 "Check it",
                 &[format!(
                     "openssl verify -CAfile {}{untrusted} {}",
-                    file(r, "ca.pem"),
+                    root_file(r),
                     file(r, "cert.pem")
                 )],
             ));
-            steps.extend(trust_steps(&file(r, "ca.pem"), root_cn));
+            steps.extend(trust_steps(&root_file(r), root_cn));
         }
         MintKind::SelfSigned => {
             steps.push(NextStep::new(

@@ -496,6 +496,18 @@ pub async fn check_server(
     options: &VerifyOptions,
     thresholds: Thresholds,
 ) -> CheckResult {
+    check_server_with_aia(target, fetch_options, trust, options, None, thresholds).await
+}
+
+/// [`check_server`], downloading missing issuers from AIA URLs first when `aia` is given.
+async fn check_server_with_aia(
+    target: &str,
+    fetch_options: &FetchOptions,
+    trust: &TrustStore,
+    options: &VerifyOptions,
+    aia: Option<&crate::fetch::AiaOptions>,
+    thresholds: Thresholds,
+) -> CheckResult {
     let parsed = match Target::parse(target) {
         Ok(t) => t,
         Err(e) => {
@@ -508,7 +520,14 @@ pub async fn check_server(
         }
     };
     match fetch(&parsed, fetch_options).await {
-        Ok(chain) => judge_capture(&chain, &parsed.host, trust, options, thresholds),
+        Ok(chain) => {
+            let mut options = options.clone();
+            if let Some(aia) = aia {
+                options.aia =
+                    crate::fetch::fetch_aia(&chain.certs, &options.untrusted, trust, aia).await;
+            }
+            judge_capture(&chain, &parsed.host, trust, &options, thresholds)
+        }
         Err(e) => capture_failed(&parsed, &e, thresholds),
     }
 }
@@ -571,6 +590,9 @@ pub struct CheckOptions {
     pub verify: VerifyOptions,
     /// The expiry thresholds.
     pub thresholds: Thresholds,
+    /// Download missing issuers from AIA caIssuers URLs before verifying a server's chain
+    /// (`None`: no downloads). Certificate files are verified as they are.
+    pub aia: Option<crate::fetch::AiaOptions>,
 }
 
 /// Checks every input, servers concurrently, and combines the results in input order.
@@ -590,11 +612,12 @@ pub async fn check_all(
                     check_file(path, &trust, &options.verify, options.thresholds)
                 }
                 CheckInput::Server(target) => {
-                    check_server(
+                    check_server_with_aia(
                         target,
                         &options.fetch,
                         &trust,
                         &options.verify,
+                        options.aia.as_ref(),
                         options.thresholds,
                     )
                     .await
