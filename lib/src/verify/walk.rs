@@ -61,7 +61,7 @@ use crate::policy::{self, KeyStrength};
 use crate::x509::{Certificate, KeyAlgorithm};
 
 /// At most this many certificates on a candidate path (rustls allows 6 intermediates).
-const MAX_LEN: usize = 10;
+const MAX_LEN: usize = crate::chain::MAX_ISSUER_WALK;
 /// At most this many complete candidate paths are compared.
 const MAX_CANDIDATES: usize = 64;
 /// At most this many issuer links are evaluated (signature checks) in one diagnosis.
