@@ -70,6 +70,9 @@ pub enum Command {
     /// Monitoring plugin (Nagios, Icinga): OK, WARNING, CRITICAL or UNKNOWN for servers and files.
     #[command(after_help = cmd::check::AFTER_HELP)]
     Check(Box<cmd::check::CheckArgs>),
+    /// Prometheus exporter: /probe?target=…&module=… answers with each certificate's expiry.
+    #[command(after_help = cmd::exporter::AFTER_HELP)]
+    Exporter(Box<cmd::exporter::ExporterArgs>),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = cmd::completions::AFTER_HELP)]
     Completions(cmd::completions::CompletionsArgs),
@@ -155,6 +158,7 @@ fn run_command(command: &Command, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         Command::Mint(args) => cmd::mint::run(args, ctx),
         Command::Preflight(args) => cmd::preflight::run(args, ctx),
         Command::Check(args) => cmd::check::run(args, ctx),
+        Command::Exporter(args) => cmd::exporter::run(args, ctx),
         Command::Completions(args) => cmd::completions::run(args, ctx),
         Command::Man(args) => cmd::man::run(args, ctx),
     }

@@ -151,11 +151,6 @@ fn device_cases(path: &str, out: &str) -> Vec<(Vec<String>, String)> {
         ),
         v(&["preflight", "--cert", path], "--cert", not_cert),
         v(
-            &["preflight", "--cert", &chain, "--key", path],
-            "--key",
-            not_key,
-        ),
-        v(
             &[
                 "mint",
                 "leaf",
@@ -261,6 +256,27 @@ fn dev_zero_is_refused_at_once_by_every_reader() {
             stderr(&o)
         );
         assert!(!std::path::Path::new(&out).exists(), "{args:?} left {out}");
+    }
+}
+
+/// `preflight --key` on a device: the bounded read ends at once and the key check fails
+/// (exit 1, issue 10.2: an unusable key is a failed check, not an input error), naming
+/// what the file holds.
+#[test]
+fn preflight_key_from_a_device_is_a_failed_check() {
+    let chain = fixture_path("rsa/chain.pem");
+    for dev in ["/dev/zero", "/dev/urandom"] {
+        let o = run_with_stdout(
+            &["preflight", "--cert", &chain, "--key", dev],
+            Stdio::piped(),
+            Duration::from_secs(30),
+        );
+        assert_eq!(o.status.code(), Some(1), "{dev}: {}", stderr(&o));
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains(&format!("{dev} holds no usable private key")),
+            "{dev}:\n{text}"
+        );
     }
 }
 
@@ -372,6 +388,30 @@ fn text_through_a_fifo_is_cut_at_the_limit_of_its_kind() {
             stderr(&o),
             format!("chainscope: {flag} {path}: {reason}\n"),
             "{args:?}"
+        );
+    }
+}
+
+/// preflight reports a `--key` that holds no usable key as a failed check (exit 1), and
+/// says why; a device is cut off at once. (A key it cannot read, such as one larger than the
+/// key limit, is an input error: see the FIFO test.)
+#[test]
+fn preflight_fails_its_key_check_for_device_keys_at_once() {
+    let chain = fixture_path("rsa/chain.pem");
+    for (key, reason) in [
+        (
+            "/dev/zero",
+            "neither PEM nor DER (binary data that is not one DER value)",
+        ),
+        ("/dev/urandom", ""),
+    ] {
+        let args = ["preflight", "--cert", &chain, "--key", key];
+        let o = run_with_stdout(&args, Stdio::piped(), Duration::from_secs(20));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(1), "{key}: {out}{}", stderr(&o));
+        assert!(
+            out.contains(&format!("{key} holds no usable private key ({reason}")),
+            "{key}: {out}"
         );
     }
 }

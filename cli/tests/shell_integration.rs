@@ -53,6 +53,7 @@ fn the_command_tree_has_the_documented_subcommands() {
         "mint sign",
         "preflight",
         "check",
+        "exporter",
         "completions",
         "man",
     ] {

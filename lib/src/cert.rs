@@ -7,7 +7,7 @@
 //! ```
 //! use chainscope::{load_certificates, CertificateInfo};
 //!
-//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/ecdsa/leaf.pem");
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/ecdsa/leaf.pem");
 //! let certs = load_certificates(path.as_ref())?;
 //! let at = time::macros::datetime!(2030-06-01 00:00 UTC);
 //! let info = CertificateInfo::decode(&certs[0], at)?;
@@ -36,6 +36,7 @@ use crate::x509::{Certificate, Curve, KeyAlgorithm, PublicKey};
 /// Field names are part of the JSON schema documented in the README: they are snake_case
 /// and are not renamed without a note.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct CertificateInfo {
     /// X.509 version as written on certificates (1, 2 or 3).
     pub version: u32,
@@ -315,6 +316,11 @@ impl CertificateInfo {
             )
         })?;
         Ok(Self::from_x509(&x509, der.as_ref(), at))
+    }
+
+    /// [`CertificateInfo::decode`] for the current instant.
+    pub fn decode_now(der: &CertificateDer<'_>) -> Result<Self> {
+        Self::decode(der, OffsetDateTime::now_utc())
     }
 
     /// Decodes an already parsed certificate; `der` must be its encoding.

@@ -9,7 +9,7 @@
 //! ```
 //! use chainscope::chain::ChainReport;
 //!
-//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/wrong-order/chain.pem");
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/wrong-order/chain.pem");
 //! let certs = chainscope::load_certificates(path.as_ref())?;
 //! let report = ChainReport::analyze(&certs);
 //! assert!(!report.in_order);

@@ -5,7 +5,7 @@
 //! ```
 //! use chainscope::{load_path, CsrInfo, LoadOptions};
 //!
-//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/csr/request.pem");
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/csr/request.pem");
 //! let bundle = load_path(path.as_ref(), &LoadOptions::default())?;
 //! let csr = CsrInfo::decode(&bundle.csrs[0].der)?;
 //! assert!(csr.signature_valid);

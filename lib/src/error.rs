@@ -118,16 +118,51 @@ pub enum Error {
 
     /// Capturing a chain from a server failed.
     #[cfg(feature = "fetch")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
     #[error(transparent)]
     Fetch(#[from] crate::fetch::FetchError),
 
     /// Minting or writing certificates and keys failed.
     #[cfg(feature = "mint")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mint")))]
     #[error(transparent)]
     Mint(#[from] crate::mint::MintError),
 }
 
 impl Error {
+    /// A stable code for JSON output and for matching: snake_case, never renamed. The
+    /// wrapped errors keep theirs:
+    #[cfg_attr(
+        feature = "fetch",
+        doc = "[`Error::Fetch`] gives [`FetchError::code`](crate::fetch::FetchError::code) (`timeout`, `dns`, …),"
+    )]
+    #[cfg_attr(
+        feature = "mint",
+        doc = "[`Error::Mint`] gives [`MintError::code`](crate::mint::MintError::code) (`would_overwrite`, …)."
+    )]
+    ///
+    /// ```
+    /// let e = chainscope::load_bytes(b"hello", "x.bin", &Default::default()).unwrap_err();
+    /// assert_eq!(e.code(), "unrecognized_format");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "io",
+            Error::WrongPemLabel { .. } => "wrong_pem_label",
+            Error::UnrecognizedFormat { .. } => "unrecognized_format",
+            Error::TruncatedDer { .. } => "truncated_der",
+            Error::BadBlock { .. } => "bad_block",
+            Error::Empty { .. } => "empty",
+            Error::Malformed { .. } => "malformed",
+            Error::TooLarge { .. } => "too_large",
+            Error::InvalidArgument { .. } => "invalid_argument",
+            #[cfg(feature = "fetch")]
+            Error::Fetch(e) => e.code(),
+            #[cfg(feature = "mint")]
+            Error::Mint(e) => e.code(),
+        }
+    }
+
     /// Shorthand for [`Error::Io`].
     pub(crate) fn io(input: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io {

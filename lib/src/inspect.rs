@@ -199,7 +199,7 @@ fn analyze_bundle(bundle: &Bundle) -> ChainReport {
 /// use chainscope::inspect::{InputReport, StreamedReport};
 /// use chainscope::{load_path, LoadOptions};
 ///
-/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/chain.pem");
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/chain.pem");
 /// let bundle = load_path(path.as_ref(), &LoadOptions::default())?;
 /// let at = time::macros::datetime!(2030-01-01 00:00 UTC);
 /// let streamed = serde_json::to_string(&StreamedReport::new(&bundle, at))?;

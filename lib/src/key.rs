@@ -8,7 +8,7 @@
 //! ```
 //! use chainscope::key::{KeyMatch, PrivateKeyInfo};
 //!
-//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/ecdsa/");
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/ecdsa/");
 //! let key = PrivateKeyInfo::load_path(format!("{dir}leaf.key").as_ref())?;
 //! let certs = chainscope::load_certificates(format!("{dir}chain.pem").as_ref())?;
 //! assert_eq!(key.matches(&certs[0]), KeyMatch::Matches);

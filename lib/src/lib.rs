@@ -17,9 +17,30 @@
 //! | [`chain`] | relations between adjacent certificates of a presented list |
 //! | [`trust`] | trust anchors: system, Mozilla, supplied files |
 //! | [`verify`] | path building and verification that explains itself |
-//! | [`fetch`](mod@fetch) | capturing the chain a server presents (feature `fetch`) |
-//! | [`mint`] | private CAs, leaves and self-signed certificates (feature `mint`) |
-//! | [`monitor`] | monitoring-plugin checks and Prometheus probes (feature `fetch`) |
+#![cfg_attr(
+    feature = "fetch",
+    doc = "| [`fetch`](mod@fetch) | capturing the chain a server presents (feature `fetch`) |"
+)]
+#![cfg_attr(
+    not(feature = "fetch"),
+    doc = "| `fetch` | capturing the chain a server presents (feature `fetch`, off in this build) |"
+)]
+#![cfg_attr(
+    feature = "mint",
+    doc = "| [`mint`] | private CAs, leaves and self-signed certificates (feature `mint`) |"
+)]
+#![cfg_attr(
+    not(feature = "mint"),
+    doc = "| `mint` | private CAs, leaves and self-signed certificates (feature `mint`, off in this build) |"
+)]
+#![cfg_attr(
+    feature = "fetch",
+    doc = "| [`monitor`] | monitoring-plugin checks and Prometheus probes (feature `fetch`) |"
+)]
+#![cfg_attr(
+    not(feature = "fetch"),
+    doc = "| `monitor` | monitoring-plugin checks and Prometheus probes (feature `fetch`, off in this build) |"
+)]
 //! | [`key`] | private keys: type, encryption, whether they match a certificate |
 //! | [`preflight`] | the go-live checklist for a proxy's files and live server |
 //! | [`name_constraints`] | which names a CA allows below it (RFC 5280 §4.2.1.10) |
@@ -28,23 +49,59 @@
 //! ## Cargo features
 //! | feature | default | pulls | enables |
 //! |---|---|---|---|
-//! | `fetch` | yes | tokio, tokio-rustls, tls-parser, x509-ocsp | [`fetch`](mod@fetch) |
-//! | `mint` | yes | rcgen, pkcs8, rustix | [`mint`] |
+//! | `fetch` | yes | tokio, tokio-rustls, tls-parser, x509-ocsp, futures-timer | the `fetch` module, `preflight::run_async`, live preflight checks |
+//! | `mint` | yes | rcgen, pkcs8, rustix | the `mint` module |
+//! | `exporter` | no | `fetch`, axum, prometheus-client, toml | `monitor::exporter` (the Prometheus exporter) |
 //!
-//! With `default-features = false` the crate decodes and verifies only.
+//! With `default-features = false` the crate decodes and verifies only: no tokio, no
+//! tokio-rustls, no network. rustls itself stays (without its TLS client in use): its
+//! aws-lc-rs signature-verification algorithms are the set webpki verifies with, as a rustls
+//! client would, and it loads private keys for [`key`].
 //!
-//! ## Example: decode a chain file
+//! ## Errors
+//! Every error type has a stable `code()` (snake_case, never renamed) next to its one-line
+//! message, which names the input it is about.
+//!
+//! | functions | return |
+//! |---|---|
+//! | [`load`], [`CertificateInfo::decode`], [`CsrInfo::decode`], [`TrustStore`] constructors, [`key::PrivateKeyInfo::load_path`], [`verify::parse_host`] | [`Error`] ([`Error::code`]) |
+//! | [`verify_chain`] | never an error: a [`VerifyReport`]; an invalid chain is `valid: false` with `error.code` (a [`verify::Code`]) |
+//! | [`preflight::run`] (and `run_async`) | [`Error`] for unusable inputs; everything about the certificates is a [`Check`] |
+#![cfg_attr(
+    feature = "fetch",
+    doc = "| [`fetch()`], [`fetch_blocking`], [`Target::parse`], [`fetch::fetch_many_blocking`], [`fetch::parse_duration`] | [`FetchError`] ([`FetchError::code`]); inside [`Error::Fetch`] when it passes through `preflight` |"
+)]
+#![cfg_attr(
+    feature = "mint",
+    doc = "| [`mint::root_ca`], [`mint::leaf`], [`mint::intermediate`], [`mint::sign_csr`], [`mint::Minted::write`], [`mint::Issuer::load_dir`] | [`Error`]; minting problems are [`Error::Mint`] wrapping a [`MintError`] ([`MintError::code`]) |"
+)]
+//!
+//! ## Embedding
+//! - **Crypto provider.** chainscope builds every rustls configuration with an explicit
+//!   provider and never installs or reads the process-wide default. Captures use aws-lc-rs
+//!   unless `FetchOptions::crypto_provider` names another (an application on `ring` passes
+//!   its own). Note that chainscope compiles rustls' aws-lc-rs provider in: an application
+//!   that also enables `ring` has two providers, and its own `ClientConfig::builder()` then
+//!   needs `CryptoProvider::install_default` (or `builder_with_provider`) — rustls' rule.
+//!   `examples/ring-app` in the repository is such an application.
+//! - **Runtimes.** `fetch` runs on the caller's tokio runtime, any flavour, without tokio's
+//!   timer driver; outside a runtime it returns `FetchError::Runtime`. The blocking
+//!   wrappers (`fetch_blocking`, `fetch_many_blocking`, `preflight::run` with `connect`)
+//!   return `FetchError::Runtime` when called inside a runtime instead of panicking.
+//!
+//! ## Example: decode a chain
 //! ```
-//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/chain.pem");
-//! let certs = chainscope::load_certificates(path.as_ref())?;
+//! let pem = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/chain.pem"));
+//! let bundle = chainscope::load_bytes(pem, "chain.pem", &Default::default())?;
 //! let now = time::OffsetDateTime::now_utc();
-//! let leaf = chainscope::CertificateInfo::decode(&certs[0], now)?;
+//! let leaf = chainscope::CertificateInfo::decode(&bundle.ders()[0], now)?;
 //! assert_eq!(leaf.subject_alt_names.dns, vec!["rsa.chainscope.test", "localhost"]);
 //! # Ok::<(), chainscope::Error>(())
 //! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(unreachable_pub)]
 
 pub mod cert;
@@ -53,12 +110,14 @@ pub mod csr;
 mod encoding;
 mod error;
 #[cfg(feature = "fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
 pub mod fetch;
 pub mod inspect;
 pub mod instant;
 pub mod key;
 pub mod load;
 #[cfg(feature = "mint")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mint")))]
 pub mod mint;
 #[cfg(feature = "fetch")]
 pub mod monitor;
@@ -85,5 +144,7 @@ pub use load::{load_bytes, load_certificates, load_input, load_path, Bundle, Loa
 pub use mint::MintError;
 pub use preflight::{Check, CheckStatus, PreflightReport};
 pub use rustls_pki_types::CertificateDer;
+/// The instant type of every time parameter (`CertificateInfo::decode`, `VerifyOptions::at`).
+pub use time::OffsetDateTime;
 pub use trust::TrustStore;
 pub use verify::{verify_chain, Finding, Profile, Severity, VerifyOptions, VerifyReport};

@@ -10,7 +10,7 @@
 //! ```
 //! use chainscope::load::{load_bytes, LoadOptions};
 //!
-//! let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/chain.pem"))?;
+//! let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/chain.pem"))?;
 //! let bundle = load_bytes(&pem, "chain.pem", &LoadOptions::default())?;
 //! assert_eq!(bundle.certs.len(), 2);
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -42,7 +42,7 @@
 //! ```
 //! use chainscope::name_constraints::{CaConstraints, CertificateNames};
 //!
-//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/");
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/");
 //! let root = chainscope::load_certificates(format!("{dir}root.pem").as_ref())?;
 //! let chain = chainscope::load_certificates(format!("{dir}chain.pem").as_ref())?;
 //! let names = CertificateNames::from_der(&chain[0])?;

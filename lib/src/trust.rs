@@ -9,7 +9,7 @@
 //! ```
 //! use chainscope::trust::TrustStore;
 //!
-//! let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa/root.pem");
+//! let root = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/root.pem");
 //! let mut store = TrustStore::from_spec(root)?;
 //! store.extend(TrustStore::mozilla());
 //! assert_eq!(store.sources()[0].anchors, 1);
@@ -145,30 +145,39 @@ impl TrustStore {
         self.sources[source].anchors += 1;
     }
 
+    /// A store of the certificates in a PEM/DER/PKCS#7 file or a directory (hashed
+    /// directories such as `/etc/ssl/certs` included). Certificates that cannot be used are
+    /// counted in [`TrustSource::failed`]; a file with none usable is an error.
+    pub fn from_path(path: &Path) -> Result<Self> {
+        Self::from_file_spec(&path.to_string_lossy())
+    }
+
     /// A store from a `--roots` value: `system`, `mozilla`, or a path to a PEM/DER/PKCS#7
     /// file or a directory (hashed directories such as `/etc/ssl/certs` included).
     pub fn from_spec(spec: &str) -> Result<Self> {
         match spec {
             "system" => Self::system(),
             "mozilla" => Ok(Self::mozilla()),
-            path => {
-                let bundle = load_path(Path::new(path), &LoadOptions { keep_going: true })?
-                    .require_certs()?;
-                let mut store = Self::from_certs(bundle.ders(), path);
-                store.sources[0]
-                    .failed
-                    .extend(bundle.skipped.iter().map(|e| e.to_string()));
-                if store.anchors.is_empty() {
-                    let reason = store.sources[0]
-                        .failed
-                        .first()
-                        .cloned()
-                        .unwrap_or_else(|| "no usable root certificate".into());
-                    return Err(Error::malformed(path, reason));
-                }
-                Ok(store)
-            }
+            path => Self::from_file_spec(path),
         }
+    }
+
+    fn from_file_spec(path: &str) -> Result<Self> {
+        let bundle =
+            load_path(Path::new(path), &LoadOptions { keep_going: true })?.require_certs()?;
+        let mut store = Self::from_certs(bundle.ders(), path);
+        store.sources[0]
+            .failed
+            .extend(bundle.skipped.iter().map(|e| e.to_string()));
+        if store.anchors.is_empty() {
+            let reason = store.sources[0]
+                .failed
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "no usable root certificate".into());
+            return Err(Error::malformed(path, reason));
+        }
+        Ok(store)
     }
 
     /// A store combining several `--roots` values, in order.

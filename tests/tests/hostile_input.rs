@@ -363,6 +363,15 @@ fn verify_connect_escapes_what_the_server_sent() {
     assert!(code == 0 || code == 1, "{}", String::from_utf8_lossy(&err));
     assert_safe("preflight --connect", &out, &["root\\x1b]0;t\\x07.pem"]);
     assert_safe("preflight stderr", &err, &[]);
+
+    // The monitoring plugin: its status line and long output quote the leaf and the roots.
+    for input in [server.authority(), f.chain.clone()] {
+        let (code, out, err) = run(&["check", &input, "--roots", &f.root, "--timeout", "5s"]);
+        assert!((0..=3).contains(&code), "{}", String::from_utf8_lossy(&err));
+        assert_safe("check", &out, &[]);
+        assert_safe("check stderr", &err, &[]);
+        assert!(!out.is_empty());
+    }
     drop(server);
 }
 

@@ -28,7 +28,12 @@ fn certs(path: &str) -> Vec<CertificateDer<'static>> {
 async fn rustls_round_trip(leaf: &str, host: &str) -> Result<(), String> {
     let chain = certs(&format!("{leaf}/fullchain.pem"));
     let key = PrivateKeyDer::from_pem_file(format!("{leaf}/key.pem")).map_err(|e| e.to_string())?;
-    let server_config = rustls::ServerConfig::builder()
+    // Explicit providers: the workspace also builds rustls with `ring` (the ring-app
+    // example), and with two providers compiled in `builder()` has no default to take.
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let server_config = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("server versions: {e}"))?
         .with_no_client_auth()
         .with_single_cert(chain, key)
         .map_err(|e| format!("server config: {e}"))?;
@@ -49,7 +54,9 @@ async fn rustls_round_trip(leaf: &str, host: &str) -> Result<(), String> {
     for c in certs(&format!("{leaf}/ca.pem")) {
         roots.add(c).unwrap();
     }
-    let client_config = rustls::ClientConfig::builder()
+    let client_config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("client versions: {e}"))?
         .with_root_certificates(roots)
         .with_no_client_auth();
     let connector = tokio_rustls::TlsConnector::from(Arc::new(client_config));

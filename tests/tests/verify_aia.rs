@@ -363,8 +363,13 @@ fn fetch_aia_runs_inside_a_runtime_and_the_blocking_form_refuses_without_panicki
         .enable_all()
         .build()
         .unwrap();
+    // The future is Send: a multi-threaded runtime may move it between threads.
+    fn assert_send<T: Send>(t: T) -> T {
+        t
+    }
     runtime.block_on(async {
-        let aia = fetch_aia(&leaf, &[], &chain.trust, &AiaOptions::default()).await;
+        let limits = AiaOptions::default();
+        let aia = assert_send(fetch_aia(&leaf, &[], &chain.trust, &limits)).await;
         assert!(aia.downloads[0].result.is_ok(), "{aia:?}");
         let nested = fetch_aia_blocking(&leaf, &[], &chain.trust, &AiaOptions::default());
         assert!(nested.is_err());

@@ -47,6 +47,14 @@ struct Pki {
 
 impl Pki {
     fn new() -> Pki {
+        Pki::build(
+            None,
+            &[KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign],
+        )
+    }
+
+    /// With a cRLDistributionPoints URI in the leaf, and the intermediate's keyUsage.
+    fn build(leaf_dp: Option<&str>, inter_usage: &[KeyUsagePurpose]) -> Pki {
         let dir = TempDir::new("crl-sets");
         let root_key = KeyPair::generate().unwrap();
         let root_cert = ca_params("CRL Sets Root").self_signed(&root_key).unwrap();
@@ -54,7 +62,9 @@ impl Pki {
         let inter_key = KeyPair::generate().unwrap();
         let inter_params = ca_params("CRL Sets Intermediate");
         let inter_serial = inter_params.serial_number.clone().unwrap().to_bytes();
-        let inter_cert = inter_params.clone().signed_by(&inter_key, &root).unwrap();
+        let mut inter_cert_params = inter_params.clone();
+        inter_cert_params.key_usages = inter_usage.to_vec();
+        let inter_cert = inter_cert_params.signed_by(&inter_key, &root).unwrap();
         std::fs::write(dir.join("inter.key"), inter_key.serialize_pem()).unwrap();
         let inter = Issuer::new(inter_params, inter_key);
         let mut leaf = CertificateParams::new(vec![HOST.to_owned()]).unwrap();
@@ -65,6 +75,11 @@ impl Pki {
         leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
         leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         leaf.use_authority_key_identifier_extension = true;
+        if let Some(uri) = leaf_dp {
+            leaf.crl_distribution_points = vec![rcgen::CrlDistributionPoint {
+                uris: vec![uri.to_owned()],
+            }];
+        }
         let leaf_cert = leaf
             .signed_by(&KeyPair::generate().unwrap(), &inter)
             .unwrap();
@@ -549,7 +564,92 @@ fn unknown_status_is_a_warning_by_default_and_a_rejection_under_strict() {
     let (code, json, _) = pki.verify(&[&expired, &root], &[]);
     assert_eq!(code, 0, "{json:#}");
     assert_eq!(leaf_check(&json)["status"], "unknown");
-    let _ = &pki.inter_serial;
+}
+
+#[test]
+fn a_revoked_intermediate_is_named_by_the_root_crl() {
+    let pki = Pki::new();
+    let root = crl(
+        &pki.root,
+        (2026, 5, 1),
+        (2026, 8, 1),
+        4,
+        &[(&pki.inter_serial, Some(RevocationReason::CaCompromise))],
+    );
+    let report = pki.report(&[&older(&pki), &root]);
+    let error = report.error.unwrap();
+    assert_eq!(error.code, Code::Revoked);
+    assert_eq!(error.cert_index, Some(1), "{}", error.message);
+}
+
+/// A CRL whose issuingDistributionPoint (full name, as rustls matches it) is the leaf's
+/// cRLDistributionPoints URI covers the leaf; one with another URI does not, so the
+/// leaf's status is unknown and its revocation there does not count.
+#[test]
+fn an_issuing_distribution_point_scopes_a_crl_to_the_certificates_that_name_it() {
+    let dp = "http://crl.test/inter-1.crl";
+    let pki = Pki::build(
+        Some(dp),
+        &[KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign],
+    );
+    let scoped = |uri: &str, revoked: &[(&[u8], Option<RevocationReason>)]| {
+        CertificateRevocationListParams {
+            this_update: rcgen::date_time_ymd(2026, 5, 1),
+            next_update: rcgen::date_time_ymd(2026, 7, 1),
+            crl_number: SerialNumber::from(7u64),
+            issuing_distribution_point: Some(rcgen::CrlIssuingDistributionPoint {
+                distribution_point: rcgen::CrlDistributionPoint {
+                    uris: vec![uri.to_owned()],
+                },
+                scope: None,
+            }),
+            revoked_certs: revoked
+                .iter()
+                .map(|(serial, reason)| RevokedCertParams {
+                    serial_number: SerialNumber::from(serial.to_vec()),
+                    revocation_time: rcgen::date_time_ymd(2026, 5, 1),
+                    reason_code: *reason,
+                    invalidity_date: None,
+                })
+                .collect(),
+            key_identifier_method: KeyIdMethod::Sha256,
+        }
+        .signed_by(&pki.inter)
+        .unwrap()
+        .pem()
+        .unwrap()
+    };
+    let root = pki.root_crl();
+    let report = pki.report(&[&scoped(dp, &[]), &root]);
+    assert!(report.valid, "{:?}", report.error);
+    let rev = report.revocation.as_ref().unwrap();
+    assert_eq!(rev.certificates[0].status, "good");
+    let other = "http://crl.test/inter-2.crl";
+    let report = pki.report(&[&scoped(other, &[(&LEAF_SERIAL, None)]), &root]);
+    assert!(report.valid, "{:?}", report.error);
+    let leaf = &report.revocation.as_ref().unwrap().certificates[0];
+    assert_eq!(leaf.status, "unknown", "{leaf:?}");
+    assert!(leaf.checked_against.is_empty());
+    assert!(report.has(Code::RevocationUnknown));
+    let report = pki.report(&[&scoped(dp, &[(&LEAF_SERIAL, None)]), &root]);
+    assert_eq!(report.error.unwrap().code, Code::Revoked);
+}
+
+/// RFC 5280 §6.3.3 (f): a CRL signed by a CA whose keyUsage lacks cRLSign cannot be used.
+#[test]
+fn a_crl_from_an_issuer_without_crl_sign_is_unusable() {
+    let pki = Pki::build(None, &[KeyUsagePurpose::KeyCertSign]);
+    let revoking = newer_revoking(&pki);
+    let report = pki.report(&[&revoking, &pki.root_crl()]);
+    assert!(report.valid, "{:?}", report.error);
+    let rev = report.revocation.as_ref().unwrap();
+    assert_eq!(rev.crls[0].status, "unusable");
+    assert_eq!(
+        rev.crls[0].defect,
+        Some(chainscope::verify::CrlDefect::IssuerNotCrlSigner)
+    );
+    assert!(report.has(Code::CrlUnusable));
+    assert!(report.has(Code::RevocationUnknown));
 }
 
 /// `openssl verify -crl_check_all` on the same files: revoked in both orders (OpenSSL

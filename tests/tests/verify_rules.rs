@@ -299,6 +299,9 @@ struct Chain {
     leaf: Node,
     /// A leaf key in place of `leaf.key` (one rcgen cannot make).
     leaf_public: Option<RsaPublicKey>,
+    /// Another key that signs the root's patched form: a self-issued root that is not
+    /// self-signed.
+    root_signer: Option<KeyPair>,
     crl: Option<CrlBy>,
     /// Whether the CRL carries an issuingDistributionPoint (rcgen marks it critical).
     crl_idp: bool,
@@ -343,6 +346,7 @@ impl Chain {
             inter: node(inter),
             leaf: node(leaf),
             leaf_public: None,
+            root_signer: None,
             crl: None,
             crl_idp: false,
             crl_patches: Vec::new(),
@@ -376,7 +380,8 @@ impl Chain {
             p
         };
         let root = self.root.params.self_signed(&self.root.key).unwrap();
-        let root_der = apply(root.der(), &self.root.patches, &self.root.key, 0xa3);
+        let root_signer = self.root_signer.as_ref().unwrap_or(&self.root.key);
+        let root_der = apply(root.der(), &self.root.patches, root_signer, 0xa3);
         let root_issuer = Issuer::new(issuer_params(&self.root.params), &self.root.key);
         let inter = self
             .inter
@@ -435,10 +440,14 @@ impl Chain {
     }
 
     fn verify(&self, profile: Profile) -> VerifyReport {
+        self.verify_with(profile, self.purposes.clone())
+    }
+
+    fn verify_with(&self, profile: Profile, purposes: Vec<Purpose>) -> VerifyReport {
         let (chain, trust, crls) = self.make();
         let options = VerifyOptions {
             at: Some(parse_time(NOW).unwrap()),
-            purposes: self.purposes.clone(),
+            purposes,
             crls,
             profile,
             ..VerifyOptions::default()
@@ -1066,4 +1075,61 @@ fn the_conforming_chain_has_no_finding_at_all_under_strict() {
         .map(|f| f.code)
         .collect();
     assert!(unexpected.is_empty(), "{unexpected:?}");
+}
+
+#[test]
+fn aki_missing_exempts_only_self_signed_certificates() {
+    // A key-rollover CA: self-issued (subject = issuer = the root's name) but signed by the
+    // root's key, not its own. RFC 5280 §4.2.1.1 exempts only self-signed certificates.
+    let mut c = Chain::conforming();
+    c.inter.params.distinguished_name = c.root.params.distinguished_name.clone();
+    c.inter.params.use_authority_key_identifier_extension = false;
+    let r = c.verify(Profile::Rfc5280);
+    assert!(r.webpki.valid, "{:?}", r.webpki.error);
+    assert_eq!(
+        r.error.as_ref().map(|e| e.code.as_str()),
+        Some("aki_missing"),
+        "{:?}",
+        rule_findings(&r)
+    );
+    assert_eq!(rule_findings(&r), BTreeSet::from(["aki_missing"]));
+}
+
+#[test]
+fn root_aki_rules_look_only_at_self_signed_roots() {
+    // An anchor under the root's name signed by another key (a rollover certificate): its AKI
+    // rightly names that other key, not its own SKI.
+    let mut c = Chain::conforming();
+    let old_key = KeyPair::generate().unwrap();
+    c.root.patch(|t| {
+        t.add(AKI, false, seq(&[&tlv(0x80, &[0x42; 20])]));
+    });
+    c.root_signer = Some(old_key);
+    let r = c.verify(Profile::Rfc5280);
+    assert!(r.valid, "{:?} {:?}", r.error, rule_findings(&r));
+    assert!(rule_findings(&r).is_empty(), "{:?}", rule_findings(&r));
+    // The same AKI on a self-signed root breaks BR 7.1.2.1.3.
+    let mut c = Chain::conforming();
+    c.root.patch(|t| {
+        t.add(AKI, false, seq(&[&tlv(0x80, &[0x42; 20])]));
+    });
+    let r = c.verify(Profile::Rfc5280);
+    assert_eq!(
+        r.error.as_ref().map(|e| e.code.as_str()),
+        Some("root_aki_ski_mismatch")
+    );
+}
+
+#[test]
+fn server_certificate_rules_apply_when_no_purpose_is_given() {
+    // No purpose means serverAuth (VerifyOptions::purposes): the Baseline Requirements'
+    // subscriber rules apply.
+    let mut c = Chain::conforming();
+    c.leaf_without_cn();
+    c.leaf.params.subject_alt_names = Vec::new();
+    let r = c.verify_with(Profile::Rfc5280, Vec::new());
+    assert_eq!(
+        r.error.as_ref().map(|e| e.code.as_str()),
+        Some("leaf_without_san")
+    );
 }

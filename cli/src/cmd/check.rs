@@ -143,9 +143,9 @@ impl CheckArgs {
 fn report(args: &CheckArgs) -> CheckReport {
     let prepared = (|| -> anyhow::Result<_> {
         let options = CheckOptions {
-            aia: args
-                .aia
-                .then(|| chainscope::fetch::AiaOptions::with_connection(&args.connection.to_options())),
+            aia: args.aia.then(|| {
+                chainscope::fetch::AiaOptions::with_connection(&args.connection.to_options())
+            }),
             fetch: args.connection.to_options(),
             verify: args.verify_options()?,
             thresholds: Thresholds {
@@ -177,6 +177,7 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         ctx.json(&report)?;
     } else {
         for line in report.plugin_output() {
+            // Already sanitized for the plugin protocol by the library (monitor::sanitize).
             writeln!(ctx.out, "{line}")?;
         }
     }

@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use chainscope::fetch::{
-    fetch_blocking, fetch_many_blocking, parse_duration, BatchResult, FetchError, FetchOptions,
-    HandshakeOutcome, IpFamily, PresentedChain, Sni, Starttls, Target, TlsVersion,
+    fetch_blocking, fetch_many_blocking, parse_duration, BatchRecord, BatchResult, BatchStatus,
+    CaptureReport, FetchError, FetchOptions, HandshakeOutcome, IpFamily, PresentedChain, Sni,
+    Starttls, Target, TlsVersion,
 };
 use time::OffsetDateTime;
 
@@ -231,30 +232,13 @@ fn single(args: &FetchArgs, options: &FetchOptions, ctx: &mut Ctx<'_>) -> anyhow
     if args.pem {
         crate::cmd::show::render_pem(ctx, &chain.certs)?;
     } else if args.json {
-        ctx.json(&json_report(&chain, now))?;
+        ctx.json(&CaptureReport::new(chain, now))?;
     } else {
         summary(ctx, &chain)?;
         writeln!(ctx.out)?;
         crate::cmd::show::render_chain(ctx, &chain.certs, now, args.full)?;
     }
     Ok(EXIT_OK)
-}
-
-/// The JSON document for one capture: the [`PresentedChain`] plus each certificate decoded.
-fn json_report(chain: &PresentedChain, now: OffsetDateTime) -> serde_json::Value {
-    let mut value = serde_json::to_value(chain).unwrap_or_default();
-    let decoded: Vec<serde_json::Value> = chain
-        .certs
-        .iter()
-        .map(|der| match chainscope::CertificateInfo::decode(der, now) {
-            Ok(info) => serde_json::to_value(info).unwrap_or_default(),
-            Err(e) => serde_json::json!({ "error": e.to_string() }),
-        })
-        .collect();
-    if let Some(map) = value.as_object_mut() {
-        map.insert("decoded".into(), decoded.into());
-    }
-    value
 }
 
 /// Whether, and by which handshake message, the server proved it holds the leaf's private
@@ -484,13 +468,29 @@ impl Iterator for TargetLines {
 }
 
 /// Counts for the closing summary.
-#[derive(Debug, Default, serde::Serialize)]
+#[derive(Debug, Default)]
 struct Totals {
     reached: usize,
     failed: usize,
     expiring: usize,
     expired: usize,
     warn_days: i64,
+}
+
+impl Totals {
+    fn count(&mut self, status: BatchStatus) {
+        match status {
+            BatchStatus::Failed => self.failed += 1,
+            other => {
+                self.reached += 1;
+                match other {
+                    BatchStatus::Expired => self.expired += 1,
+                    BatchStatus::Expiring => self.expiring += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
 }
 
 /// Many targets: bounded concurrency, one line per target as it finishes, a summary.
@@ -513,19 +513,22 @@ fn batch(args: &FetchArgs, options: &FetchOptions, ctx: &mut Ctx<'_>) -> anyhow:
     });
     let mut write_error: Option<anyhow::Error> = None;
     fetch_many_blocking(inputs, options, args.concurrency, |result: BatchResult| {
-        let line = batch_line(args, ctx, &result, now, &mut totals);
+        let record = BatchRecord::new(result, now);
+        totals.count(record.status(args.warn_days));
         let mut write = || -> anyhow::Result<()> {
             if args.json {
-                ctx.json_line(&line)?;
+                ctx.json_line(&record)?;
             } else if args.pem {
-                if let Ok(chain) = &result.result {
-                    writeln!(ctx.out, "# {}", Term(&chain.target))?;
-                    crate::cmd::show::render_pem(ctx, &chain.certs)?;
-                } else if let Err(e) = &result.result {
-                    writeln!(ctx.err, "chainscope: {}", Term(e))?;
+                match (&record.capture, &record.error) {
+                    (Some(capture), _) => {
+                        writeln!(ctx.out, "# {}", Term(&capture.chain.target))?;
+                        crate::cmd::show::render_pem(ctx, &capture.chain.certs)?;
+                    }
+                    (None, Some(e)) => writeln!(ctx.err, "chainscope: {}", Term(&e.message))?,
+                    (None, None) => {}
                 }
             } else {
-                let text = line["text"].as_str().unwrap_or_default().to_string();
+                let text = batch_line(args, ctx, &record);
                 writeln!(ctx.out, "{text}")?;
             }
             ctx.out.flush()?;
@@ -583,69 +586,34 @@ fn batch(args: &FetchArgs, options: &FetchOptions, ctx: &mut Ctx<'_>) -> anyhow:
     })
 }
 
-/// The JSON Lines record for one target; its `text` field is the text-mode line.
-fn batch_line(
-    args: &FetchArgs,
-    ctx: &Ctx<'_>,
-    result: &BatchResult,
-    now: OffsetDateTime,
-    totals: &mut Totals,
-) -> serde_json::Value {
-    match &result.result {
-        Ok(chain) => {
-            totals.reached += 1;
-            let not_after = chain.leaf_not_after();
-            let days = not_after.map(|t| (t - now).whole_days());
-            let mut status = ctx.paint("ok  ", Paint::Green);
-            if let Some(d) = days {
-                if d < 0 {
-                    totals.expired += 1;
-                    status = ctx.paint("EXP ", Paint::Red);
-                } else if d <= args.warn_days {
-                    totals.expiring += 1;
-                    status = ctx.paint("WARN", Paint::Yellow);
-                }
-            }
-            let expiry = match (not_after, days) {
-                (Some(t), Some(d)) => format!("leaf expires {} ({d} days)", t.date()),
-                _ => "leaf undecodable".into(),
-            };
-            let text = format!(
-                "{status} {}  {}  {} cert{}  {}  {}{}",
-                Term(&chain.target),
-                Term(chain.tls_version.as_deref().unwrap_or("?")),
-                chain.certs.len(),
-                if chain.certs.len() == 1 { "" } else { "s" },
-                Term(chain.leaf_subject().unwrap_or_default()),
-                expiry,
-                if chain.legacy { "  (legacy)" } else { "" }
-            );
-            let mut value = if args.json {
-                json_report(chain, now)
-            } else {
-                serde_json::json!({})
-            };
-            if let Some(map) = value.as_object_mut() {
-                map.insert("input".into(), result.input.clone().into());
-                map.insert("ok".into(), true.into());
-                map.insert("expires_in_days".into(), days.into());
-                if !args.json {
-                    map.insert("text".into(), text.into());
-                }
-            }
-            value
-        }
-        Err(e) => {
-            totals.failed += 1;
-            let mut value = serde_json::json!({
-                "input": result.input,
-                "ok": false,
-                "error": { "code": e.code(), "message": e.to_string() },
-            });
-            if !args.json {
-                value["text"] = format!("{} {}", ctx.paint("FAIL", Paint::Red), Term(e)).into();
-            }
-            value
-        }
-    }
+/// The text-mode line for one target of a batch.
+fn batch_line(args: &FetchArgs, ctx: &Ctx<'_>, record: &BatchRecord) -> String {
+    let Some(capture) = &record.capture else {
+        let message = record.error.as_ref().map(|e| e.message.as_str());
+        return format!(
+            "{} {}",
+            ctx.paint("FAIL", Paint::Red),
+            Term(message.unwrap_or_default())
+        );
+    };
+    let chain = &capture.chain;
+    let status = match record.status(args.warn_days) {
+        BatchStatus::Expired => ctx.paint("EXP ", Paint::Red),
+        BatchStatus::Expiring => ctx.paint("WARN", Paint::Yellow),
+        _ => ctx.paint("ok  ", Paint::Green),
+    };
+    let expiry = match (chain.leaf_not_after(), record.days_left()) {
+        (Some(t), Some(d)) => format!("leaf expires {} ({d} days)", t.date()),
+        _ => "leaf undecodable".into(),
+    };
+    format!(
+        "{status} {}  {}  {} cert{}  {}  {}{}",
+        Term(&chain.target),
+        Term(chain.tls_version.as_deref().unwrap_or("?")),
+        chain.certs.len(),
+        if chain.certs.len() == 1 { "" } else { "s" },
+        Term(chain.leaf_subject().unwrap_or_default()),
+        expiry,
+        if chain.legacy { "  (legacy)" } else { "" }
+    )
 }

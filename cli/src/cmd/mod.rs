@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod completions;
+pub mod exporter;
 pub mod fetch;
 pub mod man;
 pub mod mint;

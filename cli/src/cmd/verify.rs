@@ -9,7 +9,10 @@ use chainscope::verify::{
     VerifyOptions, VerifyReport,
 };
 
-use chainscope::fetch::{fetch_aia_blocking, fetch_blocking, AiaOptions, PresentedChain, Target};
+use chainscope::fetch::{
+    fetch_aia_blocking, fetch_blocking, verify_presented, AiaOptions, CaptureReport,
+    PresentedChain, Target,
+};
 
 use crate::output::{Paint, Term};
 use crate::{Ctx, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
@@ -153,9 +156,10 @@ impl VerifyArgs {
 #[derive(serde::Serialize)]
 struct Labelled<'a> {
     input: &'a str,
-    /// With `--connect`: what the server presented and how the connection went.
+    /// With `--connect`: what the server presented and how the connection went, the same
+    /// document as `fetch --json`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    fetched: Option<&'a PresentedChain>,
+    fetched: Option<&'a CaptureReport>,
     #[serde(flatten)]
     report: &'a VerifyReport,
 }
@@ -204,8 +208,9 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         for target in &args.connect {
             let parsed = Target::parse(target)?;
             match fetch_blocking(&parsed, &fetch_options) {
+                // The label is the target with the port actually used (`--port N` included).
                 Ok(chain) => sources.push(Source {
-                    input: parsed.authority(),
+                    input: chain.target.clone(),
                     chain: chain.certs.clone(),
                     fetched: Some(chain),
                 }),
@@ -221,16 +226,16 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     let mut reports = Vec::with_capacity(sources.len());
     for source in &sources {
         let mut per_chain = options.clone();
-        // --host defaults to the name the server was reached by.
-        if let (Some(fetched), None) = (&source.fetched, &args.host) {
-            per_chain.host = Some(parse_host(&fetched.host)?);
-        }
         if args.aia {
             // Downloads happen here, before the (pure) verification, with fetch's proxy.
             let aia = AiaOptions::with_connection(&args.connection.to_options());
             per_chain.aia = fetch_aia_blocking(&source.chain, &options.untrusted, &trust, &aia)?;
         }
-        let mut report = verify_chain(&source.chain, &trust, &per_chain);
+        let mut report = match &source.fetched {
+            // --host defaults to the name in the target, never the --connect-to address.
+            Some(fetched) => verify_presented(fetched, &trust, &per_chain),
+            None => verify_chain(&source.chain, &trust, &per_chain),
+        };
         if let Some(fetched) = &source.fetched {
             fetched.add_capture_findings(&mut report);
         }
@@ -260,12 +265,18 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         }
     }
     if args.json {
+        let now = time::OffsetDateTime::now_utc();
+        let captures: Vec<Option<CaptureReport>> = sources
+            .iter()
+            .map(|s| s.fetched.clone().map(|c| CaptureReport::new(c, now)))
+            .collect();
         let all: Vec<Labelled<'_>> = sources
             .iter()
             .zip(&reports)
-            .map(|(source, report)| Labelled {
+            .zip(&captures)
+            .map(|((source, report), capture)| Labelled {
                 input: &source.input,
-                fetched: source.fetched.as_ref(),
+                fetched: capture.as_ref(),
                 report,
             })
             .collect();

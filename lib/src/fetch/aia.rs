@@ -191,7 +191,6 @@ pub fn fetch_aia_blocking(
     Ok(runtime.block_on(fetch_aia(presented, untrusted, trust, options)))
 }
 
-/// Where a download stands, for the timeout message.
 /// The phase a download is in, shared with the deadline's message (`Sync`, so that the
 /// future stays `Send` for multi-threaded runtimes).
 struct PhaseCell(std::sync::Mutex<Phase>);
@@ -208,6 +207,7 @@ impl PhaseCell {
     }
 }
 
+/// Where a download stands, for the timeout message.
 #[derive(Debug, Clone, Copy)]
 enum Phase {
     Connect,

@@ -25,12 +25,39 @@ pub struct BatchResult {
 /// `on_result` returns [`ControlFlow::Break`] to stop early (a closed output pipe).
 ///
 /// `inputs` is read lazily on a task of its own, a few targets ahead of the captures.
-pub async fn fetch_many<I, F>(inputs: I, options: &FetchOptions, concurrency: usize, on_result: F)
-where
+///
+/// Needs a tokio runtime, as [`fetch`] does (timers are not needed). Outside one, every
+/// target is reported as failed with [`FetchError::Runtime`].
+pub async fn fetch_many<I, F>(
+    inputs: I,
+    options: &FetchOptions,
+    concurrency: usize,
+    mut on_result: F,
+) where
     I: IntoIterator<Item = String>,
     I::IntoIter: Send + 'static,
     F: FnMut(BatchResult) -> ControlFlow<()>,
 {
+    if tokio::runtime::Handle::try_current().is_err() {
+        for (index, input) in inputs.into_iter().enumerate() {
+            let result = Err(FetchError::Runtime {
+                target: input.clone(),
+                reason: "fetch_many must be awaited inside a tokio runtime (use \
+                         fetch_many_blocking without one)"
+                    .into(),
+            });
+            if on_result(BatchResult {
+                index,
+                input,
+                result,
+            })
+            .is_break()
+            {
+                break;
+            }
+        }
+        return;
+    }
     let concurrency = concurrency.max(1);
     let (tx, rx) = mpsc::channel(concurrency);
     let iter = inputs.into_iter();
@@ -45,8 +72,8 @@ where
     feeder.abort();
 }
 
-/// [`fetch_many`] on a multi-threaded tokio runtime of its own. Must not be called from
-/// inside a tokio runtime.
+/// [`fetch_many`] on a multi-threaded tokio runtime of its own. Called from inside a tokio
+/// runtime it returns [`FetchError::Runtime`] instead of blocking: await [`fetch_many`].
 pub fn fetch_many_blocking<I, F>(
     inputs: I,
     options: &FetchOptions,
@@ -58,6 +85,14 @@ where
     I::IntoIter: Send + 'static,
     F: FnMut(BatchResult) -> ControlFlow<()>,
 {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(FetchError::Runtime {
+            target: "batch".into(),
+            reason: "fetch_many_blocking was called inside a tokio runtime, which cannot \
+                     block on another: await fetch_many instead"
+                .into(),
+        });
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

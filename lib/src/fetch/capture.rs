@@ -127,7 +127,7 @@ fn client_config(
     recorded: Arc<Mutex<Recorded>>,
     client_auth: Arc<NoClientCert>,
 ) -> Result<ClientConfig, FetchError> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = plan.provider.clone();
     let verifier = Arc::new(RecordingVerifier {
         provider: provider.clone(),
         max_certificates: plan.max_certificates,
@@ -208,7 +208,7 @@ async fn completed(
         };
         outcome = HandshakeOutcome::ClientCertificateRequested { alert, required };
     }
-    let _ = tokio::time::timeout(
+    let _ = super::deadline::within(
         plan.remaining().min(Duration::from_millis(500)),
         tls.shutdown(),
     )
@@ -259,7 +259,7 @@ async fn tls13_client_cert_verdict(
             }
         }
     };
-    tokio::time::timeout(wait, judge)
+    super::deadline::within(wait, judge)
         .await
         .unwrap_or((false, None))
 }

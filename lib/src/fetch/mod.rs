@@ -29,18 +29,22 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use rustls::crypto::CryptoProvider;
 use rustls_pki_types::CertificateDer;
 
 mod aia;
 mod batch;
 mod capture;
+mod deadline;
 mod legacy;
 mod ocsp;
 mod plan;
 mod proxy;
 mod recorder;
+mod report;
 mod sniff;
 mod starttls;
 mod target;
@@ -49,6 +53,9 @@ mod verifier;
 pub use aia::{fetch_aia, fetch_aia_blocking, AiaOptions};
 pub use batch::{fetch_many, fetch_many_blocking, BatchResult};
 pub use ocsp::{OcspCertStatus, StapledOcsp};
+pub use report::{
+    verify_presented, BatchRecord, BatchStatus, CaptureReport, DecodedCertificate, ErrorRecord,
+};
 pub use target::{Starttls, Target};
 
 /// Default for [`FetchOptions::timeout`].
@@ -177,6 +184,12 @@ pub struct FetchOptions {
     /// Hosts reached without the proxy (`NO_PROXY` syntax: `example.com` also matches its
     /// subdomains, `.example.com` only them, `*` everything).
     pub no_proxy: Vec<String>,
+    /// The rustls crypto provider the capture's handshake uses (its cipher suites, key
+    /// exchange groups and handshake-signature checks). `None`: aws-lc-rs
+    /// (`rustls::crypto::aws_lc_rs::default_provider()`). chainscope never installs a
+    /// process-wide default provider and never reads one, so an application using `ring`
+    /// (or any other provider) passes its own here or keeps the default, unaffected.
+    pub crypto_provider: Option<Arc<CryptoProvider>>,
 }
 
 impl Default for FetchOptions {
@@ -197,6 +210,7 @@ impl Default for FetchOptions {
             legacy_fallback: true,
             max_certificates: 32,
             no_proxy: Vec::new(),
+            crypto_provider: None,
         }
     }
 }
@@ -273,8 +287,13 @@ pub fn to_pem(cert: &CertificateDer<'_>) -> String {
 pub struct PresentedChain {
     /// The target (`host:port`).
     pub target: String,
-    /// The host name or address dialled (the target's, or `connect_to`).
+    /// The host name or address in the target: the name a client that dialled the target
+    /// checks the certificate against (and what [`verify_presented`] checks by default) —
+    /// also when `connect_to` sent the connection elsewhere.
     pub host: String,
+    /// The address dialled instead of the target's host name (`connect_to`, like curl's
+    /// `--resolve`) as `host:port`, if one was given.
+    pub connect_to: Option<String>,
     /// The address actually connected to (the proxy's when a proxy is used).
     pub peer: SocketAddr,
     /// The proxy connected through, if any.
@@ -503,6 +522,15 @@ pub enum FetchError {
         /// rustls' description.
         reason: String,
     },
+    /// The call cannot run in this execution context: an async capture outside a tokio
+    /// runtime, or a blocking one inside a runtime (which cannot block on another).
+    #[error("{target}: {reason}")]
+    Runtime {
+        /// The target.
+        target: String,
+        /// What to do instead.
+        reason: String,
+    },
     /// Reading or writing the connection failed.
     #[error("{target}: {phase}: {source}")]
     Io {
@@ -537,6 +565,7 @@ impl FetchError {
             FetchError::Proxy { .. } => "proxy",
             FetchError::TooLarge { .. } => "too_large",
             FetchError::Tls { .. } => "tls",
+            FetchError::Runtime { .. } => "runtime",
             FetchError::Io { .. } => "io",
         }
     }
@@ -608,7 +637,22 @@ pub fn parse_duration(text: &str) -> Result<Duration, FetchError> {
 /// timeouts). When the server aborts after sending its certificates, or demands a client
 /// certificate, the chain is still returned with [`PresentedChain::handshake`] saying what
 /// happened.
+///
+/// Runs on the caller's tokio runtime; any flavour will do, current-thread included, and
+/// tokio's timer driver is not needed (the timeouts run on a helper thread of their own).
+/// Outside a tokio runtime it returns [`FetchError::Runtime`].
+///
+/// # Panics
+/// When awaited on a tokio runtime built without IO (`enable_io`): tokio's sockets panic
+/// there, and tokio offers no way to ask beforehand.
 pub async fn fetch(target: &Target, options: &FetchOptions) -> Result<PresentedChain, FetchError> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Err(FetchError::Runtime {
+            target: target.authority(),
+            reason: "fetch must be awaited inside a tokio runtime (use fetch_blocking without one)"
+                .into(),
+        });
+    }
     let plan = plan::Plan::new(target, options)?;
     match capture::capture(&plan).await {
         // The legacy attempt's error says more than rustls' (the version the server chose,
@@ -620,21 +664,41 @@ pub async fn fetch(target: &Target, options: &FetchOptions) -> Result<PresentedC
     }
 }
 
-/// [`fetch`] on a current-thread tokio runtime of its own, for callers without one. Must not
-/// be called from inside a tokio runtime.
+/// [`fetch`] on a current-thread tokio runtime of its own, for callers without one.
+///
+/// Called from inside a tokio runtime (an async task, or `spawn_blocking`), it returns
+/// [`FetchError::Runtime`] instead of blocking: await [`fetch`] there.
 pub fn fetch_blocking(
     target: &Target,
     options: &FetchOptions,
 ) -> Result<PresentedChain, FetchError> {
+    block_on(&target.authority(), fetch(target, options))?
+}
+
+/// Runs `fut` on a current-thread runtime of its own; [`FetchError::Runtime`] inside a
+/// runtime (where blocking would stall it, and tokio refuses to nest).
+pub(crate) fn block_on<F: std::future::Future>(
+    label: &str,
+    fut: F,
+) -> Result<F::Output, FetchError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(FetchError::Runtime {
+            target: label.to_owned(),
+            reason: "a blocking call was made inside a tokio runtime, which cannot block on \
+                     another: await the async function instead (fetch, fetch_many, \
+                     preflight::run_async)"
+                .into(),
+        });
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|source| FetchError::Io {
-            target: target.authority(),
+            target: label.to_owned(),
             phase: Phase::Connect,
             source,
         })?;
-    runtime.block_on(fetch(target, options))
+    Ok(runtime.block_on(fut))
 }
 
 #[cfg(test)]

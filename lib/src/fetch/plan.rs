@@ -24,6 +24,8 @@ pub(super) struct Plan {
     pub(super) label: String,
     pub(super) dial_host: String,
     pub(super) dial_port: u16,
+    /// `host:port` dialled instead of the target's name, when `connect_to` was given.
+    pub(super) connect_to: Option<String>,
     pub(super) sni: Option<String>,
     pub(super) starttls: Option<Starttls>,
     pub(super) proxy: Option<ProxyUrl>,
@@ -33,6 +35,8 @@ pub(super) struct Plan {
     pub(super) max_tls: TlsVersion,
     pub(super) legacy_fallback: bool,
     pub(super) max_certificates: usize,
+    /// The crypto provider of the rustls handshake (explicit, never the process default).
+    pub(super) provider: std::sync::Arc<rustls::crypto::CryptoProvider>,
     timeout: Duration,
     connect_timeout: Option<Duration>,
     handshake_timeout: Option<Duration>,
@@ -96,11 +100,20 @@ impl Plan {
             ..target.clone()
         }
         .authority();
+        let connect_to = options.connect_to.as_ref().map(|_| {
+            Target {
+                host: dial_host.clone(),
+                port: dial_port,
+                ..target.clone()
+            }
+            .authority()
+        });
         Ok(Plan {
             target: target.clone(),
             label,
             dial_host,
             dial_port,
+            connect_to,
             sni,
             starttls: options.starttls.or(target.starttls),
             proxy,
@@ -110,6 +123,9 @@ impl Plan {
             max_tls: options.max_tls,
             legacy_fallback: options.legacy_fallback,
             max_certificates: options.max_certificates.max(1),
+            provider: options.crypto_provider.clone().unwrap_or_else(|| {
+                std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+            }),
             timeout: options.timeout,
             connect_timeout: options.connect_timeout,
             handshake_timeout: options.handshake_timeout,
@@ -150,7 +166,7 @@ impl Plan {
             _ => (remaining, "--timeout", self.timeout),
         };
         let phase_start = Instant::now();
-        match tokio::time::timeout(wait, fut).await {
+        match super::deadline::within(wait, fut).await {
             Ok(result) => result,
             Err(_) => Err(FetchError::Timeout {
                 target: self.label.clone(),
@@ -212,7 +228,8 @@ impl Plan {
     ) -> PresentedChain {
         PresentedChain {
             target: self.label.clone(),
-            host: self.dial_host.clone(),
+            host: self.target.host.clone(),
+            connect_to: self.connect_to.clone(),
             peer,
             proxy: self.proxy.as_ref().map(|p| p.to_string()),
             sni: self.sni.clone(),

@@ -52,7 +52,7 @@ impl Default for SignParams {
 ///
 /// ```
 /// use chainscope::mint::{self, Issuer, SignParams};
-/// let csr = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/csr/request.pem"))?;
+/// let csr = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/csr/request.pem"))?;
 /// let der = rustls_pki_types::pem::PemObject::from_pem_slice(&csr)
 ///     .map(|d: rustls_pki_types::CertificateSigningRequestDer| d.as_ref().to_vec())
 ///     .unwrap();

@@ -80,7 +80,7 @@ pub struct WrittenFile {
 /// What [`write_set`] did.
 #[derive(Debug)]
 pub(crate) struct WrittenSet {
-    /// The output directory, absolute, symbolic links resolved.
+    /// The output directory as given, made absolute.
     pub(crate) dir: PathBuf,
     /// The files of the set, in order.
     pub(crate) files: Vec<WrittenFile>,
@@ -255,6 +255,8 @@ fn write_set_inner(
     created: &mut Vec<PathBuf>,
 ) -> Result<WrittenSet, MintError> {
     let target = resolve(req.dir, created)?;
+    // Reported as given (made absolute): a symbolic link stays the path to configure.
+    let shown = std::path::absolute(req.dir).unwrap_or_else(|_| target.path.clone());
     let mut warnings = Vec::new();
 
     let open = open_to_others(if target.existing.is_some() {
@@ -312,7 +314,7 @@ fn write_set_inner(
             ));
             let files = write_in_place(&target.path, req.files, req.force, hook)?;
             return Ok(WrittenSet {
-                dir: target.path,
+                dir: shown,
                 files,
                 previous: None,
                 warnings,
@@ -327,7 +329,7 @@ fn write_set_inner(
             // Nothing is replaced: add the new files beside what is there.
             let files = write_in_place(&target.path, req.files, false, hook)?;
             return Ok(WrittenSet {
-                dir: target.path,
+                dir: shown,
                 files,
                 previous: None,
                 warnings,
@@ -427,7 +429,7 @@ fn write_set_inner(
         .iter()
         .map(|f| WrittenFile {
             name: f.name.to_owned(),
-            path: target.path.join(f.name),
+            path: shown.join(f.name),
             mode: if f.secret { SECRET_MODE } else { PUBLIC_MODE },
             backup: match &previous {
                 Some(prev)
@@ -442,7 +444,7 @@ fn write_set_inner(
         })
         .collect();
     Ok(WrittenSet {
-        dir: target.path,
+        dir: shown,
         files,
         previous,
         warnings,

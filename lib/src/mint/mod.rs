@@ -245,6 +245,38 @@ pub enum MintError {
     },
 }
 
+impl MintError {
+    /// A stable code for JSON output and for matching (`would_overwrite`,
+    /// `name_not_permitted`, …): snake_case, never renamed.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MintError::UnknownKeyType { .. } => "unknown_key_type",
+            MintError::KeyGeneration { .. } => "key_generation",
+            MintError::KeyEncoding { .. } => "key_encoding",
+            MintError::Random => "random",
+            MintError::KeyUnreadable { .. } => "key_unreadable",
+            MintError::KeyEncrypted { .. } => "key_encrypted",
+            MintError::WrongPassphrase { .. } => "wrong_passphrase",
+            MintError::EmptyPassphrase => "empty_passphrase",
+            MintError::InvalidName { .. } => "invalid_name",
+            MintError::NoNames => "no_names",
+            MintError::InvalidParameter { .. } => "invalid_parameter",
+            MintError::NotAnIssuer { .. } => "not_an_issuer",
+            MintError::KeyMismatch { .. } => "key_mismatch",
+            MintError::Build { .. } => "build",
+            MintError::BadCsr { .. } => "bad_csr",
+            MintError::NamesNotAllowed { .. } => "names_not_allowed",
+            MintError::NameNotPermitted { .. } => "name_not_permitted",
+            MintError::CannotRenew { .. } => "cannot_renew",
+            MintError::WouldOverwrite { .. } => "would_overwrite",
+            MintError::TargetIsDirectory { .. } => "target_is_directory",
+            MintError::InsecureDirectory { .. } => "insecure_directory",
+            MintError::CannotSwap { .. } => "cannot_swap",
+            MintError::Write { .. } => "write",
+        }
+    }
+}
+
 /// What a [`Minted`] certificate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -443,6 +475,21 @@ impl Minted {
     /// The root as PEM: `ca.pem`, to hand to clients.
     pub fn root_pem(&self) -> Option<String> {
         self.root.as_ref().map(|r| pem_of(std::slice::from_ref(r)))
+    }
+
+    /// The certificate followed by its intermediates, as DER: what a rustls server's
+    /// `with_single_cert` takes (the content of `fullchain.pem`).
+    pub fn full_chain(&self) -> Vec<CertificateDer<'static>> {
+        let mut all = vec![self.cert.clone()];
+        all.extend(self.chain.iter().cloned());
+        all
+    }
+
+    /// The private key, unencrypted PKCS#8, as rustls takes it; `None` for a certificate
+    /// issued for a CSR. Keep it in memory: [`Minted::write`] is the way to disk.
+    pub fn private_key_der(&self) -> Option<rustls_pki_types::PrivateKeyDer<'static>> {
+        let key = self.key.as_ref()?;
+        Some(rustls_pki_types::PrivatePkcs8KeyDer::from(key.serialize_der()).into())
     }
 
     /// The key pair, when one was generated (to sign with it in memory; see

@@ -3,11 +3,17 @@
 //! - [`check`]: the monitoring-plugin check (Nagios, Icinga, Sensu): one status —
 //!   OK, WARNING, CRITICAL or UNKNOWN — per server or file, expiry thresholds in days, the
 //!   status line and performance data the plugin protocol defines.
+//! - [`probe`]: one Prometheus probe of a server or of certificate files: every certificate
+//!   with its validity, the verdict and the connection facts, as plain data.
+//! - `exporter` (feature `exporter`): the HTTP server that answers Prometheus' scrapes
+//!   with probes (`chainscope exporter`).
 //!
 //! Both build on [`fetch`](mod@crate::fetch) and [`verify`](mod@crate::verify): the status of a
 //! chain is the verdict [`verify_chain`](crate::verify_chain) gives, plus its expiry.
 
 pub mod check;
+#[cfg(feature = "exporter")]
+pub mod exporter;
 pub mod probe;
 
 /// Text from a certificate, a server or a file name made safe for line-oriented monitoring

@@ -12,12 +12,12 @@ use crate::fetch::PresentedChain;
 use crate::trust::TrustStore;
 use crate::verify::Code;
 
-pub(super) fn capture(
-    target: &str,
-    options: &PreflightOptions,
-) -> std::result::Result<crate::fetch::PresentedChain, String> {
+/// What the live server sent, or why it could not be reached.
+pub(super) type Live = std::result::Result<crate::fetch::PresentedChain, crate::fetch::FetchError>;
+
+pub(super) async fn capture(target: &str, options: &PreflightOptions) -> Live {
     use crate::fetch::{FetchOptions, Sni, Target};
-    let target = Target::parse(target).map_err(|e| e.to_string())?;
+    let target = Target::parse(target)?;
     let mut fetch: FetchOptions = options.fetch.clone();
     // Present the name clients use, even when connecting to an address before DNS moves.
     if fetch.sni == Sni::Auto {
@@ -30,11 +30,11 @@ pub(super) fn capture(
             fetch.sni = Sni::Name(host.clone());
         }
     }
-    crate::fetch::fetch_blocking(&target, &fetch).map_err(|e| e.to_string())
+    crate::fetch::fetch(&target, &fetch).await
 }
 
 pub(super) fn live_checks(
-    live: &std::result::Result<crate::fetch::PresentedChain, String>,
+    live: &Live,
     files: Option<&[CertificateDer<'static>]>,
     trust: &TrustStore,
     roots: &[String],
@@ -50,7 +50,7 @@ pub(super) fn live_checks(
         Ok(chain) => chain,
         Err(e) => {
             checks.push(reach.fail(
-                e.clone(),
+                e.to_string(),
                 "check that the proxy is running and listening with TLS on that port",
             ));
             return checks;

@@ -5,7 +5,7 @@
 //! ```
 //! use chainscope::preflight::{check_files, CheckStatus, FileCheckOptions, Requirements};
 //!
-//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/ecdsa/");
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/ecdsa/");
 //! let chain = chainscope::load_certificates(format!("{dir}chain.pem").as_ref())?;
 //! let key = chainscope::key::PrivateKeyInfo::load_path(format!("{dir}leaf.key").as_ref())?;
 //! let options = FileCheckOptions {
@@ -47,7 +47,8 @@ pub struct PreflightOptions {
     pub connect: Option<String>,
     /// Which clients must accept the chain.
     pub client_profile: ClientProfile,
-    /// Names, minimum validity and evaluation time.
+    /// Names, minimum validity and evaluation time. With `connect` and no host, the host
+    /// name in the `connect` target is required (not the `connect_to` address dialled).
     pub requirements: Requirements,
     /// How to connect to the live server (SNI defaults to the first DNS `--host`).
     #[cfg(feature = "fetch")]
@@ -83,8 +84,67 @@ pub enum ClientProfile {
 /// Runs the whole checklist: offline checks on the files, trust for every host, and — with
 /// `connect` — what the live server presents. Input errors (unreadable files, bad roots)
 /// are `Err`; everything about the certificates is a check.
+///
+/// Blocking: with `connect`, the capture runs on a tokio runtime of its own. Inside an
+/// async runtime use `run_async`; called from inside one, `run` with `connect` returns
+/// `FetchError::Runtime` (as `Error::Fetch`) instead of blocking the runtime.
 pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
-    use crate::trust::TrustStore;
+    let prepared = prepare(options)?;
+    #[cfg(feature = "fetch")]
+    let live = match &prepared.options.connect {
+        Some(target) => Some(crate::fetch::block_on(
+            target,
+            live::capture(target, &prepared.options),
+        )?),
+        None => None,
+    };
+    #[cfg(feature = "fetch")]
+    return Ok(finish(&prepared, live.as_ref()));
+    #[cfg(not(feature = "fetch"))]
+    Ok(finish(&prepared))
+}
+
+/// [`run`] for async callers: the live capture (with `connect`) runs on the caller's tokio
+/// runtime, which needs IO enabled (timers are not needed).
+#[cfg(feature = "fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
+pub async fn run_async(options: &PreflightOptions) -> crate::Result<PreflightReport> {
+    let prepared = prepare(options)?;
+    let live = match &prepared.options.connect {
+        Some(target) => Some(live::capture(target, &prepared.options).await),
+        None => None,
+    };
+    Ok(finish(&prepared, live.as_ref()))
+}
+
+/// Everything read before connecting.
+struct Prepared {
+    options: PreflightOptions,
+    files: Option<Vec<CertificateDer<'static>>>,
+    key: Option<PrivateKeyInfo>,
+    roots: Vec<String>,
+    trust: crate::trust::TrustStore,
+}
+
+fn prepare(options: &PreflightOptions) -> crate::Result<Prepared> {
+    let mut options = options.clone();
+    // Without `--host`, the name checked is the one in the `connect` target (never the
+    // `connect_to` address dialled), as a client that dials the target would check it.
+    #[cfg(feature = "fetch")]
+    if let Some(target) = &options.connect {
+        if options.requirements.hosts.is_empty() {
+            if let Ok(t) = crate::fetch::Target::parse(target) {
+                options.requirements.hosts.push(t.host);
+            }
+        }
+    }
+    #[cfg(not(feature = "fetch"))]
+    if options.connect.is_some() {
+        return Err(crate::Error::invalid_argument(
+            "--connect",
+            "this build of chainscope has no `fetch` feature",
+        ));
+    }
 
     let files = match &options.cert {
         Some(path) => Some(
@@ -109,27 +169,33 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
     } else {
         options.roots.clone()
     };
-    let trust = TrustStore::from_specs(&roots)?;
+    let trust = crate::trust::TrustStore::from_specs(&roots)?;
     for host in &options.requirements.hosts {
         crate::verify::parse_host(host)?;
     }
+    Ok(Prepared {
+        options,
+        files,
+        key,
+        roots,
+        trust,
+    })
+}
 
-    #[cfg(feature = "fetch")]
-    let live = options
-        .connect
-        .as_ref()
-        .map(|target| live::capture(target, options));
-    #[cfg(not(feature = "fetch"))]
-    if options.connect.is_some() {
-        return Err(crate::Error::invalid_argument(
-            "--connect",
-            "this build of chainscope has no `fetch` feature",
-        ));
-    }
-
+fn finish(
+    prepared: &Prepared,
+    #[cfg(feature = "fetch")] live: Option<&live::Live>,
+) -> PreflightReport {
+    let Prepared {
+        options,
+        files,
+        key,
+        roots,
+        trust,
+    } = prepared;
     let mut checks = Vec::new();
     #[cfg(feature = "fetch")]
-    let presented: Option<Vec<CertificateDer<'static>>> = match &live {
+    let presented: Option<Vec<CertificateDer<'static>>> = match live {
         Some(Ok(chain)) => Some(chain.certs.clone()),
         _ => None,
     };
@@ -137,7 +203,7 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
     let presented: Option<Vec<CertificateDer<'static>>> = None;
 
     // The chain under test: the files when given, else what the server sent.
-    let chain = files.clone().or_else(|| presented.clone());
+    let chain = files.clone().or(presented);
     let file_options = FileCheckOptions {
         requirements: options.requirements.clone(),
         public_roots: roots.iter().any(|r| r == "system" || r == "mozilla"),
@@ -145,21 +211,21 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
     if let Some(chain) = &chain {
         checks.extend(check_files(chain, key.as_ref(), &file_options));
         if !chain.is_empty() {
-            checks.push(trust::trust_check(chain, &trust, &roots, options));
-            checks.extend(trust::client_checks(chain, &roots, options));
+            checks.push(trust::trust_check(chain, trust, roots, options));
+            checks.extend(trust::client_checks(chain, roots, options));
         }
     }
     #[cfg(feature = "fetch")]
-    if let Some(live) = &live {
+    if let Some(live) = live {
         checks.extend(live::live_checks(
             live,
             files.as_deref(),
-            &trust,
-            &roots,
+            trust,
+            roots,
             options,
         ));
     }
-    Ok(PreflightReport::from_checks(checks))
+    PreflightReport::from_checks(checks)
 }
 
 /// What a key file that does not load holds, as words after its name.

@@ -713,9 +713,14 @@ struct Outcome {
 impl CrlSet {
     /// Judges every CRL of `ctx.options` against the certificates `ctx` has.
     pub(crate) fn new(ctx: &Context<'_>) -> Self {
+        let crls = &ctx.options.crls;
+        if crls.is_empty() {
+            return CrlSet::default();
+        }
+        let named = |name: &[u8]| crls.iter().any(|c| c.issuer_raw == name);
         let mut signers_by_name: Vec<(Vec<u8>, Signer)> = Vec::new();
         for pc in &ctx.pool {
-            if let Some(c) = &pc.decoded {
+            if let Some(c) = pc.decoded.as_ref().filter(|c| named(&c.subject.raw)) {
                 signers_by_name.push((
                     c.subject.raw.clone(),
                     Signer {
@@ -726,6 +731,9 @@ impl CrlSet {
             }
         }
         for (i, a) in ctx.trust.anchors().iter().enumerate() {
+            if !named(a.subject.as_ref()) {
+                continue;
+            }
             let cert = ctx.trust.cert(i).and_then(Certificate::parse);
             signers_by_name.push((
                 a.subject.as_ref().to_vec(),
@@ -932,6 +940,47 @@ impl CrlSet {
                 )
             })
             .collect()
+    }
+
+    /// The `revoked` finding of pool certificate `node` (for the diagnosis walk), when a
+    /// usable CRL revokes it; `who` names it.
+    pub(crate) fn revoked_finding(
+        &self,
+        ctx: &Context<'_>,
+        node: usize,
+        who: &str,
+    ) -> Option<Finding> {
+        if ctx.options.crls.is_empty() {
+            return None;
+        }
+        let pc = &ctx.pool[node];
+        let subject = Subject {
+            cert: pc.decoded.as_ref()?,
+            cert_index: pc.presented_index(),
+            leaf: node == 0,
+            issuer_spki: None,
+        };
+        let outcome = self.check(ctx, &subject);
+        let r = outcome.check.revoked_by?;
+        let crl = ctx
+            .options
+            .crls
+            .iter()
+            .find(|c| c.source == r.crl.source && c.position.block == r.crl.block)?;
+        Some(
+            Finding::new(
+                Code::Revoked,
+                format!(
+                    "{who} was revoked on {}{}, according to the CRL {} issued by {}",
+                    crate::instant::human(&r.date),
+                    r.reason.map(|x| format!(" ({x})")).unwrap_or_default(),
+                    crl.label(),
+                    crl.issuer
+                ),
+            )
+            .cert(pc.presented_index(), &pc.subject())
+            .fix("replace the certificate with a new one (and a new key, if the key was compromised)"),
+        )
     }
 
     /// The revocation status of one certificate against every usable CRL.

@@ -863,40 +863,6 @@ pub(crate) fn describe_constraints(permitted: &[String], excluded: &[String]) ->
 /// The revocation step of the diagnosis (RFC 5280 §6.1.3 (a)(3)): a CRL given with `--crl`,
 /// issued by the certificate's issuer, that lists its serial number.
 pub(crate) fn revoked_by(ctx: &Context<'_>, node: usize, who: &str) -> Option<Finding> {
-    use x509_parser::prelude::FromDer;
-    let f = ctx.pool[node].decoded.as_ref()?;
-    for crl in ctx.usable_crls() {
-        if crl.issuer_raw != f.issuer.raw {
-            continue;
-        }
-        let Ok((_, parsed)) =
-            x509_parser::revocation_list::CertificateRevocationList::from_der(&crl.der)
-        else {
-            continue;
-        };
-        let hit = parsed
-            .iter_revoked_certificates()
-            .find(|r| r.raw_serial() == f.serial.as_slice());
-        if let Some(r) = hit {
-            let reason = r
-                .reason_code()
-                .map(|(_, c)| format!(", reason {c}"))
-                .unwrap_or_default();
-            let c = &ctx.pool[node];
-            return Some(
-                Finding::new(
-                    Code::Revoked,
-                    format!(
-                        "{who} was revoked on {}{reason}, according to the CRL {} issued by {}",
-                        fmt_unix(r.revocation_date.timestamp()),
-                        crl.label(),
-                        crl.issuer
-                    ),
-                )
-                .cert(c.presented_index(), &c.subject())
-                .fix("replace the certificate with a new one (and a new key, if the key was compromised)"),
-            );
-        }
-    }
-    None
+    // Only usable CRLs count (signature, scope, holds): the CRL module decides.
+    ctx.crls.revoked_finding(ctx, node, who)
 }

@@ -25,6 +25,7 @@ pub enum Severity {
 
 /// One problem or note about a verification, in plain words.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// Error, warning or info.
     pub severity: Severity,

@@ -12,7 +12,7 @@
 //! use chainscope::trust::TrustStore;
 //! use chainscope::verify::{verify_chain, Code, VerifyOptions};
 //!
-//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa");
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa");
 //! let chain = chainscope::load_certificates(format!("{dir}/chain.pem").as_ref())?;
 //! let trust = TrustStore::from_spec(&format!("{dir}/root.pem"))?;
 //! let options = VerifyOptions::for_host("rsa.chainscope.test")?;

@@ -71,6 +71,7 @@ pub struct WebpkiVerdict {
 
 /// The outcome of [`verify_chain`](super::verify_chain): plain data, rendered as text or JSON by front ends.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyReport {
     /// Whether the chain is valid under the chosen profile.
     pub valid: bool,

@@ -166,12 +166,15 @@ impl CertUnderTest<'_> {
         self.purposes.iter().any(|p| matches!(p, Purpose::Any))
     }
 
-    /// Whether the verification is for a TLS server certificate: what the CA/B Forum
-    /// Baseline Requirements govern.
+    /// Whether the verification is for a TLS server certificate (serverAuth asked for, or no
+    /// purpose given: serverAuth is the default): what the CA/B Forum Baseline Requirements
+    /// govern.
     pub(crate) fn server_auth(&self) -> bool {
-        self.purposes
-            .iter()
-            .any(|p| matches!(p, Purpose::ServerAuth))
+        self.purposes.is_empty()
+            || self
+                .purposes
+                .iter()
+                .any(|p| matches!(p, Purpose::ServerAuth))
     }
 }
 
@@ -440,6 +443,19 @@ mod tests {
             );
             let crl_check = matches!(rule.check, Check::Crl(_));
             assert_eq!(crl_check, rule.applies_to == Applies::CRL, "{}", rule.id);
+            // A document's rule cites its section; a client-behaviour rule says which
+            // clients behave so.
+            match rule.source {
+                Source::Rfc5280(s) | Source::Br(s) | Source::Rfc5480(s) => assert!(
+                    !s.is_empty()
+                        && s.split('.')
+                            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+                    "{}: section {s:?}",
+                    rule.id
+                ),
+                Source::Clients => assert!(rule.clients.is_some(), "{}", rule.id),
+                other => panic!("{}: unexpected source {other}", rule.id),
+            }
         }
     }
 }
