@@ -8,22 +8,13 @@ use chainscope::mint::{self, CaParams, Issuer, KeyType, LeafParams};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn ca_and_leaf(key_type: KeyType) {
-    let ca = mint::root_ca(&CaParams {
-        name: "Bench Root".into(),
-        key_type,
-        ..CaParams::default()
-    })
-    .expect("root CA");
+    let mut ca_params = CaParams::new("Bench Root");
+    ca_params.key_type = key_type;
+    let ca = mint::root_ca(&ca_params).expect("root CA");
     let issuer = Issuer::from_minted(&ca).expect("issuer");
-    let leaf = mint::leaf(
-        &issuer,
-        &LeafParams {
-            dns: vec!["proxy.hospital.local".into()],
-            key_type,
-            ..LeafParams::default()
-        },
-    )
-    .expect("leaf");
+    let mut leaf_params = LeafParams::for_dns(["proxy.hospital.local"]);
+    leaf_params.key_type = key_type;
+    let leaf = mint::leaf(&issuer, &leaf_params).expect("leaf");
     std::hint::black_box(leaf);
 }
 

@@ -14,24 +14,16 @@ fn main() -> Result<(), chainscope::Error> {
 
     // A root CA that can only certify names under .hospital.local, so a leaked key cannot
     // mint certificates for the internet.
-    let ca = mint::root_ca(&CaParams {
-        name: "Example Hospital Internal Root CA".into(),
-        name_constraints: NameConstraints {
-            permitted_dns: vec![".hospital.local".into()],
-            ..NameConstraints::default()
-        },
-        ..CaParams::default()
-    })?;
+    let mut params = CaParams::new("Example Hospital Internal Root CA");
+    params.name_constraints = NameConstraints {
+        permitted_dns: vec![".hospital.local".into()],
+        ..NameConstraints::default()
+    };
+    let ca = mint::root_ca(&params)?;
     let ca_report = ca.write(&out.join("ca"), &WriteOptions::default())?;
 
     let issuer = Issuer::from_minted(&ca)?;
-    let leaf = mint::leaf(
-        &issuer,
-        &LeafParams {
-            dns: vec![name],
-            ..LeafParams::default()
-        },
-    )?;
+    let leaf = mint::leaf(&issuer, &LeafParams::for_dns([name]))?;
     let leaf_report = leaf.write(&out.join("proxy"), &WriteOptions::default())?;
 
     for report in [&ca_report, &leaf_report] {

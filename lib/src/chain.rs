@@ -153,6 +153,7 @@ fn within<'a>(whole: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
 /// The most certificates any walk from a leaf up its issuers follows (path diagnosis, AIA
 /// completion). RFC 5280 sets no limit; webpki refuses paths of more than 6 intermediates,
 /// so 12 links is twice what any client accepts, and bounds the work on hostile bundles.
+#[cfg_attr(not(feature = "fetch"), allow(dead_code))] // the AIA walk is in `fetch`
 pub(crate) const MAX_ISSUER_WALK: usize = 12;
 
 fn parse(der: &[u8]) -> Option<X509Certificate<'_>> {

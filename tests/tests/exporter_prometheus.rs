@@ -17,7 +17,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chainscope::monitor::exporter::{Exporter, ExporterConfig};
-use chainscope_tests::servers::{fixture_certs, fixture_config, serve, Behaviour, Server};
+use chainscope_tests::servers::{
+    fixture_certs, fixture_config, serve, Behaviour, Preamble, Server,
+};
 use chainscope_tests::{fixture_path, TempDir};
 
 /// The exporter on a loopback port of its own runtime; dropping it stops it.
@@ -357,12 +359,19 @@ fn file_probes_read_only_below_allowed_directories() {
         );
         assert!(took < Duration::from_secs(2), "{target}: took {took:?}");
     }
-    // The reason is on the status page, escaped.
+    // The reason is on the status page, and a target made of markup shows as text.
+    let (body, _) = probe("/<script>alert(1)</script>");
+    assert!(body.contains("code=\"not_allowed\""), "{body}");
     let (_, page) = get(&addr, "/", Duration::from_secs(5)).unwrap();
     assert!(
         page.contains("not_allowed: /etc/passwd: outside the allowed directories"),
         "{page}"
     );
+    assert!(
+        page.contains("/&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>"), "{page}");
 }
 
 #[test]
@@ -415,6 +424,41 @@ fn a_slow_target_holds_up_neither_other_probes_nor_metrics() {
     assert_eq!(status, 400);
     let (status, _) = get(&addr, "/probe?module=rsa", Duration::from_secs(5)).unwrap();
     assert_eq!(status, 400);
+}
+
+#[test]
+fn starttls_module_probes_an_smtp_server() {
+    let smtp = serve(Behaviour::StartTls(Preamble::Smtp, fixture_config("rsa")));
+    let (_server, exporter) = rsa_setup(&format!(
+        "[modules.smtp]\nkind = \"starttls\"\nprotocol = \"smtp\"\nroots = [\"{}\"]\nhost = \"rsa.chainscope.test\"\ntimeout = \"5s\"\n",
+        fixture_path("rsa/root.pem")
+    ));
+    let addr = exporter.addr.to_string();
+    let (status, body) = get(
+        &addr,
+        &format!("/probe?module=smtp&target={}", escape(&smtp.authority())),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("chainscope_probe_success 1\n"), "{body}");
+    assert!(body.contains("chainscope_chain_verified 1\n"), "{body}");
+    assert!(
+        body.contains(&format!(
+            "chainscope_verified_chain_not_after {}\n",
+            leaf_not_after("rsa/chain.pem")
+        )),
+        "{body}"
+    );
+    // The plain TLS module on the same port meets an SMTP banner: no chain, with the reason.
+    let (_, body) = get(
+        &addr,
+        &format!("/probe?module=rsa&target={}", escape(&smtp.authority())),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    assert!(body.contains("chainscope_probe_success 0\n"), "{body}");
+    assert!(body.contains("code=\"plaintext_service\""), "{body}");
 }
 
 /// The benchmark of BENCHMARKS.md: probes per second through `/probe` against a local

@@ -414,3 +414,20 @@ fn timeouts_print_as_the_readme_shows() {
         "{err}"
     );
 }
+
+#[test]
+fn verify_presented_carries_the_capture_warnings_for_library_callers() {
+    use chainscope::fetch::verify_presented;
+    use chainscope::verify::{Code, VerifyOptions};
+    let s = tls10_server();
+    let chain = capture(s.addr, &options()).unwrap();
+    let trust = chainscope::trust::TrustStore::from_spec(&fixture_path("rsa/root.pem")).unwrap();
+    let report = verify_presented(&chain, &trust, &VerifyOptions::default());
+    assert!(report.valid, "{:?}", report.findings);
+    assert!(report.has(Code::LegacyTlsVersion), "{:?}", report.findings);
+    assert!(
+        report.has(Code::KeyPossessionUnproven),
+        "{:?}",
+        report.findings
+    );
+}

@@ -162,7 +162,14 @@ fn the_right_key_still_passes_and_a_missing_file_is_an_input_error() {
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
     let run = preflight("/nonexistent/key.pem");
     assert_eq!(run.code, 2, "{}{}", run.out, run.err);
-    // An endless device is an input error too (the key reader is bounded).
-    let run = preflight("/dev/zero");
-    assert_eq!(run.code, 2, "{}{}", run.out, run.err);
+    // A device is cut off at once by the bounded reader: a failed check, naming it.
+    let check = key_check("/dev/zero");
+    assert_eq!(check["status"], "fail", "{check}");
+    assert!(
+        check["found"]
+            .as_str()
+            .unwrap()
+            .starts_with("/dev/zero holds no usable private key"),
+        "{check}"
+    );
 }

@@ -712,3 +712,30 @@ fn openssl_verify_agrees_on_revoked_and_unknown() {
         (1, Some("revocation_unknown"))
     );
 }
+
+/// A forged CRL that lists the leaf never makes a rejected chain "revoked": the diagnosis
+/// names the real cause.
+#[test]
+fn a_forged_crl_is_not_a_cause_of_a_rejection() {
+    let pki = Pki::new();
+    let impostor = Issuer::new(
+        ca_params("CRL Sets Intermediate"),
+        KeyPair::generate().unwrap(),
+    );
+    let forged = crl(
+        &impostor,
+        (2026, 5, 2),
+        (2026, 7, 2),
+        3,
+        &[(&LEAF_SERIAL, None)],
+    );
+    let chain = chainscope::load_certificates(pki.path("chain.pem").as_ref()).unwrap();
+    let trust = TrustStore::from_spec(&pki.path("root.pem")).unwrap();
+    let mut options = VerifyOptions::for_host("other.crl.test").unwrap();
+    options.at = Some(parse_time(AT).unwrap());
+    options.crls = Crl::from_bytes(forged.as_bytes(), "forged.pem").unwrap();
+    let report = verify_chain(&chain, &trust, &options);
+    assert_eq!(report.error.as_ref().unwrap().code, Code::HostnameMismatch);
+    assert!(!report.has(Code::Revoked), "{:?}", report.findings);
+    assert!(report.has(Code::CrlUnusable));
+}

@@ -461,26 +461,22 @@ fn mint_files(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     };
     let (minted, out) = match args {
         MintCommand::Ca(a) => {
-            let params = CaParams {
-                name: a.name.clone(),
-                key_type: a.key.key_type,
-                days: a.days,
-                not_before: a.start.parse()?,
-                path_len: a.path_len,
-                name_constraints: a.constraints.to_constraints(),
-            };
+            let mut params = CaParams::new(a.name.clone());
+            params.key_type = a.key.key_type;
+            params.days = a.days;
+            params.not_before = a.start.parse()?;
+            params.path_len = a.path_len;
+            params.name_constraints = a.constraints.to_constraints();
             (mint::root_ca(&params)?, &a.out)
         }
         MintCommand::Intermediate(a) => {
             let issuer = load_issuer(&a.issuer)?;
-            let params = IntermediateParams {
-                name: a.name.clone(),
-                key_type: a.key.key_type,
-                days: a.days,
-                not_before: a.start.parse()?,
-                path_len: Some(a.path_len),
-                name_constraints: a.constraints.to_constraints(),
-            };
+            let mut params = IntermediateParams::new(a.name.clone());
+            params.key_type = a.key.key_type;
+            params.days = a.days;
+            params.not_before = a.start.parse()?;
+            params.path_len = Some(a.path_len);
+            params.name_constraints = a.constraints.to_constraints();
             (mint::intermediate(&issuer, &params)?, &a.out)
         }
         MintCommand::Leaf(a) => {
@@ -625,17 +621,14 @@ fn render_renewal(ctx: &mut Ctx<'_>, r: &RenewReport) -> anyhow::Result<()> {
 }
 
 fn leaf_params(names: &NameArgs, usage: &UsageArgs, days: u32, key_type: KeyType) -> LeafParams {
-    LeafParams {
-        dns: names.dns.clone(),
-        ips: names.ip.clone(),
-        emails: names.email.clone(),
-        uris: names.uri.clone(),
-        usage: usage.usage(),
-        days,
-        key_type,
-        common_name: None,
-        not_before: None,
-    }
+    let mut params = LeafParams::for_dns(names.dns.clone());
+    params.ips = names.ip.clone();
+    params.emails = names.email.clone();
+    params.uris = names.uri.clone();
+    params.usage = usage.usage();
+    params.days = days;
+    params.key_type = key_type;
+    params
 }
 
 fn load_issuer(a: &IssuerArgs) -> anyhow::Result<Issuer> {

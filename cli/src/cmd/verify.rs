@@ -250,14 +250,11 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             let aia = AiaOptions::with_connection(&args.connection.to_options());
             per_chain.aia = fetch_aia_blocking(&source.chain, &options.untrusted, &trust, &aia)?;
         }
-        let mut report = match &source.fetched {
+        let report = match &source.fetched {
             // --host defaults to the name in the target, never the --connect-to address.
             Some(fetched) => verify_presented(fetched, &trust, &per_chain),
             None => verify_chain(&source.chain, &trust, &per_chain),
         };
-        if let Some(fetched) = &source.fetched {
-            fetched.add_capture_findings(&mut report);
-        }
         if !report.valid && code == EXIT_OK {
             code = EXIT_INVALID;
         }

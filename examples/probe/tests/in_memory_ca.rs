@@ -23,17 +23,10 @@ struct Harness {
 
 impl Harness {
     fn start() -> Harness {
-        let ca = mint::root_ca(&CaParams {
-            name: "Probe Harness Root CA".into(),
-            ..CaParams::default()
-        })
-        .expect("mint CA");
+        let ca = mint::root_ca(&CaParams::new("Probe Harness Root CA")).expect("mint CA");
         let leaf = mint::leaf(
             &Issuer::from_minted(&ca).expect("issuer"),
-            &LeafParams {
-                dns: vec![NAME.into()],
-                ..LeafParams::default()
-            },
+            &LeafParams::for_dns([NAME]),
         )
         .expect("mint leaf");
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());

@@ -67,17 +67,8 @@ async fn run(install: bool) -> Result<(), Box<dyn std::error::Error>> {
     let ring = Arc::new(rustls::crypto::ring::default_provider());
 
     // A CA and a leaf for NAME, minted in memory.
-    let ca = mint::root_ca(&CaParams {
-        name: "Ring App Test Root CA".into(),
-        ..CaParams::default()
-    })?;
-    let leaf = mint::leaf(
-        &Issuer::from_minted(&ca)?,
-        &LeafParams {
-            dns: vec![NAME.into()],
-            ..LeafParams::default()
-        },
-    )?;
+    let ca = mint::root_ca(&CaParams::new("Ring App Test Root CA"))?;
+    let leaf = mint::leaf(&Issuer::from_minted(&ca)?, &LeafParams::for_dns([NAME]))?;
     let chain: Vec<CertificateDer<'static>> =
         CertificateDer::pem_slice_iter(leaf.fullchain_pem().as_bytes())
             .collect::<Result<_, _>>()?;

@@ -173,7 +173,9 @@ impl BatchRecord {
 /// Verifies a captured chain as a client that dialled its target would: when
 /// `options.host` is `None`, the name checked is the name in the target
 /// ([`PresentedChain::host`]) — never the `connect_to` address actually dialled, as with
-/// curl's `--resolve`. An explicit `options.host` is kept.
+/// curl's `--resolve`. An explicit `options.host` is kept. The capture's own caveats are
+/// added as warnings ([`PresentedChain::capture_findings`]: captured over TLS 1.0/1.1, or
+/// no proof that the server holds the leaf's key); they never change the verdict.
 ///
 /// ```no_run
 /// use chainscope::fetch::{fetch_blocking, verify_presented, FetchOptions, Target};
@@ -190,10 +192,13 @@ pub fn verify_presented(
     trust: &TrustStore,
     options: &VerifyOptions,
 ) -> VerifyReport {
-    if options.host.is_some() {
-        return verify_chain(&chain.certs, trust, options);
-    }
-    let mut options = options.clone();
-    options.host = crate::verify::parse_host(&chain.host).ok();
-    verify_chain(&chain.certs, trust, &options)
+    let mut report = if options.host.is_some() {
+        verify_chain(&chain.certs, trust, options)
+    } else {
+        let mut options = options.clone();
+        options.host = crate::verify::parse_host(&chain.host).ok();
+        verify_chain(&chain.certs, trust, &options)
+    };
+    chain.add_capture_findings(&mut report);
+    report
 }

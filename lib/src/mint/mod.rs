@@ -24,16 +24,11 @@
 //! ```
 //! use chainscope::mint::{self, CaParams, Issuer, LeafParams};
 //!
-//! let ca = mint::root_ca(&CaParams {
-//!     name: "Example Hospital Internal Root CA".into(),
-//!     ..CaParams::default()
-//! })?;
+//! let ca = mint::root_ca(&CaParams::new("Example Hospital Internal Root CA"))?;
 //! let issuer = Issuer::from_minted(&ca)?;
-//! let leaf = mint::leaf(&issuer, &LeafParams {
-//!     dns: vec!["proxy.hospital.local".into()],
-//!     ips: vec!["10.1.2.3".parse().unwrap()],
-//!     ..LeafParams::default()
-//! })?;
+//! let mut params = LeafParams::for_dns(["proxy.hospital.local"]);
+//! params.ips.push("10.1.2.3".parse().unwrap());
+//! let leaf = mint::leaf(&issuer, &params)?;
 //! assert!(leaf.cert_pem().starts_with("-----BEGIN CERTIFICATE-----"));
 //! assert_eq!(leaf.root_pem().unwrap(), ca.cert_pem());
 //!
@@ -306,6 +301,7 @@ pub enum Usage {
 
 /// Parameters of a root CA.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CaParams {
     /// The CA's common name (`Example Hospital Internal Root CA`).
     pub name: String,
@@ -323,6 +319,17 @@ pub struct CaParams {
     pub name_constraints: NameConstraints,
 }
 
+impl CaParams {
+    /// Defaults (ECDSA P-256, ten years, no constraints) with this common name. Set other
+    /// fields on the value: `let mut p = CaParams::new("Root"); p.days = 30;`.
+    pub fn new(name: impl Into<String>) -> Self {
+        CaParams {
+            name: name.into(),
+            ..CaParams::default()
+        }
+    }
+}
+
 impl Default for CaParams {
     fn default() -> Self {
         CaParams {
@@ -338,6 +345,7 @@ impl Default for CaParams {
 
 /// Parameters of an intermediate CA.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct IntermediateParams {
     /// The intermediate's common name.
     pub name: String,
@@ -352,6 +360,16 @@ pub struct IntermediateParams {
     pub path_len: Option<u8>,
     /// Name constraints of its own (on top of any its issuer has).
     pub name_constraints: NameConstraints,
+}
+
+impl IntermediateParams {
+    /// Defaults (ECDSA P-256, five years) with this common name.
+    pub fn new(name: impl Into<String>) -> Self {
+        IntermediateParams {
+            name: name.into(),
+            ..IntermediateParams::default()
+        }
+    }
 }
 
 impl Default for IntermediateParams {
@@ -369,6 +387,7 @@ impl Default for IntermediateParams {
 
 /// Parameters of a leaf (and of a self-signed certificate).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LeafParams {
     /// DNS names (`proxy.hospital.local`, `*.hospital.local`).
     pub dns: Vec<String>,
@@ -389,6 +408,17 @@ pub struct LeafParams {
     pub key_type: KeyType,
     /// Subject common name; default the first name.
     pub common_name: Option<String>,
+}
+
+impl LeafParams {
+    /// Defaults (a server leaf, ECDSA P-256, 397 days) for these DNS names. Set other fields
+    /// on the value: `let mut p = LeafParams::for_dns(["proxy.test"]); p.ips.push(ip);`.
+    pub fn for_dns<S: Into<String>>(names: impl IntoIterator<Item = S>) -> Self {
+        LeafParams {
+            dns: names.into_iter().map(Into::into).collect(),
+            ..LeafParams::default()
+        }
+    }
 }
 
 impl Default for LeafParams {
@@ -583,16 +613,14 @@ fn pem_of(certs: &[CertificateDer<'_>]) -> String {
 /// ```
 /// use chainscope::mint::{self, CaParams, IpCidr, NameConstraints};
 ///
-/// let ca = mint::root_ca(&CaParams {
-///     name: "Example Hospital Internal Root CA".into(),
-///     path_len: Some(1),
-///     name_constraints: NameConstraints {
-///         permitted_dns: vec![".hospital.local".into()],
-///         permitted_ips: vec!["10.0.0.0/8".parse::<IpCidr>()?],
-///         ..NameConstraints::default()
-///     },
-///     ..CaParams::default()
-/// })?;
+/// let mut params = CaParams::new("Example Hospital Internal Root CA");
+/// params.path_len = Some(1);
+/// params.name_constraints = NameConstraints {
+///     permitted_dns: vec![".hospital.local".into()],
+///     permitted_ips: vec!["10.0.0.0/8".parse::<IpCidr>()?],
+///     ..NameConstraints::default()
+/// };
+/// let ca = mint::root_ca(&params)?;
 /// assert_eq!(ca.file_names(), ["cert.pem", "key.pem"]);
 /// # Ok::<(), chainscope::Error>(())
 /// ```
@@ -674,10 +702,7 @@ pub fn leaf(issuer: &Issuer, params: &LeafParams) -> crate::Result<Minted> {
 /// it; a private CA ([`root_ca`] + [`leaf`]) is the better answer.
 ///
 /// ```
-/// let cert = chainscope::mint::self_signed(&chainscope::mint::LeafParams {
-///     dns: vec!["localhost".into()],
-///     ..Default::default()
-/// })?;
+/// let cert = chainscope::mint::self_signed(&chainscope::mint::LeafParams::for_dns(["localhost"]))?;
 /// assert!(!cert.warnings.is_empty());
 /// # Ok::<(), chainscope::Error>(())
 /// ```

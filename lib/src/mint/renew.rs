@@ -106,7 +106,7 @@ pub struct RenewReport {
 /// use chainscope::mint::{self, CaParams, Issuer, LeafParams, RenewParams, WriteOptions};
 /// # let base = std::env::temp_dir().join(format!("chainscope-renew-doc-{}", std::process::id()));
 /// let ca = Issuer::from_minted(&mint::root_ca(&CaParams::default())?)?;
-/// let leaf = mint::leaf(&ca, &LeafParams { dns: vec!["proxy.hospital.test".into()], ..Default::default() })?;
+/// let leaf = mint::leaf(&ca, &LeafParams::for_dns(["proxy.hospital.test"]))?;
 /// let dir = base.join("proxy");
 /// leaf.write(&dir, &WriteOptions::default())?;
 ///

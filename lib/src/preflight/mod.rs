@@ -156,7 +156,8 @@ fn prepare(options: &PreflightOptions) -> crate::Result<Prepared> {
     };
     let key = match &options.key {
         // A file that can be read but holds no usable key fails key_matches_leaf, naming
-        // what it holds; only an unreadable (or endless) file is an input error.
+        // what it holds (a device is cut off at once by the bounded reader); only a file
+        // that cannot be read (missing, larger than a key file can be) is an input error.
         Some(path) => Some(match PrivateKeyInfo::load_path(path) {
             Ok(key) => key,
             Err(e @ (crate::Error::Io { .. } | crate::Error::TooLarge { .. })) => return Err(e),

@@ -61,7 +61,7 @@ use crate::policy::{self, KeyStrength};
 use crate::x509::{Certificate, KeyAlgorithm};
 
 /// At most this many certificates on a candidate path (rustls allows 6 intermediates).
-const MAX_LEN: usize = 10;
+const MAX_LEN: usize = crate::chain::MAX_ISSUER_WALK;
 /// At most this many complete candidate paths are compared.
 const MAX_CANDIDATES: usize = 64;
 /// At most this many issuer links are evaluated (signature checks) in one diagnosis.
@@ -457,6 +457,8 @@ impl<'c, 'a> Walker<'c, 'a> {
 
     /// The most plausible candidate path from the leaf.
     pub(crate) fn candidate(&mut self) -> Candidate {
+        #[cfg(test)]
+        tests::WALKS.with(|w| w.set(w.get() + 1));
         let mut out = Vec::new();
         self.extend(&mut vec![0], &mut Vec::new(), &mut out);
         out.into_iter()
@@ -1199,4 +1201,44 @@ pub(crate) fn webpki_said(ctx: &Context<'_>, cand: &Candidate, e: &webpki::Error
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use crate::trust::TrustStore;
+    use crate::verify::{parse_time, verify_chain, Code, VerifyOptions};
+
+    thread_local! {
+        /// How many candidate paths this thread built.
+        pub(super) static WALKS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn fixture(rel: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../certs-fixtures")
+            .join(rel)
+    }
+
+    #[test]
+    fn valid_chains_never_pay_for_the_diagnosis() {
+        let chain = crate::load_certificates(&fixture("rsa/chain.pem")).unwrap();
+        let trust = TrustStore::from_spec(fixture("rsa/root.pem").to_str().unwrap()).unwrap();
+        let mut options = VerifyOptions::for_host("rsa.chainscope.test").unwrap();
+        options.at = Some(parse_time("2026-01-01T00:00:00Z").unwrap());
+        WALKS.with(|w| w.set(0));
+        for _ in 0..3 {
+            assert!(verify_chain(&chain, &trust, &options).valid);
+        }
+        assert_eq!(
+            WALKS.with(Cell::get),
+            0,
+            "a valid chain built a candidate path"
+        );
+        // A rejected one builds exactly one.
+        let report = verify_chain(&chain[..1], &trust, &options);
+        assert_eq!(report.error.unwrap().code, Code::MissingIntermediate);
+        assert_eq!(WALKS.with(Cell::get), 1);
+    }
 }
