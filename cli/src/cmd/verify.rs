@@ -237,9 +237,9 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         }
     }
     let required = match &args.require_clients {
-        Some(list) => parse_list(list).map_err(|e| {
-            crate::output::for_flag(e.into(), "--require-clients", list.clone())
-        })?,
+        Some(list) => {
+            parse_list(list).map_err(|e| crate::output::for_flag("--require-clients", list, e))?
+        }
         None => Vec::new(),
     };
     let mut reports = Vec::with_capacity(sources.len());
@@ -386,11 +386,7 @@ pub fn render_report(
                 chainscope::clients::Basis::Exact => "exact",
                 _ => "model",
             };
-            writeln!(
-                ctx.out,
-                "    {:<15}{verdict} ({basis}){why}",
-                v.client.id()
-            )?;
+            writeln!(ctx.out, "    {:<15}{verdict} ({basis}){why}", v.client.id())?;
         }
     }
     if report.all_paths.len() > 1 {

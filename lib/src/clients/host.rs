@@ -11,7 +11,11 @@ use crate::x509::Certificate;
 /// verdict is webpki's).
 pub(super) fn matches(client: Client, leaf: &Certificate, host: &str) -> bool {
     let ext = &leaf.extensions;
-    let sans = ext.subject_alt_name.as_ref().map(|s| &s.names[..]).unwrap_or(&[]);
+    let sans = ext
+        .subject_alt_name
+        .as_ref()
+        .map(|s| &s.names[..])
+        .unwrap_or(&[]);
     let host_trimmed = host.trim_start_matches('[').trim_end_matches(']');
     if let Ok(ip) = host_trimmed.parse::<IpAddr>() {
         // IP hosts: iPAddress SANs only, never the CN or a dNSName (every family).
@@ -92,8 +96,15 @@ mod tests {
         let h = "server.chainscope.test";
         for c in [Client::Openssl, Client::Gnutls, Client::Go] {
             assert!(dns_matches(c, "*.chainscope.test", h), "{c}");
-            assert!(!dns_matches(c, "*.chainscope.test", "chainscope.test"), "{c}");
-            assert!(!dns_matches(c, "*.chainscope.test", "a.server.chainscope.test"));
+            assert!(
+                !dns_matches(c, "*.chainscope.test", "chainscope.test"),
+                "{c}"
+            );
+            assert!(!dns_matches(
+                c,
+                "*.chainscope.test",
+                "a.server.chainscope.test"
+            ));
             assert!(!dns_matches(c, "server.*.test", h), "{c}");
             assert!(!dns_matches(c, "s*.chainscope.test", h), "{c}");
         }

@@ -108,7 +108,9 @@ fn valid_at(node: &Node, at: i64) -> bool {
 }
 
 fn not_after(node: &Node) -> i64 {
-    node.cert.as_ref().map_or(i64::MAX, Certificate::not_after_unix)
+    node.cert
+        .as_ref()
+        .map_or(i64::MAX, Certificate::not_after_unix)
 }
 
 /// Whether `issuer` may be `child`'s issuer for OpenSSL's `X509_check_issued`: names
@@ -207,7 +209,10 @@ fn gnutls_path(pool: &Pool, at: i64) -> Result<Vec<usize>, Fail> {
             return Ok(path);
         };
         if path.len() > 32 {
-            return Err(fail(Code::PathTooLong, "the chain is longer than GnuTLS allows"));
+            return Err(fail(
+                Code::PathTooLong,
+                "the chain is longer than GnuTLS allows",
+            ));
         }
         let agrees = |i: usize| {
             pool.nodes[i]
@@ -220,8 +225,11 @@ fn gnutls_path(pool: &Pool, at: i64) -> Result<Vec<usize>, Fail> {
             .filter(|i| !path.contains(i))
             .filter(|&i| pool.nodes[i].presented || !pool.nodes[i].trusted)
             .find(|&i| {
-                names_equal(NameCmp::IgnoreStringType, &c.issuer.raw, &pool.nodes[i].subject)
-                    && agrees(i)
+                names_equal(
+                    NameCmp::IgnoreStringType,
+                    &c.issuer.raw,
+                    &pool.nodes[i].subject,
+                ) && agrees(i)
             });
         if let Some(next) = sent {
             path.push(next);
@@ -491,7 +499,8 @@ fn check(
                 Code::LeafUsedAsCa,
                 format!(
                     "{} issues {} but is not a CA (basicConstraints cA is not TRUE)",
-                    n.subject_text, nodes[i - 1].subject_text
+                    n.subject_text,
+                    nodes[i - 1].subject_text
                 ),
             ));
         }
@@ -523,9 +532,9 @@ fn check(
             }
         }
     }
-    // GnuTLS refuses a v3 trust anchor that is not a CA, even as the server certificate
-    // itself.
-    if client == Client::Gnutls && last == 0 {
+    // GnuTLS refuses a self-signed v3 server certificate that is itself trusted unless it
+    // is a CA (measured: path/self-signed-trusted, path/self-signed-ca-trusted).
+    if client == Client::Gnutls && last == 0 && nodes[0].self_issued(NameCmp::Exact) {
         if let Some(c) = &nodes[0].cert {
             if c.version >= 2 && !c.is_ca() {
                 return Err(fail(
@@ -655,7 +664,9 @@ fn strict(nodes: &[&Node]) -> Result<(), Fail> {
         if san.is_some_and(|s| s.names.is_empty()) {
             return strict_fail(Code::MalformedCertificate, n, "has an empty subjectAltName");
         }
-        if c.signature.oid != c.tbs_signature.oid || c.signature.parameters != c.tbs_signature.parameters {
+        if c.signature.oid != c.tbs_signature.oid
+            || c.signature.parameters != c.tbs_signature.parameters
+        {
             return strict_fail(
                 Code::MalformedCertificate,
                 n,
@@ -663,10 +674,18 @@ fn strict(nodes: &[&Node]) -> Result<(), Fail> {
             );
         }
         if ext.authority_key_id.as_ref().is_some_and(|a| a.critical) {
-            return strict_fail(rule("aki_critical"), n, "has a critical authorityKeyIdentifier");
+            return strict_fail(
+                rule("aki_critical"),
+                n,
+                "has a critical authorityKeyIdentifier",
+            );
         }
         if ext.subject_key_id.as_ref().is_some_and(|s| s.critical) {
-            return strict_fail(rule("ski_critical"), n, "has a critical subjectKeyIdentifier");
+            return strict_fail(
+                rule("ski_critical"),
+                n,
+                "has a critical subjectKeyIdentifier",
+            );
         }
         if c.version >= 2 {
             if i < last && ext.authority_key_id.is_none() && !n.self_issued(NameCmp::Canonical) {
@@ -677,7 +696,11 @@ fn strict(nodes: &[&Node]) -> Result<(), Fail> {
                 );
             }
             if ca && ext.subject_key_id.is_none() {
-                return strict_fail(rule("ski_missing"), n, "is a CA without a subjectKeyIdentifier");
+                return strict_fail(
+                    rule("ski_missing"),
+                    n,
+                    "is a CA without a subjectKeyIdentifier",
+                );
             }
         } else if !ext.list.is_empty() {
             return strict_fail(
@@ -732,9 +755,9 @@ fn name_constraints(client: Client, nodes: &[&Node]) -> Result<(), Fail> {
     for n in &nodes[1..] {
         let Some(nc) = &n.constraints else { continue };
         let result = match client {
-            Client::Openssl | Client::OpensslStrict => nc
-                .check(names)
-                .and_then(|()| nc.check_common_names(names)),
+            Client::Openssl | Client::OpensslStrict => {
+                nc.check(names).and_then(|()| nc.check_common_names(names))
+            }
             Client::Gnutls => {
                 // GnuTLS checks excluded directoryName subtrees but not permitted ones,
                 // and no URI subtrees.

@@ -106,7 +106,11 @@ impl Pool {
         let is_trusted = |der: &[u8]| anchor_ders.contains(&der);
         let mut nodes = Vec::new();
         let leaf = presented.first()?;
-        nodes.push(Node::from_der(leaf.as_ref(), is_trusted(leaf.as_ref()), true)?);
+        nodes.push(Node::from_der(
+            leaf.as_ref(),
+            is_trusted(leaf.as_ref()),
+            true,
+        )?);
         for der in &presented[1..] {
             if let Some(n) = Node::from_der(der.as_ref(), is_trusted(der.as_ref()), true) {
                 nodes.push(n);
@@ -121,7 +125,9 @@ impl Pool {
             let node = match trust.cert(i) {
                 Some(der) => {
                     if nodes.iter().any(|n| {
-                        n.cert.as_ref().is_some_and(|c| c.der.as_ref() == der.as_ref())
+                        n.cert
+                            .as_ref()
+                            .is_some_and(|c| c.der.as_ref() == der.as_ref())
                     }) {
                         continue;
                     }
@@ -134,9 +140,7 @@ impl Pool {
                 Node {
                     subject_text: crate::x509::name_text_from_contents(anchor.subject.as_ref()),
                     subject,
-                    spki: crate::encoding::frame_sequence(
-                        anchor.subject_public_key_info.as_ref(),
-                    ),
+                    spki: crate::encoding::frame_sequence(anchor.subject_public_key_info.as_ref()),
                     cert: None,
                     trusted: true,
                     presented: false,
