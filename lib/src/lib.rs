@@ -15,6 +15,7 @@
 //! | [`cert`] | decoding one certificate into a serializable [`CertificateInfo`] |
 //! | [`csr`] | decoding a PKCS#10 certificate signing request |
 //! | [`chain`] | relations between adjacent certificates of a presented list |
+//! | [`clients`] | which TLS client families (OpenSSL, GnuTLS, Go, rustls) accept a chain |
 //! | [`trust`] | trust anchors: system, Mozilla, supplied files |
 //! | [`verify`] | path building and verification that explains itself |
 #![cfg_attr(
@@ -106,6 +107,7 @@
 
 pub mod cert;
 pub mod chain;
+pub mod clients;
 pub mod csr;
 mod encoding;
 mod error;

@@ -92,3 +92,82 @@ fn the_real_clients_disagree_as_the_issue_table_says() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The real verifier each predicted family is compared with.
+fn real_verifier(client: chainscope::clients::Client) -> Verifier {
+    use chainscope::clients::Client;
+    match client {
+        Client::Rustls => Verifier::Rustls,
+        Client::Openssl => Verifier::PythonDefault,
+        Client::OpensslStrict => Verifier::PythonStrict,
+        Client::Gnutls => Verifier::Gnutls,
+        Client::Go => Verifier::Go,
+        _ => unreachable!("a family without a real verifier in the suite"),
+    }
+}
+
+/// Disagreements between a prediction and the real client that are understood and
+/// documented (docs/clients.md, "Known disagreements"): (case, client id).
+const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[];
+
+#[test]
+fn every_prediction_equals_the_real_client() {
+    use chainscope::clients::Client;
+    let m = measure();
+    let mut agree: std::collections::BTreeMap<Client, (usize, usize)> = Default::default();
+    let mut wrong = Vec::new();
+    for case in &m.cases {
+        let presented: Vec<rustls_pki_types::CertificateDer<'static>> = case
+            .presented
+            .iter()
+            .map(|d| rustls_pki_types::CertificateDer::from(d.clone()))
+            .collect();
+        let trust = chainscope::TrustStore::from_certs(
+            case.roots
+                .iter()
+                .map(|d| rustls_pki_types::CertificateDer::from(d.clone()))
+                .collect(),
+            "corpus",
+        );
+        let mut options = chainscope::VerifyOptions::for_host(&case.host).expect("host");
+        options.at = Some(m.at);
+        options.clients = true;
+        let report = chainscope::verify_chain(&presented, &trust, &options);
+        assert_eq!(report.clients.len(), Client::ALL.len(), "{}", case.id);
+        for v in &report.clients {
+            let real = m.outcome(&case.id, real_verifier(v.client));
+            let Some(real_accepts) = real.accepts else {
+                continue;
+            };
+            let e = agree.entry(v.client).or_default();
+            e.1 += 1;
+            if v.accepts == real_accepts {
+                e.0 += 1;
+            } else if !KNOWN_DISAGREEMENTS.contains(&(case.id.as_str(), v.client.id())) {
+                wrong.push(format!(
+                    "{} / {}: predicted {} ({}), real {}: {}",
+                    case.id,
+                    v.client,
+                    if v.accepts { "accept" } else { "reject" },
+                    v.message.as_deref().unwrap_or("-"),
+                    if real_accepts { "accept" } else { "reject" },
+                    real.detail
+                ));
+            }
+        }
+    }
+    for (client, (ok, all)) in &agree {
+        eprintln!(
+            "{:<16} agrees with {:<40} on {ok:>3} of {all} chains ({:.1} %)",
+            client.id(),
+            real_verifier(*client).name(),
+            100.0 * *ok as f64 / *all as f64
+        );
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} predictions differ from the real clients:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

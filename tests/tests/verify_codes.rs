@@ -36,6 +36,10 @@ const RESERVED: &[(Code, &str)] = &[
         "only for rustls-webpki error variants added after 0.103 (every current one maps to its own code)",
     ),
     (
+        Code::PartialChainNotAllowed,
+        "a reason of the per-client predictions (chainscope::clients), never a finding of the verdict: produced in tests/tests/verify_clients_cli.rs and clients_differential.rs",
+    ),
+    (
         Code::LegacyTlsVersion,
         "about how a chain was captured, not about the chain: added to verify --connect reports by PresentedChain::capture_findings (tests/tests/legacy_tls.rs)",
     ),

@@ -16,6 +16,7 @@ use chainscope::fetch::{
 
 use crate::output::{Paint, Term};
 use crate::{Ctx, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
+use chainscope::clients::{first_rejecting, parse_list};
 
 /// What `chainscope verify --help` ends with.
 pub const AFTER_HELP: &str = "\
@@ -89,6 +90,17 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub all_paths: bool,
 
+    /// Also say, for each TLS client family (rustls, openssl, openssl-strict, gnutls, go),
+    /// whether it would accept the chain and why not: a table after the verdict, `clients`
+    /// in JSON. The exit code stays the profile's verdict.
+    #[arg(long)]
+    pub clients: bool,
+
+    /// Exit 1 unless every client family listed accepts the chain (comma-separated ids:
+    /// `openssl,rustls`). Implies --clients.
+    #[arg(long, value_name = "IDS")]
+    pub require_clients: Option<String>,
+
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -121,6 +133,7 @@ impl VerifyArgs {
             warn_days: self.warn_days,
             max_depth: self.max_depth,
             all_paths: self.all_paths,
+            clients: self.clients || self.require_clients.is_some(),
             ..VerifyOptions::default()
         };
         options.profile = match (&self.profile, self.strict) {
@@ -223,6 +236,12 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             }
         }
     }
+    let required = match &args.require_clients {
+        Some(list) => {
+            parse_list(list).map_err(|e| crate::output::for_flag("--require-clients", list, e))?
+        }
+        None => Vec::new(),
+    };
     let mut reports = Vec::with_capacity(sources.len());
     for source in &sources {
         let mut per_chain = options.clone();
@@ -237,6 +256,9 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             None => verify_chain(&source.chain, &trust, &per_chain),
         };
         if !report.valid && code == EXIT_OK {
+            code = EXIT_INVALID;
+        }
+        if first_rejecting(&report.clients, &required).is_some() && code == EXIT_OK {
             code = EXIT_INVALID;
         }
         if args.json {
@@ -347,6 +369,25 @@ pub fn render_report(
         };
         writeln!(ctx.out, "  {}", ctx.paint(heading, Paint::Bold))?;
         render_path(ctx, &report.path)?;
+    }
+    if !report.clients.is_empty() {
+        writeln!(ctx.out, "  {}", ctx.paint("clients:", Paint::Bold))?;
+        for v in &report.clients {
+            let verdict = if v.accepts {
+                ctx.paint("accepts", Paint::Green)
+            } else {
+                ctx.paint("rejects", Paint::Red)
+            };
+            let why = match (&v.reason, &v.message) {
+                (Some(code), Some(m)) => format!(" [{}] {}", Term(code.as_str()), Term(m)),
+                _ => String::new(),
+            };
+            let basis = match v.basis {
+                chainscope::clients::Basis::Exact => "exact",
+                _ => "model",
+            };
+            writeln!(ctx.out, "    {:<15}{verdict} ({basis}){why}", v.client.id())?;
+        }
     }
     if report.all_paths.len() > 1 {
         for (i, path) in report.all_paths.iter().enumerate() {

@@ -188,6 +188,11 @@ codes! {
         "the chain ends at a self-signed root that is not in the trust store",
         "install the (private) root on the clients, or use a chain to a trusted root",
     }
+    PartialChainNotAllowed = "partial_chain_not_allowed" {
+        Cause, Error, Clients,
+        "the chain ends at a trusted certificate that is not a self-signed root: OpenSSL without PARTIAL_CHAIN (curl, Python <= 3.12) rejects it",
+        "trust the self-signed root above that certificate (or send the chain up to it); OpenSSL clients need the root",
+    }
     SelfSignedLeaf = "self_signed_leaf" {
         Cause, Error, Rfc5280("6.1.1"),
         "the leaf is self-signed and not trusted",

@@ -87,6 +87,8 @@ pub fn verify_chain(
             error: None,
         },
         all_paths: Vec::new(),
+        clients: Vec::new(),
+
         revocation: None,
     };
     if presented.is_empty() {
@@ -179,6 +181,7 @@ pub fn verify_chain(
     report.valid = build.result.is_ok() && name_ok;
     report.revocation = ctx.crls.report(&ctx, chosen.as_ref());
     report.findings = dedup_and_order(findings, report.valid);
+
     // One finding per unusable CRL (they name no certificate, so they are not deduplicated).
     report.findings.extend(ctx.crls.findings(&options.crls));
     report.findings.sort_by_key(|f| f.severity);
@@ -194,6 +197,9 @@ pub fn verify_chain(
                 cert_index: first.cert_index,
             });
         }
+    }
+    if options.clients {
+        report.clients = crate::clients::predict(presented, trust, options, &report);
     }
     report
 }

@@ -186,6 +186,9 @@ pub struct VerifyOptions {
     pub profile: Profile,
     /// Also list every valid path (cross-signs), not only the one chosen.
     pub all_paths: bool,
+    /// Also predict, per TLS client family, whether it accepts the chain
+    /// ([`VerifyReport::clients`](super::VerifyReport::clients), [`crate::clients`]).
+    pub clients: bool,
 }
 
 impl Default for VerifyOptions {
@@ -201,6 +204,7 @@ impl Default for VerifyOptions {
             warn_days: 30,
             profile: Profile::default(),
             all_paths: false,
+            clients: false,
         }
     }
 }

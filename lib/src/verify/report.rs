@@ -96,6 +96,10 @@ pub struct VerifyReport {
     /// With `all_paths`: every valid path webpki can build, including the chosen one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub all_paths: Vec<Vec<PathEntry>>,
+    /// With `clients`: whether each TLS client family accepts the chain (omitted otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<crate::clients::ClientVerdict>,
+
     /// When CRLs were given: what became of each, and which certificates were checked
     /// against which CRL.
     #[serde(skip_serializing_if = "Option::is_none")]
