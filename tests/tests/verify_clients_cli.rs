@@ -135,3 +135,56 @@ fn an_unknown_client_id_is_a_usage_error() {
     );
     assert_eq!(run.err.lines().count(), 1, "{}", run.err);
 }
+
+/// `preflight --require-clients`: `client_trust` lists every family and fails (exit 1)
+/// when a required one rejects, with that family's reason and fix.
+#[test]
+fn preflight_require_clients_fails_client_trust_for_a_rejecting_family() {
+    let dir = |f: &str| fixture_path(&format!("rsa/{f}"));
+    let run = |roots: &str, required: &str| {
+        chainscope(&[
+            "preflight",
+            "--cert",
+            &dir("chain.pem"),
+            "--key",
+            &dir("leaf.key"),
+            "--roots",
+            &dir(roots),
+            "--host",
+            "rsa.chainscope.test",
+            "--require-clients",
+            required,
+            "--json",
+        ])
+    };
+    let client_trust = |run: &chainscope_tests::CliRun| -> serde_json::Value {
+        let report: serde_json::Value = serde_json::from_str(&run.out).expect("json");
+        report["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["id"] == "client_trust")
+            .cloned()
+            .expect("client_trust")
+    };
+    let bad = run("inter.pem", "openssl,rustls");
+    assert_eq!(bad.code, 1, "{}{}", bad.out, bad.err);
+    let c = client_trust(&bad);
+    assert_eq!(c["status"], "fail", "{c}");
+    let detail = c.to_string();
+    assert!(
+        detail.contains("required client openssl rejects"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("openssl REJECT (partial_chain_not_allowed)"),
+        "{detail}"
+    );
+    assert!(detail.contains("rustls ACCEPT"), "{detail}");
+
+    let good = run("inter.pem", "rustls,go");
+    let c = client_trust(&good);
+    assert_ne!(c["status"], "fail", "{c}");
+    let unknown = run("root.pem", "openssl,lynx");
+    assert_eq!(unknown.code, 2, "{}", unknown.err);
+}

@@ -53,6 +53,12 @@ pub struct PreflightArgs {
     #[arg(long, value_enum, default_value_t = ClientProfile::Modern)]
     pub client_profile: ClientProfile,
 
+    /// Fail `client_trust` unless every client family listed accepts the chain
+    /// (comma-separated ids: rustls, openssl, openssl-strict, gnutls, go), as
+    /// `verify --require-clients` predicts it.
+    #[arg(long, value_name = "IDS")]
+    pub require_clients: Option<String>,
+
     /// Evaluate validity at this instant (RFC 3339 or Unix seconds) instead of now.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
@@ -84,7 +90,13 @@ pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         Some(text) => chainscope::instant::parse_instant(text, "--at")?,
         None => OffsetDateTime::now_utc(),
     };
+    let required_clients = match &args.require_clients {
+        Some(list) => chainscope::clients::parse_list(list)
+            .map_err(|e| crate::output::for_flag("--require-clients", list, e))?,
+        None => Vec::new(),
+    };
     let options = PreflightOptions {
+        required_clients,
         cert: args.cert.as_ref().map(Into::into),
         key: args.key.as_ref().map(Into::into),
         roots: args.roots.clone(),

@@ -47,6 +47,9 @@ pub struct PreflightOptions {
     pub connect: Option<String>,
     /// Which clients must accept the chain.
     pub client_profile: ClientProfile,
+    /// Client families that must accept the chain ([`crate::clients`]): `client_trust`
+    /// fails when one of them rejects it. Empty: the families are reported, not required.
+    pub required_clients: Vec<crate::clients::Client>,
     /// Names, minimum validity and evaluation time. With `connect` and no host, the host
     /// name in the `connect` target is required (not the `connect_to` address dialled).
     pub requirements: Requirements,
@@ -63,6 +66,7 @@ impl Default for PreflightOptions {
             roots: Vec::new(),
             connect: None,
             client_profile: ClientProfile::Modern,
+            required_clients: Vec::new(),
             requirements: Requirements::default(),
             #[cfg(feature = "fetch")]
             fetch: crate::fetch::FetchOptions::default(),

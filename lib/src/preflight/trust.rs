@@ -165,6 +165,7 @@ pub(super) fn client_checks(
     let mut parts = vec![mozilla_text];
     let mut supplied_ok = None;
     let mut supplied_report = None;
+    let mut supplied_store = None;
     if !supplied.is_empty() {
         let labels: Vec<&str> = supplied.iter().map(|s| s.as_str()).collect();
         match crate::trust::TrustStore::from_specs(&labels) {
@@ -172,6 +173,7 @@ pub(super) fn client_checks(
                 let (ok, why, report) = verdict(&store);
                 supplied_ok = Some(ok);
                 supplied_report = Some(report);
+                supplied_store = Some(store);
                 parts.push(if ok {
                     format!("clients holding only {}: ACCEPT", labels.join(", "))
                 } else {
@@ -180,6 +182,49 @@ pub(super) fn client_checks(
             }
             Err(e) => parts.push(format!("supplied roots unreadable: {e}")),
         }
+    }
+    // Per client family (crate::clients), against the roots the clients are said to hold:
+    // the supplied CA files when given, else the Mozilla roots.
+    let family_report = supplied_report.as_ref().unwrap_or(&mozilla_report);
+    let mut family_options = verify_options(host, options);
+    family_options.clients = true;
+    let mozilla = crate::trust::TrustStore::mozilla();
+    let families = crate::clients::predict(
+        chain,
+        supplied_store.as_ref().unwrap_or(&mozilla),
+        &family_options,
+        family_report,
+    );
+    parts.push(format!(
+        "by client family: {}",
+        families
+            .iter()
+            .map(|v| match v.reason {
+                None => format!("{} ACCEPT", v.client),
+                Some(code) => format!("{} REJECT ({})", v.client, code.as_str()),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    if let Some(client) = crate::clients::first_rejecting(&families, &options.required_clients) {
+        let why = families
+            .iter()
+            .find(|v| v.client == client)
+            .and_then(|v| v.message.clone())
+            .unwrap_or_else(|| "no verdict".to_owned());
+        let fix = families
+            .iter()
+            .find(|v| v.client == client)
+            .and_then(|v| v.reason)
+            .map_or("", |code| code.fix());
+        checks.push(statement.fail(
+            format!(
+                "{}; required client {client} rejects: {why}",
+                parts.join("; ")
+            ),
+            fix,
+        ));
+        return finish(checks, chain, options);
     }
     // The fix follows the cause the clients would reject for.
     statement = match (supplied_ok, mozilla_ok, &supplied_report) {
@@ -190,6 +235,15 @@ pub(super) fn client_checks(
         _ => statement.pass(parts.join("; ")),
     };
     checks.push(statement);
+    finish(checks, chain, options)
+}
+
+/// The checks after `client_trust`: `compatible_key_type` with the compatible profile.
+fn finish(
+    mut checks: Vec<Check>,
+    chain: &[CertificateDer<'static>],
+    options: &PreflightOptions,
+) -> Vec<Check> {
     if options.client_profile == ClientProfile::Compatible {
         let compat = Check::new(
             "compatible_key_type",
