@@ -131,6 +131,7 @@ struct Prepared {
 }
 
 fn prepare(options: &PreflightOptions) -> crate::Result<Prepared> {
+    #[cfg_attr(not(feature = "fetch"), allow(unused_mut))]
     let mut options = options.clone();
     // Without `--host`, the name checked is the one in the `connect` target (never the
     // `connect_to` address dialled), as a client that dials the target would check it.
