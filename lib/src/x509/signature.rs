@@ -6,6 +6,7 @@ use x509_parser::signature_algorithm::SignatureAlgorithm as ParsedAlgorithm;
 use x509_parser::x509::AlgorithmIdentifier;
 
 use crate::policy;
+use crate::x509::{Curve, KeyAlgorithm};
 
 /// The digest a signature algorithm uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -270,6 +271,60 @@ fn pss_hash(alg: &AlgorithmIdentifier<'_>) -> Option<Hash> {
 /// The table's name for a signature algorithm OID.
 pub(crate) fn signature_name(oid: &str) -> Option<&'static str> {
     TABLE.iter().find(|r| r.oid == oid).map(|r| r.name)
+}
+
+/// The aws-lc-rs algorithm that checks a signature made with `alg` by the key `key`,
+/// including the legacy ones rustls refuses — RSA PKCS#1 keys from 1024 bits, SHA-1 — which
+/// OpenSSL, GnuTLS and Go still verify: whether a weak key or hash is then *accepted* is
+/// the caller's policy. `None` when aws-lc-rs has none for the combination (MD5, DSA, RSA
+/// under 1024 bits, SHA-384 or PSS with RSA under 2048 bits, other curves), or when the key
+/// is not of the signature's kind.
+pub(crate) fn legacy_verification_algorithm(
+    alg: &SignatureAlgorithm,
+    key: &KeyAlgorithm,
+) -> Option<&'static dyn aws_lc_rs::signature::VerificationAlgorithm> {
+    use aws_lc_rs::signature as s;
+    let hash = alg.hash?;
+    Some(match (alg.key?, key) {
+        (
+            SignatureKey::Rsa,
+            KeyAlgorithm::Rsa {
+                pss: false, bits, ..
+            },
+        ) => match hash {
+            Hash::Sha1 => &s::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            Hash::Sha256 => &s::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+            Hash::Sha384 if bits.is_some_and(|b| b >= 2048) => &s::RSA_PKCS1_2048_8192_SHA384,
+            Hash::Sha512 => &s::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+            _ => return None,
+        },
+        (SignatureKey::RsaPss, KeyAlgorithm::Rsa { bits, .. })
+            if bits.is_some_and(|b| b >= 2048) =>
+        {
+            match hash {
+                Hash::Sha256 => &s::RSA_PSS_2048_8192_SHA256,
+                Hash::Sha384 => &s::RSA_PSS_2048_8192_SHA384,
+                Hash::Sha512 => &s::RSA_PSS_2048_8192_SHA512,
+                _ => return None,
+            }
+        }
+        (SignatureKey::Ecdsa, KeyAlgorithm::Ec { curve, .. }) => match (curve, hash) {
+            (Curve::P256, Hash::Sha1) => &s::ECDSA_P256_SHA1_ASN1,
+            (Curve::P256, Hash::Sha256) => &s::ECDSA_P256_SHA256_ASN1,
+            (Curve::P256, Hash::Sha384) => &s::ECDSA_P256_SHA384_ASN1,
+            (Curve::P256, Hash::Sha512) => &s::ECDSA_P256_SHA512_ASN1,
+            (Curve::P384, Hash::Sha256) => &s::ECDSA_P384_SHA256_ASN1,
+            (Curve::P384, Hash::Sha384) => &s::ECDSA_P384_SHA384_ASN1,
+            (Curve::P384, Hash::Sha512) => &s::ECDSA_P384_SHA512_ASN1,
+            (Curve::P521, Hash::Sha1) => &s::ECDSA_P521_SHA1_ASN1,
+            (Curve::P521, Hash::Sha256) => &s::ECDSA_P521_SHA256_ASN1,
+            (Curve::P521, Hash::Sha384) => &s::ECDSA_P521_SHA384_ASN1,
+            (Curve::P521, Hash::Sha512) => &s::ECDSA_P521_SHA512_ASN1,
+            _ => return None,
+        },
+        (SignatureKey::Ed25519, KeyAlgorithm::Ed25519) => &s::ED25519,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
