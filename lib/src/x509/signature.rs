@@ -329,6 +329,38 @@ pub(crate) fn legacy_verification_algorithm(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn legacy_verifiers_exist_only_where_aws_lc_rs_has_them() {
+        let alg = |oid: &str| SignatureAlgorithm {
+            oid: oid.to_owned(),
+            name: String::new(),
+            key: TABLE.iter().find(|r| r.oid == oid).map(|r| r.key),
+            hash: TABLE.iter().find(|r| r.oid == oid).and_then(|r| r.hash),
+            weak: false,
+            parameters: None,
+        };
+        let rsa = |bits| KeyAlgorithm::Rsa {
+            bits: Some(bits),
+            exponent: Some(65537),
+            pss: false,
+        };
+        let p256 = KeyAlgorithm::Ec {
+            curve: Curve::P256,
+            bits: Some(256),
+        };
+        let sha1_rsa = alg("1.2.840.113549.1.1.5");
+        let sha384_rsa = alg("1.2.840.113549.1.1.12");
+        let md5_rsa = alg("1.2.840.113549.1.1.4");
+        let sha1_ecdsa = alg("1.2.840.10045.4.1");
+        assert!(legacy_verification_algorithm(&sha1_rsa, &rsa(1024)).is_some());
+        assert!(legacy_verification_algorithm(&sha384_rsa, &rsa(2048)).is_some());
+        assert!(legacy_verification_algorithm(&sha384_rsa, &rsa(1024)).is_none());
+        assert!(legacy_verification_algorithm(&md5_rsa, &rsa(2048)).is_none());
+        assert!(legacy_verification_algorithm(&sha1_ecdsa, &p256).is_some());
+        // The key must be of the signature's kind.
+        assert!(legacy_verification_algorithm(&sha1_rsa, &p256).is_none());
+    }
+
     use super::*;
 
     #[test]

@@ -5,7 +5,8 @@
 //! presented — and changes what its family is about: the six rows of issue 14's table and
 //! all their combinations, host names, EKU, validity, name constraints, algorithms and key
 //! sizes, critical extensions, version 1 certificates, key identifiers, name encodings and
-//! path structure. Case ids say what was changed (`row/leaf-no-aki+root-expired`); nothing
+//! path structure. [`rule_pairs`] adds the rule catalogue's pairs of chains
+//! (`crate::rule_pairs`). Case ids say what was changed (`row/leaf-no-aki+root-expired`); nothing
 //! downstream looks at them to decide anything.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
