@@ -56,52 +56,60 @@ pub const KEY_TYPES: [&str; 6] = [
     "rsa-4096",
 ];
 
-/// Mints `root/` (a root CA), `inter/` (an intermediate) and `leaf/` (a server leaf for
-/// `proxy.hospital.local`, `localhost`, 10.1.2.3 and 127.0.0.1) in `dir`, all with `key_type`.
-pub fn mint_chain(dir: &ScratchDir, key_type: &str) {
-    let root = dir.join("root");
-    let inter = dir.join("inter");
-    let leaf = dir.join("leaf");
-    chainscope_ok(&[
-        "mint",
-        "ca",
-        "--name",
-        "Test Root CA",
-        "--key-type",
-        key_type,
-        "--out",
-        &root,
-    ]);
-    chainscope_ok(&[
+/// `mint ca --name NAME EXTRA… --out OUT`, which must succeed; returns `out`.
+pub fn mint_ca(out: &str, name: &str, extra: &[&str]) -> String {
+    let mut args = vec!["mint", "ca", "--name", name, "--out", out];
+    args.extend_from_slice(extra);
+    chainscope_ok(&args);
+    out.to_owned()
+}
+
+/// `mint intermediate --ca CA --name NAME EXTRA… --out OUT`, which must succeed; returns
+/// `out`.
+pub fn mint_intermediate(ca: &str, out: &str, name: &str, extra: &[&str]) -> String {
+    let mut args = vec![
         "mint",
         "intermediate",
         "--ca",
-        &root,
+        ca,
         "--name",
-        "Test Intermediate CA",
-        "--key-type",
-        key_type,
+        name,
         "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    chainscope_ok(&args);
+    out.to_owned()
+}
+
+/// `mint leaf --ca CA --dns DNS EXTRA… --out OUT`, which must succeed; returns the run.
+pub fn mint_leaf(ca: &str, dns: &str, out: &str, extra: &[&str]) -> CliRun {
+    let mut args = vec!["mint", "leaf", "--ca", ca, "--dns", dns, "--out", out];
+    args.extend_from_slice(extra);
+    chainscope_ok(&args)
+}
+
+/// Mints `root/` (a root CA), `inter/` (an intermediate) and `leaf/` (a server leaf for
+/// `proxy.hospital.local`, `localhost`, 10.1.2.3 and 127.0.0.1) in `dir`, all with `key_type`.
+pub fn mint_chain(dir: &ScratchDir, key_type: &str) {
+    let key = ["--key-type", key_type];
+    let root = mint_ca(&dir.join("root"), "Test Root CA", &key);
+    let inter = mint_intermediate(&root, &dir.join("inter"), "Test Intermediate CA", &key);
+    mint_leaf(
         &inter,
-    ]);
-    chainscope_ok(&[
-        "mint",
-        "leaf",
-        "--ca",
-        &inter,
-        "--dns",
         "proxy.hospital.local",
-        "--dns",
-        "localhost",
-        "--ip",
-        "10.1.2.3",
-        "--ip",
-        "127.0.0.1",
-        "--key-type",
-        key_type,
-        "--out",
-        &leaf,
-    ]);
+        &dir.join("leaf"),
+        &[
+            "--dns",
+            "localhost",
+            "--ip",
+            "10.1.2.3",
+            "--ip",
+            "127.0.0.1",
+            "--key-type",
+            key_type,
+        ],
+    );
 }
 
 /// Signs a server leaf (CN `cn`, or an empty subject; subjectAltName `san` in OpenSSL's
