@@ -6,8 +6,7 @@
 //! hides a difference, a newline that forges a monitoring status line. [`escape`] writes
 //! every such character as a visible escape. It is the one place that decides which
 //! characters are unsafe ([`is_unsafe`]); the CLI's text output and the monitoring plugin's
-//! output ([`monitor::sanitize`](crate::monitor::sanitize), feature `fetch`) both go
-//! through it.
+//! output (`monitor::sanitize`, feature `fetch`) both go through it.
 //!
 //! ```
 //! use chainscope::escape::{escape, escape_with, Notation};
