@@ -173,3 +173,32 @@ pub fn openssl_signed_leaf(ca: &str, out: &str, cn: &str, san: &str) -> String {
     std::fs::copy(format!("{ca}/cert.pem"), format!("{out}/ca.pem")).unwrap();
     cert
 }
+
+/// rcgen parameters of a CA named `cn` (a CN only): unconstrained, keyCertSign and cRLSign,
+/// valid 2025-01-01 to 2040-01-01. For certificates made in memory, without the CLI.
+pub fn ca_params(cn: &str) -> rcgen::CertificateParams {
+    let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.distinguished_name.push(rcgen::DnType::CommonName, cn);
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    p.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::CrlSign,
+    ];
+    p.not_before = rcgen::date_time_ymd(2025, 1, 1);
+    p.not_after = rcgen::date_time_ymd(2040, 1, 1);
+    p
+}
+
+/// The authorityInfoAccess extension with one caIssuers URI (`url` shorter than 100 bytes).
+pub fn ca_issuers_extension(url: &str) -> rcgen::CustomExtension {
+    let oid = [0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
+    let short = |n: usize| u8::try_from(n).expect("a caIssuers URL shorter than 100 bytes");
+    let mut uri = vec![0x86, short(url.len())];
+    uri.extend_from_slice(url.as_bytes());
+    let mut ad = vec![0x30, short(oid.len() + uri.len())];
+    ad.extend_from_slice(&oid);
+    ad.extend_from_slice(&uri);
+    let mut seq = vec![0x30, short(ad.len())];
+    seq.extend_from_slice(&ad);
+    rcgen::CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], seq)
+}
