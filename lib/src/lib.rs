@@ -42,6 +42,7 @@
     not(feature = "fetch"),
     doc = "| `monitor` | monitoring-plugin checks and Prometheus probes (feature `fetch`, off in this build) |"
 )]
+//! | [`escape`] | certificate and server text made safe to print (terminals, plugins) |
 //! | [`key`] | private keys: type, encryption, whether they match a certificate |
 //! | [`preflight`] | the go-live checklist for a proxy's files and live server |
 //! | [`name_constraints`] | which names a CA allows below it (RFC 5280 §4.2.1.10) |
@@ -111,6 +112,7 @@ pub mod clients;
 pub mod csr;
 mod encoding;
 mod error;
+pub mod escape;
 #[cfg(feature = "fetch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
 pub mod fetch;

@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use rustls_pki_types::{CertificateDer, ServerName};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 use super::proxy::{self, ProxyUrl};
@@ -15,6 +16,15 @@ use super::{
     starttls, FetchError, FetchOptions, HandshakeOutcome, IpFamily, Phase, PresentedChain, Sni,
     Starttls, Target, Timing, TlsVersion,
 };
+
+/// The byte stream a capture speaks over: the TCP connection to the server, or the tunnel a
+/// proxy opened to it.
+pub(super) type Stream = Box<dyn Io>;
+
+/// A byte stream [`Stream`] can hold.
+pub(super) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// Everything decided before connecting: names, addresses, limits.
 #[derive(Debug)]
@@ -187,7 +197,7 @@ impl Plan {
     pub(super) async fn open(
         &self,
         timing: &mut Timing,
-    ) -> Result<(TcpStream, SocketAddr), FetchError> {
+    ) -> Result<(Stream, SocketAddr), FetchError> {
         let (host, port) = match &self.proxy {
             Some(p) => (p.host.as_str(), p.port),
             None => (self.dial_host.as_str(), self.dial_port),
@@ -198,14 +208,17 @@ impl Plan {
             .await?;
         timing.dns = t.elapsed();
         let t = Instant::now();
-        let (mut stream, peer) = self.bounded(Phase::Connect, connect_any(&addrs)).await?;
-        if let Some(p) = &self.proxy {
-            self.bounded(
-                Phase::Proxy,
-                proxy::connect(&mut stream, p, &self.dial_host, self.dial_port),
-            )
-            .await?;
-        }
+        let (tcp, peer) = self.bounded(Phase::Connect, connect_any(&addrs)).await?;
+        let mut stream: Stream = match &self.proxy {
+            Some(p) => Box::new(
+                self.bounded(
+                    Phase::Proxy,
+                    proxy::connect(tcp, p, &self.dial_host, self.dial_port),
+                )
+                .await?,
+            ),
+            None => Box::new(tcp),
+        };
         timing.connect = t.elapsed();
         if let Some(protocol) = self.starttls {
             let t = Instant::now();
