@@ -169,7 +169,11 @@ mod tests {
         let flags = all_flags();
         for &hint in Hint::ALL {
             let r = render(hint).unwrap_or_else(|| panic!("{hint} is not rendered"));
-            assert!(flags.iter().any(|f| f == r.flag), "{hint}: {} is no flag", r.flag);
+            assert!(
+                flags.iter().any(|f| f == r.flag),
+                "{hint}: {} is no flag",
+                r.flag
+            );
             assert!(
                 r.advice.contains(r.flag) || r.advice.starts_with("chainscope "),
                 "{hint}: the advice `{}` does not name {}",
@@ -196,7 +200,10 @@ mod tests {
             paths: vec!["out/cert.pem".into()],
         };
         let text = error_text(&e).unwrap();
-        assert!(text.starts_with("refusing to overwrite out/cert.pem: "), "{text}");
+        assert!(
+            text.starts_with("refusing to overwrite out/cert.pem: "),
+            "{text}"
+        );
         assert!(text.ends_with(" (pass --force)"), "{text}");
     }
 

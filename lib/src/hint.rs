@@ -147,7 +147,10 @@ mod tests {
         for &h in Hint::ALL {
             assert!(seen.insert(h.as_str()), "{h} twice");
             assert_eq!(serde_json::to_string(&h).unwrap(), format!("\"{h}\""));
-            assert_eq!(serde_json::from_str::<Hint>(&format!("\"{h}\"")).unwrap(), h);
+            assert_eq!(
+                serde_json::from_str::<Hint>(&format!("\"{h}\"")).unwrap(),
+                h
+            );
             assert_eq!(Hint::from_name(h.as_str()), Some(h));
         }
         assert_eq!(Hint::from_name("no_such_hint"), None);

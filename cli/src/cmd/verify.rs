@@ -120,9 +120,8 @@ impl VerifyArgs {
     pub fn trust_store(&self) -> anyhow::Result<TrustStore> {
         if self.roots.is_empty() {
             // The library's message names the alternatives; here they are flags.
-            return TrustStore::system().map_err(|e| {
-                anyhow::anyhow!("{e} (--roots mozilla or --roots FILE)")
-            });
+            return TrustStore::system()
+                .map_err(|e| anyhow::anyhow!("{e} (--roots mozilla or --roots FILE)"));
         }
         TrustStore::from_specs(&self.roots).map_err(|e| {
             let roots: Vec<_> = self.roots.iter().map(|r| ("--roots", r.clone())).collect();

@@ -133,7 +133,9 @@ pub fn check_dns_name(name: &str) -> Result<String, MintError> {
         return Err(bad("empty DNS name"));
     }
     if trimmed.parse::<IpAddr>().is_ok() {
-        return Err(bad("an IP address, not a DNS name: give it as an IP address"));
+        return Err(bad(
+            "an IP address, not a DNS name: give it as an IP address",
+        ));
     }
     if !trimmed.is_ascii() {
         return Err(bad(

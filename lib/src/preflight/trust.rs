@@ -145,9 +145,7 @@ pub(super) fn judge(
         };
         check.pass(format!("valid for {names}"))
     } else {
-        check
-            .fail(failures.join("; "), fixes.join("; "))
-            .hint(hint)
+        check.fail(failures.join("; "), fixes.join("; ")).hint(hint)
     }
 }
 
@@ -270,10 +268,12 @@ fn finish(
             "The leaf key type is accepted by older clients",
         );
         let compat = match CertificateInfo::decode(&chain[0], options.requirements.at) {
-            Ok(leaf) if leaf.public_key.algorithm == "Ed25519" => compat.fail(
-                "Ed25519 leaf: most TLS clients (browsers, Java, older OpenSSL) cannot use it",
-                "reissue with an ECDSA P-256 or RSA-2048 key",
-            ).hint(Some(Hint::MintLeafKeyType)),
+            Ok(leaf) if leaf.public_key.algorithm == "Ed25519" => compat
+                .fail(
+                    "Ed25519 leaf: most TLS clients (browsers, Java, older OpenSSL) cannot use it",
+                    "reissue with an ECDSA P-256 or RSA-2048 key",
+                )
+                .hint(Some(Hint::MintLeafKeyType)),
             Ok(leaf) => compat.pass(leaf.public_key.algorithm),
             Err(e) => compat.fail(e.to_string(), "check the certificate file"),
         };

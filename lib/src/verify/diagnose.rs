@@ -6,8 +6,8 @@ use super::findings::Finding;
 use super::walk::{Candidate, End, Steps, Walker};
 use super::{fmt_unix, Context, FoundPath, Purpose};
 use crate::policy;
-use crate::Hint;
 use crate::x509::Certificate;
+use crate::Hint;
 
 /// Clients that do not fetch missing intermediates from AIA URLs.
 pub(crate) const NO_AIA_CLIENTS: &str = "Firefox (without its preloaded intermediates), curl, Python, Java, Go, OpenSSL and rustls do not fetch missing intermediates and will fail; Chrome, Edge and Safari may fetch it from the AIA URL and succeed";
@@ -463,10 +463,13 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     wanted.join(" or ")
                 )
             };
-            return self.finding(Code::WrongPurpose, node, msg).fix(format!(
-                "reissue with extendedKeyUsage {} (or check the required purposes)",
-                wanted.join(",")
-            )).hint(Hint::Purpose);
+            return self
+                .finding(Code::WrongPurpose, node, msg)
+                .fix(format!(
+                    "reissue with extendedKeyUsage {} (or check the required purposes)",
+                    wanted.join(",")
+                ))
+                .hint(Hint::Purpose);
         }
         Finding::new(
             Code::WrongPurpose,

@@ -58,8 +58,8 @@ use super::{fmt_unix, CertSource, Context};
 use crate::name::DistinguishedName;
 use crate::name_constraints::{CaConstraints, CertificateNames};
 use crate::policy::{self, KeyStrength};
-use crate::Hint;
 use crate::x509::{Certificate, KeyAlgorithm};
+use crate::Hint;
 
 /// At most this many certificates on a candidate path (rustls allows 6 intermediates).
 const MAX_LEN: usize = crate::chain::MAX_ISSUER_WALK;
@@ -1078,10 +1078,14 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
                 wanted_names.join(" or ")
             )
         };
-        Some(self.finding(Code::WrongPurpose, node, msg).fix(format!(
-            "reissue with extendedKeyUsage {} (or check the required purposes)",
-            wanted_names.join(",")
-        )).hint(Hint::Purpose))
+        Some(
+            self.finding(Code::WrongPurpose, node, msg)
+                .fix(format!(
+                    "reissue with extendedKeyUsage {} (or check the required purposes)",
+                    wanted_names.join(",")
+                ))
+                .hint(Hint::Purpose),
+        )
     }
 }
 
