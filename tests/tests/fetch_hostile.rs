@@ -69,8 +69,10 @@ fn silent_server_hits_the_handshake_timeout_within_ten_percent() {
     o.handshake_timeout = Some(limit);
     let (result, elapsed) = fetch_from(&server, &o);
     assert_within(elapsed, limit);
-    let text = result.unwrap_err().to_string();
-    assert!(text.contains("--handshake-timeout 600ms"), "{text}");
+    let err = result.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("(handshake_timeout 600ms)"), "{text}");
+    assert_eq!(err.hint(), Some(chainscope::Hint::HandshakeTimeout));
 }
 
 #[test]
