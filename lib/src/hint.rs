@@ -11,11 +11,11 @@ macro_rules! hints {
         /// intermediates", "the maximum depth"), never a command-line flag. Where a fix
         /// tells the caller to act on one of the inputs, it also carries a `Hint` naming
         /// that input, so a front end can point at its own option: the `chainscope`
-        /// command line renders [`Hint::Untrusted`] as `pass --untrusted FILE`, a GUI
+        /// command line renders [`Hint::Untrusted`] as `--untrusted FILE`, a GUI
         /// could highlight a field. Serialized as its snake_case name (`max_depth`).
         ///
-        /// Found on [`Finding::hint`](crate::verify::Finding::hint),
-        /// [`Check::hint`](crate::Check::hint) and the errors' `hint()` methods
+        /// Found in the `hint` of a [`Finding`](crate::verify::Finding), and
+        /// of a [`Check`](crate::Check) and the errors' `hint()` methods
         /// ([`Error::hint`](crate::Error::hint)).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
