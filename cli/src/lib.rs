@@ -14,6 +14,7 @@ use std::io::{IsTerminal, Write};
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod cmd;
+pub mod hints;
 pub mod output;
 
 pub use output::Ctx;

@@ -165,12 +165,19 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// An error and its causes on one line, without repeating a cause already in the message.
+///
+/// A library error about a parameter is said with this command line's flag
+/// ([`crate::hints::error_text`]).
 pub fn one_line(e: &anyhow::Error) -> String {
-    let mut text = e.to_string();
-    for cause in e.chain().skip(1) {
+    let mut chain = e.chain();
+    let mut text = chain
+        .next()
+        .and_then(crate::hints::error_text)
+        .unwrap_or_else(|| e.to_string());
+    for cause in chain {
         let c = match cause.downcast_ref::<std::io::Error>() {
             Some(io) => io_text(io),
-            None => cause.to_string(),
+            None => crate::hints::error_text(cause).unwrap_or_else(|| cause.to_string()),
         };
         if !text.contains(&c) {
             text.push_str(": ");

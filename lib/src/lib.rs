@@ -62,7 +62,9 @@
 //!
 //! ## Errors
 //! Every error type has a stable `code()` (snake_case, never renamed) next to its one-line
-//! message, which names the input it is about.
+//! message, which names the input it is about. Messages, findings and fixes name
+//! parameters and concepts, never a command-line flag; where one is about an input the
+//! caller can change, a [`Hint`] names it (`Error::hint`, `Finding::hint`, `Check::hint`).
 //!
 //! | functions | return |
 //! |---|---|
@@ -116,6 +118,7 @@ pub mod escape;
 #[cfg(feature = "fetch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
 pub mod fetch;
+mod hint;
 pub mod inspect;
 pub mod instant;
 pub mod key;
@@ -142,6 +145,7 @@ pub use error::io_error_text;
 pub use error::{Error, Position, Result};
 #[cfg(feature = "fetch")]
 pub use fetch::{fetch, fetch_blocking, FetchError, FetchOptions, PresentedChain, Target};
+pub use hint::Hint;
 pub use key::{KeyMatch, PrivateKeyInfo};
 pub use load::{load_bytes, load_certificates, load_input, load_path, Bundle, LoadOptions};
 #[cfg(feature = "mint")]

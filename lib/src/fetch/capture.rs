@@ -155,7 +155,7 @@ fn server_name(plan: &Plan) -> Result<ServerName<'static>, FetchError> {
     match (&plan.sni, plan.target.ip()) {
         (Some(name), _) => {
             ServerName::try_from(name.clone()).map_err(|e| FetchError::InvalidOption {
-                option: "--sni".into(),
+                option: crate::Hint::Sni.as_str().into(),
                 reason: e.to_string(),
             })
         }

@@ -417,7 +417,8 @@ impl PresentedChain {
                         self.target
                     ),
                 )
-                .fix(Code::KeyPossessionUnproven.fix()),
+                .fix(Code::KeyPossessionUnproven.fix())
+                .hint(crate::Hint::CheckKey),
             ));
         }
         findings

@@ -64,7 +64,7 @@ impl Plan {
             None => (target.host.clone(), port),
             Some(text) => {
                 let t = Target::parse(text).map_err(|e| FetchError::InvalidOption {
-                    option: "--connect-to".into(),
+                    option: crate::Hint::ConnectTo.as_str().into(),
                     reason: match e {
                         FetchError::InvalidTarget { reason, .. } => format!("`{text}`: {reason}"),
                         other => other.to_string(),
@@ -83,7 +83,7 @@ impl Plan {
                     || ServerName::try_from(name.clone()).is_err()
                 {
                     return Err(FetchError::InvalidOption {
-                        option: "--sni".into(),
+                        option: crate::Hint::Sni.as_str().into(),
                         reason: format!(
                             "`{name}` is not a DNS name (SNI cannot carry an IP address)"
                         ),
@@ -101,8 +101,11 @@ impl Plan {
             .transpose()?;
         if options.min_tls > options.max_tls {
             return Err(FetchError::InvalidOption {
-                option: "--min-tls".into(),
-                reason: format!("{} is above --max-tls {}", options.min_tls, options.max_tls),
+                option: crate::Hint::MinTls.as_str().into(),
+                reason: format!(
+                    "{} is above the highest version offered (max_tls {})",
+                    options.min_tls, options.max_tls
+                ),
             });
         }
         let label = Target {
@@ -168,12 +171,14 @@ impl Plan {
             Some(l) if l < remaining => (
                 l,
                 match phase {
-                    Phase::Dns | Phase::Connect | Phase::Proxy => "--connect-timeout",
-                    _ => "--handshake-timeout",
+                    Phase::Dns | Phase::Connect | Phase::Proxy => {
+                        crate::Hint::ConnectTimeout.as_str()
+                    }
+                    _ => crate::Hint::HandshakeTimeout.as_str(),
                 },
                 l,
             ),
-            _ => (remaining, "--timeout", self.timeout),
+            _ => (remaining, crate::Hint::Timeout.as_str(), self.timeout),
         };
         let phase_start = Instant::now();
         match super::deadline::within(wait, fut).await {
@@ -181,7 +186,7 @@ impl Plan {
             Err(_) => Err(FetchError::Timeout {
                 target: self.label.clone(),
                 phase,
-                after: if option == "--timeout" {
+                after: if option == crate::Hint::Timeout.as_str() {
                     self.started.elapsed()
                 } else {
                     phase_start.elapsed()

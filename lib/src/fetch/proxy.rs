@@ -36,7 +36,7 @@ impl ProxyUrl {
     /// Parses `http://host[:port][/]` or `host:port`; the port defaults to 1080 like curl.
     pub(crate) fn parse(text: &str) -> Result<ProxyUrl, FetchError> {
         let bad = |reason: String| FetchError::InvalidOption {
-            option: "--proxy".into(),
+            option: crate::Hint::Proxy.as_str().into(),
             reason: format!("`{text}`: {reason}"),
         };
         let rest = match text.split_once("://") {

@@ -74,7 +74,7 @@ impl Session<'_> {
             }
         }
         if line.first() == Some(&0x16) || line.first() == Some(&0x15) {
-            return Err(self.refused("the server answered with TLS already — drop --starttls / use the implicit-TLS port scheme"));
+            return Err(self.refused("the server answered with TLS already — connect without STARTTLS (the implicit-TLS port scheme)"));
         }
         Ok(String::from_utf8_lossy(&line).trim_end().to_string())
     }

@@ -127,7 +127,7 @@ pub struct ModuleConfig {
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExporterConfig {
-    /// Directories file probes may read below (added to `--allow-dir`).
+    /// Directories file probes may read below (added to those the caller allows).
     #[serde(default)]
     pub allow_dirs: Vec<PathBuf>,
     /// Most probes running at once (default 32).
