@@ -436,8 +436,10 @@ fn link(
 ) -> (LinkStatus, bool, bool, Option<bool>, SignatureCheck) {
     let name_match = subject.issuer().as_raw() == issuer.subject().as_raw();
     let name_match_normalized = name_match
-        || normalized(&DistinguishedName::from_x509(subject.issuer()))
-            == normalized(&DistinguishedName::from_x509(issuer.subject()));
+        || crate::name::equivalent(
+            &DistinguishedName::from_x509(subject.issuer()),
+            &DistinguishedName::from_x509(issuer.subject()),
+        );
     let key_id_match = match (authority_key_id(subject), subject_key_id(issuer)) {
         (Some(a), Some(s)) => Some(a == s),
         _ => None,
@@ -472,22 +474,6 @@ fn link(
         key_id_match,
         signature,
     )
-}
-
-fn normalized(name: &DistinguishedName) -> Vec<(String, String)> {
-    name.attributes
-        .iter()
-        .map(|a| {
-            (
-                a.oid.clone(),
-                a.value
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase(),
-            )
-        })
-        .collect()
 }
 
 pub(crate) fn authority_key_id<'a>(cert: &'a X509Certificate<'_>) -> Option<&'a [u8]> {

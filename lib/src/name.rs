@@ -84,6 +84,55 @@ impl DistinguishedName {
     }
 }
 
+/// What an RFC 5280 §7.1 comparison of names ignores besides the string type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fold {
+    /// Case and white space as well: leading, trailing and repeated inner white space
+    /// dropped, letters lower-cased (RFC 5280 §7.1 with RFC 4518 simplified; OpenSSL's
+    /// canonical name, `x509_name_canon`).
+    CaseAndSpace,
+    /// Nothing more: only the string types are unified (GnuTLS inside a presented chain).
+    StringTypeOnly,
+}
+
+/// A name prepared for comparison: per RDN, in encoding order, its (attribute OID, value)
+/// pairs sorted.
+pub(crate) type NormalizedName = Vec<Vec<(String, String)>>;
+
+/// The RFC 5280 §7.1 form of `name`: every string value as text whatever its ASN.1 string
+/// type, folded as `fold` says; a value of another type stays its `#hex` DER, unfolded.
+/// Two names are equivalent when their forms are equal; one is within a directoryName
+/// subtree when the subtree's form is a prefix of its own.
+pub(crate) fn rfc5280_normalized(name: &DistinguishedName, fold: Fold) -> NormalizedName {
+    let mut out: NormalizedName = Vec::new();
+    for a in &name.attributes {
+        while out.len() <= a.rdn {
+            out.push(Vec::new());
+        }
+        let value = match fold {
+            Fold::CaseAndSpace if !a.value.starts_with('#') => a
+                .value
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase(),
+            _ => a.value.clone(),
+        };
+        out[a.rdn].push((a.oid.clone(), value));
+    }
+    for rdn in &mut out {
+        rdn.sort();
+    }
+    out
+}
+
+/// Whether two distinguished names are equal after RFC 5280 §7.1 normalization: RDN by RDN,
+/// attribute types equal, values compared case-insensitively with white space collapsed
+/// and their string types ignored.
+pub(crate) fn equivalent(a: &DistinguishedName, b: &DistinguishedName) -> bool {
+    rfc5280_normalized(a, Fold::CaseAndSpace) == rfc5280_normalized(b, Fold::CaseAndSpace)
+}
+
 impl std::fmt::Display for DistinguishedName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.rfc4514)

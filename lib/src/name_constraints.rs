@@ -58,7 +58,7 @@ use std::net::IpAddr;
 use x509_parser::extensions::{GeneralName, GeneralSubtree};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::name::DistinguishedName;
+use crate::name::{rfc5280_normalized, DistinguishedName, Fold};
 
 /// An IP network in CIDR notation (`10.0.0.0/8`, `fd00::/8`); a bare address is a /32 or
 /// /128 network.
@@ -727,42 +727,12 @@ fn uri_host(uri: &str) -> Option<String> {
 }
 
 /// directoryName: `name` is subordinate to `base` when its first RDNs (in encoding order)
-/// equal all of `base`'s, each compared as a set of attributes with values
-/// case-insensitive and with white space collapsed (RFC 5280 §7.1, simplified RFC 4518).
+/// equal all of `base`'s, each compared as a set of attributes after RFC 5280 §7.1
+/// normalization ([`rfc5280_normalized`]).
 fn dn_in_subtree(name: &DistinguishedName, base: &DistinguishedName) -> bool {
-    let name = rdns(name);
-    let base = rdns(base);
+    let name = rfc5280_normalized(name, Fold::CaseAndSpace);
+    let base = rfc5280_normalized(base, Fold::CaseAndSpace);
     base.len() <= name.len() && name[..base.len()] == base[..]
-}
-
-/// Whether two distinguished names are equal after RFC 5280 §7.1 normalization: RDN by RDN,
-/// attribute types equal, values compared case-insensitively with white space collapsed
-/// and their string types ignored (the comparison directoryName subtrees use).
-pub(crate) fn dn_equivalent(a: &DistinguishedName, b: &DistinguishedName) -> bool {
-    rdns(a) == rdns(b)
-}
-
-fn rdns(name: &DistinguishedName) -> Vec<Vec<(String, String)>> {
-    let mut out: Vec<Vec<(String, String)>> = Vec::new();
-    for a in &name.attributes {
-        while out.len() <= a.rdn {
-            out.push(Vec::new());
-        }
-        let value = if a.value.starts_with('#') {
-            a.value.clone()
-        } else {
-            a.value
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
-        out[a.rdn].push((a.oid.clone(), value));
-    }
-    for rdn in &mut out {
-        rdn.sort();
-    }
-    out
 }
 
 /// Whether OpenSSL's `cn2dnsid` takes a CN for a DNS name: letters, digits, `_`, and `-` or

@@ -10,6 +10,7 @@ pub mod clients;
 pub mod limbo;
 pub mod mint;
 pub mod nginx;
+pub mod rule_pairs;
 pub mod servers;
 
 /// The repository's `certs-fixtures/` directory.

@@ -319,10 +319,29 @@ fn client_trust_says_plainly_who_accepts_the_chain() {
     let (_, checks, _) = offline("ecdsa", "chain.pem", &[]);
     let text = found(&checks, "client_trust");
     assert!(
-        text.contains("clients holding only the Mozilla roots: REJECT"),
+        text.contains(
+            "root.pem: every client family accepts (rustls, openssl, openssl-strict, gnutls, go)"
+        ),
         "{text}"
     );
-    assert!(text.contains("root.pem: ACCEPT"), "{text}");
+    // Holding the Mozilla roots only, every family rejects the private chain, and says why.
+    let cert = path("ecdsa/chain.pem");
+    let (code, checks, _) = preflight(&[
+        "--cert",
+        &cert,
+        "--roots",
+        "mozilla",
+        "--host",
+        "ecdsa.chainscope.test",
+        "--at",
+        "2030-01-01T00:00:00Z",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(status(&checks, "client_trust"), "fail");
+    let text = found(&checks, "client_trust");
+    for family in ["rustls", "openssl", "openssl-strict", "gnutls", "go"] {
+        assert!(text.contains(&format!("{family} REJECT (")), "{text}");
+    }
 }
 
 #[test]

@@ -177,7 +177,7 @@ fn preflight_require_clients_fails_client_trust_for_a_rejecting_family() {
         "{detail}"
     );
     assert!(
-        detail.contains("openssl REJECT (partial_chain_not_allowed)"),
+        detail.contains("openssl REJECT (partial_chain_not_allowed: "),
         "{detail}"
     );
     assert!(detail.contains("rustls ACCEPT"), "{detail}");

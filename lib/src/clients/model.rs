@@ -63,9 +63,25 @@ fn judge(client: Client, pool: &Pool, host: Option<&str>, at: i64) -> Result<(),
             ));
         }
     }
+    if client == Client::Go {
+        if let Some((n, what)) = pool
+            .nodes
+            .iter()
+            .filter(|n| n.presented)
+            .find_map(|n| n.go_parse_error.map(|w| (n, w)))
+        {
+            return Err(fail(
+                Code::MalformedCertificate,
+                format!(
+                    "{} carries {what}: Go's parser refuses the certificate, so crypto/tls fails the handshake",
+                    n.subject_text
+                ),
+            ));
+        }
+    }
     match client {
         Client::Go => {
-            let paths = go_paths(pool, at);
+            let paths = go_paths(pool);
             if paths.is_empty() {
                 return Err(no_path(client, pool, NameCmp::Exact));
             }
@@ -120,8 +136,26 @@ fn openssl_issued(child: &Node, issuer: &Node) -> bool {
     let (Some(c), Some(i_name)) = (&child.cert, Some(&issuer.subject)) else {
         return false;
     };
-    names_equal(NameCmp::Canonical, &c.issuer.raw, i_name)
-        && issuer.cert.as_ref().is_none_or(|i| key_ids_agree(c, i))
+    child.openssl_invalid.is_none()
+        && issuer.openssl_invalid.is_none()
+        && names_equal(NameCmp::Canonical, &c.issuer, i_name)
+        && issuer
+            .cert
+            .as_ref()
+            .is_none_or(|i| key_ids_agree(c, i) && openssl_akid_issuer_serial_agree(child, c, i))
+}
+
+/// `X509_check_akid`'s other two checks: the AKI's authorityCertSerialNumber, when present,
+/// is the issuer's serial, and its first directoryName, when present, the issuer's own
+/// issuer name.
+fn openssl_akid_issuer_serial_agree(child: &Node, c: &Certificate, issuer: &Certificate) -> bool {
+    let aki = c.extensions.authority_key_id.as_ref();
+    aki.and_then(|a| a.serial.as_ref())
+        .is_none_or(|s| *s == issuer.serial)
+        && child
+            .aki_dir_name
+            .as_ref()
+            .is_none_or(|n| names_equal(NameCmp::Canonical, n, &issuer.issuer))
 }
 
 /// OpenSSL's EXFLAG_SS: self-issued (canonical names) and the AKI, if any, is its own SKI.
@@ -172,6 +206,15 @@ fn openssl_path(pool: &Pool, at: i64, partial: bool) -> Result<Vec<usize>, Fail>
                 .filter(|&i| openssl_issued(node, &pool.nodes[i]))
                 .collect()
         };
+        if let Some(what) = node.openssl_invalid {
+            return Err(fail(
+                Code::MalformedCertificate,
+                format!(
+                    "{} carries {what}: OpenSSL marks the certificate invalid and finds no issuer for it (unable to get local issuer certificate)",
+                    node.subject_text
+                ),
+            ));
+        }
         let trusted = matching(true);
         if let Some(next) = best(pool, &trusted, at) {
             path.push(next);
@@ -225,11 +268,8 @@ fn gnutls_path(pool: &Pool, at: i64) -> Result<Vec<usize>, Fail> {
             .filter(|i| !path.contains(i))
             .filter(|&i| pool.nodes[i].presented || !pool.nodes[i].trusted)
             .find(|&i| {
-                names_equal(
-                    NameCmp::IgnoreStringType,
-                    &c.issuer.raw,
-                    &pool.nodes[i].subject,
-                ) && agrees(i)
+                names_equal(NameCmp::IgnoreStringType, &c.issuer, &pool.nodes[i].subject)
+                    && agrees(i)
             });
         if let Some(next) = sent {
             path.push(next);
@@ -237,7 +277,7 @@ fn gnutls_path(pool: &Pool, at: i64) -> Result<Vec<usize>, Fail> {
         }
         let anchors: Vec<usize> = (1..pool.nodes.len())
             .filter(|&i| pool.nodes[i].trusted && !path.contains(&i))
-            .filter(|&i| names_equal(NameCmp::Exact, &c.issuer.raw, &pool.nodes[i].subject))
+            .filter(|&i| names_equal(NameCmp::Exact, &c.issuer, &pool.nodes[i].subject))
             .filter(|&i| agrees(i))
             .collect();
         if let Some(next) = best(pool, &anchors, at) {
@@ -253,9 +293,10 @@ fn gnutls_path(pool: &Pool, at: i64) -> Result<Vec<usize>, Fail> {
 
 /// Go's `buildChains`: every path whose links have byte-equal names and a signature
 /// that verifies, ending at a member of the root pool (a trusted leaf is a chain by
-/// itself). Bounded like Go's own budget.
-fn go_paths(pool: &Pool, at: i64) -> Vec<Vec<usize>> {
-    let _ = at;
+/// itself). Bounded like Go's own budget. Validity is not a criterion here: Go's
+/// `isValid` refuses an expired candidate while building, which comes to the same as
+/// [`check`] refusing every path through it — the family accepts when one path passes.
+fn go_paths(pool: &Pool) -> Vec<Vec<usize>> {
     let mut out = Vec::new();
     let mut path = vec![0usize];
     go_extend(pool, &mut path, &mut out);
@@ -276,7 +317,7 @@ fn go_extend(pool: &Pool, path: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
     // Roots first, then intermediates (Go searches opts.Roots before opts.Intermediates).
     let mut parents: Vec<usize> = (1..pool.nodes.len())
         .filter(|i| !path.contains(i))
-        .filter(|&i| names_equal(NameCmp::Exact, &c.issuer.raw, &pool.nodes[i].subject))
+        .filter(|&i| names_equal(NameCmp::Exact, &c.issuer, &pool.nodes[i].subject))
         .filter(|&i| sig::check(c, &pool.nodes[i].spki) != Sig::Bad)
         .collect();
     parents.sort_by_key(|&i| !pool.nodes[i].trusted);
@@ -317,7 +358,7 @@ fn no_issuer(pool: &Pool, cur: usize, cmp: NameCmp, aki_checked: bool) -> Fail {
     let by_name: Vec<usize> = others
         .iter()
         .copied()
-        .filter(|&i| names_equal(cmp, &c.issuer.raw, &pool.nodes[i].subject))
+        .filter(|&i| names_equal(cmp, &c.issuer, &pool.nodes[i].subject))
         .collect();
     if aki_checked && !by_name.is_empty() {
         let i = by_name[0];
@@ -332,7 +373,7 @@ fn no_issuer(pool: &Pool, cur: usize, cmp: NameCmp, aki_checked: bool) -> Fail {
     if cmp != NameCmp::Canonical {
         if let Some(&i) = others
             .iter()
-            .find(|&&i| names_equal(NameCmp::Canonical, &c.issuer.raw, &pool.nodes[i].subject))
+            .find(|&&i| names_equal(NameCmp::Canonical, &c.issuer, &pool.nodes[i].subject))
         {
             return fail(
                 Code::NameEncodingMismatch,
@@ -374,7 +415,7 @@ fn no_path(client: Client, pool: &Pool, cmp: NameCmp) -> Fail {
         let Some(c) = &node.cert else { break };
         let next = (1..pool.nodes.len())
             .filter(|i| !seen.contains(i))
-            .find(|&i| names_equal(cmp, &c.issuer.raw, &pool.nodes[i].subject));
+            .find(|&i| names_equal(cmp, &c.issuer, &pool.nodes[i].subject));
         match next {
             Some(n) => {
                 if sig::check(c, &pool.nodes[n].spki) == Sig::Bad {
@@ -494,7 +535,17 @@ fn check(
         let is_anchor = i == last;
         let v3 = c.version >= 2;
         let ca = c.is_ca();
-        if !ca && (v3 || !is_anchor) {
+        // A trust anchor without basicConstraints: OpenSSL's `check_ca` counts one with a
+        // keyUsage (keyCertSign is checked below) as a CA outside X509_STRICT; GnuTLS does
+        // not ask the anchor (measured: rule/ca_missing_basic_constraints).
+        let tolerated = is_anchor
+            && c.extensions.basic_constraints.is_none()
+            && match client {
+                Client::Openssl => c.extensions.key_usage.is_some(),
+                Client::Gnutls => true,
+                _ => false,
+            };
+        if !ca && (v3 || !is_anchor) && !tolerated {
             return Err(fail(
                 Code::LeafUsedAsCa,
                 format!(
@@ -846,6 +897,8 @@ fn handles(client: Client, oid: &str) -> bool {
         Client::Openssl | Client::OpensslStrict => matches!(
             oid,
             "2.5.29.36"
+                | "2.5.29.31"
+                | "1.3.6.1.5.5.7.48.1.5"
                 | "2.5.29.33"
                 | "2.5.29.54"
                 | "1.3.6.1.5.5.7.1.14"

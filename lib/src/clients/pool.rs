@@ -1,19 +1,18 @@
 //! The certificates a client can build with, and the three ways clients compare names.
 
 use rustls_pki_types::CertificateDer;
-use x509_parser::prelude::{FromDer, X509Name};
 
+use crate::name::{rfc5280_normalized, Fold};
 use crate::name_constraints::{CaConstraints, CertificateNames};
 use crate::trust::TrustStore;
-use crate::x509::Certificate;
+use crate::x509::{Certificate, Name};
 
 /// One certificate a path can use.
 pub(super) struct Node {
     /// The decoded certificate; `None` for a trust anchor known by name and key only.
     pub(super) cert: Option<Certificate>,
-    /// The subject Name's contents (DER without the SEQUENCE header), as rustls-webpki
-    /// and [`Certificate`] keep it.
-    pub(super) subject: Vec<u8>,
+    /// The subject Name (its `raw` contents are what rustls-webpki compares).
+    pub(super) subject: Name,
     /// The subject, for messages.
     pub(super) subject_text: String,
     /// The full SubjectPublicKeyInfo.
@@ -28,6 +27,65 @@ pub(super) struct Node {
     pub(super) constraints: Option<CaConstraints>,
     /// The same extension appears twice (a parse error for Go and GnuTLS).
     pub(super) duplicate_extension: Option<String>,
+    /// What Go's parser (`crypto/x509/parser.go`) refuses in it, when it refuses something.
+    pub(super) go_parse_error: Option<&'static str>,
+    /// An extension OpenSSL's `ossl_x509v3_cache_extensions` marks invalid (EXFLAG_INVALID),
+    /// after which `X509_check_issued` links the certificate to no issuer.
+    pub(super) openssl_invalid: Option<&'static str>,
+    /// The first directoryName of the authorityKeyIdentifier's authorityCertIssuer.
+    pub(super) aki_dir_name: Option<Name>,
+}
+
+/// Go's and OpenSSL's parse-time refusals, and the AKI's issuer name (see [`Node`]).
+fn parse_time_problems(
+    x: &x509_parser::certificate::X509Certificate<'_>,
+) -> (Option<&'static str>, Option<&'static str>, Option<Name>) {
+    use x509_parser::extensions::{GeneralName, ParsedExtension};
+    let mut go = None;
+    let mut openssl = None;
+    let mut aki_dir_name = None;
+    for e in x.extensions() {
+        match e.parsed_extension() {
+            ParsedExtension::NameConstraints(nc)
+                if nc.permitted_subtrees.as_ref().is_none_or(Vec::is_empty)
+                    && nc.excluded_subtrees.as_ref().is_none_or(Vec::is_empty) =>
+            {
+                go = go.or(Some("an empty nameConstraints extension"));
+            }
+            ParsedExtension::SubjectAlternativeName(san)
+                if san.general_names.iter().any(
+                    |n| matches!(n, GeneralName::IPAddress(b) if b.len() != 4 && b.len() != 16),
+                ) =>
+            {
+                go = go.or(Some(
+                    "an iPAddress subjectAltName that is neither 4 nor 16 bytes",
+                ));
+            }
+            ParsedExtension::KeyUsage(ku) if ku.flags == 0 => {
+                openssl = openssl.or(Some("an empty keyUsage"));
+            }
+            ParsedExtension::CRLDistributionPoints(dps)
+                if dps
+                    .points
+                    .iter()
+                    .any(|p| p.distribution_point.is_none() && p.crl_issuer.is_none()) =>
+            {
+                openssl = openssl.or(Some(
+                    "a cRLDistributionPoints entry with neither distributionPoint nor cRLIssuer",
+                ));
+            }
+            ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                aki_dir_name = aki.authority_cert_issuer.as_ref().and_then(|names| {
+                    names.iter().find_map(|n| match n {
+                        GeneralName::DirectoryName(dn) => Some(Name::from_x509(dn)),
+                        _ => None,
+                    })
+                });
+            }
+            _ => {}
+        }
+    }
+    (go, openssl, aki_dir_name)
 }
 
 impl Node {
@@ -41,8 +99,12 @@ impl Node {
             .iter()
             .find(|e| !seen.insert(e.oid.clone()))
             .map(|e| e.oid.clone());
+        let (go_parse_error, openssl_invalid, aki_dir_name) = parse_time_problems(&x);
         Some(Node {
-            subject: cert.subject.raw.clone(),
+            go_parse_error,
+            openssl_invalid,
+            aki_dir_name,
+            subject: cert.subject.clone(),
             subject_text: cert.subject.text.clone(),
             spki: cert.key.spki.clone(),
             names: CertificateNames::from_x509(&x).ok(),
@@ -57,7 +119,7 @@ impl Node {
     /// Whether subject and issuer are the same name, compared as `cmp` compares.
     pub(super) fn self_issued(&self, cmp: NameCmp) -> bool {
         match &self.cert {
-            Some(c) => names_equal(cmp, &c.issuer.raw, &self.subject),
+            Some(c) => names_equal(cmp, &c.issuer, &self.subject),
             None => true,
         }
     }
@@ -136,9 +198,9 @@ impl Pool {
                 None => None,
             };
             let node = node.unwrap_or_else(|| {
-                let subject = anchor.subject.as_ref().to_vec();
+                let subject = Name::from_contents(anchor.subject.as_ref());
                 Node {
-                    subject_text: crate::x509::name_text_from_contents(anchor.subject.as_ref()),
+                    subject_text: subject.text.clone(),
                     subject,
                     spki: crate::encoding::frame_sequence(anchor.subject_public_key_info.as_ref()),
                     cert: None,
@@ -147,6 +209,9 @@ impl Pool {
                     names: None,
                     constraints: None,
                     duplicate_extension: None,
+                    go_parse_error: None,
+                    openssl_invalid: None,
+                    aki_dir_name: None,
                 }
             });
             nodes.push(node);
@@ -168,94 +233,27 @@ pub(super) enum NameCmp {
     IgnoreStringType,
 }
 
-/// Whether two Names (contents without the SEQUENCE header) are equal under `cmp`.
-pub(super) fn names_equal(cmp: NameCmp, a: &[u8], b: &[u8]) -> bool {
-    if a == b {
+/// Whether two Names are equal under `cmp`. A name without attributes (an empty or an
+/// undecodable one) equals only the same bytes.
+pub(super) fn names_equal(cmp: NameCmp, a: &Name, b: &Name) -> bool {
+    if a.raw == b.raw {
         return true;
     }
-    match cmp {
-        NameCmp::Exact => false,
-        NameCmp::Canonical => match (canonical(a, true), canonical(b, true)) {
-            (Some(x), Some(y)) => x == y,
-            _ => false,
-        },
-        NameCmp::IgnoreStringType => match (canonical(a, false), canonical(b, false)) {
-            (Some(x), Some(y)) => x == y,
-            _ => false,
-        },
-    }
-}
-
-type CanonicalName = Vec<Vec<(String, Vec<u8>)>>;
-
-/// The Name as RDNs of (attribute OID, value): string values unified to UTF-8, and with
-/// `fold` lower-cased with leading, trailing and repeated inner whitespace removed.
-fn canonical(contents: &[u8], fold: bool) -> Option<CanonicalName> {
-    let der = crate::encoding::frame_sequence(contents);
-    let (_, name) = X509Name::from_der(&der).ok()?;
-    let mut out = Vec::new();
-    for rdn in name.iter() {
-        let mut set = Vec::new();
-        for attr in rdn.iter() {
-            let oid = attr.attr_type().to_id_string();
-            let value = attr.attr_value();
-            let text = string_value(value.tag().0, value.data);
-            let bytes = match text {
-                Some(t) if fold => fold_text(&t).into_bytes(),
-                Some(t) => t.into_bytes(),
-                None => {
-                    let mut raw = value.tag().0.to_be_bytes().to_vec();
-                    raw.extend_from_slice(value.data);
-                    raw
-                }
-            };
-            set.push((oid, bytes));
-        }
-        set.sort();
-        out.push(set);
-    }
-    Some(out)
-}
-
-/// The text of an ASN.1 string of universal tag `tag`, `None` for other types.
-fn string_value(tag: u32, data: &[u8]) -> Option<String> {
-    match tag {
-        // UTF8String, PrintableString, T61String, IA5String, VisibleString
-        12 | 19 | 20 | 22 | 26 => Some(String::from_utf8_lossy(data).into_owned()),
-        // BMPString: UTF-16BE
-        30 => {
-            let units: Vec<u16> = data
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-                .collect();
-            Some(String::from_utf16_lossy(&units))
-        }
-        // UniversalString: UTF-32BE
-        28 => Some(
-            data.chunks(4)
-                .filter_map(|c| {
-                    let mut b = [0u8; 4];
-                    b[..c.len()].copy_from_slice(c);
-                    char::from_u32(u32::from_be_bytes(b))
-                })
-                .collect(),
-        ),
-        _ => None,
-    }
-}
-
-fn fold_text(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let fold = match cmp {
+        NameCmp::Exact => return false,
+        NameCmp::Canonical => Fold::CaseAndSpace,
+        NameCmp::IgnoreStringType => Fold::StringTypeOnly,
+    };
+    !a.dn.is_empty()
+        && !b.dn.is_empty()
+        && rfc5280_normalized(&a.dn, fold) == rfc5280_normalized(&b.dn, fold)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn name(attrs: &[(u8, &str)]) -> Vec<u8> {
+    fn name(attrs: &[(u8, &str)]) -> Name {
         // SEQUENCE { SET { SEQUENCE { OID 2.5.4.3, <tag> value } } } per attribute.
         let mut rdns = Vec::new();
         for (tag, value) in attrs {
@@ -267,7 +265,7 @@ mod tests {
             set.extend(seq);
             rdns.extend(set);
         }
-        rdns
+        Name::from_contents(&rdns)
     }
 
     #[test]

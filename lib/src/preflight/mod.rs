@@ -218,7 +218,7 @@ fn finish(
         checks.extend(check_files(chain, key.as_ref(), &file_options));
         if !chain.is_empty() {
             checks.push(trust::trust_check(chain, trust, roots, options));
-            checks.extend(trust::client_checks(chain, roots, options));
+            checks.extend(trust::client_checks(chain, trust, roots, options));
         }
     }
     #[cfg(feature = "fetch")]

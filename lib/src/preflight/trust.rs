@@ -1,5 +1,5 @@
 //! Trust checks: does the chain verify to the roots clients hold, for every host, and which
-//! clients (Mozilla roots only, the supplied CA only) accept it.
+//! client families accept it.
 
 use rustls_pki_types::CertificateDer;
 
@@ -85,7 +85,13 @@ pub(super) fn cause_fix(report: &VerifyReport) -> String {
             .or_else(|| report.error.as_ref().map(|e| e.code.fix().to_owned()))
             .unwrap_or_else(|| "verify the chain for the full explanation".to_owned())
     };
-    match report.error.as_ref().map(|e| e.code) {
+    fix_for(report.error.as_ref().map(|e| e.code), own)
+}
+
+/// The fix of a cause: the advice of [`cause_fix`] for the chain's end and a missing
+/// intermediate, else `own()`.
+fn fix_for(code: Option<Code>, own: impl FnOnce() -> String) -> String {
+    match code {
         Some(Code::MissingIntermediate) => {
             "serve the intermediates that link the leaf to the clients' root: point ssl_certificate at the full chain (the leaf, then its intermediates)".to_owned()
         }
@@ -149,111 +155,115 @@ pub(super) fn judge(
     }
 }
 
-/// Plain statements of which clients accept the chain: those holding only the Mozilla
-/// roots, and those holding only the supplied CA files.
+/// What to do about one client family's rejection: for the causes [`cause_fix`] knows
+/// (the chain's end, a missing intermediate) its advice, else the reason's generic fix.
+fn family_fix(code: Code) -> String {
+    fix_for(Some(code), || code.fix().to_owned())
+}
+
+/// `client_trust`: which client families ([`crate::clients`]) accept the chain, holding the
+/// roots the checklist was given, for every `--host`, and why the others reject it.
+///
+/// Fails when a family of `--require-clients` rejects (with that family's reason and fix)
+/// or when no family accepts (the fix follows the cause: chainscope's own report); warns
+/// when some families reject; passes when every family accepts.
 pub(super) fn client_checks(
     chain: &[CertificateDer<'static>],
+    trust: &crate::trust::TrustStore,
     roots: &[String],
     options: &PreflightOptions,
 ) -> Vec<Check> {
-    let mut checks = Vec::new();
-    let host = options.requirements.hosts.first().map(String::as_str);
-    let verdict = |trust: &crate::trust::TrustStore| {
-        let report = crate::verify::verify_chain(chain, trust, &verify_options(host, options));
-        let why = report
-            .error
-            .as_ref()
-            .map(|e| e.code.as_str().replace('_', " "))
-            .unwrap_or_default();
-        (report.valid, why, report)
-    };
-    let supplied: Vec<&String> = roots
-        .iter()
-        .filter(|r| *r != "system" && *r != "mozilla")
-        .collect();
-    let (mozilla_ok, mozilla_why, mozilla_report) = verdict(&crate::trust::TrustStore::mozilla());
-    let mut statement = Check::new("client_trust", "Which clients will accept the chain");
-    let mozilla_text = if mozilla_ok {
-        "clients holding only the Mozilla roots: ACCEPT".to_owned()
-    } else {
-        format!("clients holding only the Mozilla roots: REJECT ({mozilla_why})")
-    };
-    let mut parts = vec![mozilla_text];
-    let mut supplied_ok = None;
-    let mut supplied_report = None;
-    let mut supplied_store = None;
-    if !supplied.is_empty() {
-        let labels: Vec<&str> = supplied.iter().map(|s| s.as_str()).collect();
-        match crate::trust::TrustStore::from_specs(&labels) {
-            Ok(store) => {
-                let (ok, why, report) = verdict(&store);
-                supplied_ok = Some(ok);
-                supplied_report = Some(report);
-                supplied_store = Some(store);
-                parts.push(if ok {
-                    format!("clients holding only {}: ACCEPT", labels.join(", "))
-                } else {
-                    format!("clients holding only {}: REJECT ({why})", labels.join(", "))
-                });
+    let statement = Check::new("client_trust", "Which clients will accept the chain");
+    let reports = verify_for_hosts(chain, trust, options);
+    let several = reports.len() > 1;
+    // Per family: accepts for every host, else the first rejection (host, code, message).
+    let mut rejections: Vec<(crate::clients::Client, Option<&str>, Code, String)> = Vec::new();
+    for (host, report) in &reports {
+        let mut family_options = verify_options(*host, options);
+        family_options.clients = true;
+        for v in crate::clients::predict(chain, trust, &family_options, report) {
+            if v.accepts || rejections.iter().any(|r| r.0 == v.client) {
+                continue;
             }
-            Err(e) => parts.push(format!("supplied roots unreadable: {e}")),
+            rejections.push((
+                v.client,
+                *host,
+                v.reason.unwrap_or(Code::Other),
+                v.message.unwrap_or_else(|| "no reason given".to_owned()),
+            ));
         }
     }
-    // Per client family (crate::clients), against the roots the clients are said to hold:
-    // the supplied CA files when given, else the Mozilla roots.
-    let family_report = supplied_report.as_ref().unwrap_or(&mozilla_report);
-    let mut family_options = verify_options(host, options);
-    family_options.clients = true;
-    let mozilla = crate::trust::TrustStore::mozilla();
-    let families = crate::clients::predict(
-        chain,
-        supplied_store.as_ref().unwrap_or(&mozilla),
-        &family_options,
-        family_report,
-    );
-    parts.push(format!(
-        "by client family: {}",
-        families
-            .iter()
-            .map(|v| match v.reason {
-                None => format!("{} ACCEPT", v.client),
-                Some(code) => format!("{} REJECT ({})", v.client, code.as_str()),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-    if let Some(client) = crate::clients::first_rejecting(&families, &options.required_clients) {
-        let why = families
-            .iter()
-            .find(|v| v.client == client)
-            .and_then(|v| v.message.clone())
-            .unwrap_or_else(|| "no verdict".to_owned());
-        let fix = families
-            .iter()
-            .find(|v| v.client == client)
-            .and_then(|v| v.reason)
-            .map_or("", |code| code.fix());
-        checks.push(statement.fail(
-            format!(
-                "{}; required client {client} rejects: {why}",
-                parts.join("; ")
-            ),
-            fix,
-        ));
-        return finish(checks, chain, options);
-    }
-    // The fix follows the cause the clients would reject for.
-    statement = match (supplied_ok, mozilla_ok, &supplied_report) {
-        (Some(false), _, Some(report)) => statement
-            .fail(parts.join("; "), cause_fix(report))
-            .hint(cause_hint(report)),
-        (None, false, _) if roots.iter().any(|r| r == "mozilla" || r == "system") => {
-            statement.fail(parts.join("; "), cause_fix(&mozilla_report))
-        }
-        _ => statement.pass(parts.join("; ")),
+    let accepting: Vec<&str> = crate::clients::Client::ALL
+        .iter()
+        .filter(|c| !rejections.iter().any(|r| r.0 == **c))
+        .map(|c| c.id())
+        .collect();
+    let holding = format!("clients holding {}", roots.join(", "));
+    let rejected: Vec<String> = rejections
+        .iter()
+        .map(|(client, host, code, message)| match host {
+            Some(h) if several => {
+                format!("{client} REJECT ({}, for {h}: {message})", code.as_str())
+            }
+            _ => format!("{client} REJECT ({}: {message})", code.as_str()),
+        })
+        .collect();
+    let found = if rejections.is_empty() {
+        format!(
+            "{holding}: every client family accepts ({})",
+            accepting.join(", ")
+        )
+    } else {
+        let mut parts: Vec<String> = accepting.iter().map(|c| format!("{c} ACCEPT")).collect();
+        parts.extend(rejected);
+        format!("{holding}: {}", parts.join(", "))
     };
-    checks.push(statement);
-    finish(checks, chain, options)
+    let fix_of = |client: crate::clients::Client, code: Code| {
+        // rustls's verdict is chainscope's own report: its fix names the certificate.
+        match (
+            client,
+            rejections.iter().find(|r| r.0 == client).and_then(|r| r.1),
+        ) {
+            (crate::clients::Client::Rustls, host) => reports
+                .iter()
+                .find(|(h, r)| *h == host && !r.webpki.valid)
+                .map(|(_, r)| cause_fix(r))
+                .unwrap_or_else(|| family_fix(code)),
+            _ => family_fix(code),
+        }
+    };
+    let required = options
+        .required_clients
+        .iter()
+        .find_map(|c| rejections.iter().find(|r| r.0 == *c));
+    let check = if let Some((client, _, code, _)) = required {
+        statement.fail(
+            format!("{found}; required client {client} rejects"),
+            format!("for {client}: {}", fix_of(*client, *code)),
+        )
+    } else if accepting.is_empty() {
+        let cause = reports.iter().find(|(_, r)| !r.valid).map(|(_, r)| r);
+        let fix = cause
+            .map(cause_fix)
+            .unwrap_or_else(|| family_fix(rejections[0].2));
+        statement.fail(found, fix).hint(cause.and_then(cause_hint))
+    } else if rejections.is_empty() {
+        statement.pass(found)
+    } else {
+        let mut fixes: Vec<String> = Vec::new();
+        for (client, _, code, _) in &rejections {
+            let fix = format!("for {client}: {}", fix_of(*client, *code));
+            if !fixes.contains(&fix) {
+                fixes.push(fix);
+            }
+        }
+        fixes.push(
+            "name the families your clients use as required clients to make a rejection fail the check"
+                .to_owned(),
+        );
+        statement.warn(found, fixes.join("; "))
+    };
+    finish(vec![check], chain, options)
 }
 
 /// The checks after `client_trust`: `compatible_key_type` with the compatible profile.

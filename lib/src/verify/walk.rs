@@ -291,8 +291,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             Up::Anchor(a) => self.anchor_dn(a),
         };
         if dn.is_some_and(|dn| {
-            !dn.attributes.is_empty()
-                && crate::name_constraints::dn_equivalent(&dn, &cert.issuer.dn)
+            !dn.attributes.is_empty() && crate::name::equivalent(&dn, &cert.issuer.dn)
         }) {
             NameMatch::Normalized
         } else {
@@ -502,26 +501,9 @@ fn legacy_verify(
     tbs: &[u8],
     sig: &[u8],
 ) -> Option<bool> {
-    use aws_lc_rs::signature as s;
-    let alg: &dyn s::VerificationAlgorithm = match (cert.signature.oid.as_str(), key) {
-        ("1.2.840.113549.1.1.5", KeyAlgorithm::Rsa { pss: false, .. }) => {
-            &s::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY
-        }
-        ("1.2.840.113549.1.1.11", KeyAlgorithm::Rsa { pss: false, .. }) => {
-            &s::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
-        }
-        ("1.2.840.113549.1.1.13", KeyAlgorithm::Rsa { pss: false, .. }) => {
-            &s::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY
-        }
-        ("1.2.840.10045.4.1", KeyAlgorithm::Ec { curve, .. }) => match curve {
-            crate::x509::Curve::P256 => &s::ECDSA_P256_SHA1_ASN1,
-            crate::x509::Curve::P521 => &s::ECDSA_P521_SHA1_ASN1,
-            _ => return None,
-        },
-        _ => return None,
-    };
+    let alg = crate::x509::signature::legacy_verification_algorithm(&cert.signature, key)?;
     Some(
-        s::UnparsedPublicKey::new(alg, bits)
+        aws_lc_rs::signature::UnparsedPublicKey::new(alg, bits)
             .verify(tbs, sig)
             .is_ok(),
     )

@@ -47,6 +47,24 @@ impl Name {
         }
     }
 
+    /// The Name whose contents (no SEQUENCE header) are `contents`, as trust anchors keep
+    /// it; one that does not decode keeps its bytes, has no attributes and says so in its
+    /// text.
+    pub(crate) fn from_contents(contents: &[u8]) -> Name {
+        let der = crate::encoding::frame_sequence(contents);
+        match X509Name::from_der(&der) {
+            Ok((_, n)) => Name::from_x509(&n),
+            Err(_) => Name {
+                raw: contents.to_vec(),
+                text: format!("(unparseable name {})", crate::encoding::hex(contents, "")),
+                dn: DistinguishedName {
+                    rfc4514: String::new(),
+                    attributes: Vec::new(),
+                },
+            },
+        }
+    }
+
     /// Whether the name has no attribute at all.
     pub(crate) fn is_empty(&self) -> bool {
         self.raw.is_empty()
@@ -203,11 +221,7 @@ pub(crate) fn strip_sequence(der: &[u8]) -> &[u8] {
 /// The RFC 4514 text of the Name whose contents (no SEQUENCE header) are `contents`, as
 /// trust anchors keep it.
 pub(crate) fn name_text_from_contents(contents: &[u8]) -> String {
-    let der = crate::encoding::frame_sequence(contents);
-    match X509Name::from_der(&der) {
-        Ok((_, n)) => Name::from_x509(&n).text,
-        Err(_) => format!("(unparseable name {})", crate::encoding::hex(contents, "")),
-    }
+    Name::from_contents(contents).text
 }
 
 impl std::fmt::Display for Name {

@@ -6,6 +6,7 @@ use x509_parser::signature_algorithm::SignatureAlgorithm as ParsedAlgorithm;
 use x509_parser::x509::AlgorithmIdentifier;
 
 use crate::policy;
+use crate::x509::{Curve, KeyAlgorithm};
 
 /// The digest a signature algorithm uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -272,8 +273,94 @@ pub(crate) fn signature_name(oid: &str) -> Option<&'static str> {
     TABLE.iter().find(|r| r.oid == oid).map(|r| r.name)
 }
 
+/// The aws-lc-rs algorithm that checks a signature made with `alg` by the key `key`,
+/// including the legacy ones rustls refuses — RSA PKCS#1 keys from 1024 bits, SHA-1 — which
+/// OpenSSL, GnuTLS and Go still verify: whether a weak key or hash is then *accepted* is
+/// the caller's policy. `None` when aws-lc-rs has none for the combination (MD5, DSA, RSA
+/// under 1024 bits, SHA-384 or PSS with RSA under 2048 bits, other curves), or when the key
+/// is not of the signature's kind.
+pub(crate) fn legacy_verification_algorithm(
+    alg: &SignatureAlgorithm,
+    key: &KeyAlgorithm,
+) -> Option<&'static dyn aws_lc_rs::signature::VerificationAlgorithm> {
+    use aws_lc_rs::signature as s;
+    let hash = alg.hash?;
+    Some(match (alg.key?, key) {
+        (
+            SignatureKey::Rsa,
+            KeyAlgorithm::Rsa {
+                pss: false, bits, ..
+            },
+        ) => match hash {
+            Hash::Sha1 => &s::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            Hash::Sha256 => &s::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+            Hash::Sha384 if bits.is_some_and(|b| b >= 2048) => &s::RSA_PKCS1_2048_8192_SHA384,
+            Hash::Sha512 => &s::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+            _ => return None,
+        },
+        (SignatureKey::RsaPss, KeyAlgorithm::Rsa { bits, .. })
+            if bits.is_some_and(|b| b >= 2048) =>
+        {
+            match hash {
+                Hash::Sha256 => &s::RSA_PSS_2048_8192_SHA256,
+                Hash::Sha384 => &s::RSA_PSS_2048_8192_SHA384,
+                Hash::Sha512 => &s::RSA_PSS_2048_8192_SHA512,
+                _ => return None,
+            }
+        }
+        (SignatureKey::Ecdsa, KeyAlgorithm::Ec { curve, .. }) => match (curve, hash) {
+            (Curve::P256, Hash::Sha1) => &s::ECDSA_P256_SHA1_ASN1,
+            (Curve::P256, Hash::Sha256) => &s::ECDSA_P256_SHA256_ASN1,
+            (Curve::P256, Hash::Sha384) => &s::ECDSA_P256_SHA384_ASN1,
+            (Curve::P256, Hash::Sha512) => &s::ECDSA_P256_SHA512_ASN1,
+            (Curve::P384, Hash::Sha256) => &s::ECDSA_P384_SHA256_ASN1,
+            (Curve::P384, Hash::Sha384) => &s::ECDSA_P384_SHA384_ASN1,
+            (Curve::P384, Hash::Sha512) => &s::ECDSA_P384_SHA512_ASN1,
+            (Curve::P521, Hash::Sha1) => &s::ECDSA_P521_SHA1_ASN1,
+            (Curve::P521, Hash::Sha256) => &s::ECDSA_P521_SHA256_ASN1,
+            (Curve::P521, Hash::Sha384) => &s::ECDSA_P521_SHA384_ASN1,
+            (Curve::P521, Hash::Sha512) => &s::ECDSA_P521_SHA512_ASN1,
+            _ => return None,
+        },
+        (SignatureKey::Ed25519, KeyAlgorithm::Ed25519) => &s::ED25519,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn legacy_verifiers_exist_only_where_aws_lc_rs_has_them() {
+        let alg = |oid: &str| SignatureAlgorithm {
+            oid: oid.to_owned(),
+            name: String::new(),
+            key: TABLE.iter().find(|r| r.oid == oid).map(|r| r.key),
+            hash: TABLE.iter().find(|r| r.oid == oid).and_then(|r| r.hash),
+            weak: false,
+            parameters: None,
+        };
+        let rsa = |bits| KeyAlgorithm::Rsa {
+            bits: Some(bits),
+            exponent: Some(65537),
+            pss: false,
+        };
+        let p256 = KeyAlgorithm::Ec {
+            curve: Curve::P256,
+            bits: Some(256),
+        };
+        let sha1_rsa = alg("1.2.840.113549.1.1.5");
+        let sha384_rsa = alg("1.2.840.113549.1.1.12");
+        let md5_rsa = alg("1.2.840.113549.1.1.4");
+        let sha1_ecdsa = alg("1.2.840.10045.4.1");
+        assert!(legacy_verification_algorithm(&sha1_rsa, &rsa(1024)).is_some());
+        assert!(legacy_verification_algorithm(&sha384_rsa, &rsa(2048)).is_some());
+        assert!(legacy_verification_algorithm(&sha384_rsa, &rsa(1024)).is_none());
+        assert!(legacy_verification_algorithm(&md5_rsa, &rsa(2048)).is_none());
+        assert!(legacy_verification_algorithm(&sha1_ecdsa, &p256).is_some());
+        // The key must be of the signature's kind.
+        assert!(legacy_verification_algorithm(&sha1_rsa, &p256).is_none());
+    }
+
     use super::*;
 
     #[test]

@@ -5,7 +5,8 @@
 //! presented — and changes what its family is about: the six rows of issue 14's table and
 //! all their combinations, host names, EKU, validity, name constraints, algorithms and key
 //! sizes, critical extensions, version 1 certificates, key identifiers, name encodings and
-//! path structure. Case ids say what was changed (`row/leaf-no-aki+root-expired`); nothing
+//! path structure. [`rule_pairs`] adds the rule catalogue's pairs of chains
+//! (`crate::rule_pairs`). Case ids say what was changed (`row/leaf-no-aki+root-expired`); nothing
 //! downstream looks at them to decide anything.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -156,24 +157,82 @@ pub fn build_case(case: &ChainCase, at: OffsetDateTime, dir: &Path) -> BuiltCase
         roots.push(other[0].der.clone());
     }
     let _ = std::fs::remove_dir_all(dir.join("scratch"));
-    std::fs::write(dir.join("roots.pem"), pem(&roots)).expect("roots.pem");
-    std::fs::write(dir.join("chain.pem"), pem(&presented)).expect("chain.pem");
-    std::fs::write(dir.join("leaf.pem"), pem(&presented[..1])).expect("leaf.pem");
-    let has_untrusted = presented.len() > 1;
-    if has_untrusted {
-        std::fs::write(dir.join("untrusted.pem"), pem(&presented[1..])).expect("untrusted.pem");
-    }
     let leaf_key = &built[case.presented[0]].key.pem;
-    super::write_private(&dir.join("leaf.key"), leaf_key.as_bytes());
-    BuiltCase {
-        id: case.id.clone(),
-        about: case.about.clone(),
-        dir: dir.to_owned(),
-        host: case.host.clone(),
-        has_untrusted,
-        presented,
-        roots,
+    write_case(
+        BuiltCase {
+            id: case.id.clone(),
+            about: case.about.clone(),
+            dir: dir.to_owned(),
+            host: case.host.clone(),
+            has_untrusted: presented.len() > 1,
+            presented,
+            roots,
+        },
+        leaf_key,
+    )
+}
+
+/// Writes the files of `case` (its `dir` exists) with the leaf's private key `leaf_key`
+/// (PEM).
+fn write_case(case: BuiltCase, leaf_key: &str) -> BuiltCase {
+    let dir = &case.dir;
+    std::fs::write(dir.join("roots.pem"), pem(&case.roots)).expect("roots.pem");
+    std::fs::write(dir.join("chain.pem"), pem(&case.presented)).expect("chain.pem");
+    std::fs::write(dir.join("leaf.pem"), pem(&case.presented[..1])).expect("leaf.pem");
+    if case.has_untrusted {
+        std::fs::write(dir.join("untrusted.pem"), pem(&case.presented[1..]))
+            .expect("untrusted.pem");
     }
+    super::write_private(&dir.join("leaf.key"), leaf_key.as_bytes());
+    case
+}
+
+/// The rule catalogue's pairs (`crate::rule_pairs`), made around `at` into directories
+/// under `dir`: `rule/<id>/fail` for every rule, `rule/<id>/pass` for every rule whose
+/// passing chain is a near miss of its own, and `rule/conforming`, the passing chain of
+/// the other rules. A pair about a CRL differs in its CRL only: the clients are given the
+/// certificates, as none of the families checks CRLs by default.
+pub fn rule_pairs(at: OffsetDateTime, dir: &Path) -> Vec<BuiltCase> {
+    let mut chains = vec![(
+        "rule/conforming".to_owned(),
+        "the chain that passes every rule of the catalogue".to_owned(),
+        crate::rule_pairs::Chain::conforming(at),
+    )];
+    for case in crate::rule_pairs::cases() {
+        chains.push((
+            format!("rule/{}/fail", case.rule),
+            format!("breaks the catalogue rule {}", case.rule),
+            case.failing(at),
+        ));
+        if case.pass.is_some() {
+            chains.push((
+                format!("rule/{}/pass", case.rule),
+                format!("the near miss of the catalogue rule {}", case.rule),
+                case.passing(at),
+            ));
+        }
+    }
+    chains
+        .into_iter()
+        .enumerate()
+        .map(|(i, (id, about, chain))| {
+            let made = chain.make();
+            let sub = dir.join(format!("r{i:03}"));
+            std::fs::create_dir_all(&sub).expect("case dir");
+            write_case(
+                BuiltCase {
+                    id,
+                    about,
+                    dir: sub,
+                    host: crate::rule_pairs::HOST.to_owned(),
+                    has_untrusted: true,
+                    presented: vec![made.leaf.clone(), made.intermediate.clone()],
+                    roots: vec![made.root.clone()],
+                },
+                &made.leaf_key_pem,
+            )
+        })
+        .collect()
 }
 
 /// Builds every case into its own directory under `dir`, on a few threads.

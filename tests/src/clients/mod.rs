@@ -96,7 +96,8 @@ pub fn measure() -> &'static Measured {
             .expect("whole second");
         // Kept after the run: outcomes.tsv is for reading.
         let dir = crate::TempDir::new("clients-corpus").keep();
-        let cases = corpus::build_corpus(&corpus::corpus(), at, &dir.join("cases"));
+        let mut cases = corpus::build_corpus(&corpus::corpus(), at, &dir.join("cases"));
+        cases.extend(corpus::rule_pairs(at, &dir.join("rules")));
         let (outcomes, mut measured) = real::run_all(&cases, at.unix_timestamp(), &dir);
         measured.openssl = versions.openssl;
         let measured = Measured {
