@@ -14,6 +14,7 @@ use std::io::{IsTerminal, Write};
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod cmd;
+pub mod hints;
 pub mod output;
 
 pub use output::Ctx;
@@ -128,7 +129,7 @@ where
                 let _ = err.write_all(text.as_bytes());
                 let mut out = output::CheckedWriter::new(out);
                 let _ = writeln!(out, "{}", cmd::check::usage_error_line(&text));
-                return finish(out, err, Ok(cmd::check::EXIT_UNKNOWN));
+                return finish(out, err, Ok(cmd::check::EXIT_UNKNOWN), true);
             }
             if code != EXIT_OK {
                 let _ = err.write_all(text.as_bytes());
@@ -136,7 +137,7 @@ where
             }
             let mut out = output::CheckedWriter::new(out);
             let _ = out.write_all(text.as_bytes());
-            return finish(out, err, Ok(code));
+            return finish(out, err, Ok(code), false);
         }
     };
     let color = match cli.color {
@@ -147,7 +148,8 @@ where
     let mut out = output::CheckedWriter::new(out);
     let mut ctx = Ctx::new(&mut out, err, color);
     let result = run_command(&cli.command, &mut ctx);
-    finish(out, err, result)
+    let plugin = matches!(cli.command, Command::Check(_));
+    finish(out, err, result, plugin)
 }
 
 fn run_command(command: &Command, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
@@ -165,24 +167,36 @@ fn run_command(command: &Command, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
 }
 
 /// Flushes standard output and turns the subcommand's result into the exit code, with one
-/// line on standard error for an error.
-fn finish(out: output::CheckedWriter<'_>, err: &mut dyn Write, result: anyhow::Result<i32>) -> i32 {
+/// line on standard error for an error. `plugin` (`chainscope check`): an error is UNKNOWN
+/// (exit 3), as the plugin protocol wants, instead of 2.
+fn finish(
+    out: output::CheckedWriter<'_>,
+    err: &mut dyn Write,
+    result: anyhow::Result<i32>,
+    plugin: bool,
+) -> i32 {
+    let error_code = if plugin {
+        cmd::check::EXIT_UNKNOWN
+    } else {
+        EXIT_ERROR
+    };
     // A failed write or flush of standard output is an error of its own, whatever the
-    // subcommand returned; a closed pipe (`| head`) ends quietly.
+    // subcommand returned; a closed pipe (`| head`) ends quietly. Not for the plugin: its
+    // exit code is the status, and output nobody read is UNKNOWN, never OK.
     match out.finish() {
-        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return EXIT_OK,
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe && !plugin => return EXIT_OK,
         Some(e) => {
             let _ = writeln!(err, "chainscope: standard output: {e}");
-            return EXIT_ERROR;
+            return error_code;
         }
         None => {}
     }
     match result {
         Ok(code) => code,
-        Err(e) if output::is_broken_pipe(&e) => EXIT_OK,
+        Err(e) if output::is_broken_pipe(&e) && !plugin => EXIT_OK,
         Err(e) => {
             let _ = writeln!(err, "chainscope: {}", output::term(&output::one_line(&e)));
-            EXIT_ERROR
+            error_code
         }
     }
 }

@@ -1,6 +1,5 @@
 //! Shared rendering helpers: the output context, colour, error formatting.
 
-use std::borrow::Cow;
 use std::io::Write;
 
 /// What a subcommand writes to, and whether it may use colour.
@@ -166,12 +165,19 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// An error and its causes on one line, without repeating a cause already in the message.
+///
+/// A library error about a parameter is said with this command line's flag
+/// ([`crate::hints::error_text`]).
 pub fn one_line(e: &anyhow::Error) -> String {
-    let mut text = e.to_string();
-    for cause in e.chain().skip(1) {
+    let mut chain = e.chain();
+    let mut text = chain
+        .next()
+        .and_then(crate::hints::error_text)
+        .unwrap_or_else(|| e.to_string());
+    for cause in chain {
         let c = match cause.downcast_ref::<std::io::Error>() {
             Some(io) => io_text(io),
-            None => cause.to_string(),
+            None => crate::hints::error_text(cause).unwrap_or_else(|| cause.to_string()),
         };
         if !text.contains(&c) {
             text.push_str(": ");
@@ -181,66 +187,9 @@ pub fn one_line(e: &anyhow::Error) -> String {
     text.replace('\n', " ")
 }
 
-/// Text from a certificate, a server or a file name, made safe to print on a terminal.
-///
-/// Every character a terminal could act on instead of showing is written as a visible
-/// escape: C0 controls and DEL as `\x1b` (with `\t`, `\n`, `\r` by name), C1 controls as
-/// `\u{9b}`, and the bidirectional controls that reorder what is shown (U+061C, U+200E,
-/// U+200F, U+202A–U+202E, U+2066–U+2069) and the line and paragraph separators as
-/// `\u{202e}`. So ESC sequences, OSC titles and links, CR overwrites and right-to-left
-/// overrides all show as text.
-///
-/// The rendering is unambiguous: a backslash is doubled whenever it could be read as the
-/// start of an escape (before `\`, `x`, `u`, `t`, `n`, `r`, or before a character that is
-/// itself escaped). Any other backslash stays single, so the RFC 4514 escapes of a
-/// distinguished name (`CN=a\,b`) read as they always did. Text without anything to escape
-/// is returned borrowed.
-pub fn term(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c == '\\' || needs_escape(c)) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            out.push('\\');
-            if chars.peek().is_some_and(|&next| {
-                matches!(next, '\\' | 'x' | 'u' | 't' | 'n' | 'r') || needs_escape(next)
-            }) {
-                out.push('\\');
-            }
-            continue;
-        }
-        if !needs_escape(c) {
-            out.push(c);
-            continue;
-        }
-        use std::fmt::Write as _;
-        let _ = match c {
-            '\t' => out.write_str("\\t"),
-            '\n' => out.write_str("\\n"),
-            '\r' => out.write_str("\\r"),
-            c if (c as u32) < 0x80 => write!(out, "\\x{:02x}", c as u32),
-            c => write!(out, "\\u{{{:x}}}", c as u32),
-        };
-    }
-    Cow::Owned(out)
-}
-
-/// Whether [`term`] writes `c` as an escape.
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061c}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-        )
-}
+/// Text from a certificate, a server or a file name, made safe to print on a terminal: the
+/// library's one escaping function, [`chainscope::escape::escape`].
+pub use chainscope::escape::escape as term;
 
 /// Displays a value through [`term`]: `Term(&info.subject)` in a `format!`. Width and
 /// alignment (`{:<12}`) apply to the escaped text.
@@ -258,100 +207,7 @@ impl<T: std::fmt::Display> std::fmt::Display for Term<T> {
 mod tests {
     use super::*;
 
-    /// Reads [`term`]'s output back: the inverse the escaping must allow.
-    fn unescape(text: &str) -> String {
-        let mut out = String::new();
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            match chars.peek().copied() {
-                Some('\\') => {
-                    chars.next();
-                    out.push('\\');
-                }
-                Some('t') => {
-                    chars.next();
-                    out.push('\t');
-                }
-                Some('n') => {
-                    chars.next();
-                    out.push('\n');
-                }
-                Some('r') => {
-                    chars.next();
-                    out.push('\r');
-                }
-                Some('x') => {
-                    chars.next();
-                    let hex: String = chars.by_ref().take(2).collect();
-                    out.push(char::from(u8::from_str_radix(&hex, 16).unwrap()));
-                }
-                Some('u') => {
-                    chars.next();
-                    assert_eq!(chars.next(), Some('{'));
-                    let hex: String = chars.by_ref().take_while(|&c| c != '}').collect();
-                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
-                }
-                _ => out.push('\\'),
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn controls_are_shown_as_escapes() {
-        assert_eq!(term("a\x1b[2Jb"), "a\\x1b[2Jb");
-        assert_eq!(term("NOT VALID\rVALID    "), "NOT VALID\\rVALID    ");
-        assert_eq!(term("\x07\x08\t\n\x7f"), "\\x07\\x08\\t\\n\\x7f");
-        assert_eq!(term("\u{9b}31m"), "\\u{9b}31m");
-        assert_eq!(term("evil\u{202e}gpj.exe"), "evil\\u{202e}gpj.exe");
-        assert_eq!(term("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
-    }
-
-    #[test]
-    fn plain_text_is_borrowed_and_unchanged() {
-        assert!(matches!(
-            term("CN=proxy.hospital.local, é ✔"),
-            Cow::Borrowed(_)
-        ));
-        assert_eq!(term("CN=a\\,b"), "CN=a\\,b");
-    }
-
-    #[test]
-    fn backslashes_that_could_start_an_escape_are_doubled() {
-        assert_eq!(term("\\x1b"), "\\\\x1b");
-        assert_eq!(term("a\\\\b"), "a\\\\\\b");
-        assert_eq!(term("\\\x1b"), "\\\\\\x1b");
-        assert_eq!(term("end\\"), "end\\");
-    }
-
-    #[test]
-    fn every_rendering_reads_back_to_the_original() {
-        let alphabet = [
-            '\\', 'x', 'u', 't', 'n', 'r', '{', '}', '1', 'b', ',', ' ', '\x1b', '\r', '\n', '\t',
-            '\x7f', '\u{85}', '\u{202e}', 'é',
-        ];
-        // Every string of up to four characters from the alphabet.
-        let mut cases = vec![String::new()];
-        for _ in 0..4 {
-            let longer: Vec<String> = cases
-                .iter()
-                .flat_map(|s| alphabet.iter().map(move |&c| format!("{s}{c}")))
-                .collect();
-            cases.extend(longer);
-        }
-        for case in cases {
-            let shown = term(&case);
-            assert!(
-                !shown.chars().any(needs_escape),
-                "{case:?} shown as {shown:?}"
-            );
-            assert_eq!(unescape(&shown), case, "shown as {shown:?}");
-        }
-    }
+    // What is escaped and how is tested with the library's `escape`.
 
     #[test]
     fn term_wrapper_pads_the_escaped_text() {

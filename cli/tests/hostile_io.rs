@@ -117,6 +117,25 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(stderr(&o), "");
 }
 
+/// The monitoring plugin's exit code is its status: output it could not write is UNKNOWN
+/// (3), not chainscope's usual 2, and never OK.
+#[test]
+fn check_with_an_unwritable_standard_output_is_unknown() {
+    let chain = fixture_path("rsa/chain.pem");
+    let root = fixture_path("rsa/root.pem");
+    let args = ["check", "--roots", &root, &chain];
+    let o = run_with_stdout(&args, dev_full(), Duration::from_secs(20));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(stderr(&o), FULL);
+
+    // A pipe nobody reads (its reading end closed before the check starts).
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = run_with_stdout(&args, Stdio::from(writer), Duration::from_secs(20));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "chainscope: standard output: broken pipe\n");
+}
+
 /// Every flag that reads a file, given `path`, with the message it must end in.
 fn device_cases(path: &str, out: &str) -> Vec<(Vec<String>, String)> {
     let chain = fixture_path("rsa/chain.pem");

@@ -110,7 +110,8 @@ pub enum Error {
     /// A value given by the caller (time, host name, option) is not acceptable.
     #[error("{what}: {reason}")]
     InvalidArgument {
-        /// The option or parameter (`--at`, `--host`).
+        /// The parameter, by its name in the API (`at`, `host`, `profile`): the name of
+        /// its [`Hint`](crate::Hint) when it has one ([`Error::hint`]).
         what: String,
         /// What was wrong with it.
         reason: String,
@@ -160,6 +161,26 @@ impl Error {
             Error::Fetch(e) => e.code(),
             #[cfg(feature = "mint")]
             Error::Mint(e) => e.code(),
+        }
+    }
+
+    /// The input the error is about, when the caller can change it: the parameter of an
+    /// [`Error::InvalidArgument`], or what a wrapped error's `hint()` names. A front end
+    /// renders it as its own option (`host` as `--host`).
+    ///
+    /// ```
+    /// let e = chainscope::verify::parse_host("bad host!").unwrap_err();
+    /// assert_eq!(e.hint(), Some(chainscope::Hint::Host));
+    /// assert!(e.to_string().starts_with("host: "));
+    /// ```
+    pub fn hint(&self) -> Option<crate::Hint> {
+        match self {
+            Error::InvalidArgument { what, .. } => crate::Hint::from_name(what),
+            #[cfg(feature = "fetch")]
+            Error::Fetch(e) => e.hint(),
+            #[cfg(feature = "mint")]
+            Error::Mint(e) => e.hint(),
+            _ => None,
         }
     }
 

@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 /// the error (`--at`).
 ///
 /// ```
-/// let t = chainscope::instant::parse_instant("1700000000", "--at")?;
-/// assert_eq!(t, chainscope::instant::parse_instant("2023-11-14T22:13:20Z", "--at")?);
+/// let t = chainscope::instant::parse_instant("1700000000", "at")?;
+/// assert_eq!(t, chainscope::instant::parse_instant("2023-11-14T22:13:20Z", "at")?);
 /// # Ok::<(), chainscope::Error>(())
 /// ```
 pub fn parse_instant(text: &str, what: &str) -> Result<OffsetDateTime> {

@@ -42,6 +42,7 @@
     not(feature = "fetch"),
     doc = "| `monitor` | monitoring-plugin checks and Prometheus probes (feature `fetch`, off in this build) |"
 )]
+//! | [`escape`] | certificate and server text made safe to print (terminals, plugins) |
 //! | [`key`] | private keys: type, encryption, whether they match a certificate |
 //! | [`preflight`] | the go-live checklist for a proxy's files and live server |
 //! | [`name_constraints`] | which names a CA allows below it (RFC 5280 §4.2.1.10) |
@@ -61,7 +62,9 @@
 //!
 //! ## Errors
 //! Every error type has a stable `code()` (snake_case, never renamed) next to its one-line
-//! message, which names the input it is about.
+//! message, which names the input it is about. Messages, findings and fixes name
+//! parameters and concepts, never a command-line flag; where one is about an input the
+//! caller can change, a [`Hint`] names it (`Error::hint`, `Finding::hint`, `Check::hint`).
 //!
 //! | functions | return |
 //! |---|---|
@@ -111,9 +114,11 @@ pub mod clients;
 pub mod csr;
 mod encoding;
 mod error;
+pub mod escape;
 #[cfg(feature = "fetch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
 pub mod fetch;
+mod hint;
 pub mod inspect;
 pub mod instant;
 pub mod key;
@@ -140,6 +145,7 @@ pub use error::io_error_text;
 pub use error::{Error, Position, Result};
 #[cfg(feature = "fetch")]
 pub use fetch::{fetch, fetch_blocking, FetchError, FetchOptions, PresentedChain, Target};
+pub use hint::Hint;
 pub use key::{KeyMatch, PrivateKeyInfo};
 pub use load::{load_bytes, load_certificates, load_input, load_path, Bundle, LoadOptions};
 #[cfg(feature = "mint")]

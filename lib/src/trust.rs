@@ -77,7 +77,10 @@ impl TrustStore {
         if store.anchors.is_empty() {
             let reason = match loaded.errors.first() {
                 Some(e) => format!("no usable root certificate found ({e})"),
-                None => "no root certificate found; use --roots mozilla or --roots FILE".into(),
+                None => {
+                    "no root certificate found; use the Mozilla roots or a file of roots instead"
+                        .into()
+                }
             };
             return Err(Error::Empty {
                 input: "system trust store".into(),

@@ -88,6 +88,15 @@ pub struct CliRun {
     pub err: String,
 }
 
+impl CliRun {
+    /// Standard output as a JSON document (a `--json` run); panics with the whole run when
+    /// it is not one.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.out)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", self.out, self.err))
+    }
+}
+
 /// Runs `chainscope ARGS…` in-process (the binary's own entry point, against buffers).
 pub fn chainscope<S: AsRef<str>>(args: &[S]) -> CliRun {
     let mut out = Vec::new();

@@ -56,52 +56,60 @@ pub const KEY_TYPES: [&str; 6] = [
     "rsa-4096",
 ];
 
-/// Mints `root/` (a root CA), `inter/` (an intermediate) and `leaf/` (a server leaf for
-/// `proxy.hospital.local`, `localhost`, 10.1.2.3 and 127.0.0.1) in `dir`, all with `key_type`.
-pub fn mint_chain(dir: &ScratchDir, key_type: &str) {
-    let root = dir.join("root");
-    let inter = dir.join("inter");
-    let leaf = dir.join("leaf");
-    chainscope_ok(&[
-        "mint",
-        "ca",
-        "--name",
-        "Test Root CA",
-        "--key-type",
-        key_type,
-        "--out",
-        &root,
-    ]);
-    chainscope_ok(&[
+/// `mint ca --name NAME EXTRA… --out OUT`, which must succeed; returns `out`.
+pub fn mint_ca(out: &str, name: &str, extra: &[&str]) -> String {
+    let mut args = vec!["mint", "ca", "--name", name, "--out", out];
+    args.extend_from_slice(extra);
+    chainscope_ok(&args);
+    out.to_owned()
+}
+
+/// `mint intermediate --ca CA --name NAME EXTRA… --out OUT`, which must succeed; returns
+/// `out`.
+pub fn mint_intermediate(ca: &str, out: &str, name: &str, extra: &[&str]) -> String {
+    let mut args = vec![
         "mint",
         "intermediate",
         "--ca",
-        &root,
+        ca,
         "--name",
-        "Test Intermediate CA",
-        "--key-type",
-        key_type,
+        name,
         "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    chainscope_ok(&args);
+    out.to_owned()
+}
+
+/// `mint leaf --ca CA --dns DNS EXTRA… --out OUT`, which must succeed; returns the run.
+pub fn mint_leaf(ca: &str, dns: &str, out: &str, extra: &[&str]) -> CliRun {
+    let mut args = vec!["mint", "leaf", "--ca", ca, "--dns", dns, "--out", out];
+    args.extend_from_slice(extra);
+    chainscope_ok(&args)
+}
+
+/// Mints `root/` (a root CA), `inter/` (an intermediate) and `leaf/` (a server leaf for
+/// `proxy.hospital.local`, `localhost`, 10.1.2.3 and 127.0.0.1) in `dir`, all with `key_type`.
+pub fn mint_chain(dir: &ScratchDir, key_type: &str) {
+    let key = ["--key-type", key_type];
+    let root = mint_ca(&dir.join("root"), "Test Root CA", &key);
+    let inter = mint_intermediate(&root, &dir.join("inter"), "Test Intermediate CA", &key);
+    mint_leaf(
         &inter,
-    ]);
-    chainscope_ok(&[
-        "mint",
-        "leaf",
-        "--ca",
-        &inter,
-        "--dns",
         "proxy.hospital.local",
-        "--dns",
-        "localhost",
-        "--ip",
-        "10.1.2.3",
-        "--ip",
-        "127.0.0.1",
-        "--key-type",
-        key_type,
-        "--out",
-        &leaf,
-    ]);
+        &dir.join("leaf"),
+        &[
+            "--dns",
+            "localhost",
+            "--ip",
+            "10.1.2.3",
+            "--ip",
+            "127.0.0.1",
+            "--key-type",
+            key_type,
+        ],
+    );
 }
 
 /// Signs a server leaf (CN `cn`, or an empty subject; subjectAltName `san` in OpenSSL's
@@ -164,4 +172,33 @@ pub fn openssl_signed_leaf(ca: &str, out: &str, cn: &str, san: &str) -> String {
     std::fs::copy(&cert, format!("{out}/fullchain.pem")).unwrap();
     std::fs::copy(format!("{ca}/cert.pem"), format!("{out}/ca.pem")).unwrap();
     cert
+}
+
+/// rcgen parameters of a CA named `cn` (a CN only): unconstrained, keyCertSign and cRLSign,
+/// valid 2025-01-01 to 2040-01-01. For certificates made in memory, without the CLI.
+pub fn ca_params(cn: &str) -> rcgen::CertificateParams {
+    let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.distinguished_name.push(rcgen::DnType::CommonName, cn);
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    p.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::CrlSign,
+    ];
+    p.not_before = rcgen::date_time_ymd(2025, 1, 1);
+    p.not_after = rcgen::date_time_ymd(2040, 1, 1);
+    p
+}
+
+/// The authorityInfoAccess extension with one caIssuers URI (`url` shorter than 100 bytes).
+pub fn ca_issuers_extension(url: &str) -> rcgen::CustomExtension {
+    let oid = [0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
+    let short = |n: usize| u8::try_from(n).expect("a caIssuers URL shorter than 100 bytes");
+    let mut uri = vec![0x86, short(url.len())];
+    uri.extend_from_slice(url.as_bytes());
+    let mut ad = vec![0x30, short(oid.len() + uri.len())];
+    ad.extend_from_slice(&oid);
+    ad.extend_from_slice(&uri);
+    let mut seq = vec![0x30, short(ad.len())];
+    seq.extend_from_slice(&ad);
+    rcgen::CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], seq)
 }

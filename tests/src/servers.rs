@@ -143,6 +143,8 @@ pub enum Preamble {
 pub enum Behaviour {
     /// TLS with this configuration.
     Tls(Arc<ServerConfig>),
+    /// TLS, answering every HTTP request with `200 OK` and the body `ok` (for curl).
+    Https(Arc<ServerConfig>),
     /// A STARTTLS preamble, then TLS.
     StartTls(Preamble, Arc<ServerConfig>),
     /// Accepts and never answers (holds the socket open until stopped).
@@ -158,6 +160,10 @@ pub enum Behaviour {
         /// Answer `403 Forbidden` instead of connecting.
         refuse: bool,
     },
+    /// An HTTP CONNECT proxy that waits for the server's first bytes (a greeting) and sends
+    /// them in the same segment as its `200`, as a proxy relaying a server that speaks
+    /// first may do.
+    EagerConnectProxy,
 }
 
 /// A running in-process server; dropping it stops it.
@@ -224,6 +230,7 @@ pub fn serve_on(bind: &str, behaviour: Behaviour) -> Server {
 async fn handle(mut socket: TcpStream, behaviour: Behaviour) -> std::io::Result<()> {
     match behaviour {
         Behaviour::Tls(config) => tls(socket, config).await,
+        Behaviour::Https(config) => https(socket, config).await,
         Behaviour::StartTls(preamble, config) => {
             if run_preamble(&mut socket, preamble).await? {
                 tls(socket, config).await
@@ -255,7 +262,8 @@ async fn handle(mut socket: TcpStream, behaviour: Behaviour) -> std::io::Result<
             }
             Ok(())
         }
-        Behaviour::ConnectProxy { refuse } => proxy(socket, refuse).await,
+        Behaviour::ConnectProxy { refuse } => proxy(socket, refuse, false).await,
+        Behaviour::EagerConnectProxy => proxy(socket, false, true).await,
     }
 }
 
@@ -266,6 +274,24 @@ async fn tls(socket: TcpStream, config: Arc<ServerConfig>) -> std::io::Result<()
     let mut buf = [0u8; 1024];
     while stream.read(&mut buf).await? > 0 {}
     Ok(())
+}
+
+async fn https(socket: TcpStream, config: Arc<ServerConfig>) -> std::io::Result<()> {
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    let mut tls = acceptor.accept(socket).await?;
+    let mut request = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        match tls.read(&mut buf).await? {
+            0 => break,
+            n => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    if !request.is_empty() {
+        tls.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+            .await?;
+    }
+    tls.shutdown().await
 }
 
 /// One line, read byte by byte so no TLS byte is taken.
@@ -390,7 +416,7 @@ async fn run_preamble(s: &mut TcpStream, preamble: Preamble) -> std::io::Result<
     Ok(true)
 }
 
-async fn proxy(mut client: TcpStream, refuse: bool) -> std::io::Result<()> {
+async fn proxy(mut client: TcpStream, refuse: bool, eager: bool) -> std::io::Result<()> {
     let request = read_until(&mut client, "\r\n\r\n").await?;
     let target = request
         .strip_prefix("CONNECT ")
@@ -412,9 +438,15 @@ async fn proxy(mut client: TcpStream, refuse: bool) -> std::io::Result<()> {
             return Ok(());
         }
     };
-    client
-        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        .await?;
+    let mut answer = b"HTTP/1.1 200 Connection established\r\n\r\n".to_vec();
+    if eager {
+        let mut greeting = [0u8; 1024];
+        let n = tokio::time::timeout(Duration::from_secs(5), upstream.read(&mut greeting))
+            .await
+            .map_err(|_| std::io::Error::other("the upstream server did not speak first"))??;
+        answer.extend_from_slice(&greeting[..n]);
+    }
+    client.write_all(&answer).await?;
     tokio::io::copy_bidirectional(&mut client, &mut upstream).await?;
     Ok(())
 }

@@ -4,86 +4,18 @@
 //! `host: proxy.test`. Needs curl (CI installs it); the test fails without it.
 
 use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::time::Duration;
 
-use chainscope_tests::servers::{tls_config, TlsOptions};
-use chainscope_tests::{chainscope, chainscope_ok, CliRun, TempDir};
+use chainscope_tests::mint::{mint_ca, mint_leaf};
+use chainscope_tests::servers::{serve, tls_config, Behaviour, Server, TlsOptions};
+use chainscope_tests::{chainscope, CliRun, TempDir};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// A TLS server on 127.0.0.1 answering every request with `200 ok`; dropping it stops it.
-struct HttpsServer {
-    port: u16,
-    runtime: Option<tokio::runtime::Runtime>,
-}
-
-impl HttpsServer {
-    fn start(config: Arc<rustls::ServerConfig>) -> HttpsServer {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("server runtime");
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .expect("bind loopback");
-        let port = listener.local_addr().expect("local addr").port();
-        let acceptor = tokio_rustls::TlsAcceptor::from(config);
-        runtime.spawn(async move {
-            while let Ok((tcp, _)) = listener.accept().await {
-                let acceptor = acceptor.clone();
-                tokio::spawn(async move {
-                    let Ok(mut tls) = acceptor.accept(tcp).await else {
-                        return;
-                    };
-                    let mut request = Vec::new();
-                    let mut buf = [0u8; 1024];
-                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match tls.read(&mut buf).await {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => request.extend_from_slice(&buf[..n]),
-                        }
-                    }
-                    if !request.is_empty() {
-                        let _ = tls
-                            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
-                            .await;
-                    }
-                    let _ = tls.shutdown().await;
-                });
-            }
-        });
-        HttpsServer {
-            port,
-            runtime: Some(runtime),
-        }
-    }
-}
-
-impl Drop for HttpsServer {
-    fn drop(&mut self) {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_timeout(Duration::from_secs(1));
-        }
-    }
-}
 
 /// A private CA and a leaf for `proxy.test` only (no IP address), minted with chainscope.
 fn mint(scratch: &TempDir) -> (String, String, String) {
-    let (ca, leaf) = (scratch.join("ca"), scratch.join("leaf"));
-    chainscope_ok(&["mint", "ca", "--name", "Connect-To Test Root", "--out", &ca]);
-    chainscope_ok(&[
-        "mint",
-        "leaf",
-        "--ca",
-        &ca,
-        "--dns",
-        "proxy.test",
-        "--out",
-        &leaf,
-    ]);
+    let ca = mint_ca(&scratch.join("ca"), "Connect-To Test Root", &[]);
+    let leaf = scratch.join("leaf");
+    mint_leaf(&ca, "proxy.test", &leaf, &[]);
     (
         format!("{ca}/cert.pem"),
         format!("{leaf}/fullchain.pem"),
@@ -91,17 +23,26 @@ fn mint(scratch: &TempDir) -> (String, String, String) {
     )
 }
 
-fn serve(fullchain: &str, key: &str) -> HttpsServer {
+/// The minted set served on 127.0.0.1, answering HTTP requests (for curl).
+fn serve_set(fullchain: &str, key: &str) -> Server {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(fullchain)
         .expect("fullchain")
         .collect::<Result<_, _>>()
         .expect("fullchain");
     let key = PrivateKeyDer::from_pem_file(key).expect("key");
-    HttpsServer::start(tls_config(certs, key, &TlsOptions::default()))
+    serve(Behaviour::Https(tls_config(
+        certs,
+        key,
+        &TlsOptions::default(),
+    )))
 }
 
-fn json(run: &CliRun) -> serde_json::Value {
-    serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("{e}: {}{}", run.out, run.err))
+/// `chainscope ARGS… --connect TARGET --connect-to 127.0.0.1`: the name in the target,
+/// dialled at the loopback address.
+fn via_loopback(target: &str, args: &[&str]) -> CliRun {
+    let mut all = args.to_vec();
+    all.extend(["--connect", target, "--connect-to", "127.0.0.1"]);
+    chainscope(&all)
 }
 
 /// `curl -sS --max-time 10 ARGS…`: its exit code and stderr. Panics when curl is missing.
@@ -122,19 +63,11 @@ fn curl(args: &[&str]) -> (i32, String) {
 fn verify_connect_to_checks_the_name_in_the_target_and_agrees_with_curl_resolve() {
     let scratch = TempDir::new("connect-to-name");
     let (root, fullchain, key) = mint(&scratch);
-    let server = serve(&fullchain, &key);
-    let port = server.port.to_string();
+    let server = serve_set(&fullchain, &key);
+    let port = server.port().to_string();
     let target = format!("proxy.test:{port}");
 
-    let run = chainscope(&[
-        "verify",
-        "--connect",
-        &target,
-        "--connect-to",
-        "127.0.0.1",
-        "--roots",
-        &root,
-    ]);
+    let run = via_loopback(&target, &["verify", "--roots", &root]);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
     assert!(run.out.contains("VALID for proxy.test"), "{}", run.out);
     assert!(
@@ -143,18 +76,9 @@ fn verify_connect_to_checks_the_name_in_the_target_and_agrees_with_curl_resolve(
         run.out
     );
 
-    let run = chainscope(&[
-        "verify",
-        "--json",
-        "--connect",
-        &target,
-        "--connect-to",
-        "127.0.0.1",
-        "--roots",
-        &root,
-    ]);
+    let run = via_loopback(&target, &["verify", "--json", "--roots", &root]);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
-    let doc = json(&run);
+    let doc = run.json();
     assert_eq!(doc["valid"], true, "{doc:#}");
     assert_eq!(doc["host"], "proxy.test", "{doc:#}");
     assert_eq!(doc["fetched"]["host"], "proxy.test", "{doc:#}");
@@ -192,20 +116,12 @@ fn verify_connect_to_checks_the_name_in_the_target_and_agrees_with_curl_resolve(
     );
 
     // The leaf really has no IP SAN: asked for the dialled address, it is a mismatch.
-    let run = chainscope(&[
-        "verify",
-        "--json",
-        "--connect",
+    let run = via_loopback(
         &target,
-        "--connect-to",
-        "127.0.0.1",
-        "--roots",
-        &root,
-        "--host",
-        "127.0.0.1",
-    ]);
+        &["verify", "--json", "--roots", &root, "--host", "127.0.0.1"],
+    );
     assert_eq!(run.code, 1, "{}{}", run.out, run.err);
-    assert_eq!(json(&run)["error"]["code"], "hostname_mismatch");
+    assert_eq!(run.json()["error"]["code"], "hostname_mismatch");
 
     // curl agrees on both: --resolve keeps the name, dialling the address checks the address.
     let resolve = format!("proxy.test:{port}:127.0.0.1");
@@ -228,13 +144,13 @@ fn verify_connect_to_checks_the_name_in_the_target_and_agrees_with_curl_resolve(
 fn fetch_and_preflight_report_the_name_in_the_target() {
     let scratch = TempDir::new("connect-to-reports");
     let (root, fullchain, key) = mint(&scratch);
-    let server = serve(&fullchain, &key);
-    let port = server.port.to_string();
+    let server = serve_set(&fullchain, &key);
+    let port = server.port().to_string();
     let target = format!("proxy.test:{port}");
 
     let run = chainscope(&["fetch", "--json", &target, "--connect-to", "127.0.0.1"]);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
-    let doc = json(&run);
+    let doc = run.json();
     assert_eq!(doc["host"], "proxy.test", "{doc:#}");
     assert_eq!(doc["connect_to"], format!("127.0.0.1:{port}"), "{doc:#}");
     assert_eq!(doc["peer"], format!("127.0.0.1:{port}"), "{doc:#}");
@@ -242,19 +158,10 @@ fn fetch_and_preflight_report_the_name_in_the_target() {
     // Without --connect-to there is nothing dialled instead.
     let run = chainscope(&["fetch", "--json", &format!("127.0.0.1:{port}")]);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
-    assert_eq!(json(&run)["connect_to"], serde_json::Value::Null);
+    assert_eq!(run.json()["connect_to"], serde_json::Value::Null);
 
-    let run = chainscope(&[
-        "preflight",
-        "--json",
-        "--connect",
-        &target,
-        "--connect-to",
-        "127.0.0.1",
-        "--roots",
-        &root,
-    ]);
-    let doc = json(&run);
+    let run = via_loopback(&target, &["preflight", "--json", "--roots", &root]);
+    let doc = run.json();
     let check = |id: &str| {
         doc["checks"]
             .as_array()

@@ -3,8 +3,8 @@
 //! (`docs/prometheus/scrape-config.yml`), and the value Prometheus stores for
 //! `chainscope_cert_not_after` is the certificate's notAfter. Also: `promtool check metrics`
 //! on a `/probe` answer, the alert rules (`promtool check rules` / `test rules`), file
-//! probes outside `--allow-dir` refused without a read, and a slow target that does not
-//! hold up `/metrics`.
+//! probes outside `--allow-dir` refused without a read, a slow target that does not
+//! hold up `/metrics`, and a client sending half a request (slowloris) cut off.
 //!
 //! Fails when `prometheus` or `promtool` is missing. Every server and the Prometheus
 //! process are stopped by drop guards; every wait is bounded.
@@ -16,7 +16,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chainscope::monitor::exporter::{Exporter, ExporterConfig};
+use chainscope::monitor::exporter::{
+    serve_with_header_timeout, Exporter, ExporterConfig, HEADER_READ_TIMEOUT,
+};
 use chainscope_tests::servers::{
     fixture_certs, fixture_config, serve, Behaviour, Preamble, Server,
 };
@@ -30,6 +32,10 @@ struct RunningExporter {
 
 impl RunningExporter {
     fn start(config: &ExporterConfig) -> RunningExporter {
+        Self::start_with_header_timeout(config, HEADER_READ_TIMEOUT)
+    }
+
+    fn start_with_header_timeout(config: &ExporterConfig, header: Duration) -> RunningExporter {
         let exporter = Arc::new(Exporter::new(config).expect("exporter"));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -40,7 +46,7 @@ impl RunningExporter {
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();
         let addr = listener.local_addr().unwrap();
-        runtime.spawn(chainscope::monitor::exporter::serve(listener, exporter));
+        runtime.spawn(serve_with_header_timeout(listener, exporter, header));
         RunningExporter {
             addr,
             runtime: Some(runtime),
@@ -520,4 +526,40 @@ fn bench_probes_per_second_and_memory() {
         after_1k,
         after_10k
     );
+}
+
+#[test]
+fn a_client_sending_half_a_request_is_disconnected() {
+    let exporter = RunningExporter::start_with_header_timeout(
+        &ExporterConfig::default(),
+        Duration::from_millis(300),
+    );
+    let addr = exporter.addr.to_string();
+    let mut slow = TcpStream::connect_timeout(&exporter.addr, Duration::from_secs(5)).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let started = Instant::now();
+    write!(slow, "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nX-Slow: ").unwrap();
+    let mut answer = Vec::new();
+    // Ends at the server's close; a read timeout (the server still waiting) fails here.
+    let read = slow.read_to_end(&mut answer);
+    let waited = started.elapsed();
+    assert!(
+        read.is_ok()
+            || read
+                .as_ref()
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+        "{read:?} after {waited:?}"
+    );
+    assert!(
+        waited < Duration::from_secs(3),
+        "disconnected after {waited:?}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&answer).contains("200 OK"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    // The exporter still answers a client that sends its request at once.
+    let (status, body) = get(&addr, "/metrics", Duration::from_secs(5)).unwrap();
+    assert_eq!(status, 200, "{body}");
 }

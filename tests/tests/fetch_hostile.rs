@@ -47,7 +47,7 @@ fn silent_server_hits_the_overall_timeout_within_ten_percent() {
             err,
             FetchError::Timeout {
                 phase: Phase::Handshake,
-                option: "--timeout",
+                option: "timeout",
                 ..
             }
         ),
@@ -55,9 +55,10 @@ fn silent_server_hits_the_overall_timeout_within_ten_percent() {
     );
     let text = err.to_string();
     assert!(
-        text.contains("during the TLS handshake") && text.contains("--timeout 1s"),
+        text.contains("during the TLS handshake") && text.contains("(timeout 1s)"),
         "{text}"
     );
+    assert_eq!(err.hint(), Some(chainscope::Hint::Timeout));
 }
 
 #[test]
@@ -68,8 +69,10 @@ fn silent_server_hits_the_handshake_timeout_within_ten_percent() {
     o.handshake_timeout = Some(limit);
     let (result, elapsed) = fetch_from(&server, &o);
     assert_within(elapsed, limit);
-    let text = result.unwrap_err().to_string();
-    assert!(text.contains("--handshake-timeout 600ms"), "{text}");
+    let err = result.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("(handshake_timeout 600ms)"), "{text}");
+    assert_eq!(err.hint(), Some(chainscope::Hint::HandshakeTimeout));
 }
 
 #[test]
@@ -120,11 +123,13 @@ fn smtp_banner_on_a_tls_port_suggests_starttls() {
         b"220 mail.example ESMTP Postfix\r\n".to_vec(),
     ));
     let (result, _) = fetch_from(&server, &with_timeout(Duration::from_secs(5)));
-    let text = result.unwrap_err().to_string();
+    let err = result.unwrap_err();
+    let text = err.to_string();
     assert!(
-        text.contains("`220 mail.example ESMTP Postfix`") && text.contains("--starttls"),
+        text.contains("`220 mail.example ESMTP Postfix`") && text.contains("need STARTTLS?"),
         "{text}"
     );
+    assert_eq!(err.hint(), Some(chainscope::Hint::Starttls));
 }
 
 #[test]

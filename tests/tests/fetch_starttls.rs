@@ -139,3 +139,128 @@ fn no_proxy_list_bypasses_the_proxy() {
     assert_eq!(chain.proxy, None);
     assert_eq!(chain.peer.port(), server.port());
 }
+
+#[test]
+fn proxy_answering_407_is_one_line_naming_the_proxy_and_its_status() {
+    let proxy = serve(Behaviour::Reply(
+        b"HTTP/1.1 407 Proxy Authentication Required\r\n\
+          Proxy-Authenticate: Basic realm=\"hospital\"\r\n\
+          Content-Length: 5\r\n\r\ndeny\n"
+            .to_vec(),
+    ));
+    let mut o = options();
+    o.proxy = Some(format!("http://{}", proxy.authority()));
+    let err = fetch_blocking(&Target::parse("localhost:443").unwrap(), &o).unwrap_err();
+    assert!(matches!(err, FetchError::Proxy { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "proxy http://{}: CONNECT localhost:443 refused: \
+             HTTP/1.1 407 Proxy Authentication Required",
+            proxy.authority()
+        )
+    );
+}
+
+#[test]
+fn proxy_reason_phrase_is_quoted_as_sent() {
+    let proxy = serve(Behaviour::Reply(
+        b"HTTP/1.0 502 upstream unreachable\r\n\r\n".to_vec(),
+    ));
+    let mut o = options();
+    o.proxy = Some(format!("http://{}", proxy.authority()));
+    let err = fetch_blocking(&Target::parse("localhost:443").unwrap(), &o).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("CONNECT localhost:443 refused: HTTP/1.0 502 upstream unreachable"),
+        "{err}"
+    );
+}
+
+#[test]
+fn proxy_that_never_answers_times_out_in_the_proxy_phase() {
+    let proxy = serve(Behaviour::Silent);
+    let mut o = options();
+    o.proxy = Some(format!("http://{}", proxy.authority()));
+    o.connect_timeout = Some(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let err = fetch_blocking(&Target::parse("localhost:443").unwrap(), &o).unwrap_err();
+    let waited = started.elapsed();
+    assert!(
+        matches!(
+            err,
+            FetchError::Timeout {
+                phase: chainscope::fetch::Phase::Proxy,
+                option: "--connect-timeout",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(waited < Duration::from_secs(3), "waited {waited:?}");
+}
+
+#[test]
+fn proxy_that_closes_without_answering_says_so() {
+    let proxy = serve(Behaviour::Reply(Vec::new()));
+    let mut o = options();
+    o.proxy = Some(format!("http://{}", proxy.authority()));
+    let err = fetch_blocking(&Target::parse("localhost:443").unwrap(), &o).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "proxy http://{}: closed the connection instead of answering CONNECT",
+            proxy.authority()
+        )
+    );
+}
+
+#[test]
+fn proxy_answer_larger_than_16_kib_is_refused() {
+    let mut answer = b"HTTP/1.1 200 Connection established\r\n".to_vec();
+    for i in 0..400 {
+        answer.extend_from_slice(format!("X-Padding-{i}: {}\r\n", "p".repeat(40)).as_bytes());
+    }
+    answer.extend_from_slice(b"\r\n");
+    let proxy = serve(Behaviour::Reply(answer));
+    let mut o = options();
+    o.proxy = Some(format!("http://{}", proxy.authority()));
+    let err = fetch_blocking(&Target::parse("localhost:443").unwrap(), &o).unwrap_err();
+    assert!(matches!(err, FetchError::Proxy { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .ends_with("answered CONNECT with more than 16 KiB of headers"),
+        "{err}"
+    );
+}
+
+#[test]
+fn proxy_that_does_not_speak_http_is_named() {
+    let proxy = serve(Behaviour::Reply(b"SSH-2.0-OpenSSH_9.6\r\n\r\n".to_vec()));
+    let mut o = options();
+    o.proxy = Some(format!("http://{}", proxy.authority()));
+    let err = fetch_blocking(&Target::parse("localhost:443").unwrap(), &o).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "proxy http://{}: did not answer CONNECT in HTTP",
+            proxy.authority()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains('\n'), "{text}");
+}
+
+#[test]
+fn server_bytes_sent_with_the_proxy_answer_reach_starttls() {
+    // The SMTP greeting arrives in the proxy's answer segment: none of it may be lost.
+    let server = serve(Behaviour::StartTls(Preamble::Smtp, fixture_config("ecdsa")));
+    let proxy = serve(Behaviour::EagerConnectProxy);
+    let mut o = options();
+    o.proxy = Some(format!("http://{}", proxy.authority()));
+    let target = Target::parse(&format!("smtp://localhost:{}", server.port())).unwrap();
+    let chain = fetch_blocking(&target, &o).unwrap();
+    assert_eq!(chain.starttls, Some(Starttls::Smtp));
+    assert_eq!(chain.certs, fixture_certs("ecdsa/chain.pem"));
+    assert_eq!(chain.peer, proxy.addr);
+}

@@ -711,7 +711,7 @@ fn every_input_error_names_its_flag_and_says_what_is_wrong() {
         ),
         (
             vec!["mint", "ca", "--name", "x", "--days", "0", "--out", &out],
-            "days: must be from 1 to 36500 (100 years), not 0".to_string(),
+            "--days: must be from 1 to 36500 (100 years), not 0".to_string(),
         ),
     ];
     for (args, expected) in cases {

@@ -14,7 +14,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chainscope::mint::{CRASH_ENV, NO_EXCHANGE_ENV};
-use chainscope_tests::mint::{chainscope, chainscope_ok, listing, ScratchDir};
+use chainscope_tests::mint::{
+    chainscope, chainscope_ok, listing, mint_ca, mint_intermediate, ScratchDir,
+};
 use rcgen::PublicKeyData;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
@@ -152,26 +154,47 @@ fn sibling_sets(out: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     found
 }
 
-fn ca_and_intermediate(dir: &ScratchDir) -> String {
-    chainscope_ok(&[
-        "mint",
-        "ca",
-        "--name",
-        "Atomic Root",
-        "--out",
-        &dir.join("root"),
-    ]);
-    chainscope_ok(&[
-        "mint",
-        "intermediate",
-        "--ca",
-        &dir.join("root"),
-        "--name",
-        "Atomic Intermediate",
-        "--out",
-        &dir.join("inter"),
-    ]);
-    dir.join("inter")
+/// A root and an intermediate CA in a scratch directory, and the `mint leaf` command line
+/// these tests kill: `proxy.hospital.test`, signed by the intermediate, written to `out`.
+struct LeafSet {
+    dir: ScratchDir,
+    /// Where the set is written.
+    out: PathBuf,
+    args: Vec<String>,
+}
+
+impl LeafSet {
+    /// The CAs in a fresh `tag` directory; the set goes to `<dir>/<out>` (`--force` when
+    /// `force`). Nothing of the set is written yet.
+    fn new(tag: &str, out: &str, force: bool) -> LeafSet {
+        let dir = ScratchDir::new(tag);
+        let root = mint_ca(&dir.join("root"), "Atomic Root", &[]);
+        let inter = mint_intermediate(&root, &dir.join("inter"), "Atomic Intermediate", &[]);
+        let mut args: Vec<String> = [
+            "mint",
+            "leaf",
+            "--ca",
+            &inter,
+            "--dns",
+            "proxy.hospital.test",
+        ]
+        .map(String::from)
+        .into();
+        if force {
+            args.push("--force".into());
+        }
+        args.extend(["--out".to_owned(), dir.join(out)]);
+        LeafSet {
+            out: dir.path().join(out),
+            dir,
+            args,
+        }
+    }
+
+    /// The `mint leaf` command line.
+    fn args(&self) -> Vec<&str> {
+        self.args.iter().map(String::as_str).collect()
+    }
 }
 
 fn steps() -> Vec<String> {
@@ -183,21 +206,8 @@ fn steps() -> Vec<String> {
 
 #[test]
 fn force_killed_at_each_step_leaves_the_old_or_the_new_set_and_keeps_the_old_one() {
-    let dir = ScratchDir::new("atomic-force");
-    let inter = ca_and_intermediate(&dir);
-    let out = dir.path().join("proxy");
-    let out_s = dir.join("proxy");
-    let args = [
-        "mint",
-        "leaf",
-        "--ca",
-        &inter,
-        "--dns",
-        "proxy.hospital.test",
-        "--force",
-        "--out",
-        &out_s,
-    ];
+    let set = LeafSet::new("atomic-force", "proxy", true);
+    let (out, args) = (set.out.clone(), set.args());
     chainscope_ok(&args);
     for step in steps() {
         let old = consistent_set(&out).unwrap_or_else(|e| panic!("before {step}: {e}"));
@@ -247,20 +257,8 @@ fn force_killed_at_each_step_leaves_the_old_or_the_new_set_and_keeps_the_old_one
 
 #[test]
 fn a_new_directory_killed_at_each_step_is_absent_or_complete() {
-    let dir = ScratchDir::new("atomic-new");
-    let inter = ca_and_intermediate(&dir);
-    let out = dir.path().join("sub/proxy");
-    let out_s = dir.join("sub/proxy");
-    let args = [
-        "mint",
-        "leaf",
-        "--ca",
-        &inter,
-        "--dns",
-        "proxy.hospital.test",
-        "--out",
-        &out_s,
-    ];
+    let set = LeafSet::new("atomic-new", "sub/proxy", false);
+    let (dir, out, args) = (&set.dir, set.out.clone(), set.args());
     for step in steps().into_iter().filter(|s| s != "kept") {
         let (signal, code) = run_child(&args, &step, &[]);
         assert_eq!(signal, Some(SIGABRT), "step {step} not reached ({code:?})");
@@ -302,21 +300,8 @@ fn without_an_atomic_exchange_the_old_set_is_complete_at_every_step() {
     // Where RENAME_EXCHANGE is not available, the switch takes two renames: the output
     // path is missing between them (the documented window), but never holds a mixed set,
     // and the old set is complete under its kept name.
-    let dir = ScratchDir::new("atomic-two-renames");
-    let inter = ca_and_intermediate(&dir);
-    let out = dir.path().join("proxy");
-    let out_s = dir.join("proxy");
-    let args = [
-        "mint",
-        "leaf",
-        "--ca",
-        &inter,
-        "--dns",
-        "proxy.hospital.test",
-        "--force",
-        "--out",
-        &out_s,
-    ];
+    let set = LeafSet::new("atomic-two-renames", "proxy", true);
+    let (out, args) = (set.out.clone(), set.args());
     chainscope_ok(&args);
     let old = consistent_set(&out).unwrap();
     let (signal, _) = run_child(&args, "moved-old", &[(NO_EXCHANGE_ENV, "1")]);
@@ -343,21 +328,8 @@ fn without_an_atomic_exchange_the_old_set_is_complete_at_every_step() {
 
 #[test]
 fn force_keeps_files_that_are_not_part_of_the_set() {
-    let dir = ScratchDir::new("atomic-carry");
-    let inter = ca_and_intermediate(&dir);
-    let out = dir.path().join("proxy");
-    let out_s = dir.join("proxy");
-    let args = [
-        "mint",
-        "leaf",
-        "--ca",
-        &inter,
-        "--dns",
-        "proxy.hospital.test",
-        "--force",
-        "--out",
-        &out_s,
-    ];
+    let set = LeafSet::new("atomic-carry", "proxy", true);
+    let (out, args) = (set.out.clone(), set.args());
     chainscope_ok(&args);
     std::fs::write(out.join("dhparam.pem"), "operator's file").unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o750)).unwrap();

@@ -8,7 +8,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chainscope::key::{KeyMatch, PrivateKeyInfo};
-use chainscope_tests::mint::{chainscope, chainscope_ok, listing, openssl, openssl_ok, ScratchDir};
+use chainscope_tests::mint::{
+    chainscope, chainscope_ok, listing, mint_ca, mint_intermediate, mint_leaf, openssl, openssl_ok,
+    ScratchDir,
+};
 use chainscope_tests::nginx;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
@@ -85,56 +88,40 @@ fn prev_sets(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// A root CA named `name` in `<dir>/<name>`.
 fn ca(dir: &ScratchDir, name: &str, extra: &[&str]) -> String {
-    let out = dir.join(name);
-    let mut args = vec!["mint", "ca", "--name", name, "--out", &out];
-    args.extend_from_slice(extra);
-    chainscope_ok(&args);
-    out
+    mint_ca(&dir.join(name), name, extra)
 }
 
 #[test]
 fn renew_keeps_names_key_type_and_usage_and_renews_serial_dates_and_key() {
     let dir = ScratchDir::new("renew");
     let root = ca(&dir, "Renew Root", &[]);
-    let inter = dir.join("inter");
-    chainscope_ok(&[
-        "mint",
-        "intermediate",
-        "--ca",
-        &root,
-        "--name",
-        "Renew Issuing CA",
-        "--out",
-        &inter,
-    ]);
+    let inter = mint_intermediate(&root, &dir.join("inter"), "Renew Issuing CA", &[]);
     for (kt, usage) in [("rsa-2048", "--server"), ("ecdsa-p384", "--client")] {
         let leaf = dir.path().join(format!("leaf-{kt}"));
         let leaf_s = leaf.display().to_string();
         // An old certificate: 30 days from 2026-01-01, long expired.
-        chainscope_ok(&[
-            "mint",
-            "leaf",
-            "--ca",
+        mint_leaf(
             &inter,
-            "--dns",
             "proxy.hospital.test",
-            "--dns",
-            "*.wards.hospital.test",
-            "--ip",
-            "10.1.2.3",
-            "--email",
-            "ops@hospital.test",
-            usage,
-            "--key-type",
-            kt,
-            "--not-before",
-            "2026-01-01T00:00:00Z",
-            "--days",
-            "30",
-            "--out",
             &leaf_s,
-        ]);
+            &[
+                "--dns",
+                "*.wards.hospital.test",
+                "--ip",
+                "10.1.2.3",
+                "--email",
+                "ops@hospital.test",
+                usage,
+                "--key-type",
+                kt,
+                "--not-before",
+                "2026-01-01T00:00:00Z",
+                "--days",
+                "30",
+            ],
+        );
         let old_cert = cert_der(&leaf.join("cert.pem"));
         let old_key = std::fs::read(leaf.join("key.pem")).unwrap();
         let run = chainscope_ok(&["mint", "renew", "--from", &leaf_s, "--ca", &inter, "--json"]);
@@ -214,18 +201,12 @@ fn reuse_key_keeps_the_key_and_text_output_shows_the_changes() {
     let dir = ScratchDir::new("renew-reuse");
     let root = ca(&dir, "Reuse Root", &[]);
     let leaf = dir.join("leaf");
-    chainscope_ok(&[
-        "mint",
-        "leaf",
-        "--ca",
+    mint_leaf(
         &root,
-        "--dns",
         "proxy.hospital.test",
-        "--key-type",
-        "ed25519",
-        "--out",
         &leaf,
-    ]);
+        &["--key-type", "ed25519"],
+    );
     let old = inspect(&cert_der(Path::new(&format!("{leaf}/cert.pem"))));
     let run = chainscope_ok(&[
         "mint",
@@ -261,16 +242,7 @@ fn renew_is_refused_when_the_ca_no_longer_permits_the_names() {
     let dir = ScratchDir::new("renew-refused");
     let old_ca = ca(&dir, "Old Root", &[]);
     let leaf = dir.join("leaf");
-    chainscope_ok(&[
-        "mint",
-        "leaf",
-        "--ca",
-        &old_ca,
-        "--dns",
-        "proxy.example.internal",
-        "--out",
-        &leaf,
-    ]);
+    mint_leaf(&old_ca, "proxy.example.internal", &leaf, &[]);
     let before: Vec<(String, Vec<u8>)> = listing(Path::new(&leaf))
         .into_iter()
         .map(|n| {
@@ -457,16 +429,7 @@ fn nginx_serves_the_renewed_set_after_a_reload() {
     let root = ca(&dir, "Nginx Root", &[]);
     let leaf = dir.path().join("proxy");
     let leaf_s = leaf.display().to_string();
-    chainscope_ok(&[
-        "mint",
-        "leaf",
-        "--ca",
-        &root,
-        "--dns",
-        "proxy.hospital.test",
-        "--out",
-        &leaf_s,
-    ]);
+    mint_leaf(&root, "proxy.hospital.test", &leaf_s, &[]);
     // nginx reads the paths an operator configures: inside the set's directory.
     let server = MasterNginx::start(&leaf.join("fullchain.pem"), &leaf.join("key.pem"));
     let old = cert_der(&leaf.join("cert.pem"));
@@ -557,19 +520,12 @@ fn an_encrypted_key_stays_encrypted_with_the_same_passphrase() {
     let pass = dir.join("pass.txt");
     std::fs::write(&pass, "correct horse battery staple\n").unwrap();
     let leaf = dir.join("leaf");
-    chainscope_ok(&[
-        "mint",
-        "leaf",
-        "--ca",
+    mint_leaf(
         &root,
-        "--dns",
         "proxy.hospital.test",
-        "--encrypt-key",
-        "--passphrase-file",
-        &pass,
-        "--out",
         &leaf,
-    ]);
+        &["--encrypt-key", "--passphrase-file", &pass],
+    );
     for reuse in [false, true] {
         let before = inspect(&cert_der(Path::new(&format!("{leaf}/cert.pem"))));
         let mut args = vec![

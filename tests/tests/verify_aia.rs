@@ -13,10 +13,8 @@ use chainscope::fetch::{fetch_aia, fetch_aia_blocking, AiaOptions};
 use chainscope::trust::TrustStore;
 use chainscope::verify::{verify_chain, CertSource, Code, VerifyOptions};
 use chainscope::CertificateDer;
-use rcgen::{
-    BasicConstraints, CertificateParams, CustomExtension, DnType, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose,
-};
+use chainscope_tests::mint::{ca_issuers_extension, ca_params};
+use rcgen::{CertificateParams, DnType, Issuer, KeyPair};
 
 /// What a test server does with each connection.
 #[derive(Clone, Copy)]
@@ -156,29 +154,6 @@ fn handle(
     }
 }
 
-fn ca_params(cn: &str) -> CertificateParams {
-    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-    p.distinguished_name.push(DnType::CommonName, cn);
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    p.not_before = rcgen::date_time_ymd(2025, 1, 1);
-    p.not_after = rcgen::date_time_ymd(2040, 1, 1);
-    p
-}
-
-/// The authorityInfoAccess extension with one caIssuers URI.
-fn ca_issuers(url: &str) -> CustomExtension {
-    let oid = [0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
-    let mut uri = vec![0x86, url.len() as u8];
-    uri.extend_from_slice(url.as_bytes());
-    let mut ad = vec![0x30, (oid.len() + uri.len()) as u8];
-    ad.extend_from_slice(&oid);
-    ad.extend_from_slice(&uri);
-    let mut seq = vec![0x30, ad.len() as u8];
-    seq.extend_from_slice(&ad);
-    CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], seq)
-}
-
 /// A root (trusted), an intermediate (DER, to be served) and a leaf whose caIssuers URL
 /// is `url`.
 struct Chain {
@@ -208,7 +183,7 @@ impl Chain {
         p.distinguished_name.push(DnType::CommonName, "aia.test");
         p.not_before = rcgen::date_time_ymd(2025, 6, 1);
         p.not_after = rcgen::date_time_ymd(2030, 1, 1);
-        p.custom_extensions = vec![ca_issuers(url)];
+        p.custom_extensions = vec![ca_issuers_extension(url)];
         vec![p
             .signed_by(&KeyPair::generate().unwrap(), &self.issuer)
             .unwrap()

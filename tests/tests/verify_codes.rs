@@ -19,9 +19,9 @@ use chainscope::verify::{
 use chainscope::CertificateDer;
 use chainscope_tests::fixture;
 use chainscope_tests::limbo::load;
+use chainscope_tests::mint::{ca_issuers_extension, ca_params};
 use rcgen::{
     BasicConstraints, CertificateParams, CustomExtension, DnType, DnValue, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose,
 };
 
 /// Codes no test can produce today, and why. Each entry must stay unproduced: a reserved
@@ -168,16 +168,6 @@ fn at(t: &str) -> VerifyOptions {
 /// The fixtures' validity window is 2025–2035; this is inside it.
 const NOW: &str = "2026-06-01T00:00:00Z";
 
-fn ca_params(cn: &str) -> CertificateParams {
-    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-    p.distinguished_name.push(DnType::CommonName, cn);
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    p.not_before = rcgen::date_time_ymd(2025, 1, 1);
-    p.not_after = rcgen::date_time_ymd(2040, 1, 1);
-    p
-}
-
 fn leaf_params(dns: &str) -> CertificateParams {
     let mut p = CertificateParams::new(vec![dns.to_owned()]).unwrap();
     p.distinguished_name.push(DnType::CommonName, dns);
@@ -209,18 +199,6 @@ fn leaf(params: CertificateParams, by: &Issuer<'static, KeyPair>) -> Certificate
         .unwrap()
         .der()
         .clone()
-}
-
-fn caissuers_extension(url: &str) -> CustomExtension {
-    let oid = [0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
-    let mut uri = vec![0x86, url.len() as u8];
-    uri.extend_from_slice(url.as_bytes());
-    let mut ad = vec![0x30, (oid.len() + uri.len()) as u8];
-    ad.extend_from_slice(&oid);
-    ad.extend_from_slice(&uri);
-    let mut seq = vec![0x30, ad.len() as u8];
-    seq.extend_from_slice(&ad);
-    CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], seq)
 }
 
 /// Serves `body` once over HTTP/1.0 on 127.0.0.1; returns the URL. The thread ends after
@@ -392,7 +370,7 @@ fn generated_reports() -> Vec<VerifyReport> {
     {
         let (inter_der, inter_issuer) = inter(ca_params("Codes AIA Inter"), &root_issuer);
         let mut https = leaf_params("aia.codes.test");
-        https.custom_extensions = vec![caissuers_extension("https://ca.codes.test/i.der")];
+        https.custom_extensions = vec![ca_issuers_extension("https://ca.codes.test/i.der")];
         let limits = chainscope::fetch::AiaOptions::default();
         let with_aia = |chain: &[CertificateDer<'static>]| {
             let mut o = now();
@@ -401,7 +379,7 @@ fn generated_reports() -> Vec<VerifyReport> {
         };
         out.push(with_aia(&[leaf(https, &inter_issuer)]));
         let mut http = leaf_params("aia.codes.test");
-        http.custom_extensions = vec![caissuers_extension(&serve_once(inter_der.to_vec()))];
+        http.custom_extensions = vec![ca_issuers_extension(&serve_once(inter_der.to_vec()))];
         out.push(with_aia(&[leaf(http, &inter_issuer)]));
     }
     out

@@ -459,7 +459,7 @@ fn intermediate_absent_from_a_pool_of_other_cas() {
         &[
             "`CN=Inter,O=Diagnosis Tests`",
             "rustls-webpki reported UnsupportedCriticalExtension",
-            "CN=Pool CA with policy constraints,O=Diagnosis Tests (from --untrusted)",
+            "CN=Pool CA with policy constraints,O=Diagnosis Tests (from the untrusted intermediates)",
         ],
     );
     // A trusted root whose name only resembles the issuer's (case) and whose key did not

@@ -161,7 +161,12 @@ fn self_signed_leaf_explains_how_to_trust_it() {
     let r = verify_chain(&certs("self-signed/cert.pem"), &roots("rsa"), &opts(None));
     let f = &r.findings[0];
     assert_eq!(f.code, "self_signed_leaf");
-    assert!(f.fix.as_ref().unwrap().contains("--roots"));
+    assert!(f
+        .fix
+        .as_ref()
+        .unwrap()
+        .contains("add it to the trust anchors"));
+    assert_eq!(f.hint, Some(chainscope::Hint::Roots));
     // Trusting it makes it valid.
     let trust = TrustStore::from_spec(&fixture("self-signed/cert.pem")).unwrap();
     let r = verify_chain(

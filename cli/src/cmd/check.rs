@@ -132,7 +132,9 @@ impl CheckArgs {
 
     fn trust_store(&self) -> anyhow::Result<TrustStore> {
         if self.roots.is_empty() {
-            return Ok(TrustStore::system()?);
+            // The library's message names the alternatives; here they are flags.
+            return TrustStore::system()
+                .map_err(|e| anyhow::anyhow!("{e} (--roots mozilla or --roots FILE)"));
         }
         Ok(TrustStore::from_specs(&self.roots)?)
     }

@@ -513,7 +513,8 @@ fn batch(args: &FetchArgs, options: &FetchOptions, ctx: &mut Ctx<'_>) -> anyhow:
     });
     let mut write_error: Option<anyhow::Error> = None;
     fetch_many_blocking(inputs, options, args.concurrency, |result: BatchResult| {
-        let record = BatchRecord::new(result, now);
+        let mut record = BatchRecord::new(result, now);
+        crate::hints::apply_to_error(&mut record.error);
         totals.count(record.status(args.warn_days));
         let mut write = || -> anyhow::Result<()> {
             if args.json {

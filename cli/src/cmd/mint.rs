@@ -504,19 +504,58 @@ fn mint_files(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         }
         MintCommand::Renew(_) => unreachable!("handled above"),
     };
-    let report = minted.write(
+    let mut report = minted.write(
         &out.out,
         &WriteOptions {
             force: out.force,
             passphrase,
         },
     )?;
+    add_own_steps(&mut report, &minted);
+    crate::hints::apply_to_steps(&mut report.next_steps);
     if out.json {
         ctx.json(&report)?;
     } else {
         render(ctx, &report)?;
     }
     Ok(EXIT_OK)
+}
+
+/// chainscope's own next steps, among the library's (which are other tools'): minting a
+/// leaf from a new CA, or a private CA instead of a self-signed certificate.
+fn add_own_steps(report: &mut mint::MintReport, minted: &mint::Minted) {
+    use chainscope::name_constraints::SubjectName;
+    use mint::{MintKind, NextStep};
+    match report.kind {
+        MintKind::Ca | MintKind::Intermediate => {
+            let name = match minted.example_leaf_name() {
+                Some(SubjectName::Dns(d)) => format!("--dns {d}"),
+                Some(SubjectName::Ip(ip)) => format!("--ip {ip}"),
+                _ => "--dns NAME  # a name inside the CA's name constraints".to_owned(),
+            };
+            let step = NextStep::new(
+                "Mint a server certificate",
+                &[format!(
+                    "chainscope mint leaf --ca {} {name} --out DIR",
+                    report.dir.display()
+                )],
+            );
+            report.next_steps.insert(0, step);
+        }
+        MintKind::SelfSigned => {
+            let step = NextStep::new(
+                "Better: a private CA whose root clients trust once",
+                &[
+                    "chainscope mint ca --name \"Example Internal Root CA\" --out ca".into(),
+                    "chainscope mint leaf --ca ca --dns NAME --out DIR".into(),
+                ],
+            );
+            // After the server configuration, before the trust stores.
+            let at = report.next_steps.len().min(1);
+            report.next_steps.insert(at, step);
+        }
+        _ => {}
+    }
 }
 
 fn run_renew(a: &RenewArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {

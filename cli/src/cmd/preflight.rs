@@ -112,7 +112,7 @@ pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         },
         fetch: args.connection.to_options(),
     };
-    let report = chainscope::preflight::run(&options).map_err(|e| {
+    let mut report = chainscope::preflight::run(&options).map_err(|e| {
         let mut inputs = vec![
             ("--cert", args.cert.clone().unwrap_or_default()),
             ("--key", args.key.clone().unwrap_or_default()),
@@ -120,6 +120,7 @@ pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         inputs.extend(args.roots.iter().map(|r| ("--roots", r.clone())));
         crate::output::for_flags(e.into(), &inputs)
     })?;
+    crate::hints::apply_to_checks(&mut report);
     if args.json {
         ctx.json(&report)?;
     } else {

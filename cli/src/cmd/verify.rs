@@ -119,7 +119,9 @@ impl VerifyArgs {
     /// The trust store the flags name (`--roots`, default `system`).
     pub fn trust_store(&self) -> anyhow::Result<TrustStore> {
         if self.roots.is_empty() {
-            return Ok(TrustStore::system()?);
+            // The library's message names the alternatives; here they are flags.
+            return TrustStore::system()
+                .map_err(|e| anyhow::anyhow!("{e} (--roots mozilla or --roots FILE)"));
         }
         TrustStore::from_specs(&self.roots).map_err(|e| {
             let roots: Vec<_> = self.roots.iter().map(|r| ("--roots", r.clone())).collect();
@@ -229,7 +231,8 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
                 }),
                 // One unreachable server does not hide the others' verdicts.
                 Err(e) if args.connect.len() > 1 || !args.chains.is_empty() => {
-                    writeln!(ctx.err, "chainscope: {}", Term(e))?;
+                    let text = crate::hints::error_text(&e).unwrap_or_else(|| e.to_string());
+                    writeln!(ctx.err, "chainscope: {}", Term(text))?;
                     code = EXIT_ERROR;
                 }
                 Err(e) => return Err(e.into()),
@@ -250,11 +253,12 @@ pub fn run(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             let aia = AiaOptions::with_connection(&args.connection.to_options());
             per_chain.aia = fetch_aia_blocking(&source.chain, &options.untrusted, &trust, &aia)?;
         }
-        let report = match &source.fetched {
+        let mut report = match &source.fetched {
             // --host defaults to the name in the target, never the --connect-to address.
             Some(fetched) => verify_presented(fetched, &trust, &per_chain),
             None => verify_chain(&source.chain, &trust, &per_chain),
         };
+        crate::hints::apply_to_report(&mut report);
         if !report.valid && code == EXIT_OK {
             code = EXIT_INVALID;
         }

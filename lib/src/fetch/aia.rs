@@ -228,7 +228,7 @@ impl Phase {
 }
 
 /// Aborts a spawned task when dropped (the connection driver of a download given up).
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
+pub(super) struct AbortOnDrop(pub(super) tokio::task::JoinHandle<()>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {

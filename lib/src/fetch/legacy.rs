@@ -274,7 +274,7 @@ enum Read {
 /// that only once enough bytes arrived (a server may send one byte per segment).
 async fn read_flight(
     plan: &Plan,
-    stream: &mut tokio::net::TcpStream,
+    stream: &mut super::plan::Stream,
     hello: &[u8],
     buf: &mut Vec<u8>,
 ) -> Result<Read, FetchError> {
@@ -417,7 +417,8 @@ impl PresentedChain {
                         self.target
                     ),
                 )
-                .fix(Code::KeyPossessionUnproven.fix()),
+                .fix(Code::KeyPossessionUnproven.fix())
+                .hint(crate::Hint::CheckKey),
             ));
         }
         findings

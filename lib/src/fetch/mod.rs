@@ -390,7 +390,8 @@ pub enum FetchError {
     /// An option's value is not acceptable.
     #[error("{option}: {reason}")]
     InvalidOption {
-        /// The option (`--connect-to`, `--proxy`, `--timeout`).
+        /// The option, by its [`FetchOptions`] field name (`connect_to`, `proxy`, `sni`): the
+        /// name of its [`Hint`](crate::Hint) ([`FetchError::hint`]).
         option: String,
         /// What was wrong.
         reason: String,
@@ -437,7 +438,8 @@ pub enum FetchError {
         after: Duration,
         /// The limit that fired.
         limit: Duration,
-        /// The option that set it: `--timeout`, `--connect-timeout` or `--handshake-timeout`.
+        /// The option that set it, by its [`FetchOptions`] field name: `timeout`,
+        /// `connect_timeout` or `handshake_timeout` (the name of its [`Hint`](crate::Hint)).
         option: &'static str,
     },
     /// The server closed the connection before sending its certificates.
@@ -465,7 +467,7 @@ pub enum FetchError {
         target: String,
     },
     /// The port speaks a plain-text protocol (an SMTP or FTP banner, …).
-    #[error("{target}: the server answered in plain text (`{line}`) — is this the TLS port, or does it need --starttls?")]
+    #[error("{target}: the server answered in plain text (`{line}`) — is this the TLS port, or does it need STARTTLS?")]
     PlaintextService {
         /// The target.
         target: String,
@@ -545,6 +547,18 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// The option the error is about, when the caller can change it: the option of
+    /// [`InvalidOption`](FetchError::InvalidOption), the timeout that fired, or STARTTLS
+    /// for a server that answers in plain text.
+    pub fn hint(&self) -> Option<crate::Hint> {
+        match self {
+            FetchError::InvalidOption { option, .. } => crate::Hint::from_name(option),
+            FetchError::Timeout { option, .. } => crate::Hint::from_name(option),
+            FetchError::PlaintextService { .. } => Some(crate::Hint::Starttls),
+            _ => None,
+        }
+    }
+
     /// A stable code for JSON output (`timeout`, `tls_alert`, `dns`, …).
     pub fn code(&self) -> &'static str {
         match self {

@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use rustls_pki_types::{CertificateDer, ServerName};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 use super::proxy::{self, ProxyUrl};
@@ -15,6 +16,15 @@ use super::{
     starttls, FetchError, FetchOptions, HandshakeOutcome, IpFamily, Phase, PresentedChain, Sni,
     Starttls, Target, Timing, TlsVersion,
 };
+
+/// The byte stream a capture speaks over: the TCP connection to the server, or the tunnel a
+/// proxy opened to it.
+pub(super) type Stream = Box<dyn Io>;
+
+/// A byte stream [`Stream`] can hold.
+pub(super) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// Everything decided before connecting: names, addresses, limits.
 #[derive(Debug)]
@@ -54,7 +64,7 @@ impl Plan {
             None => (target.host.clone(), port),
             Some(text) => {
                 let t = Target::parse(text).map_err(|e| FetchError::InvalidOption {
-                    option: "--connect-to".into(),
+                    option: crate::Hint::ConnectTo.as_str().into(),
                     reason: match e {
                         FetchError::InvalidTarget { reason, .. } => format!("`{text}`: {reason}"),
                         other => other.to_string(),
@@ -73,7 +83,7 @@ impl Plan {
                     || ServerName::try_from(name.clone()).is_err()
                 {
                     return Err(FetchError::InvalidOption {
-                        option: "--sni".into(),
+                        option: crate::Hint::Sni.as_str().into(),
                         reason: format!(
                             "`{name}` is not a DNS name (SNI cannot carry an IP address)"
                         ),
@@ -91,8 +101,11 @@ impl Plan {
             .transpose()?;
         if options.min_tls > options.max_tls {
             return Err(FetchError::InvalidOption {
-                option: "--min-tls".into(),
-                reason: format!("{} is above --max-tls {}", options.min_tls, options.max_tls),
+                option: crate::Hint::MinTls.as_str().into(),
+                reason: format!(
+                    "{} is above the highest version offered (max_tls {})",
+                    options.min_tls, options.max_tls
+                ),
             });
         }
         let label = Target {
@@ -158,12 +171,14 @@ impl Plan {
             Some(l) if l < remaining => (
                 l,
                 match phase {
-                    Phase::Dns | Phase::Connect | Phase::Proxy => "--connect-timeout",
-                    _ => "--handshake-timeout",
+                    Phase::Dns | Phase::Connect | Phase::Proxy => {
+                        crate::Hint::ConnectTimeout.as_str()
+                    }
+                    _ => crate::Hint::HandshakeTimeout.as_str(),
                 },
                 l,
             ),
-            _ => (remaining, "--timeout", self.timeout),
+            _ => (remaining, crate::Hint::Timeout.as_str(), self.timeout),
         };
         let phase_start = Instant::now();
         match super::deadline::within(wait, fut).await {
@@ -171,7 +186,7 @@ impl Plan {
             Err(_) => Err(FetchError::Timeout {
                 target: self.label.clone(),
                 phase,
-                after: if option == "--timeout" {
+                after: if option == crate::Hint::Timeout.as_str() {
                     self.started.elapsed()
                 } else {
                     phase_start.elapsed()
@@ -187,7 +202,7 @@ impl Plan {
     pub(super) async fn open(
         &self,
         timing: &mut Timing,
-    ) -> Result<(TcpStream, SocketAddr), FetchError> {
+    ) -> Result<(Stream, SocketAddr), FetchError> {
         let (host, port) = match &self.proxy {
             Some(p) => (p.host.as_str(), p.port),
             None => (self.dial_host.as_str(), self.dial_port),
@@ -198,14 +213,17 @@ impl Plan {
             .await?;
         timing.dns = t.elapsed();
         let t = Instant::now();
-        let (mut stream, peer) = self.bounded(Phase::Connect, connect_any(&addrs)).await?;
-        if let Some(p) = &self.proxy {
-            self.bounded(
-                Phase::Proxy,
-                proxy::connect(&mut stream, p, &self.dial_host, self.dial_port),
-            )
-            .await?;
-        }
+        let (tcp, peer) = self.bounded(Phase::Connect, connect_any(&addrs)).await?;
+        let mut stream: Stream = match &self.proxy {
+            Some(p) => Box::new(
+                self.bounded(
+                    Phase::Proxy,
+                    proxy::connect(tcp, p, &self.dial_host, self.dial_port),
+                )
+                .await?,
+            ),
+            None => Box::new(tcp),
+        };
         timing.connect = t.elapsed();
         if let Some(protocol) = self.starttls {
             let t = Instant::now();

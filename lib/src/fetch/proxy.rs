@@ -2,12 +2,17 @@
 
 use std::fmt;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use http_body_util::Empty;
+use hyper::body::Bytes;
+use hyper::client::conn::http1;
+use hyper::upgrade::Upgraded;
+use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
+use super::aia::AbortOnDrop;
 use super::FetchError;
 
-/// Longest proxy response header accepted.
+/// Longest proxy response head accepted (hyper's read buffer; at least 8 KiB).
 const REPLY_LIMIT: usize = 16 * 1024;
 
 /// A parsed `http://host:port` proxy address.
@@ -31,7 +36,7 @@ impl ProxyUrl {
     /// Parses `http://host[:port][/]` or `host:port`; the port defaults to 1080 like curl.
     pub(crate) fn parse(text: &str) -> Result<ProxyUrl, FetchError> {
         let bad = |reason: String| FetchError::InvalidOption {
-            option: "--proxy".into(),
+            option: crate::Hint::Proxy.as_str().into(),
             reason: format!("`{text}`: {reason}"),
         };
         let rest = match text.split_once("://") {
@@ -58,13 +63,15 @@ impl ProxyUrl {
     }
 }
 
-/// Asks the proxy on `stream` to connect to `host:port`; on success the stream is a tunnel.
+/// Asks the proxy on `stream` to connect to `host:port` (an HTTP/1.1 `CONNECT` through
+/// hyper): on success, the tunnel to the target. Bytes the proxy sent after its answer (a
+/// server that speaks first, relayed at once) stay in the tunnel for the reader.
 pub(crate) async fn connect(
-    stream: &mut TcpStream,
+    stream: TcpStream,
     proxy: &ProxyUrl,
     host: &str,
     port: u16,
-) -> Result<(), FetchError> {
+) -> Result<TokioIo<Upgraded>, FetchError> {
     let fail = |reason: String| FetchError::Proxy {
         proxy: proxy.to_string(),
         reason,
@@ -74,41 +81,70 @@ pub(crate) async fn connect(
     } else {
         format!("{host}:{port}")
     };
-    let request = format!(
-        "CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: chainscope/{}\r\n\r\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    stream
-        .write_all(request.as_bytes())
+    let mut builder = http1::Builder::new();
+    builder.max_buf_size(REPLY_LIMIT);
+    let (mut sender, connection) = builder
+        .handshake::<_, Empty<Bytes>>(TokioIo::new(stream))
         .await
-        .map_err(|e| fail(e.to_string()))?;
-    // Read byte by byte up to the blank line: the TLS bytes after it are not ours to take.
-    let mut reply = Vec::new();
-    let mut byte = [0u8; 1];
-    while !reply.ends_with(b"\r\n\r\n") && !reply.ends_with(b"\n\n") {
-        let n = stream
-            .read(&mut byte)
-            .await
-            .map_err(|e| fail(e.to_string()))?;
-        if n == 0 {
-            return Err(fail(
-                "closed the connection instead of answering CONNECT".into(),
-            ));
-        }
-        reply.push(byte[0]);
-        if reply.len() > REPLY_LIMIT {
-            return Err(fail(
-                "answered CONNECT with more than 16 KiB of headers".into(),
-            ));
-        }
+        .map_err(|e| fail(format!("HTTP: {e}")))?;
+    // The driver ends once it hands the connection over to the tunnel; dropped earlier (a
+    // refusal, a timeout), it closes the connection.
+    let _driver = AbortOnDrop(tokio::spawn(async move {
+        let _ = connection.with_upgrades().await;
+    }));
+    let request = hyper::Request::connect(authority.as_str())
+        .header(hyper::header::HOST, authority.as_str())
+        .header(
+            hyper::header::USER_AGENT,
+            concat!("chainscope/", env!("CARGO_PKG_VERSION")),
+        )
+        .body(Empty::new())
+        .map_err(|e| fail(format!("cannot build CONNECT {authority}: {e}")))?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| fail(answer_error(&e)))?;
+    if !response.status().is_success() {
+        return Err(fail(format!(
+            "CONNECT {authority} refused: {}",
+            status_line(&response)
+        )));
     }
-    let text = String::from_utf8_lossy(&reply);
-    let status_line = text.lines().next().unwrap_or_default().trim().to_string();
-    let code = status_line.split_whitespace().nth(1).unwrap_or_default();
-    if status_line.starts_with("HTTP/") && code.starts_with('2') {
-        Ok(())
+    let tunnel = hyper::upgrade::on(response)
+        .await
+        .map_err(|e| fail(format!("CONNECT {authority}: the tunnel failed: {e}")))?;
+    Ok(TokioIo::new(tunnel))
+}
+
+/// The status line as the proxy sent it (`HTTP/1.1 407 Proxy Authentication Required`).
+fn status_line<B>(response: &hyper::Response<B>) -> String {
+    let status = response.status();
+    let reason = match response.extensions().get::<hyper::ext::ReasonPhrase>() {
+        Some(reason) => String::from_utf8_lossy(reason.as_bytes()).into_owned(),
+        None => status.canonical_reason().unwrap_or_default().to_owned(),
+    };
+    format!("{:?} {} {reason}", response.version(), status.as_u16())
+        .trim_end()
+        .to_owned()
+}
+
+/// What went wrong before the proxy's answer was read, in words.
+fn answer_error(e: &hyper::Error) -> String {
+    // hyper says which parse error only in its message (`is_parse_too_large` is server-side).
+    if e.is_parse() && e.to_string().contains("too large") {
+        format!(
+            "answered CONNECT with more than {} KiB of headers",
+            REPLY_LIMIT / 1024
+        )
+    } else if e.is_incomplete_message() || e.is_closed() || e.is_canceled() {
+        "closed the connection instead of answering CONNECT".into()
+    } else if e.is_parse() {
+        format!("did not answer CONNECT in HTTP ({e})")
     } else {
-        Err(fail(format!("CONNECT {authority} refused: {status_line}")))
+        match std::error::Error::source(e) {
+            Some(cause) => format!("CONNECT failed: {e}: {cause}"),
+            None => format!("CONNECT failed: {e}"),
+        }
     }
 }
 

@@ -70,6 +70,8 @@ pub struct ErrorRecord {
     pub code: &'static str,
     /// The one-line message.
     pub message: String,
+    /// The option the error is about, when the caller can change it ([`FetchError::hint`]).
+    pub hint: Option<crate::Hint>,
 }
 
 impl From<&FetchError> for ErrorRecord {
@@ -77,6 +79,7 @@ impl From<&FetchError> for ErrorRecord {
         ErrorRecord {
             code: e.code(),
             message: e.to_string(),
+            hint: e.hint(),
         }
     }
 }

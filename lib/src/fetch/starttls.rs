@@ -2,8 +2,8 @@
 //! up to the end of a line, so no byte of the server's TLS handshake is consumed here.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
+use super::plan::Stream;
 use super::{FetchError, Phase, Starttls};
 
 /// Longest reply line accepted.
@@ -14,7 +14,7 @@ const LINES_LIMIT: usize = 100;
 const BLOB_LIMIT: usize = 64 * 1024;
 
 struct Session<'a> {
-    stream: &'a mut TcpStream,
+    stream: &'a mut Stream,
     protocol: Starttls,
     label: &'a str,
 }
@@ -74,7 +74,7 @@ impl Session<'_> {
             }
         }
         if line.first() == Some(&0x16) || line.first() == Some(&0x15) {
-            return Err(self.refused("the server answered with TLS already — drop --starttls / use the implicit-TLS port scheme"));
+            return Err(self.refused("the server answered with TLS already — connect without STARTTLS (the implicit-TLS port scheme)"));
         }
         Ok(String::from_utf8_lossy(&line).trim_end().to_string())
     }
@@ -122,7 +122,7 @@ impl Session<'_> {
 
 /// Speaks `protocol` on `stream` until the server agrees to start TLS.
 pub(crate) async fn upgrade(
-    stream: &mut TcpStream,
+    stream: &mut Stream,
     protocol: Starttls,
     domain: &str,
     label: &str,

@@ -48,9 +48,9 @@ impl Issuer {
             std::fs::metadata(dir).map_err(|e| crate::Error::io(dir.display().to_string(), e))?;
         if !meta.is_dir() {
             return Err(crate::Error::invalid_argument(
-                "--ca",
+                crate::Hint::Ca.as_str(),
                 format!(
-                    "{}: not a directory (use --ca-cert FILE --ca-key FILE for files)",
+                    "{}: not a directory (give the CA's certificate and key files instead)",
                     dir.display()
                 ),
             ));
@@ -252,7 +252,7 @@ impl Issuer {
             .map(|(_, c)| (c.subject().to_string(), c.issuer().to_string()))
             .unwrap_or_default();
         Some(format!(
-            "the root above \"{subject}\" is not known ({} holds no self-signed certificate): chain.pem and fullchain.pem end at it, no ca.pem is written, and name constraints of CAs above it were not checked; clients must trust \"{issuer}\" (append its certificate to the --ca-cert file to have it checked and written as ca.pem)",
+            "the root above \"{subject}\" is not known ({} holds no self-signed certificate): chain.pem and fullchain.pem end at it, no ca.pem is written, and name constraints of CAs above it were not checked; clients must trust \"{issuer}\" (append its certificate to the issuer's certificate file to have it checked and written as ca.pem)",
             self.input
         ))
     }
@@ -298,7 +298,7 @@ impl Issuer {
                 warnings.push(format!(
                     "rustls (rustls-webpki) will reject this certificate: it does not implement \
                      {form} name constraints, which \"{}\" has, and refuses what it cannot check \
-                     (rustls/webpki#19); `chainscope verify` says invalid for the same reason",
+                     (rustls/webpki#19); chainscope's verification says invalid for the same reason",
                     c.ca
                 ));
             }
@@ -332,9 +332,9 @@ impl Issuer {
         match child_path_len {
             Some(n) if u32::from(n) < limit => Ok(()),
             _ => Err(MintError::InvalidParameter {
-                what: "path-len",
+                what: "path_len",
                 reason: format!(
-                    "the issuer's pathLenConstraint is {limit}: an intermediate below it needs --path-len {} or less",
+                    "the issuer's pathLenConstraint is {limit}: an intermediate below it needs a pathLenConstraint of {} or less",
                     limit - 1
                 ),
             }),

@@ -135,12 +135,13 @@ pub enum MintError {
         reason: String,
     },
     /// A leaf was asked for without any name.
-    #[error("a certificate needs at least one name: give --dns, --ip, --email or --uri")]
+    #[error("a certificate needs at least one name: a DNS name, an IP address, an email address or a URI")]
     NoNames,
     /// A parameter is out of range.
     #[error("{what}: {reason}")]
     InvalidParameter {
-        /// The parameter (`days`, `path-len`, `name`).
+        /// The parameter (`days`, `path_len`, `not_before`, `name`): the name of its
+        /// [`Hint`](crate::Hint) when it has one ([`MintError::hint`]).
         what: &'static str,
         /// What is wrong with it.
         reason: String,
@@ -176,7 +177,7 @@ pub enum MintError {
         reason: String,
     },
     /// The CSR asks for names the operator did not allow.
-    #[error("{input}: the request asks for {names} which the allowed names (--dns/--ip) do not cover", names = .names.join(", "))]
+    #[error("{input}: the request asks for {names} which the allowed names do not cover", names = .names.join(", "))]
     NamesNotAllowed {
         /// The CSR file.
         input: String,
@@ -199,9 +200,12 @@ pub enum MintError {
         input: String,
         /// Why.
         reason: String,
+        /// The parameter that would make it renewable, when one would
+        /// ([`Hint::ReuseKey`](crate::Hint::ReuseKey)).
+        hint: Option<crate::Hint>,
     },
     /// Files exist and `force` was not given.
-    #[error("refusing to overwrite {}: pass --force to replace them (the old set is kept as DIR.prev-TIME)", .paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    #[error("refusing to overwrite {}: they are replaced only when forced, and the old set is then kept as DIR.prev-TIME", .paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
     WouldOverwrite {
         /// The existing files.
         paths: Vec<PathBuf>,
@@ -214,7 +218,7 @@ pub enum MintError {
     },
     /// The output directory, or a directory above it, can be written by other users (and
     /// has no sticky bit): refused for a CA's private key unless `force`.
-    #[error("{}: other users can write this directory (mode {mode:04o}, no sticky bit) and so replace the CA key or certificate; refusing to write a CA key there (choose a directory only you can write, or pass --force)", .path.display())]
+    #[error("{}: other users can write this directory (mode {mode:04o}, no sticky bit) and so replace the CA key or certificate; refusing to write a CA key there unless forced: choose a directory only you can write", .path.display())]
     InsecureDirectory {
         /// The directory others can write.
         path: PathBuf,
@@ -224,7 +228,7 @@ pub enum MintError {
     /// The output directory holds subdirectories, so the set cannot be switched by
     /// replacing the directory as a whole, and replacing files one by one could leave a
     /// mixed set.
-    #[error("{}: holds subdirectories, so the files cannot be replaced as one set; give the set a directory of its own (--out DIR/NAME)", .path.display())]
+    #[error("{}: holds subdirectories, so the files cannot be replaced as one set; give the set a directory of its own", .path.display())]
     CannotSwap {
         /// The output directory.
         path: PathBuf,
@@ -241,6 +245,23 @@ pub enum MintError {
 }
 
 impl MintError {
+    /// The parameter the error is about, when the caller can change it: `force` for files
+    /// that would be overwritten, the names for a leaf without any, the parameter of an
+    /// [`InvalidParameter`](MintError::InvalidParameter).
+    pub fn hint(&self) -> Option<crate::Hint> {
+        use crate::Hint;
+        match self {
+            MintError::NoNames | MintError::NamesNotAllowed { .. } => Some(Hint::Names),
+            MintError::InvalidParameter { what, .. } => Hint::from_name(what),
+            MintError::CannotRenew { hint, .. } => *hint,
+            MintError::WouldOverwrite { .. } | MintError::InsecureDirectory { .. } => {
+                Some(Hint::Force)
+            }
+            MintError::CannotSwap { .. } => Some(Hint::Out),
+            _ => None,
+        }
+    }
+
     /// A stable code for JSON output and for matching (`would_overwrite`,
     /// `name_not_permitted`, …): snake_case, never renamed.
     pub fn code(&self) -> &'static str {
@@ -709,7 +730,7 @@ pub fn leaf(issuer: &Issuer, params: &LeafParams) -> crate::Result<Minted> {
 pub fn self_signed(params: &LeafParams) -> crate::Result<Minted> {
     let mut warnings = vec![
         "a self-signed certificate is rejected by every client that does not pin it \
-         (trust exactly this certificate); use `chainscope mint ca` and `mint leaf` instead"
+         (trust exactly this certificate); mint a private CA and a leaf it signs instead"
             .to_owned(),
     ];
     let mut cp = leaf_params(params, &mut warnings)?;
@@ -946,7 +967,7 @@ pub(crate) fn set_validity_from(
         .checked_add(Duration::days(i64::from(days)))
         .filter(|e| e.year() <= 9999 && start.year() >= 1)
         .ok_or_else(|| MintError::InvalidParameter {
-            what: "not-before",
+            what: "not_before",
             reason: "the validity would leave the years 1 to 9999".into(),
         })?;
     cp.not_before = start;

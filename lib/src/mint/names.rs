@@ -133,7 +133,9 @@ pub fn check_dns_name(name: &str) -> Result<String, MintError> {
         return Err(bad("empty DNS name"));
     }
     if trimmed.parse::<IpAddr>().is_ok() {
-        return Err(bad("an IP address, not a DNS name: pass it with --ip"));
+        return Err(bad(
+            "an IP address, not a DNS name: give it as an IP address",
+        ));
     }
     if !trimmed.is_ascii() {
         return Err(bad(
@@ -214,7 +216,7 @@ pub(crate) fn check_wildcard_namespaces(dns: &[String]) -> Result<(), MintError>
             return Err(MintError::InvalidName {
                 name: d.clone(),
                 reason: format!(
-                    "would cover every domain under {base}, a public suffix of its operator (Public Suffix List, private section): add --dns {base} if you operate it, or use a wildcard below it"
+                    "would cover every domain under {base}, a public suffix of its operator (Public Suffix List, private section): add {base} itself as a DNS name if you operate it, or use a wildcard below it"
                 ),
             });
         }

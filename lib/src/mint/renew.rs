@@ -128,6 +128,12 @@ pub fn renew(dir: &Path, issuer: &Issuer, params: &RenewParams) -> crate::Result
     let bad = |reason: String| MintError::CannotRenew {
         input: cert_path.display().to_string(),
         reason,
+        hint: None,
+    };
+    let reuse_key = |reason: String| MintError::CannotRenew {
+        input: cert_path.display().to_string(),
+        reason,
+        hint: Some(crate::Hint::ReuseKey),
     };
     let (_, old) = X509Certificate::from_der(&old_der)
         .map_err(|e| bad(format!("cannot decode the certificate: {e}")))?;
@@ -143,8 +149,8 @@ pub fn renew(dir: &Path, issuer: &Issuer, params: &RenewParams) -> crate::Result
     // or a fresh one of the same type.
     let has_key = key_path.exists();
     if !has_key && !params.reuse_key {
-        return Err(bad(format!(
-            "{dir_name} has no key.pem (the key stays with whoever made the request): pass --reuse-key to reissue for the same key"
+        return Err(reuse_key(format!(
+            "{dir_name} has no key.pem (the key stays with whoever made the request): only a reissue for the same key is possible"
         ))
         .into());
     }
@@ -191,8 +197,8 @@ pub fn renew(dir: &Path, issuer: &Issuer, params: &RenewParams) -> crate::Result
         }
         (Some(_), false) => {
             let kt = key_type.ok_or_else(|| {
-                bad(format!(
-                    "its key is {key_type_name}, which chainscope does not generate: pass --reuse-key to keep it"
+                reuse_key(format!(
+                    "its key is {key_type_name}, which chainscope does not generate: only a reissue for the same key is possible"
                 ))
             })?;
             Some(kt.generate()?)

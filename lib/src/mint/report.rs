@@ -44,7 +44,9 @@ pub struct MintReport {
     pub previous: Option<PathBuf>,
     /// Things to know (validity shortened, self-signed, …).
     pub warnings: Vec<String>,
-    /// What to do with the files.
+    /// What to do with the files, with other tools (nginx, curl, OpenSSL, the systems'
+    /// trust stores). A front end adds its own steps (the `chainscope` command line adds
+    /// `chainscope mint leaf …` for a CA, with [`Minted::example_leaf_name`]).
     pub next_steps: Vec<NextStep>,
 }
 
@@ -55,13 +57,18 @@ pub struct NextStep {
     pub title: String,
     /// Commands or configuration lines.
     pub lines: Vec<String>,
+    /// The minting parameter the step is about, when it is about one (protecting the CA
+    /// key: [`Hint::EncryptKey`](crate::Hint::EncryptKey)).
+    pub hint: Option<crate::Hint>,
 }
 
 impl NextStep {
-    fn new(title: &str, lines: &[String]) -> Self {
+    /// A step with its lines.
+    pub fn new(title: &str, lines: &[String]) -> Self {
         NextStep {
             title: title.to_owned(),
             lines: lines.to_vec(),
+            hint: None,
         }
     }
 }
@@ -113,9 +120,18 @@ pub(crate) fn build(minted: &Minted, written: WrittenSet, encrypted: bool) -> Mi
         warnings: minted.warnings.iter().cloned().chain(warnings).collect(),
         next_steps: Vec::new(),
     };
-    let example = example_leaf_name(&constraints_of(minted));
-    report.next_steps = next_steps(&report, &root_cn, minted.chain.is_empty(), &example);
+    report.next_steps = next_steps(&report, &root_cn, minted.chain.is_empty());
     report
+}
+
+impl Minted {
+    /// A name for a leaf this certificate could sign that every name constraint on the way
+    /// up allows: a DNS name below a permitted DNS subtree (`proxy.hospital.test` for
+    /// `.hospital.test`), an address in a permitted network, or `proxy.example.internal`
+    /// when unconstrained; `None` when no such example was found.
+    pub fn example_leaf_name(&self) -> Option<SubjectName> {
+        example_leaf_name(&constraints_of(self))
+    }
 }
 
 /// The name constraints a certificate signed by `minted` must satisfy: its own and those
@@ -128,10 +144,10 @@ fn constraints_of(minted: &Minted) -> Vec<CaConstraints> {
         .collect()
 }
 
-/// A `mint leaf` name argument that every constraint in `constraints` allows: a DNS name
-/// below a permitted DNS subtree (`proxy.hospital.test` for `.hospital.test`), or an
-/// address in a permitted network, or `--dns proxy.example.internal` when unconstrained.
-pub(crate) fn example_leaf_name(constraints: &[CaConstraints]) -> String {
+/// A leaf name that every constraint in `constraints` allows: a DNS name below a permitted
+/// DNS subtree (`proxy.hospital.test` for `.hospital.test`), or an address in a permitted
+/// network, or `proxy.example.internal` when unconstrained.
+fn example_leaf_name(constraints: &[CaConstraints]) -> Option<SubjectName> {
     let allowed = |name: &SubjectName| constraints.iter().all(|c| c.check_name(name).is_ok());
     let mut dns: Vec<String> = Vec::new();
     let mut ips: Vec<IpAddr> = Vec::new();
@@ -152,13 +168,12 @@ pub(crate) fn example_leaf_name(constraints: &[CaConstraints]) -> String {
         .into_iter()
         .find(|d| allowed(&SubjectName::Dns(d.clone())))
     {
-        return format!("--dns {d}");
+        return Some(SubjectName::Dns(d));
     }
     ips.extend(["10.0.0.1", "192.168.0.1", "fd00::1"].map(|a| a.parse::<IpAddr>().unwrap()));
-    match ips.into_iter().find(|ip| allowed(&SubjectName::Ip(*ip))) {
-        Some(ip) => format!("--ip {ip}"),
-        None => "--dns NAME  # a name inside the CA's name constraints".into(),
-    }
+    ips.into_iter()
+        .find(|ip| allowed(&SubjectName::Ip(*ip)))
+        .map(SubjectName::Ip)
 }
 
 /// The first host address of a network, or the address itself for a /32 or /128.
@@ -289,29 +304,19 @@ pub fn trust_steps(ca_path: &str, label: &str) -> Vec<NextStep> {
     ]
 }
 
-fn next_steps(
-    r: &MintReport,
-    root_cn: &str,
-    no_intermediates: bool,
-    example_name: &str,
-) -> Vec<NextStep> {
-    let dir = r.dir.display().to_string();
+fn next_steps(r: &MintReport, root_cn: &str, no_intermediates: bool) -> Vec<NextStep> {
     let mut steps = Vec::new();
     match r.kind {
         MintKind::Ca | MintKind::Intermediate => {
-            steps.push(NextStep::new(
-                "Mint a server certificate",
-                &[format!(
-                    "chainscope mint leaf --ca {dir} {example_name} --out DIR"
-                )],
-            ));
-            steps.push(NextStep::new(
+            let mut protect = NextStep::new(
                 "Protect the CA key",
                 &[format!(
-                    "{} signs for everything under this CA: keep it offline or encrypted (--encrypt-key)",
+                    "{} signs for everything under this CA: keep it offline or encrypted",
                     file(r, "key.pem")
                 )],
-            ));
+            );
+            protect.hint = Some(crate::Hint::EncryptKey);
+            steps.push(protect);
             let root = if r.kind == MintKind::Ca {
                 file(r, "cert.pem")
             } else {
@@ -378,13 +383,6 @@ fn next_steps(
                 &[
                     format!("ssl_certificate     {};", file(r, "cert.pem")),
                     format!("ssl_certificate_key {};", file(r, "key.pem")),
-                ],
-            ));
-            steps.push(NextStep::new(
-                "Better: a private CA whose root clients trust once",
-                &[
-                    "chainscope mint ca --name \"Example Internal Root CA\" --out ca".into(),
-                    "chainscope mint leaf --ca ca --dns NAME --out DIR".into(),
                 ],
             ));
             steps.extend(trust_steps(&file(r, "cert.pem"), root_cn));

@@ -34,6 +34,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -51,6 +53,8 @@ use crate::verify::{parse_host, Profile, VerifyOptions};
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 /// The address the exporter binds to unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:9219";
+/// How long [`serve`] waits for a request's headers before it closes the connection.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How many recent probes the `/` page lists.
 const RECENT: usize = 50;
 /// Taken off Prometheus' scrape timeout, so the answer arrives before Prometheus gives up.
@@ -123,7 +127,7 @@ pub struct ModuleConfig {
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExporterConfig {
-    /// Directories file probes may read below (added to `--allow-dir`).
+    /// Directories file probes may read below (added to those the caller allows).
     #[serde(default)]
     pub allow_dirs: Vec<PathBuf>,
     /// Most probes running at once (default 32).
@@ -662,12 +666,54 @@ pub fn router(exporter: Arc<Exporter>) -> Router {
         .with_state(exporter)
 }
 
-/// Serves the exporter on `listener` until the process ends.
+/// Serves the exporter on `listener` until the process ends, closing any connection whose
+/// request headers take longer than [`HEADER_READ_TIMEOUT`] to arrive.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     exporter: Arc<Exporter>,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(exporter)).await
+    serve_with_header_timeout(listener, exporter, HEADER_READ_TIMEOUT).await
+}
+
+/// [`serve`] with another bound on reading a request's headers. A client that connects
+/// and sends a request slowly, or half of one (slowloris), is disconnected once the bound
+/// passes, so it holds neither a connection nor a task for longer. Needs a runtime with
+/// tokio's timer driver (`enable_time`), as the probes' deadlines do.
+pub async fn serve_with_header_timeout(
+    listener: tokio::net::TcpListener,
+    exporter: Arc<Exporter>,
+    header_read_timeout: Duration,
+) -> std::io::Result<()> {
+    let service = TowerToHyperService::new(router(exporter));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    loop {
+        let socket = match listener.accept().await {
+            Ok((socket, _)) => socket,
+            // The client gave up before it was accepted: nothing to serve.
+            Err(e) if is_connection_error(&e) => continue,
+            // Out of file descriptors and the like: wait instead of spinning.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        let connection = http.serve_connection(TokioIo::new(socket), service.clone());
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+}
+
+/// Whether an `accept` error concerns only that one connection.
+fn is_connection_error(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+    )
 }
 
 async fn probe_handler(

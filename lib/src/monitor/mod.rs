@@ -16,32 +16,15 @@ pub mod check;
 pub mod exporter;
 pub mod probe;
 
-/// Text from a certificate, a server or a file name made safe for line-oriented monitoring
-/// output: control characters, the plugin protocol's `|` separator and invisible or
-/// direction-changing Unicode characters are written as `\u{…}` escapes, so a hostile
-/// subject can neither forge a status line or perfdata nor hide text.
-pub fn sanitize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if needs_escape(c) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+use crate::escape::{escape_with, Notation};
 
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || c == '|'
-        || c == '\\'
-        || matches!(c,
-            '\u{00ad}' | '\u{061c}' | '\u{180e}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{2069}'
-            | '\u{feff}')
+/// Text from a certificate, a server or a file name made safe for line-oriented monitoring
+/// output: [`escape`](crate::escape::escape_with) in the [`Braced`](Notation::Braced)
+/// notation plus the plugin protocol's `|` separator. Control characters, `|`, every
+/// backslash and invisible or direction-changing Unicode characters are written as `\u{…}`
+/// escapes, so a hostile subject can neither forge a status line or perfdata nor hide text.
+pub fn sanitize(text: &str) -> String {
+    escape_with(text, Notation::Braced, |c| c == '|').into_owned()
 }
 
 /// Parses an instant as reports write it — RFC 3339 (`2035-06-01T00:00:00Z`), the human

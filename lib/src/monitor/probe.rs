@@ -230,7 +230,7 @@ impl AllowedDirs {
         };
         if self.dirs.is_empty() {
             return Err(refuse(
-                "file probes are disabled: no directory is allowed (--allow-dir DIR)".into(),
+                "file probes are disabled: no directory is allowed (allow_dirs)".into(),
             ));
         }
         let path = Path::new(target);

@@ -26,8 +26,12 @@ pub struct Check {
     pub title: String,
     /// The value found.
     pub found: String,
-    /// How to fix it, when it is not a pass.
+    /// How to fix it, when it is not a pass (naming parameters and concepts, never a
+    /// command-line flag).
     pub fix: Option<String>,
+    /// The input the fix asks to change, when it asks to change one (`host`, `key`,
+    /// `mint_leaf_names`): a front end renders it as its own option.
+    pub hint: Option<crate::Hint>,
 }
 
 impl Check {
@@ -38,6 +42,7 @@ impl Check {
             title: title.into(),
             found: String::new(),
             fix: None,
+            hint: None,
         }
     }
 
@@ -58,6 +63,12 @@ impl Check {
         self.status = CheckStatus::Fail;
         self.found = found.into();
         self.fix = Some(fix.into());
+        self
+    }
+
+    /// Names the input the fix asks to change.
+    pub(super) fn hint(mut self, hint: Option<crate::Hint>) -> Self {
+        self.hint = hint;
         self
     }
 

@@ -12,6 +12,7 @@ use crate::chain::ChainReport;
 use crate::key::{KeyMatch, PrivateKeyInfo};
 use crate::policy;
 use crate::x509::Certificate;
+use crate::Hint;
 
 /// What the certificates must satisfy: the names clients use, how long they must stay
 /// valid, and when. Shared by the offline checks and the whole run.
@@ -70,8 +71,9 @@ pub fn check_files(
             )
             .fail(
                 "no decodable certificate",
-                "point --cert at the PEM file nginx's ssl_certificate uses",
-            ),
+                "give the certificate file nginx's ssl_certificate uses (PEM)",
+            )
+            .hint(Some(Hint::Cert)),
         );
         return checks;
     };
@@ -95,7 +97,7 @@ fn key_check(chain: &[CertificateDer<'_>], key: Option<&PrivateKeyInfo>) -> Chec
         "The private key belongs to the leaf certificate",
     );
     let Some(key) = key else {
-        return check.skip("no --key given");
+        return check.skip("no private key given");
     };
     match key.matches(&chain[0]) {
         KeyMatch::Matches => check.pass(format!(
@@ -119,10 +121,12 @@ fn key_check(chain: &[CertificateDer<'_>], key: Option<&PrivateKeyInfo>) -> Chec
             "nginx needs ssl_password_file for an encrypted key; decrypt a copy to check it (openssl pkey -in key.pem -out plain.pem)",
         ),
         // nginx refuses to start (or clients refuse every handshake) with such a key.
-        KeyMatch::Unusable(what) => check.fail(
-            what,
-            "point --key at the private key the leaf was issued for (PKCS#8, PKCS#1 RSA or SEC1 EC; RSA, ECDSA P-256/P-384 or Ed25519), as nginx's ssl_certificate_key",
-        ),
+        KeyMatch::Unusable(what) => check
+            .fail(
+                what,
+                "give the private key the leaf was issued for (PKCS#8, PKCS#1 RSA or SEC1 EC; RSA, ECDSA P-256/P-384 or Ed25519), as nginx's ssl_certificate_key",
+            )
+            .hint(Some(Hint::Key)),
         KeyMatch::Unknown(why) => check.warn(why, "check the key with `openssl pkey -in KEY -noout`"),
     }
 }
@@ -232,10 +236,12 @@ fn validity_check(infos: &[Option<CertificateInfo>], options: &FileCheckOptions)
         };
         check.pass(found)
     } else {
-        check.fail(
-            problems.join("; "),
-            "renew before go-live (chainscope mint leaf … for an internal CA)",
-        )
+        check
+            .fail(
+                problems.join("; "),
+                "renew before go-live (for an internal CA: mint a new leaf)",
+            )
+            .hint(Some(Hint::MintLeaf))
     }
 }
 
@@ -253,13 +259,15 @@ fn lifetime_check(
     );
     let days = leaf.validity.lifetime_days;
     if days > limit && options.public_roots {
-        check.warn(
-            format!("the leaf is valid for {days} days"),
-            format!(
-                "publicly trusted CAs may not issue leaves valid for more than {limit} days from that notBefore, and Apple and Chrome reject longer ones: reissue with --days {}",
-                limit - 1
-            ),
-        )
+        check
+            .warn(
+                format!("the leaf is valid for {days} days"),
+                format!(
+                    "publicly trusted CAs may not issue leaves valid for more than {limit} days from that notBefore, and Apple and Chrome reject longer ones: reissue valid for {} days or less",
+                    limit - 1
+                ),
+            )
+            .hint(Some(Hint::MintLeafDays))
     } else if days > limit {
         check.pass(format!(
             "{days} days (allowed for a private CA; public CAs are limited to {limit})"
@@ -277,16 +285,20 @@ fn names_check(leaf: &CertificateInfo, hosts: &[String]) -> Check {
     let san = &leaf.subject_alt_names;
     if san.dns.is_empty() && san.ip.is_empty() {
         let cn = leaf.subject.common_name().unwrap_or("(none)");
-        return check.fail(
-            format!("no DNS or IP subjectAltName (CN={cn}); clients ignore the CN"),
-            "reissue with the names as SANs (chainscope mint leaf --dns NAME --ip ADDR)",
-        );
+        return check
+            .fail(
+                format!("no DNS or IP subjectAltName (CN={cn}); clients ignore the CN"),
+                "reissue with the names as SANs",
+            )
+            .hint(Some(Hint::MintLeafNames));
     }
     if hosts.is_empty() {
-        return check.warn(
-            format!("covers {}", leaf.tls_names().join(", ")),
-            "pass --host with every name clients use to check them",
-        );
+        return check
+            .warn(
+                format!("covers {}", leaf.tls_names().join(", ")),
+                "give every host name clients use, to check them",
+            )
+            .hint(Some(Hint::Host));
     }
     let missing: Vec<&String> = hosts.iter().filter(|h| !covers(leaf, h)).collect();
     if missing.is_empty() {
@@ -296,18 +308,20 @@ fn names_check(leaf: &CertificateInfo, hosts: &[String]) -> Check {
             leaf.tls_names().join(", ")
         ))
     } else {
-        check.fail(
-            format!(
-                "{} not covered; the leaf covers {}",
-                missing
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                leaf.tls_names().join(", ")
-            ),
-            "reissue the leaf with every name clients use (chainscope mint leaf --dns NAME --ip ADDR)",
-        )
+        check
+            .fail(
+                format!(
+                    "{} not covered; the leaf covers {}",
+                    missing
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    leaf.tls_names().join(", ")
+                ),
+                "reissue the leaf with every name clients use",
+            )
+            .hint(Some(Hint::MintLeafNames))
     }
 }
 
@@ -344,10 +358,12 @@ fn eku_check(leaf: &CertificateInfo) -> Check {
             if names.contains(&"serverAuth") || names.contains(&"anyExtendedKeyUsage") {
                 check.pass(names.join(", "))
             } else {
-                check.fail(
-                    format!("extendedKeyUsage is {} (no serverAuth)", names.join(", ")),
-                    "reissue the leaf with serverAuth (chainscope mint leaf --server)",
-                )
+                check
+                    .fail(
+                        format!("extendedKeyUsage is {} (no serverAuth)", names.join(", ")),
+                        "reissue the leaf with serverAuth",
+                    )
+                    .hint(Some(Hint::MintLeafServer))
             }
         }
     }
@@ -356,10 +372,12 @@ fn eku_check(leaf: &CertificateInfo) -> Check {
 fn not_ca_check(leaf: &CertificateInfo) -> Check {
     let check = Check::new("leaf_not_ca", "The leaf is not a CA certificate");
     if leaf.is_ca() {
-        check.fail(
-            "basicConstraints CA:TRUE on the leaf",
-            "clients reject a CA certificate as a server certificate: issue a proper leaf (chainscope mint leaf)",
-        )
+        check
+            .fail(
+                "basicConstraints CA:TRUE on the leaf",
+                "clients reject a CA certificate as a server certificate: issue a proper leaf",
+            )
+            .hint(Some(Hint::MintLeaf))
     } else {
         check.pass("CA:FALSE")
     }
@@ -381,10 +399,9 @@ fn key_strength_check(leaf: &CertificateInfo, model: Option<&Certificate>) -> Ch
     if ok {
         check.pass(found)
     } else {
-        check.fail(
-            found,
-            "reissue with an ECDSA P-256 or RSA 2048+ key (chainscope mint leaf --key-type ecdsa-p256)",
-        )
+        check
+            .fail(found, "reissue with an ECDSA P-256 or RSA 2048+ key")
+            .hint(Some(Hint::MintLeafKeyType))
     }
 }
 

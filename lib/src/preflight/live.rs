@@ -68,7 +68,7 @@ pub(super) fn live_checks(
         "The live server presents exactly the files' chain",
     );
     checks.push(match files {
-        None => same.skip("no --cert given: nothing to compare with"),
+        None => same.skip("no certificate file given: nothing to compare with"),
         Some(files) if files == chain.certs.as_slice() => same.pass(format!(
             "{} certificate{} identical, same order",
             files.len(),
@@ -190,7 +190,7 @@ fn live_trust_check(
         ),
     );
     let Some(files) = files else {
-        return check.skip("no --cert given: chain_trusted checked the chain as served");
+        return check.skip("no certificate file given: chain_trusted checked the chain as served");
     };
     let reports = verify_for_hosts(&chain.certs, trust, options);
     let judged = judge(check, &reports, options);
@@ -209,8 +209,9 @@ fn live_trust_check(
         return Check {
             found,
             fix: Some(
-                "point ssl_certificate at the full chain (the leaf, then its intermediates: the --cert file), then reload nginx".to_owned(),
+                "point ssl_certificate at the full chain (the leaf, then its intermediates: the certificate file checked), then reload nginx".to_owned(),
             ),
+            hint: None,
             ..judged
         };
     }

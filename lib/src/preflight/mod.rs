@@ -146,7 +146,7 @@ fn prepare(options: &PreflightOptions) -> crate::Result<Prepared> {
     #[cfg(not(feature = "fetch"))]
     if options.connect.is_some() {
         return Err(crate::Error::invalid_argument(
-            "--connect",
+            crate::Hint::Connect.as_str(),
             "this build of chainscope has no `fetch` feature",
         ));
     }

@@ -7,6 +7,7 @@ use super::check::Check;
 use super::{ClientProfile, PreflightOptions};
 use crate::cert::CertificateInfo;
 use crate::verify::{Code, Severity, VerifyReport};
+use crate::Hint;
 
 fn verify_options(host: Option<&str>, options: &PreflightOptions) -> crate::verify::VerifyOptions {
     crate::verify::VerifyOptions {
@@ -82,7 +83,7 @@ pub(super) fn cause_fix(report: &VerifyReport) -> String {
         finding
             .and_then(|f| f.fix.clone())
             .or_else(|| report.error.as_ref().map(|e| e.code.fix().to_owned()))
-            .unwrap_or_else(|| "see `chainscope verify` for the full explanation".to_owned())
+            .unwrap_or_else(|| "verify the chain for the full explanation".to_owned())
     };
     match report.error.as_ref().map(|e| e.code) {
         Some(Code::MissingIntermediate) => {
@@ -99,6 +100,19 @@ pub(super) fn cause_fix(report: &VerifyReport) -> String {
     }
 }
 
+/// The input [`cause_fix`]'s fix asks to change, when it is the failing finding's own fix
+/// and that names one.
+pub(super) fn cause_hint(report: &VerifyReport) -> Option<Hint> {
+    match report.error.as_ref().map(|e| e.code) {
+        Some(Code::MissingIntermediate | Code::UnknownIssuer) => None,
+        _ => report
+            .findings
+            .iter()
+            .find(|f| f.severity == Severity::Error)
+            .and_then(|f| f.hint),
+    }
+}
+
 /// Passes when every host's report is valid, else fails with each host's cause and the
 /// fixes that follow from them.
 pub(super) fn judge(
@@ -108,6 +122,7 @@ pub(super) fn judge(
 ) -> Check {
     let mut failures = Vec::new();
     let mut fixes: Vec<String> = Vec::new();
+    let mut hint = None;
     for (host, report) in reports {
         if !report.valid {
             let cause = cause(report);
@@ -116,6 +131,7 @@ pub(super) fn judge(
                 None => cause,
             });
             let fix = cause_fix(report);
+            hint = hint.or(cause_hint(report));
             if !fixes.contains(&fix) {
                 fixes.push(fix);
             }
@@ -123,13 +139,13 @@ pub(super) fn judge(
     }
     if failures.is_empty() {
         let names = if options.requirements.hosts.is_empty() {
-            "(no --host given: names not checked)".to_owned()
+            "(no host name given: names not checked)".to_owned()
         } else {
             options.requirements.hosts.join(", ")
         };
         check.pass(format!("valid for {names}"))
     } else {
-        check.fail(failures.join("; "), fixes.join("; "))
+        check.fail(failures.join("; "), fixes.join("; ")).hint(hint)
     }
 }
 
@@ -228,7 +244,9 @@ pub(super) fn client_checks(
     }
     // The fix follows the cause the clients would reject for.
     statement = match (supplied_ok, mozilla_ok, &supplied_report) {
-        (Some(false), _, Some(report)) => statement.fail(parts.join("; "), cause_fix(report)),
+        (Some(false), _, Some(report)) => statement
+            .fail(parts.join("; "), cause_fix(report))
+            .hint(cause_hint(report)),
         (None, false, _) if roots.iter().any(|r| r == "mozilla" || r == "system") => {
             statement.fail(parts.join("; "), cause_fix(&mozilla_report))
         }
@@ -250,10 +268,12 @@ fn finish(
             "The leaf key type is accepted by older clients",
         );
         let compat = match CertificateInfo::decode(&chain[0], options.requirements.at) {
-            Ok(leaf) if leaf.public_key.algorithm == "Ed25519" => compat.fail(
-                "Ed25519 leaf: most TLS clients (browsers, Java, older OpenSSL) cannot use it",
-                "reissue with --key-type ecdsa-p256 or rsa-2048",
-            ),
+            Ok(leaf) if leaf.public_key.algorithm == "Ed25519" => compat
+                .fail(
+                    "Ed25519 leaf: most TLS clients (browsers, Java, older OpenSSL) cannot use it",
+                    "reissue with an ECDSA P-256 or RSA-2048 key",
+                )
+                .hint(Some(Hint::MintLeafKeyType)),
             Ok(leaf) => compat.pass(leaf.public_key.algorithm),
             Err(e) => compat.fail(e.to_string(), "check the certificate file"),
         };

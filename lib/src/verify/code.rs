@@ -362,7 +362,7 @@ codes! {
     KeyPossessionUnproven = "key_possession_unproven" {
         Note, Warning, Rfc8446("4.4.3"),
         "the server did not prove it holds the leaf's private key (no handshake signature was verified)",
-        "check the key on the server (chainscope preflight --cert … --key …); a full TLS 1.2/1.3 handshake proves it",
+        "check that the server's key belongs to its certificate (a preflight with the key); a full TLS 1.2/1.3 handshake proves it",
     }
 
     // --- notes ---
@@ -403,6 +403,14 @@ impl Code {
     /// Looks a code up by its stable spelling.
     pub fn from_name(name: &str) -> Option<Code> {
         Code::all().find(|c| c.as_str() == name)
+    }
+
+    /// The input the generic [`fix`](Code::fix) asks to change, when it asks to change one.
+    pub const fn hint(self) -> Option<crate::Hint> {
+        match self {
+            Code::KeyPossessionUnproven => Some(crate::Hint::CheckKey),
+            _ => None,
+        }
     }
 
     /// The catalogue entry, for a rule's code.

@@ -796,6 +796,7 @@ impl CrlSet {
                     subject: subject.cert.subject.text.clone(),
                     message: outcome.revoked_message.unwrap_or_default(),
                     fix: "replace the certificate (and its key, if the key was compromised)".into(),
+                    hint: None,
                     clients: None,
                 }),
                 "unknown" => out.push(Violation {
@@ -811,6 +812,7 @@ impl CrlSet {
                         "give a current, complete CRL issued by {} (its cRLDistributionPoints URL)",
                         subject.cert.issuer.text
                     ),
+                    hint: Some(crate::Hint::Crl),
                     clients: Some("rustls and OpenSSL (with -crl_check) reject a certificate whose issuer's CRL is missing only when told to (UnknownStatusPolicy::Deny, X509_V_ERR_UNABLE_TO_GET_CRL)"),
                 }),
                 _ => {}
@@ -934,9 +936,10 @@ impl CrlSet {
                     .fix(match defect {
                         CrlDefect::Expired => "fetch the CA's current CRL (its cRLDistributionPoints URL)",
                         CrlDefect::BadSignature => "fetch the CRL again from the CA; check it is the CRL of this CA (same name and key)",
-                        CrlDefect::NotACrl => "give only CRLs with --crl",
+                        CrlDefect::NotACrl => "give only CRLs as the CRLs to check against",
                         _ => "give the CA's complete CRL (the one at the certificates' cRLDistributionPoints URL)",
-                    }),
+                    })
+                    .hint(crate::Hint::Crl),
                 )
             })
             .collect()

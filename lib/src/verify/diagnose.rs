@@ -7,6 +7,7 @@ use super::walk::{Candidate, End, Steps, Walker};
 use super::{fmt_unix, Context, FoundPath, Purpose};
 use crate::policy;
 use crate::x509::Certificate;
+use crate::Hint;
 
 /// Clients that do not fetch missing intermediates from AIA URLs.
 pub(crate) const NO_AIA_CLIENTS: &str = "Firefox (without its preloaded intermediates), curl, Python, Java, Go, OpenSSL and rustls do not fetch missing intermediates and will fail; Chrome, Edge and Safari may fetch it from the AIA URL and succeed";
@@ -252,7 +253,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                             .fix("reissue it without the critical extension (or mark it non-critical)")
                     }
                     None => Finding::new(Code::UnknownCriticalExtension, format!("rustls-webpki reported a critical extension it does not process (UnsupportedCriticalExtension), but no certificate on the path {} carries one", self.path_text()))
-                        .fix("check the trust store and the --untrusted certificates for certificates with unusual critical extensions"),
+                        .fix("check the trust store and the untrusted intermediates for certificates with unusual critical extensions"),
                 }
             }
             E::MaximumPathDepthExceeded => Finding::new(Code::PathTooLong, "the path needs more than 6 intermediates, the most rustls accepts")
@@ -305,10 +306,12 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         match self.end() {
             WalkEnd::UntrustedSelfSigned if last == 0 => self
                 .finding(Code::SelfSignedLeaf, 0, format!("{} is self-signed and not in the trust store ({trust})", self.who(0)))
-                .fix("to trust it, pass it as a root (--roots cert.pem) or install it in the system store; for a public server, get a certificate from a public CA"),
+                .fix("for a public server, get a certificate from a public CA; to trust this one, add it to the trust anchors or install it in the system store")
+                .hint(Hint::Roots),
             WalkEnd::UntrustedSelfSigned => self
                 .finding(Code::UntrustedRoot, last, format!("the chain ends at the self-signed root {} which is not in the trust store ({trust})", self.who(last)))
-                .fix("if this is your private CA, trust it with --roots root.pem or install it; otherwise the server sends the wrong chain"),
+                .fix("if this is not your private CA, the server sends the wrong chain; if it is, add the root to the trust anchors or install it")
+                .hint(Hint::Roots),
             WalkEnd::MissingIssuer | WalkEnd::Stuck => self.missing_issuer(last),
             WalkEnd::Anchor(_) => {
                 // Names match all the way up, so a signature (key) does not.
@@ -371,11 +374,13 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         {
             return self
                 .finding(Code::MissingIntermediate, node, format!("the issuer '{}'{key_id} of {} is missing: the server does not send its intermediate, and it is not in the trust store ({trust}){aia}", f.issuer, self.who(node)))
-                .fix("configure the server to send the full chain: the leaf, then its intermediate(s) (e.g. fullchain.pem instead of cert.pem); --untrusted FILE or --aia helps this diagnosis but not the clients")
+                .fix("configure the server to send the full chain: the leaf, then its intermediate(s) (e.g. fullchain.pem instead of cert.pem); supplying the intermediates as untrusted intermediates (or downloading them from AIA URLs) helps this diagnosis but not the clients")
+                .hint(Hint::Untrusted)
                 .clients(NO_AIA_CLIENTS);
         }
         self.finding(Code::UnknownIssuer, node, format!("the issuer '{}'{key_id} of {} is neither sent nor in the trust store ({trust}){aia}", f.issuer, self.who(node)))
-            .fix("if that CA is a root you trust, add it with --roots FILE; if it is an intermediate, have the server send it")
+            .fix("if that CA is an intermediate, have the server send it; if it is a root you trust, add it to the trust anchors")
+            .hint(Hint::Roots)
     }
 
     fn name_mismatch(&self) -> Finding {
@@ -458,10 +463,13 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     wanted.join(" or ")
                 )
             };
-            return self.finding(Code::WrongPurpose, node, msg).fix(format!(
-                "reissue with extendedKeyUsage {} (or check --purpose)",
-                wanted.join(",")
-            ));
+            return self
+                .finding(Code::WrongPurpose, node, msg)
+                .fix(format!(
+                    "reissue with extendedKeyUsage {} (or check the required purposes)",
+                    wanted.join(",")
+                ))
+                .hint(Hint::Purpose);
         }
         Finding::new(
             Code::WrongPurpose,
@@ -821,7 +829,7 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             }
             for &n in &path.nodes {
                 if matches!(self.ctx.pool[n].source, super::CertSource::Untrusted) {
-                    let f = self.finding(Code::NotSentByServer, n, format!("{} is needed for the path but came from --untrusted: the server does not send it", self.who(n)))
+                    let f = self.finding(Code::NotSentByServer, n, format!("{} is needed for the path but came from the untrusted intermediates: the server does not send it", self.who(n)))
                         .fix("configure the server to send it after the leaf")
                         .clients(NO_AIA_CLIENTS);
                     out.push(f);

@@ -38,8 +38,12 @@ pub struct Finding {
     pub cert_index: Option<usize>,
     /// Subject of the certificate the finding is about, when it is about one.
     pub subject: Option<String>,
-    /// What to do about it.
+    /// What to do about it, in words that name parameters and concepts, never a
+    /// command-line flag.
     pub fix: Option<String>,
+    /// The input the fix asks to change, when it asks to change one (`roots`,
+    /// `untrusted`, `max_depth`): a front end renders it as its own option.
+    pub hint: Option<crate::Hint>,
     /// The requirement behind it (`RFC 5280 §4.2.1.1`, `CA/B Forum BR §7.1.2.7.6`,
     /// `rustls-webpki`, `client behaviour`, `chainscope`): the code's source unless the
     /// finding cites a more precise one.
@@ -58,6 +62,7 @@ impl Finding {
             cert_index: None,
             subject: None,
             fix: None,
+            hint: None,
             source: code.source(),
             clients: None,
         }
@@ -80,6 +85,12 @@ impl Finding {
 
     pub(crate) fn fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
+        self
+    }
+
+    /// Names the input the fix asks to change.
+    pub(crate) fn hint(mut self, hint: crate::Hint) -> Self {
+        self.hint = Some(hint);
         self
     }
 

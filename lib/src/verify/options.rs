@@ -31,7 +31,7 @@ impl Profile {
             "clients" => Ok(Profile::Clients),
             "rfc5280" | "strict" => Ok(Profile::Rfc5280),
             other => Err(Error::invalid_argument(
-                "--profile",
+                crate::Hint::Profile.as_str(),
                 format!("unknown profile '{other}' (expected webpki, clients or rfc5280)"),
             )),
         }
@@ -70,7 +70,7 @@ impl Purpose {
             oid => {
                 if oid_content(oid).is_none() {
                     return Err(Error::invalid_argument(
-                        "--purpose",
+                        crate::Hint::Purpose.as_str(),
                         format!("'{oid}' is neither server, client, any nor a dotted OID"),
                     ));
                 }
@@ -175,9 +175,10 @@ pub struct VerifyOptions {
     /// findings). With several CRLs of one issuer, a revocation in any usable one counts
     /// (the rules are on [`Crl`]).
     pub crls: Vec<Crl>,
-    /// Extra intermediates to build with, not sent by the server (`--untrusted`).
+    /// Extra intermediates to build with, not sent by the server: the untrusted
+    /// intermediates.
     pub untrusted: Vec<CertificateDer<'static>>,
-    /// Issuers already downloaded from AIA caIssuers URLs (`--aia`), added to the pool
+    /// Issuers already downloaded from AIA caIssuers URLs, added to the pool
     /// (source `aia`) and reported as `aia_fetched` / `aia_fetch_failed`.
     pub aia: AiaIssuers,
     /// Warn about certificates on the path that expire within this many days.
@@ -219,20 +220,22 @@ impl VerifyOptions {
     }
 }
 
-/// Parses a `--host` value: a DNS name or an IP address (IPv6 with or without brackets).
+/// Parses a host name to check: a DNS name or an IP address (IPv6 with or without
+/// brackets). An error is [`Error::InvalidArgument`] about `host` ([`Hint::Host`](crate::Hint::Host)).
 pub fn parse_host(host: &str) -> Result<ServerName<'static>> {
     let trimmed = host.trim_start_matches('[').trim_end_matches(']');
     ServerName::try_from(trimmed.to_owned()).map_err(|_| {
         Error::invalid_argument(
-            "--host",
+            crate::Hint::Host.as_str(),
             format!("'{host}' is neither a DNS name nor an IP address"),
         )
     })
 }
 
-/// Parses a `--at` value: RFC 3339 (`2026-01-31T12:00:00Z`) or Unix seconds.
+/// Parses a validation time ([`VerifyOptions::at`]): RFC 3339 (`2026-01-31T12:00:00Z`) or
+/// Unix seconds. An error is [`Error::InvalidArgument`] about `at` ([`Hint::At`](crate::Hint::At)).
 pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
-    crate::instant::parse_instant(s, "--at")
+    crate::instant::parse_instant(s, crate::Hint::At.as_str())
 }
 
 #[cfg(test)]

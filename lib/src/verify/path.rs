@@ -222,9 +222,10 @@ impl<'a> Context<'a> {
                     cert_index: Some(0),
                     subject: self.pool[0].subject(),
                     message: format!(
-                        "the path needs {intermediates} intermediates, more than the limit of {max} (--max-depth)"
+                        "the path needs {intermediates} intermediates, more than the maximum depth of {max}"
                     ),
-                    fix: "raise --max-depth, or have the CA issue from a shorter hierarchy".into(),
+                    fix: "have the CA issue from a shorter hierarchy, or raise the maximum depth".into(),
+                    hint: Some(crate::Hint::MaxDepth),
                     clients: None,
                 });
             }

@@ -59,6 +59,7 @@ use crate::name::DistinguishedName;
 use crate::name_constraints::{CaConstraints, CertificateNames};
 use crate::policy::{self, KeyStrength};
 use crate::x509::{Certificate, KeyAlgorithm};
+use crate::Hint;
 
 /// At most this many certificates on a candidate path (rustls allows 6 intermediates).
 const MAX_LEN: usize = crate::chain::MAX_ISSUER_WALK;
@@ -671,20 +672,22 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             End::Anchor => return,
             End::UntrustedRoot if last == 0 => self
                 .finding(Code::SelfSignedLeaf, 0, format!("{} is self-signed and not in the trust store ({trust})", self.who(0)))
-                .fix("to trust it, pass it as a root (--roots cert.pem) or install it in the clients' trust store; for a public server, get a certificate from a public CA"),
+                .fix("for a public server, get a certificate from a public CA; to trust this one, add it to the trust anchors or install it in the clients' trust store")
+                .hint(Hint::Roots),
             End::UntrustedRoot => {
                 let child = self.cand.nodes[self.cand.nodes.len() - 2];
                 let subject = self.ctx().pool[last].subject();
                 let where_ = match &self.ctx().pool[last].source {
                     CertSource::Presented { index } => format!("the server sends it as cert {}", index + 1),
-                    CertSource::Untrusted => "it was given with --untrusted".to_owned(),
+                    CertSource::Untrusted => "it was given as an untrusted intermediate".to_owned(),
                     CertSource::Aia { url } => format!("it was downloaded from {url}"),
                     CertSource::TrustStore { .. } => "it is in the trust store".to_owned(),
                 };
                 let same_name = self.cert(last).is_some_and(|c| self.ctx().trust.find_by_subject(&c.subject.raw).next().is_some());
                 let note = if same_name { "; the trust store holds a CA of that name with another key" } else { "" };
                 self.finding(Code::UntrustedRoot, last, format!("the issuing CA `{subject}` of {} is not in the trust store ({trust}): it is a self-signed root and {where_}{note}", self.who(child)))
-                    .fix("if it is your private CA, install its root on the clients (here: --roots root.pem); otherwise the chain leads to a CA the clients do not trust")
+                    .fix("if it is not your private CA, the chain leads to a CA the clients do not trust; if it is, install its root on the clients and add it to the trust anchors")
+                    .hint(Hint::Roots)
             }
             End::Missing | End::Stuck => self.missing(last),
         };
@@ -737,15 +740,18 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             if sent > 1 || !aia.is_empty() {
                 return self
                     .finding(Code::MissingIntermediate, 0, format!("the issuer `{}`{key_id} of {} is neither sent by the server nor in the trust store ({trust}){aia}: the server does not send its intermediate (if `{}` is a private root instead, the clients do not trust it)", f.issuer, self.who(0), f.issuer))
-                    .fix("configure the server to send the full chain: the leaf, then its intermediate(s) (e.g. fullchain.pem instead of cert.pem); --untrusted FILE or --aia helps this diagnosis but not the clients")
+                    .fix("configure the server to send the full chain: the leaf, then its intermediate(s) (e.g. fullchain.pem instead of cert.pem); supplying the intermediates as untrusted intermediates (or downloading them from AIA URLs) helps this diagnosis but not the clients")
+                    .hint(Hint::Untrusted)
                     .clients(NO_AIA_CLIENTS);
             }
             return self
                 .finding(Code::UnknownIssuer, 0, format!("the issuing CA `{}`{key_id} of {} is not in the trust store ({trust}), and the server sends no certificate but the leaf", f.issuer, self.who(0)))
-                .fix(format!("for a private CA, install its root on the clients (here: --roots root.pem); if `{}` is an intermediate, configure the server to send it after the leaf", f.issuer));
+                .fix(format!("if `{}` is an intermediate, configure the server to send it after the leaf; for a private CA, install its root on the clients and add it to the trust anchors", f.issuer))
+                .hint(Hint::Roots);
         }
         self.finding(Code::UnknownIssuer, node, format!("the issuer `{}`{key_id} of {} is neither sent nor in the trust store ({trust}){aia}", f.issuer, self.who(node)))
-            .fix("if that CA is a root you trust, add it with --roots FILE (or install it on the clients); if it is an intermediate, have the server send it")
+            .fix("if that CA is an intermediate, have the server send it; if it is a root you trust, install it on the clients and add it to the trust anchors")
+            .hint(Hint::Roots)
     }
 
     /// Step 2, for the certificate at `pos` on the path.
@@ -1072,15 +1078,19 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
                 wanted_names.join(" or ")
             )
         };
-        Some(self.finding(Code::WrongPurpose, node, msg).fix(format!(
-            "reissue with extendedKeyUsage {} (or check --purpose)",
-            wanted_names.join(",")
-        )))
+        Some(
+            self.finding(Code::WrongPurpose, node, msg)
+                .fix(format!(
+                    "reissue with extendedKeyUsage {} (or check the required purposes)",
+                    wanted_names.join(",")
+                ))
+                .hint(Hint::Purpose),
+        )
     }
 }
 
 /// `cert 2 (CN=…)` (1-based, as `show` numbers them), `the leaf (CN=…)` or `CN=… (from
-/// --untrusted)`.
+/// the untrusted intermediates)`.
 pub(crate) fn who(ctx: &Context<'_>, node: usize) -> String {
     let c = &ctx.pool[node];
     match c.presented_index() {
@@ -1088,7 +1098,7 @@ pub(crate) fn who(ctx: &Context<'_>, node: usize) -> String {
         Some(i) => format!("cert {} ({})", i + 1, c.subject()),
         None => match &c.source {
             CertSource::Aia { url } => format!("{} (fetched from {url})", c.subject()),
-            _ => format!("{} (from --untrusted)", c.subject()),
+            _ => format!("{} (from the untrusted intermediates)", c.subject()),
         },
     }
 }

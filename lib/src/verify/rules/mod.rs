@@ -294,6 +294,8 @@ pub(crate) struct Violation {
     pub(crate) subject: String,
     pub(crate) message: String,
     pub(crate) fix: String,
+    /// The input the fix asks to change, if any.
+    pub(crate) hint: Option<crate::Hint>,
     pub(crate) clients: Option<&'static str>,
 }
 
@@ -308,6 +310,9 @@ impl Violation {
         let mut finding = Finding::new(self.code, self.message.clone())
             .cert(self.cert_index, &self.subject)
             .fix(self.fix.clone());
+        if let Some(hint) = self.hint {
+            finding = finding.hint(hint);
+        }
         if let Some(clients) = self.clients {
             finding = finding.clients(clients);
         }
@@ -373,6 +378,7 @@ pub(crate) fn check_path(
                         subject: pc.subject.clone(),
                         message: message(&m),
                         fix: fix.unwrap_or(rule.fix).to_owned(),
+                        hint: None,
                         clients: rule.clients,
                     });
                 }
