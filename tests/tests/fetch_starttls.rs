@@ -191,7 +191,7 @@ fn proxy_that_never_answers_times_out_in_the_proxy_phase() {
             err,
             FetchError::Timeout {
                 phase: chainscope::fetch::Phase::Proxy,
-                option: "--connect-timeout",
+                option: "connect_timeout",
                 ..
             }
         ),
