@@ -445,13 +445,11 @@ impl Chain {
 
     fn verify_with(&self, profile: Profile, purposes: Vec<Purpose>) -> VerifyReport {
         let (chain, trust, crls) = self.make();
-        let options = VerifyOptions {
-            at: Some(parse_time(NOW).unwrap()),
-            purposes,
-            crls,
-            profile,
-            ..VerifyOptions::default()
-        };
+        let mut options = VerifyOptions::default();
+        options.at = Some(parse_time(NOW).unwrap());
+        options.purposes = purposes;
+        options.crls = crls;
+        options.profile = profile;
         verify_chain(&chain, &trust, &options)
     }
 }

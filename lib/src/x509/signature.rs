@@ -267,11 +267,6 @@ fn pss_hash(alg: &AlgorithmIdentifier<'_>) -> Option<Hash> {
     }
 }
 
-/// The table's name for a signature algorithm OID.
-pub(crate) fn signature_name(oid: &str) -> Option<&'static str> {
-    TABLE.iter().find(|r| r.oid == oid).map(|r| r.name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
