@@ -44,5 +44,5 @@ fn lib_testdata_matches_certs_fixtures() {
             "lib/testdata/README.md does not list {rel}'s directory"
         );
     }
-    assert_eq!(all.len(), 38, "files compared");
+    assert_eq!(all.len(), 37, "files compared");
 }
