@@ -40,7 +40,11 @@ fn trust() -> &'static TrustStore {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(bundle) = load_bytes(data, "fuzz", &LoadOptions { keep_going: true }) else {
+    let Ok(bundle) = load_bytes(data, "fuzz", &{
+        let mut o = LoadOptions::default();
+        o.keep_going = true;
+        o
+    }) else {
         return;
     };
     let chain = bundle.ders();
@@ -56,12 +60,10 @@ fuzz_target!(|data: &[u8]| {
         // Laxest first: each stricter profile may only add rejections.
         let mut accepted_by_laxer = true;
         for profile in [Profile::Webpki, Profile::Clients, Profile::Rfc5280] {
-            let options = VerifyOptions {
-                host: host.map(|h| parse_host(h).expect("a valid host")),
-                at: Some(at),
-                profile,
-                ..VerifyOptions::default()
-            };
+            let mut options = VerifyOptions::default();
+            options.host = host.map(|h| parse_host(h).expect("a valid host"));
+            options.at = Some(at);
+            options.profile = profile;
             let report = verify_chain(&chain, trust(), &options);
             if report.valid {
                 assert!(report.webpki.valid, "valid although webpki rejects it");

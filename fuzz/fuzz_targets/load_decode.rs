@@ -5,14 +5,19 @@
 
 #![no_main]
 
-use chainscope::inspect::{to_pem, InputReport, StreamedReport};
+use chainscope::cert::to_pem;
+use chainscope::inspect::{InputReport, StreamedReport};
 use chainscope::{load_bytes, LoadOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let at = time::macros::datetime!(2030-06-01 00:00 UTC);
     for keep_going in [false, true] {
-        match load_bytes(data, "fuzz", &LoadOptions { keep_going }) {
+        match load_bytes(data, "fuzz", &{
+            let mut o = LoadOptions::default();
+            o.keep_going = keep_going;
+            o
+        }) {
             Ok(bundle) => {
                 // `show --json` writes the streamed form: it must say exactly the same.
                 let streamed = serde_json::to_string(&StreamedReport::new(&bundle, at));

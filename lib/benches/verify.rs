@@ -128,9 +128,10 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group: &str) {
     let s = setup();
     let at = time::macros::datetime!(2026-01-01 0:00 UTC);
     let options: Vec<VerifyOptions> = (0..CHAINS)
-        .map(|i| VerifyOptions {
-            at: Some(at),
-            ..VerifyOptions::for_host(&format!("host{i}.bench.test")).unwrap()
+        .map(|i| {
+            let mut o = VerifyOptions::for_host(&format!("host{i}.bench.test")).unwrap();
+            o.at = Some(at);
+            o
         })
         .collect();
     for (chain, o) in s.chains.iter().zip(&options) {

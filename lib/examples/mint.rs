@@ -15,9 +15,10 @@ fn main() -> Result<(), chainscope::Error> {
     // A root CA that can only certify names under .hospital.local, so a leaked key cannot
     // mint certificates for the internet.
     let mut params = CaParams::new("Example Hospital Internal Root CA");
-    params.name_constraints = NameConstraints {
-        permitted_dns: vec![".hospital.local".into()],
-        ..NameConstraints::default()
+    params.name_constraints = {
+        let mut o = NameConstraints::default();
+        o.permitted_dns = vec![".hospital.local".into()];
+        o
     };
     let ca = mint::root_ca(&params)?;
     let ca_report = ca.write(&out.join("ca"), &WriteOptions::default())?;

@@ -3,21 +3,16 @@
 //! `cargo run -p chainscope --example preflight -- CERT KEY ROOTS HOST`
 //! (defaults: the ecdsa fixture chain, its key and root, `localhost`).
 
-use chainscope::preflight::{run, CheckStatus, PreflightOptions, Requirements};
+use chainscope::preflight::{run, CheckStatus, PreflightOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let mut next = |default: &str| args.next().unwrap_or_else(|| default.to_owned());
-    let options = PreflightOptions {
-        cert: Some(next("certs-fixtures/ecdsa/chain.pem").into()),
-        key: Some(next("certs-fixtures/ecdsa/leaf.key").into()),
-        roots: vec![next("certs-fixtures/ecdsa/root.pem")],
-        requirements: Requirements {
-            hosts: vec![next("localhost")],
-            ..Requirements::default()
-        },
-        ..PreflightOptions::default()
-    };
+    let mut options = PreflightOptions::default();
+    options.cert = Some(next("certs-fixtures/ecdsa/chain.pem").into());
+    options.key = Some(next("certs-fixtures/ecdsa/leaf.key").into());
+    options.roots = vec![next("certs-fixtures/ecdsa/root.pem")];
+    options.requirements.hosts = vec![next("localhost")];
     let report = run(&options)?;
     for check in &report.checks {
         let mark = match check.status {
@@ -25,6 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             CheckStatus::Warn => "warn",
             CheckStatus::Fail => "FAIL",
             CheckStatus::Skip => "skip",
+            _ => "?   ",
         };
         println!("{mark} {:<20} {}", check.id, check.found);
     }

@@ -26,10 +26,27 @@ use x509_parser::prelude::FromDer;
 use crate::encoding::{base64, hex, hex_upper, sha1, sha256, sha256_fingerprint};
 use crate::error::{Error, Result};
 use crate::instant::rfc3339;
-use crate::name::{general_name_label, general_name_text, DistinguishedName};
+use crate::name::{general_name_label, general_name_text};
 use crate::oids;
 use crate::x509::extensions::{tls_features, Extension, ExtensionState, Extensions, KeyUsage};
 use crate::x509::{Certificate, Curve, KeyAlgorithm, PublicKey};
+
+pub use crate::name::{DistinguishedName, NameAttribute};
+
+/// PEM text of certificates, one `CERTIFICATE` block each (64-column base64, LF line
+/// endings): what `fullchain.pem` holds.
+///
+/// ```
+/// let pem = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/chain.pem"));
+/// let certs = chainscope::load_bytes(pem, "chain.pem", &Default::default())?.ders();
+/// let text = chainscope::cert::to_pem(&certs);
+/// assert_eq!(text.matches("-----BEGIN CERTIFICATE-----").count(), certs.len());
+/// assert_eq!(chainscope::load_bytes(text.as_bytes(), "again", &Default::default())?.ders(), certs);
+/// # Ok::<(), chainscope::Error>(())
+/// ```
+pub fn to_pem(certs: &[CertificateDer<'_>]) -> String {
+    crate::encoding::certificates_pem(certs)
+}
 
 /// Everything a certificate says, decoded.
 ///
@@ -91,6 +108,7 @@ pub struct CertificateInfo {
 
 /// The validity window.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct Validity {
     /// Start of validity, RFC 3339.
     pub not_before: String,
@@ -124,6 +142,7 @@ pub enum ValidityStatus {
 
 /// Subject alternative names, by type.
 #[derive(Debug, Clone, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct SubjectAltNames {
     /// Whether the certificate has a subjectAltName extension at all.
     pub present: bool,
@@ -141,6 +160,7 @@ pub struct SubjectAltNames {
 
 /// A general name of a type that has no field of its own.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct TypedName {
     /// `directory_name`, `registered_id`, `other_name`, `x400_address`, `edi_party_name` or
     /// `invalid`.
@@ -151,6 +171,7 @@ pub struct TypedName {
 
 /// The subject public key.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct PublicKeyInfo {
     /// `RSA`, `EC`, `Ed25519`, `DSA`, … or the dotted OID.
     pub algorithm: String,
@@ -168,6 +189,7 @@ pub struct PublicKeyInfo {
 
 /// An algorithm identifier.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct AlgorithmInfo {
     /// Human name (`sha256WithRSAEncryption`), or the dotted OID when not well known.
     pub name: String,
@@ -177,6 +199,7 @@ pub struct AlgorithmInfo {
 
 /// Basic constraints.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct BasicConstraintsInfo {
     /// Whether the extension is marked critical.
     pub critical: bool,
@@ -188,6 +211,7 @@ pub struct BasicConstraintsInfo {
 
 /// Key usage.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct KeyUsageInfo {
     /// Whether the extension is marked critical.
     pub critical: bool,
@@ -197,6 +221,7 @@ pub struct KeyUsageInfo {
 
 /// Extended key usage.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct ExtendedKeyUsageInfo {
     /// Whether the extension is marked critical.
     pub critical: bool,
@@ -206,6 +231,7 @@ pub struct ExtendedKeyUsageInfo {
 
 /// An OID with its well-known name, if any.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct OidName {
     /// Dotted OID.
     pub oid: String,
@@ -222,6 +248,7 @@ impl OidName {
 
 /// Authority key identifier.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct AuthorityKeyIdInfo {
     /// The issuer's key identifier (lowercase hex, colon separated).
     pub key_id: Option<String>,
@@ -233,6 +260,7 @@ pub struct AuthorityKeyIdInfo {
 
 /// Authority information access.
 #[derive(Debug, Clone, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct AuthorityInfoAccessInfo {
     /// OCSP responder URLs.
     pub ocsp: Vec<String>,
@@ -244,6 +272,7 @@ pub struct AuthorityInfoAccessInfo {
 
 /// A certificate policy.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct PolicyInfo {
     /// Dotted OID.
     pub oid: String,
@@ -253,6 +282,7 @@ pub struct PolicyInfo {
 
 /// Name constraints.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct NameConstraintsInfo {
     /// Whether the extension is marked critical.
     pub critical: bool,
@@ -264,6 +294,7 @@ pub struct NameConstraintsInfo {
 
 /// Fingerprints.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct Fingerprints {
     /// SHA-256 of the certificate DER, uppercase hex with colons (OpenSSL's form).
     pub sha256: String,
@@ -276,6 +307,7 @@ pub struct Fingerprints {
 
 /// One extension as found in the certificate.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct ExtensionInfo {
     /// Dotted OID.
     pub oid: String,
@@ -294,6 +326,7 @@ pub struct ExtensionInfo {
 /// How an extension was understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ExtensionStatus {
     /// Decoded.
     Parsed,
@@ -319,6 +352,15 @@ impl CertificateInfo {
     }
 
     /// [`CertificateInfo::decode`] for the current instant.
+    ///
+    /// ```
+    /// let pem = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/chain.pem"));
+    /// let chain = chainscope::load_bytes(pem, "chain.pem", &Default::default())?.ders();
+    /// let leaf = chainscope::CertificateInfo::decode_now(&chain[0])?;
+    /// assert_eq!(leaf.subject.common_name(), Some("rsa.chainscope.test"));
+    /// println!("{} days left", leaf.validity.days_remaining);
+    /// # Ok::<(), chainscope::Error>(())
+    /// ```
     pub fn decode_now(der: &CertificateDer<'_>) -> Result<Self> {
         Self::decode(der, OffsetDateTime::now_utc())
     }

@@ -30,6 +30,7 @@ use crate::parallel::in_parallel;
 
 /// The relations within a list of certificates.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChainReport {
     /// Number of certificates in the list.
     pub count: usize,
@@ -48,6 +49,7 @@ pub struct ChainReport {
 
 /// The relation between cert `index` and cert `index + 1`.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct Link {
     /// 0-based index of the subject certificate.
     pub index: usize,
@@ -69,6 +71,7 @@ pub struct Link {
 /// How two adjacent certificates relate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum LinkStatus {
     /// The next certificate issued this one: names, key identifiers and signature agree.
     Issued,
@@ -85,6 +88,7 @@ pub enum LinkStatus {
 /// Outcome of a single-link signature check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SignatureCheck {
     /// The signature verifies.
     Valid,
@@ -100,6 +104,7 @@ pub enum SignatureCheck {
 
 /// Something worth telling about the list.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChainNote {
     /// Stable code: `duplicate`, `out_of_order`, `gap`, `unrelated`, `root_included`,
     /// `bad_signature`, `key_id_mismatch`, `name_encoding_differs`.
@@ -501,7 +506,7 @@ mod tests {
     use super::*;
 
     fn fixture(path: &str) -> CertificateDer<'static> {
-        let full = format!("{}/../certs-fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+        let full = format!("{}/testdata/{path}", env!("CARGO_MANIFEST_DIR"));
         crate::load::load_certificates(full.as_ref()).expect("fixture loads")[0].clone()
     }
 

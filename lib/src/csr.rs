@@ -26,6 +26,7 @@ use crate::name::DistinguishedName;
 
 /// A decoded certificate signing request.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct CsrInfo {
     /// PKCS#10 version as written (1).
     pub version: u32,

@@ -9,6 +9,7 @@ use std::fmt;
 /// Where in an input a problem sits: the 1-based block index and, for PEM, the 1-based line
 /// of its `-----BEGIN` marker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Position {
     /// 1-based index of the block (PEM section, or certificate in a PKCS#7 bundle).
     pub block: usize,

@@ -13,6 +13,7 @@ use crate::load::{Bundle, InputFormat, LoadedCert};
 
 /// One decoded input.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct InputReport {
     /// The input's name (path as given, or `<stdin>`).
     pub input: String,
@@ -35,6 +36,7 @@ pub struct InputReport {
 
 /// One file of a directory input.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct FileReport {
     /// The file's path.
     pub file: String,
@@ -73,6 +75,7 @@ impl FileReport {
 
 /// A certificate with its place in the input.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct CertificateEntry {
     /// 0-based index in the input's certificate list.
     pub index: usize,
@@ -88,6 +91,7 @@ pub struct CertificateEntry {
 
 /// A certificate signing request with its place in the input.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct RequestEntry {
     /// 0-based index in the input's request list.
     pub index: usize,
@@ -323,11 +327,6 @@ fn at_position(e: Error, bundle: &Bundle, position: Position) -> Error {
     }
 }
 
-/// PEM text of certificates, one `CERTIFICATE` block each, LF line endings.
-pub fn to_pem(certs: &[CertificateDer<'_>]) -> String {
-    crate::encoding::certificates_pem(certs)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,7 +337,7 @@ mod tests {
         // 1,203 certificates: more than one decode chunk, split over worker threads.
         let chain = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../certs-fixtures/ecdsa/fullchain-with-root.pem"
+            "/testdata/ecdsa/fullchain-with-root.pem"
         ))
         .expect("fixture readable");
         let mut pem = chain.repeat(401);

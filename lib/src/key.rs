@@ -33,6 +33,7 @@ use crate::error::{Error, Result};
 /// The container a private key came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum KeyFormat {
     /// `BEGIN PRIVATE KEY` (PKCS#8).
     Pkcs8,
@@ -51,6 +52,7 @@ pub enum KeyFormat {
 
 /// What a private-key file holds.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct PrivateKeyInfo {
     /// The input's name.
     pub input: String,
@@ -78,6 +80,7 @@ pub struct PrivateKeyInfo {
 /// Whether a key belongs to a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case", tag = "result", content = "reason")]
+#[non_exhaustive]
 pub enum KeyMatch {
     /// The key's public half is the certificate's public key.
     Matches,
@@ -433,7 +436,7 @@ mod tests {
 
     fn fixture(path: &str) -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../certs-fixtures")
+            .join("testdata")
             .join(path)
     }
 

@@ -46,7 +46,8 @@
 //! | [`key`] | private keys: type, encryption, whether they match a certificate |
 //! | [`preflight`] | the go-live checklist for a proxy's files and live server |
 //! | [`name_constraints`] | which names a CA allows below it (RFC 5280 §4.2.1.10) |
-//! | [`inspect`], [`name`], [`oids`], [`instant`] | the `show` report, names, OID names, time input |
+//! | [`inspect`] | the report `chainscope show` renders: every certificate and request of an input |
+//! | [`instant`] | instants as users write them and as the text reports print them |
 //!
 //! ## Cargo features
 //! | feature | default | pulls | enables |
@@ -93,12 +94,26 @@
 //!   wrappers (`fetch_blocking`, `fetch_many_blocking`, `preflight::run` with `connect`)
 //!   return `FetchError::Runtime` when called inside a runtime instead of panicking.
 //!
+//! - **Growing types.** Options, reports, their parts and the error enums are
+//!   `#[non_exhaustive]`: start from `default()` (or a constructor such as
+//!   [`VerifyOptions::for_host`]) and assign fields; a `match` needs a `_` arm.
+//! - **Other crates' types.** The ones in chainscope's signatures are re-exported:
+//!   [`CertificateDer`], [`PrivateKeyDer`] and [`ServerName`] (rustls-pki-types, the types
+//!   rustls takes), [`OffsetDateTime`] (time), [`trust::TrustAnchor`] (webpki's anchor).
+#![cfg_attr(
+    feature = "fetch",
+    doc = "  [`fetch::CryptoProvider`] is rustls' provider type."
+)]
+#![cfg_attr(
+    feature = "mint",
+    doc = "  [`mint::Zeroizing`] wraps the text of [`mint::Minted::key_pem`]."
+)]
+//!
 //! ## Example: decode a chain
 //! ```
 //! let pem = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/chain.pem"));
 //! let bundle = chainscope::load_bytes(pem, "chain.pem", &Default::default())?;
-//! let now = time::OffsetDateTime::now_utc();
-//! let leaf = chainscope::CertificateInfo::decode(&bundle.ders()[0], now)?;
+//! let leaf = chainscope::CertificateInfo::decode_now(&bundle.ders()[0])?;
 //! assert_eq!(leaf.subject_alt_names.dns, vec!["rsa.chainscope.test", "localhost"]);
 //! # Ok::<(), chainscope::Error>(())
 //! ```
@@ -128,9 +143,9 @@ pub mod load;
 pub mod mint;
 #[cfg(feature = "fetch")]
 pub mod monitor;
-pub mod name;
+mod name;
 pub mod name_constraints;
-pub mod oids;
+mod oids;
 mod parallel;
 mod policy;
 pub mod preflight;
@@ -138,6 +153,9 @@ pub mod trust;
 pub mod verify;
 mod x509;
 
+// The API in one place: the types and entry points most embedders need, each module
+// holding the rest of its concept. Types of other crates that appear in the API are
+// re-exported, so an embedder needs no version-matched dependency to name them.
 pub use cert::CertificateInfo;
 pub use chain::{ChainReport, LinkStatus};
 pub use csr::CsrInfo;
@@ -151,7 +169,9 @@ pub use load::{load_bytes, load_certificates, load_input, load_path, Bundle, Loa
 #[cfg(feature = "mint")]
 pub use mint::MintError;
 pub use preflight::{Check, CheckStatus, PreflightReport};
-pub use rustls_pki_types::CertificateDer;
+/// rustls-pki-types' DER and name types, as chainscope's functions take and return them
+/// (the same types rustls and rustls-webpki use).
+pub use rustls_pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 /// The instant type of every time parameter (`CertificateInfo::decode`, `VerifyOptions::at`).
 pub use time::OffsetDateTime;
 pub use trust::TrustStore;

@@ -204,6 +204,7 @@ fn read_error(input: &str, e: std::io::Error) -> Error {
 
 /// How lenient loading is.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct LoadOptions {
     /// Skip blocks that do not decode (recording them in [`Bundle::skipped`]) instead of
     /// failing on the first one.
@@ -213,6 +214,7 @@ pub struct LoadOptions {
 /// The container format an input was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum InputFormat {
     /// PEM text (possibly with other text around the blocks).
     Pem,
@@ -226,6 +228,7 @@ pub enum InputFormat {
 
 /// Where a loaded item came from.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Origin {
     /// The input's name (path as given, or `<stdin>`).
     pub input: String,
@@ -235,6 +238,7 @@ pub struct Origin {
 
 /// A certificate as loaded: its exact DER bytes and where it came from.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct LoadedCert {
     /// The certificate's DER encoding, byte for byte as in the input.
     pub der: CertificateDer<'static>,
@@ -244,6 +248,7 @@ pub struct LoadedCert {
 
 /// A PKCS#10 certificate signing request as loaded.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct LoadedCsr {
     /// The request's DER encoding.
     pub der: Vec<u8>,
@@ -253,6 +258,7 @@ pub struct LoadedCsr {
 
 /// Everything loaded from one input.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Bundle {
     /// The input's name.
     pub input: String,
@@ -274,6 +280,7 @@ pub struct Bundle {
 
 /// One regular file of a directory input.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct DirFile {
     /// The file's path.
     pub input: String,
@@ -1073,7 +1080,7 @@ mod tests {
         // END line anywhere after them.
         let good = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../certs-fixtures/rsa/leaf.pem"
+            "/testdata/rsa/leaf.pem"
         ))
         .unwrap();
         let mut text = good.clone();

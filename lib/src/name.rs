@@ -10,6 +10,7 @@ use crate::oids;
 
 /// A distinguished name: its RFC 4514 string and its attributes in encoding order.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct DistinguishedName {
     /// RFC 4514 form: most specific RDN first, `,` between RDNs, `+` inside a multi-valued
     /// RDN, special characters escaped (`CN=example.com,O=Example\, Inc.,C=US`).
@@ -20,6 +21,7 @@ pub struct DistinguishedName {
 
 /// One attribute of a distinguished name.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct NameAttribute {
     /// Dotted OID of the attribute type.
     pub oid: String,
@@ -302,8 +304,7 @@ mod tests {
     #[test]
     fn dotted_oid_attribute_value_is_written_as_hex_der() {
         // CN=example-custom-oids plus 1.3.6.1.4.1.36914=UTF8String "example".
-        let pem =
-            include_bytes!("../../certs-fixtures/real/certigo-samples/example-custom-oid.pem");
+        let pem = include_bytes!("../testdata/real/certigo-samples/example-custom-oid.pem");
         let block = x509_parser::pem::Pem::iter_from_buffer(pem)
             .next()
             .expect("a PEM block")

@@ -63,6 +63,7 @@ use crate::name::{rfc5280_normalized, DistinguishedName, Fold};
 /// An IP network in CIDR notation (`10.0.0.0/8`, `fd00::/8`); a bare address is a /32 or
 /// /128 network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct IpCidr {
     /// The network address.
     pub addr: IpAddr,
@@ -123,6 +124,7 @@ impl serde::Serialize for IpCidr {
 /// The base name of one permitted or excluded subtree.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "form", content = "value", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Subtree {
     /// dNSName: `hospital.test` (it and every name below it) or `.hospital.test` (only the
     /// names below it).
@@ -221,6 +223,7 @@ impl fmt::Display for Subtree {
 /// One name a certificate carries, as name constraints see it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "form", content = "value", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SubjectName {
     /// A dNSName.
     Dns(String),
@@ -300,6 +303,7 @@ impl fmt::Display for SubjectName {
 
 /// The names of a certificate that name constraints apply to.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CertificateNames {
     /// The subject (checked against directoryName subtrees when not empty).
     pub subject: DistinguishedName,
@@ -393,6 +397,7 @@ impl CertificateNames {
 
 /// The nameConstraints extension of one CA.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CaConstraints {
     /// The CA's subject (RFC 4514).
     pub ca: String,
@@ -407,6 +412,7 @@ pub struct CaConstraints {
 /// Why a name is refused.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ViolationKind {
     /// The CA has permitted subtrees of the name's form and the name lies in none.
     NotPermitted {
@@ -430,6 +436,7 @@ pub enum ViolationKind {
 
 /// A name that a CA's name constraints do not allow.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Violation {
     /// The name (`DNS:proxy.example.internal`, `DirName:CN=…`, `CN:10.1.2.3`).
     pub name: String,

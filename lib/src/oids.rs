@@ -131,31 +131,17 @@ fn lookup<'a>(table: &'a [(&str, &'a str)], oid: &str) -> Option<&'a str> {
 }
 
 /// The name of an extended key usage purpose, if it is well known.
-pub fn eku_name(oid: &str) -> Option<&'static str> {
+pub(crate) fn eku_name(oid: &str) -> Option<&'static str> {
     lookup(EKU_NAMES, oid)
 }
 
-/// The dotted OID of a well-known extended key usage name (`serverAuth` → `1.3.6.1.5.5.7.3.1`).
-pub fn eku_oid(name: &str) -> Option<&'static str> {
-    EKU_NAMES
-        .iter()
-        .find(|(_, n)| n.eq_ignore_ascii_case(name))
-        .map(|(o, _)| *o)
-}
-
-/// The name of a signature algorithm, if it is well known (from the one signature-algorithm
-/// table, which also records each algorithm's hash and whether it is weak).
-pub fn signature_name(oid: &str) -> Option<&'static str> {
-    crate::x509::signature::signature_name(oid)
-}
-
 /// The name of a public key algorithm, if it is well known.
-pub fn key_algorithm_name(oid: &str) -> Option<&'static str> {
+pub(crate) fn key_algorithm_name(oid: &str) -> Option<&'static str> {
     lookup(KEY_NAMES, oid)
 }
 
 /// The name and size of a named curve, if it is well known.
-pub fn curve(oid: &str) -> Option<(&'static str, u32)> {
+pub(crate) fn curve(oid: &str) -> Option<(&'static str, u32)> {
     CURVE_NAMES
         .iter()
         .find(|(o, _, _)| *o == oid)
@@ -163,17 +149,17 @@ pub fn curve(oid: &str) -> Option<(&'static str, u32)> {
 }
 
 /// The name of a certificate extension, if it is well known.
-pub fn extension_name(oid: &str) -> Option<&'static str> {
+pub(crate) fn extension_name(oid: &str) -> Option<&'static str> {
     lookup(EXTENSION_NAMES, oid).or_else(|| registry_short_name(oid))
 }
 
 /// The short name of a distinguished-name attribute type (`CN`, `O`, …), if it is well known.
-pub fn attribute_name(oid: &str) -> Option<&'static str> {
+pub(crate) fn attribute_name(oid: &str) -> Option<&'static str> {
     lookup(ATTRIBUTE_NAMES, oid)
 }
 
 /// The name of a certificate policy, if it is well known.
-pub fn policy_name(oid: &str) -> Option<&'static str> {
+pub(crate) fn policy_name(oid: &str) -> Option<&'static str> {
     lookup(POLICY_NAMES, oid)
 }
 
@@ -189,9 +175,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn well_known_names_resolve_both_ways() {
+    fn well_known_names_resolve() {
         assert_eq!(eku_name("1.3.6.1.5.5.7.3.1"), Some("serverAuth"));
-        assert_eq!(eku_oid("clientauth"), Some("1.3.6.1.5.5.7.3.2"));
+        assert_eq!(eku_name("1.3.6.1.5.5.7.3.2"), Some("clientAuth"));
         assert_eq!(curve("1.3.132.0.34"), Some(("P-384", 384)));
         assert_eq!(extension_name("2.5.29.17"), Some("subjectAltName"));
         assert_eq!(attribute_name("2.5.4.3"), Some("CN"));

@@ -19,13 +19,16 @@
 
 use std::path::Path;
 
-use rustls_pki_types::{CertificateDer, TrustAnchor};
+use rustls_pki_types::CertificateDer;
+/// rustls-webpki's trust anchor type, as [`Anchor::anchor`] and [`TrustStore::anchors`] give it.
+pub use rustls_pki_types::TrustAnchor;
 
 use crate::error::{Error, Result};
 use crate::load::{load_path, LoadOptions};
 
 /// One source of anchors and what loading it gave.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct TrustSource {
     /// `system`, `mozilla`, or the path as given.
     pub label: String,
@@ -38,6 +41,7 @@ pub struct TrustSource {
 
 /// A trust anchor together with where it came from.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Anchor {
     /// The anchor as rustls-webpki uses it (subject, key, name constraints).
     pub anchor: TrustAnchor<'static>,
@@ -151,6 +155,14 @@ impl TrustStore {
     /// A store of the certificates in a PEM/DER/PKCS#7 file or a directory (hashed
     /// directories such as `/etc/ssl/certs` included). Certificates that cannot be used are
     /// counted in [`TrustSource::failed`]; a file with none usable is an error.
+    ///
+    /// ```
+    /// let root = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/root.pem");
+    /// let trust = chainscope::TrustStore::from_path(root.as_ref())?;
+    /// assert_eq!(trust.len(), 1);
+    /// assert_eq!(trust.sources()[0].label, root);
+    /// # Ok::<(), chainscope::Error>(())
+    /// ```
     pub fn from_path(path: &Path) -> Result<Self> {
         Self::from_file_spec(&path.to_string_lossy())
     }

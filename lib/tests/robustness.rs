@@ -17,7 +17,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use chainscope::inspect::{to_pem, InputReport, StreamedReport};
+use chainscope::cert::to_pem;
+use chainscope::inspect::{InputReport, StreamedReport};
 use chainscope::{load_bytes, LoadOptions};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -37,7 +38,11 @@ fn instants() -> [OffsetDateTime; 3] {
 /// that is empty or spans several lines, or a report that does not serialize.
 fn pipeline(bytes: &[u8], at: OffsetDateTime) {
     for keep_going in [false, true] {
-        match load_bytes(bytes, "fuzz.pem", &LoadOptions { keep_going }) {
+        match load_bytes(bytes, "fuzz.pem", &{
+            let mut o = LoadOptions::default();
+            o.keep_going = keep_going;
+            o
+        }) {
             Ok(bundle) => {
                 // `show --json` writes the streamed form: it must say exactly the same.
                 let streamed = serde_json::to_string(&StreamedReport::new(&bundle, at));

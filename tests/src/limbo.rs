@@ -130,14 +130,12 @@ impl Testcase {
             return Err("peer certificate not PEM");
         };
         let trust = TrustStore::from_certs(Self::certs(&self.trusted_certs), "limbo");
-        let mut options = VerifyOptions {
-            at: self.time(),
-            purposes: self.purposes(),
-            max_depth: self.max_chain_depth,
-            untrusted: Self::certs(&self.untrusted_intermediates),
-            profile,
-            ..VerifyOptions::default()
-        };
+        let mut options = VerifyOptions::default();
+        options.at = self.time();
+        options.purposes = self.purposes();
+        options.max_depth = self.max_chain_depth;
+        options.untrusted = Self::certs(&self.untrusted_intermediates);
+        options.profile = profile;
         if let Some(name) = &self.expected_peer_name {
             if name.kind == "DNS" || name.kind == "IP" {
                 match parse_host(&name.value) {

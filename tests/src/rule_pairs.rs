@@ -538,13 +538,11 @@ impl Chain {
     pub fn verify_with(&self, profile: Profile, purposes: Vec<Purpose>) -> VerifyReport {
         let made = self.make();
         let (presented, trust) = (made.presented(), made.trust());
-        let options = VerifyOptions {
-            at: Some(self.now),
-            purposes,
-            crls: made.crls,
-            profile,
-            ..VerifyOptions::default()
-        };
+        let mut options = VerifyOptions::default();
+        options.at = Some(self.now);
+        options.purposes = purposes;
+        options.crls = made.crls;
+        options.profile = profile;
         verify_chain(&presented, &trust, &options)
     }
 }

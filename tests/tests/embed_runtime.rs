@@ -74,11 +74,9 @@ async fn blocking_calls_inside_a_runtime_return_errors() {
     assert_eq!(e.code(), "runtime", "{e}");
     assert_eq!(seen, 0);
 
-    let preflight = PreflightOptions {
-        connect: Some("127.0.0.1:9".into()),
-        roots: vec![fixture_path("rsa/root.pem")],
-        ..PreflightOptions::default()
-    };
+    let mut preflight = PreflightOptions::default();
+    preflight.connect = Some("127.0.0.1:9".into());
+    preflight.roots = vec![fixture_path("rsa/root.pem")];
     match chainscope::preflight::run(&preflight) {
         Err(chainscope::Error::Fetch(e)) => assert_eq!(e.code(), "runtime", "{e}"),
         other => panic!("expected a runtime error, got {other:?}"),
@@ -112,11 +110,9 @@ async fn fetch_many_and_preflight(authority: &str) {
     assert_eq!(results.len(), 2);
     assert!(results.iter().all(|r| r.result.is_ok()), "{results:?}");
 
-    let preflight = PreflightOptions {
-        connect: Some(authority.to_string()),
-        roots: vec![fixture_path("rsa/root.pem")],
-        ..PreflightOptions::default()
-    };
+    let mut preflight = PreflightOptions::default();
+    preflight.connect = Some(authority.to_string());
+    preflight.roots = vec![fixture_path("rsa/root.pem")];
     let report = chainscope::preflight::run_async(&preflight)
         .await
         .expect("preflight");

@@ -17,7 +17,6 @@ use chainscope::mint::{CRASH_ENV, NO_EXCHANGE_ENV};
 use chainscope_tests::mint::{
     chainscope, chainscope_ok, listing, mint_ca, mint_intermediate, ScratchDir,
 };
-use rcgen::PublicKeyData;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -107,10 +106,9 @@ fn consistent_set(dir: &Path) -> Result<Vec<u8>, String> {
     if mode & 0o777 != 0o600 {
         return Err(format!("key.pem has mode {mode:o}"));
     }
-    let key = chainscope::mint::read_private_key(&key_bytes, "key.pem", None)
+    let key = chainscope::key::PrivateKeyInfo::load_bytes(&key_bytes, "key.pem")
         .map_err(|e| e.to_string())?;
-    let (_, x509) = X509Certificate::from_der(cert).map_err(|e| e.to_string())?;
-    if x509.public_key().subject_public_key.data.as_ref() != key.der_bytes() {
+    if key.matches(cert) != chainscope::KeyMatch::Matches {
         return Err("key.pem does not belong to cert.pem".into());
     }
     let full = certs(&dir.join("fullchain.pem"))?;

@@ -336,7 +336,8 @@ fn decoded_fields_agree_with_openssl_x509() {
             "note: {SYSTEM_BUNDLE} is absent (install ca-certificates); system bundle not compared"
         );
     }
-    let options = LoadOptions { keep_going: true };
+    let mut options = LoadOptions::default();
+    options.keep_going = true;
     let mut compared = 0;
     let mut files_with_certs = 0;
     let mut skipped_files = Vec::new();

@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use chainscope::preflight::{check_files, CheckStatus, FileCheckOptions, Requirements};
+use chainscope::preflight::{check_files, CheckStatus, FileCheckOptions};
 use chainscope::trust::TrustStore;
 use chainscope::verify::{verify_chain, Profile, VerifyOptions};
 use chainscope::{CertificateDer, CertificateInfo};
@@ -68,10 +68,7 @@ fn preflight_status(cert: &CertificateDer<'static>, check: &str) -> (CheckStatus
     let checks = check_files(
         std::slice::from_ref(cert),
         None,
-        &FileCheckOptions {
-            requirements: Requirements::default(),
-            ..FileCheckOptions::default()
-        },
+        &FileCheckOptions::default(),
     );
     let c = checks
         .iter()
@@ -98,10 +95,8 @@ fn p521_leaf_is_strong_for_show_preflight_and_verify() {
         CheckStatus::Pass
     );
     let trust = TrustStore::from_certs(vec![leaf.clone()], "self");
-    let options = VerifyOptions {
-        profile: Profile::Rfc5280,
-        ..VerifyOptions::for_host("p521.policy.test").unwrap()
-    };
+    let mut options = VerifyOptions::for_host("p521.policy.test").unwrap();
+    options.profile = Profile::Rfc5280;
     let report = verify_chain(&[leaf], &trust, &options);
     assert!(report.valid, "{:?}", report.findings);
     for code in ["forbidden_subscriber_key", "weak_leaf_key"] {

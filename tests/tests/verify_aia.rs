@@ -193,10 +193,9 @@ impl Chain {
 }
 
 fn options_at_2026() -> VerifyOptions {
-    VerifyOptions {
-        at: Some(chainscope::verify::parse_time("2026-06-01T00:00:00Z").unwrap()),
-        ..VerifyOptions::for_host("aia.test").unwrap()
-    }
+    let mut o = VerifyOptions::for_host("aia.test").unwrap();
+    o.at = Some(chainscope::verify::parse_time("2026-06-01T00:00:00Z").unwrap());
+    o
 }
 
 fn failure(aia: &chainscope::verify::AiaIssuers) -> String {

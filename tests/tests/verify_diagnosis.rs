@@ -155,11 +155,10 @@ fn pool() -> Vec<Der> {
 }
 
 fn options(untrusted: Vec<Der>) -> VerifyOptions {
-    VerifyOptions {
-        at: Some(time::OffsetDateTime::from_unix_timestamp(AT).unwrap()),
-        untrusted,
-        ..VerifyOptions::for_host(HOST).unwrap()
-    }
+    let mut o = VerifyOptions::for_host(HOST).unwrap();
+    o.at = Some(time::OffsetDateTime::from_unix_timestamp(AT).unwrap());
+    o.untrusted = untrusted;
+    o
 }
 
 fn run(chain: &[&Der], roots: &[&Der], untrusted: Vec<Der>) -> VerifyReport {
@@ -643,18 +642,17 @@ fn rsa_1024_issuer_is_weak_key_naming_the_size_and_the_ca() {
     let (strong_root, strong_leaf) = (load("strong-root.pem"), load("strong-leaf.pem"));
     let (weak_root, weak_leaf) = (load("weak-root.pem"), load("weak-leaf.pem"));
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let opts = |_: ()| VerifyOptions {
-        at: Some(time::OffsetDateTime::from_unix_timestamp(now).unwrap()),
-        ..VerifyOptions::for_host(HOST).unwrap()
+    let opts = |_: ()| {
+        let mut o = VerifyOptions::for_host(HOST).unwrap();
+        o.at = Some(time::OffsetDateTime::from_unix_timestamp(now).unwrap());
+        o
     };
     let trust = |d: &Der| TrustStore::from_certs(vec![d.clone()], "roots.pem");
     let r = verify_chain(&[strong_leaf], &trust(&strong_root), &opts(()));
     valid(&r);
     for profile in [Profile::Webpki, Profile::Clients, Profile::Rfc5280] {
-        let o = VerifyOptions {
-            profile,
-            ..opts(())
-        };
+        let mut o = opts(());
+        o.profile = profile;
         let r = verify_chain(std::slice::from_ref(&weak_leaf), &trust(&weak_root), &o);
         no_empty_lists(&r);
         rejected(
@@ -673,7 +671,7 @@ fn rsa_1024_issuer_is_weak_key_naming_the_size_and_the_ca() {
         );
     }
     // OpenSSL at security level 2 refuses the CA key too (CA_KEY_TOO_SMALL).
-    let o = VerifyOptions { ..opts(()) };
+    let o = opts(());
     let r = verify_chain(std::slice::from_ref(&weak_leaf), &trust(&weak_root), &o);
     let out = Command::new("openssl")
         .args([
@@ -1069,10 +1067,8 @@ fn missing_key_cert_sign_is_reported_beside_the_cause() {
     );
     // Under the webpki profile the rule does not decide: the leaf's expiry is the cause.
     let trust = TrustStore::from_certs(vec![root.der.clone()], "roots.pem");
-    let o = VerifyOptions {
-        profile: Profile::Webpki,
-        ..options(vec![])
-    };
+    let mut o = options(vec![]);
+    o.profile = Profile::Webpki;
     let r = verify_chain(&[leaf.clone(), no_ku.der.clone()], &trust, &o);
     no_empty_lists(&r);
     rejected(&r, "expired", HOST, &[]);
@@ -1186,9 +1182,10 @@ fn revoked_intermediate_is_named_with_the_crl() {
             .remove(0)
     };
     let trust = TrustStore::from_certs(vec![root.der.clone()], "roots.pem");
-    let with = |c| VerifyOptions {
-        crls: vec![c],
-        ..options(vec![])
+    let with = |c| {
+        let mut o = options(vec![]);
+        o.crls = vec![c];
+        o
     };
     let chain = [leaf, inter.der.clone()];
     valid(&verify_chain(&chain, &trust, &with(crl(vec![]))));
@@ -1390,10 +1387,8 @@ fn sha1_signature_and_a_v1_intermediate() {
     };
     let root = load("root.pem");
     let now = time::OffsetDateTime::now_utc();
-    let o = VerifyOptions {
-        at: Some(now),
-        ..VerifyOptions::for_host(HOST).unwrap()
-    };
+    let mut o = VerifyOptions::for_host(HOST).unwrap();
+    o.at = Some(now);
     let trust = TrustStore::from_certs(vec![root.clone()], "roots.pem");
     let check_one = |chain: &[Der]| {
         let r = verify_chain(chain, &trust, &o);

@@ -46,10 +46,8 @@ fn cross_signed() -> [CertificateDer<'static>; 5] {
 fn all_paths_lists_both_cross_signed_paths() {
     let [root_a, root_b, inter_a, inter_b, leaf] = cross_signed();
     let trust = TrustStore::from_certs(vec![root_a, root_b], "test roots");
-    let options = VerifyOptions {
-        all_paths: true,
-        ..VerifyOptions::for_host("cross.chainscope.test").unwrap()
-    };
+    let mut options = VerifyOptions::for_host("cross.chainscope.test").unwrap();
+    options.all_paths = true;
     let report = verify_chain(&[leaf.clone(), inter_a.clone(), inter_b], &trust, &options);
     assert!(report.valid, "{:?}", report.error);
     assert_eq!(report.all_paths.len(), 2);
@@ -112,10 +110,8 @@ fn profiles_never_accept_what_webpki_rejects_on_the_fixtures() {
         let trust = TrustStore::from_spec(&format!("{dir}/{case}/root.pem")).unwrap();
         let mut verdicts = Vec::new();
         for profile in [Profile::Webpki, Profile::Clients, Profile::Rfc5280] {
-            let options = VerifyOptions {
-                profile,
-                ..VerifyOptions::default()
-            };
+            let mut options = VerifyOptions::default();
+            options.profile = profile;
             let r = verify_chain(&chain, &trust, &options);
             assert!(
                 !r.valid || r.webpki.valid,

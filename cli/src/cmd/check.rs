@@ -110,10 +110,8 @@ impl CheckArgs {
             (Some(p), false) => Profile::parse(p)?,
             (None, false) => Profile::default(),
         };
-        let mut options = VerifyOptions {
-            profile,
-            ..VerifyOptions::default()
-        };
+        let mut options = VerifyOptions::default();
+        options.profile = profile;
         if let Some(h) = &self.host {
             options.host = Some(parse_host(h)?);
         }
@@ -144,17 +142,13 @@ impl CheckArgs {
 /// report naming it.
 fn report(args: &CheckArgs) -> CheckReport {
     let prepared = (|| -> anyhow::Result<_> {
-        let options = CheckOptions {
-            aia: args.aia.then(|| {
-                chainscope::fetch::AiaOptions::with_connection(&args.connection.to_options())
-            }),
-            fetch: args.connection.to_options(),
-            verify: args.verify_options()?,
-            thresholds: Thresholds {
-                warning_days: args.warning,
-                critical_days: args.critical,
-            },
-        };
+        let mut options = CheckOptions::default();
+        options.aia = args
+            .aia
+            .then(|| chainscope::fetch::AiaOptions::with_connection(&args.connection.to_options()));
+        options.fetch = args.connection.to_options();
+        options.verify = args.verify_options()?;
+        options.thresholds = Thresholds::new(args.warning, args.critical);
         Ok((options, args.trust_store()?))
     })();
     let (options, trust) = match prepared {

@@ -210,12 +210,12 @@ pub struct ConstraintArgs {
 
 impl ConstraintArgs {
     fn to_constraints(&self) -> NameConstraints {
-        NameConstraints {
-            permitted_dns: self.permit_dns.clone(),
-            permitted_ips: self.permit_ip.clone(),
-            excluded_dns: self.exclude_dns.clone(),
-            excluded_ips: self.exclude_ip.clone(),
-        }
+        let mut o = NameConstraints::default();
+        o.permitted_dns = self.permit_dns.clone();
+        o.permitted_ips = self.permit_ip.clone();
+        o.excluded_dns = self.exclude_dns.clone();
+        o.excluded_ips = self.exclude_ip.clone();
+        o
     }
 }
 
@@ -493,24 +493,20 @@ fn mint_files(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         MintCommand::Sign(a) => {
             let issuer = load_issuer(&a.issuer)?;
             let (der, input) = read_csr(&a.csr)?;
-            let params = SignParams {
-                allow_dns: a.dns.clone(),
-                allow_ips: a.ip.clone(),
-                usage: a.usage.usage(),
-                days: a.days,
-                not_before: a.start.parse()?,
-            };
+            let mut params = SignParams::default();
+            params.allow_dns = a.dns.clone();
+            params.allow_ips = a.ip.clone();
+            params.usage = a.usage.usage();
+            params.days = a.days;
+            params.not_before = a.start.parse()?;
             (mint::sign_csr(&issuer, &der, &input, &params)?, &a.out)
         }
         MintCommand::Renew(_) => unreachable!("handled above"),
     };
-    let mut report = minted.write(
-        &out.out,
-        &WriteOptions {
-            force: out.force,
-            passphrase,
-        },
-    )?;
+    let mut write = WriteOptions::default();
+    write.force = out.force;
+    write.passphrase = passphrase;
+    let mut report = minted.write(&out.out, &write)?;
     add_own_steps(&mut report, &minted);
     crate::hints::apply_to_steps(&mut report.next_steps);
     if out.json {
@@ -560,13 +556,12 @@ fn add_own_steps(report: &mut mint::MintReport, minted: &mint::Minted) {
 
 fn run_renew(a: &RenewArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     let issuer = load_issuer(&a.issuer)?;
-    let mut params = RenewParams {
-        days: a.days,
-        reuse_key: a.reuse_key,
-        passphrase: match &a.passphrase_file {
-            Some(f) => Some(read_passphrase_file(f)?),
-            None => None,
-        },
+    let mut params = RenewParams::default();
+    params.days = a.days;
+    params.reuse_key = a.reuse_key;
+    params.passphrase = match &a.passphrase_file {
+        Some(f) => Some(read_passphrase_file(f)?),
+        None => None,
     };
     let report = match mint::renew(&a.from, &issuer, &params) {
         Err(chainscope::Error::Mint(mint::MintError::KeyEncrypted { input }))
@@ -798,6 +793,7 @@ fn render(ctx: &mut Ctx<'_>, r: &MintReport) -> anyhow::Result<()> {
             _ => "a server certificate".to_owned(),
         },
         MintKind::SelfSigned => "a self-signed certificate".to_owned(),
+        _ => "a certificate".to_owned(),
     };
     let key = match (r.kind, r.key_type) {
         (MintKind::Signed, _) => " for the CSR's key".to_owned(),

@@ -1,7 +1,7 @@
 //! `chainscope preflight`: a go-live checklist for a proxy's certificate files and the live
 //! server.
 
-use chainscope::preflight::{CheckStatus, PreflightOptions, PreflightReport, Requirements};
+use chainscope::preflight::{CheckStatus, PreflightOptions, PreflightReport};
 use time::OffsetDateTime;
 
 use crate::output::{Paint, Term};
@@ -95,23 +95,20 @@ pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             .map_err(|e| crate::output::for_flag("--require-clients", list, e))?,
         None => Vec::new(),
     };
-    let options = PreflightOptions {
-        required_clients,
-        cert: args.cert.as_ref().map(Into::into),
-        key: args.key.as_ref().map(Into::into),
-        roots: args.roots.clone(),
-        connect: args.connect.clone(),
-        client_profile: match args.client_profile {
-            ClientProfile::Modern => chainscope::preflight::ClientProfile::Modern,
-            ClientProfile::Compatible => chainscope::preflight::ClientProfile::Compatible,
-        },
-        requirements: Requirements {
-            hosts: args.hosts.clone(),
-            min_days: args.min_days,
-            at,
-        },
-        fetch: args.connection.to_options(),
+    let mut options = PreflightOptions::default();
+    options.required_clients = required_clients;
+    options.cert = args.cert.as_ref().map(Into::into);
+    options.key = args.key.as_ref().map(Into::into);
+    options.roots = args.roots.clone();
+    options.connect = args.connect.clone();
+    options.client_profile = match args.client_profile {
+        ClientProfile::Modern => chainscope::preflight::ClientProfile::Modern,
+        ClientProfile::Compatible => chainscope::preflight::ClientProfile::Compatible,
     };
+    options.requirements.hosts = args.hosts.clone();
+    options.requirements.min_days = args.min_days;
+    options.requirements.at = at;
+    options.fetch = args.connection.to_options();
     let mut report = chainscope::preflight::run(&options).map_err(|e| {
         let mut inputs = vec![
             ("--cert", args.cert.clone().unwrap_or_default()),
@@ -141,6 +138,7 @@ pub fn render(ctx: &mut Ctx<'_>, report: &PreflightReport) -> anyhow::Result<()>
             CheckStatus::Warn => ("!", Paint::Yellow),
             CheckStatus::Fail => ("✘", Paint::Red),
             CheckStatus::Skip => ("-", Paint::Dim),
+            _ => ("?", Paint::Dim),
         };
         writeln!(
             ctx.out,

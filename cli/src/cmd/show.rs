@@ -1,10 +1,11 @@
 //! `chainscope show`: decode certificates and requests, and show how the chain fits together.
 
 use anyhow::Context as _;
+use chainscope::cert::to_pem;
 use chainscope::cert::{CertificateInfo, ValidityStatus};
 use chainscope::chain::{ChainReport, LinkStatus};
 use chainscope::csr::CsrInfo;
-use chainscope::inspect::{to_pem, InputReport, StreamedReport};
+use chainscope::inspect::{InputReport, StreamedReport};
 use chainscope::{CertificateDer, LoadOptions};
 use time::OffsetDateTime;
 
@@ -63,9 +64,8 @@ pub fn run(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         Some(text) => chainscope::instant::parse_instant(text, "--at")?,
         None => OffsetDateTime::now_utc(),
     };
-    let options = LoadOptions {
-        keep_going: args.keep_going,
-    };
+    let mut options = LoadOptions::default();
+    options.keep_going = args.keep_going;
     // Everything is loaded before anything is printed: without --keep-going an input error
     // produces one error line and no partial output.
     let mut bundles = Vec::new();
@@ -432,6 +432,7 @@ fn render_extensions(
                 ),
                 Paint::Red,
             ),
+            _ => String::new(),
         };
         writeln!(
             ctx.out,
@@ -510,6 +511,7 @@ pub fn render_relations(ctx: &mut Ctx<'_>, chain: &ChainReport) -> anyhow::Resul
             }
             LinkStatus::KeyIdMismatch => "names match, but key identifier differs from".to_owned(),
             LinkStatus::NotIssuer => "NOT issued by".to_owned(),
+            _ => "followed by".to_owned(),
         };
         let mark = if link.status == LinkStatus::Issued {
             ctx.paint("✔", Paint::Green)

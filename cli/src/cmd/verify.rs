@@ -131,13 +131,11 @@ impl VerifyArgs {
 
     /// The verification options the flags name (reads `--untrusted` and `--crl` files).
     pub fn options(&self) -> anyhow::Result<VerifyOptions> {
-        let mut options = VerifyOptions {
-            warn_days: self.warn_days,
-            max_depth: self.max_depth,
-            all_paths: self.all_paths,
-            clients: self.clients || self.require_clients.is_some(),
-            ..VerifyOptions::default()
-        };
+        let mut options = VerifyOptions::default();
+        options.warn_days = self.warn_days;
+        options.max_depth = self.max_depth;
+        options.all_paths = self.all_paths;
+        options.clients = self.clients || self.require_clients.is_some();
         options.profile = match (&self.profile, self.strict) {
             (_, true) => Profile::Rfc5280,
             (Some(p), false) => Profile::parse(p)?,
@@ -411,6 +409,7 @@ pub fn render_report(
             Severity::Error => ("error  ", Paint::Red),
             Severity::Warning => ("warning", Paint::Yellow),
             Severity::Info => ("info   ", Paint::Dim),
+            _ => ("note   ", Paint::Dim),
         };
         writeln!(
             ctx.out,
@@ -440,6 +439,7 @@ fn render_path(ctx: &mut Ctx<'_>, path: &[chainscope::verify::PathEntry]) -> any
             CertSource::Untrusted => "from --untrusted".to_owned(),
             CertSource::Aia { url } => format!("fetched from {}", Term(url)),
             CertSource::TrustStore { source } => format!("trust store: {}", Term(source)),
+            _ => "from elsewhere".to_owned(),
         };
         writeln!(
             ctx.out,

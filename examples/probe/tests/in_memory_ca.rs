@@ -101,6 +101,59 @@ fn chainscope_fetches_and_verifies_a_server_of_an_in_memory_ca() {
     assert!(report.error.is_some(), "{report:?}");
 }
 
+#[test]
+fn a_rustls_client_trusting_the_minted_root_completes_the_handshake() {
+    let harness = Harness::start();
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(harness.root.clone())
+        .expect("the minted root is an anchor");
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let port = harness.port;
+    let connect = |name: &'static str| {
+        let connector = connector.clone();
+        async move {
+            let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+            let name = rustls_pki_types::ServerName::try_from(name).expect("name");
+            connector.connect(name, tcp).await
+        }
+    };
+    let bounded = |f| rt.block_on(async { tokio::time::timeout(Duration::from_secs(10), f).await });
+    // The name the leaf was minted for: rustls verifies the chain and completes the handshake.
+    let tls = bounded(connect(NAME))
+        .expect("within 10 s")
+        .expect("handshake");
+    let (_, session) = tls.get_ref();
+    assert_eq!(session.peer_certificates().map(<[_]>::len), Some(1));
+    // Another name: rustls refuses the same server (the verification is real).
+    let err = bounded(connect("other.test"))
+        .expect("within 10 s")
+        .unwrap_err();
+    let refused = err
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>());
+    assert!(
+        matches!(
+            refused,
+            Some(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::NotValidForName
+                    | rustls::CertificateError::NotValidForNameContext { .. }
+            ))
+        ),
+        "{err}"
+    );
+}
+
 fn probe(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_chainscope-probe"))
         .args(args)

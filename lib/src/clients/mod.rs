@@ -22,7 +22,7 @@
 //! use chainscope::clients::{predict, Client};
 //! use chainscope::{verify_chain, TrustStore, VerifyOptions};
 //!
-//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa");
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa");
 //! let chain = chainscope::load_certificates(format!("{dir}/chain.pem").as_ref())?;
 //! let trust = TrustStore::from_spec(&format!("{dir}/root.pem"))?;
 //! let options = VerifyOptions::for_host("rsa.chainscope.test")?;
@@ -129,6 +129,7 @@ impl std::fmt::Display for Client {
 /// Where a prediction comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Basis {
     /// The library itself decided (rustls-webpki, in-process).
     Exact,

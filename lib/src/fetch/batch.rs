@@ -11,6 +11,7 @@ use super::{fetch, FetchError, FetchOptions, Phase, PresentedChain, Target};
 
 /// The outcome for one target of a batch.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct BatchResult {
     /// 0-based position of the target in the input.
     pub index: usize,

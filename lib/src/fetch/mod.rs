@@ -32,7 +32,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::crypto::CryptoProvider;
+/// rustls' crypto provider type, as [`FetchOptions::crypto_provider`] takes it.
+pub use rustls::crypto::CryptoProvider;
 use rustls_pki_types::CertificateDer;
 
 mod aia;
@@ -63,6 +64,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A TLS protocol version, as used in [`FetchOptions::min_tls`] / [`FetchOptions::max_tls`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum TlsVersion {
     /// TLS 1.0 (legacy capture only).
     Tls1_0,
@@ -124,6 +126,7 @@ impl std::str::FromStr for TlsVersion {
 
 /// Which SNI (server name indication) to send.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Sni {
     /// The target's host name; nothing when the target is an IP address.
     #[default]
@@ -243,6 +246,7 @@ pub enum HandshakeOutcome {
 
 /// Time spent in each phase of a capture.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Timing {
     /// DNS resolution (zero with an IP address or `connect_to` IP).
     #[serde(serialize_with = "ser_ms")]
@@ -274,11 +278,6 @@ fn ser_certs<S: serde::Serializer>(
             .iter()
             .map(|c| crate::encoding::pem("CERTIFICATE", c.as_ref())),
     )
-}
-
-/// One certificate as a PEM block (64-column base64), ending in a newline.
-pub fn to_pem(cert: &CertificateDer<'_>) -> String {
-    crate::encoding::pem("CERTIFICATE", cert.as_ref())
 }
 
 /// The chain a server presented and how the connection went.
@@ -349,6 +348,7 @@ impl PresentedChain {
 /// A phase of a capture, as named in timeouts and errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Phase {
     /// Resolving the host name.
     Dns,

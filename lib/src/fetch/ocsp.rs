@@ -9,6 +9,7 @@ use x509_ocsp::{BasicOcspResponse, CertStatus, OcspGeneralizedTime, OcspResponse
 /// The certificate status a stapled response gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum OcspCertStatus {
     /// Not revoked.
     Good,

@@ -87,6 +87,7 @@ impl From<&FetchError> for ErrorRecord {
 /// How one target of a batch fared, for counting and for the status column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BatchStatus {
     /// Captured; the leaf is not expiring within the warning window (or does not decode).
     Ok,

@@ -98,6 +98,7 @@ impl std::str::FromStr for Starttls {
 /// [`host`](Self::host) when it is a DNS name (never an IP address), and
 /// [`FetchOptions`](super::FetchOptions) can override or suppress it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Target {
     /// The text the target was parsed from.
     pub input: String,

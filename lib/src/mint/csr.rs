@@ -16,6 +16,7 @@ use super::{
 
 /// What the operator allows when signing a CSR.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignParams {
     /// DNS names the certificate may carry: exact names, or `.example.internal` for any
     /// name below it.
@@ -57,12 +58,11 @@ impl Default for SignParams {
 ///     .map(|d: rustls_pki_types::CertificateSigningRequestDer| d.as_ref().to_vec())
 ///     .unwrap();
 /// let ca = Issuer::from_minted(&mint::root_ca(&Default::default())?)?;
-/// let signed = mint::sign_csr(&ca, &der, "request.pem", &SignParams {
-///     allow_dns: vec![".hospital.local".into()],
-///     allow_ips: vec!["10.0.0.0/8".parse()?],
-///     ..SignParams::default()
-/// })?;
-/// assert!(signed.key_pair().is_none());
+/// let mut params = SignParams::default();
+/// params.allow_dns = vec![".hospital.local".into()];
+/// params.allow_ips = vec!["10.0.0.0/8".parse()?];
+/// let signed = mint::sign_csr(&ca, &der, "request.pem", &params)?;
+/// assert!(signed.private_key_der().is_none());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn sign_csr(

@@ -65,6 +65,7 @@ pub(crate) struct PlannedFile {
 
 /// What happened to one file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct WrittenFile {
     /// File name (`fullchain.pem`).
     pub name: String,

@@ -15,6 +15,7 @@ use super::MintError;
 
 /// The kind of key pair to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[non_exhaustive]
 pub enum KeyType {
     /// ECDSA on NIST P-256 with SHA-256: small, fast, accepted everywhere (the default).
     #[default]
@@ -67,7 +68,7 @@ impl KeyType {
     }
 
     /// Generates a fresh key pair of this type (aws-lc-rs does the work, RSA included).
-    pub fn generate(self) -> Result<KeyPair, MintError> {
+    pub(crate) fn generate(self) -> Result<KeyPair, MintError> {
         let result = match self {
             KeyType::EcdsaP256 => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256),
             KeyType::EcdsaP384 => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384),
@@ -140,7 +141,7 @@ impl fmt::Debug for Passphrase {
 /// reads PBES2 with PBKDF2 + AES-256-CBC, the same scheme `openssl pkcs8 -topk8 -v2
 /// aes-256-cbc` writes; scrypt is avoided because OpenSSL's default scrypt memory cap
 /// rejects the parameters RustCrypto picks by default.
-pub const PBKDF2_ITERATIONS: u32 = 600_000;
+pub(crate) const PBKDF2_ITERATIONS: u32 = 600_000;
 
 /// The PKCS#8 v1 DER of a key pair (the public key field, which makes v2, dropped).
 pub(crate) fn pkcs8_v1_der(key: &KeyPair) -> Result<Zeroizing<Vec<u8>>, MintError> {
@@ -203,7 +204,7 @@ pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), MintError> {
 
 /// Reads a private key in PEM (PKCS#8, SEC1 `EC PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY`, or
 /// `ENCRYPTED PRIVATE KEY` with a passphrase) or DER. `input` names it in errors.
-pub fn read_private_key(
+pub(crate) fn read_private_key(
     bytes: &[u8],
     input: &str,
     passphrase: Option<&Passphrase>,

@@ -60,12 +60,17 @@ mod renew;
 mod report;
 
 pub use csr::{sign_csr, SignParams};
-pub use files::{WrittenFile, CRASH_ENV, NO_EXCHANGE_ENV, PUBLIC_MODE, SECRET_MODE};
+pub use files::{WrittenFile, PUBLIC_MODE, SECRET_MODE};
+#[doc(hidden)]
+pub use files::{CRASH_ENV, NO_EXCHANGE_ENV};
 pub use issuer::Issuer;
-pub use keys::{read_private_key, KeyType, Passphrase, PBKDF2_ITERATIONS};
-pub use names::{check_dns_name, IpCidr, NameConstraints};
+pub use keys::{KeyType, Passphrase};
+pub(crate) use names::check_dns_name;
+pub use names::{IpCidr, NameConstraints};
+/// The wrapper of [`Minted::key_pem`]'s text: wiped from memory on drop.
+pub use pkcs8::der::zeroize::Zeroizing;
 pub use renew::{renew, Change, RenewParams, RenewReport};
-pub use report::{trust_steps, MintReport, NextStep};
+pub use report::{MintReport, NextStep};
 
 use files::PlannedFile;
 
@@ -296,6 +301,7 @@ impl MintError {
 /// What a [`Minted`] certificate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum MintKind {
     /// A self-signed root CA.
     Ca,
@@ -312,6 +318,7 @@ pub enum MintKind {
 /// Whether a leaf is for a TLS server or a TLS client (its extended key usage).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Usage {
     /// `serverAuth`: the certificate a server presents.
     #[default]
@@ -461,6 +468,7 @@ impl Default for LeafParams {
 /// A freshly minted certificate, its key (unless it was issued for a CSR) and the chain
 /// around it. Nothing is on disk until [`Minted::write`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Minted {
     /// What was minted.
     pub kind: MintKind,
@@ -483,6 +491,7 @@ pub struct Minted {
 
 /// How [`Minted::write`] writes.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct WriteOptions {
     /// Replace existing files; the whole previous set is kept as `DIR.prev-<UTC time>`.
     /// Also writes a CA key into a directory other users can write (with a warning).
@@ -502,7 +511,7 @@ impl Minted {
     pub fn key_pem(
         &self,
         passphrase: Option<&Passphrase>,
-    ) -> crate::Result<Option<pkcs8::der::zeroize::Zeroizing<String>>> {
+    ) -> crate::Result<Option<Zeroizing<String>>> {
         match &self.key {
             Some(key) => Ok(Some(keys::key_pem(key, passphrase)?)),
             None => Ok(None),
@@ -529,7 +538,27 @@ impl Minted {
     }
 
     /// The certificate followed by its intermediates, as DER: what a rustls server's
-    /// `with_single_cert` takes (the content of `fullchain.pem`).
+    /// `with_single_cert` takes (the content of `fullchain.pem`). With
+    /// [`Minted::private_key_der`], a server of an in-memory CA in two calls:
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chainscope::mint::{self, CaParams, Issuer, LeafParams};
+    ///
+    /// let ca = mint::root_ca(&CaParams::new("Test Root CA"))?;
+    /// let inter_params = mint::IntermediateParams::new("Test Intermediate");
+    /// let inter = mint::intermediate(&Issuer::from_minted(&ca)?, &inter_params)?;
+    /// let leaf = mint::leaf(&Issuer::from_minted(&inter)?, &LeafParams::for_dns(["app.test"]))?;
+    /// let chain = leaf.full_chain(); // leaf first, then the intermediate
+    /// assert_eq!(chain.len(), 2);
+    /// let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    /// let config = rustls::ServerConfig::builder_with_provider(provider)
+    ///     .with_safe_default_protocol_versions()?
+    ///     .with_no_client_auth()
+    ///     .with_single_cert(chain, leaf.private_key_der().expect("a key was generated"))?;
+    /// # drop(config);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn full_chain(&self) -> Vec<CertificateDer<'static>> {
         let mut all = vec![self.cert.clone()];
         all.extend(self.chain.iter().cloned());
@@ -541,12 +570,6 @@ impl Minted {
     pub fn private_key_der(&self) -> Option<rustls_pki_types::PrivateKeyDer<'static>> {
         let key = self.key.as_ref()?;
         Some(rustls_pki_types::PrivatePkcs8KeyDer::from(key.serialize_der()).into())
-    }
-
-    /// The key pair, when one was generated (to sign with it in memory; see
-    /// [`Issuer::from_minted`]).
-    pub fn key_pair(&self) -> Option<&KeyPair> {
-        self.key.as_ref()
     }
 
     /// The files this certificate is written as, in order; only files that have content:
@@ -636,11 +659,9 @@ fn pem_of(certs: &[CertificateDer<'_>]) -> String {
 ///
 /// let mut params = CaParams::new("Example Hospital Internal Root CA");
 /// params.path_len = Some(1);
-/// params.name_constraints = NameConstraints {
-///     permitted_dns: vec![".hospital.local".into()],
-///     permitted_ips: vec!["10.0.0.0/8".parse::<IpCidr>()?],
-///     ..NameConstraints::default()
-/// };
+/// params.name_constraints = NameConstraints::default();
+/// params.name_constraints.permitted_dns = vec![".hospital.local".into()];
+/// params.name_constraints.permitted_ips = vec!["10.0.0.0/8".parse::<IpCidr>()?];
 /// let ca = mint::root_ca(&params)?;
 /// assert_eq!(ca.file_names(), ["cert.pem", "key.pem"]);
 /// # Ok::<(), chainscope::Error>(())

@@ -62,6 +62,7 @@ fn network_address(c: IpCidr) -> IpAddr {
 /// `.hospital.local` covers only the names below it. Empty lists add no constraint; when
 /// every list is empty the extension is left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct NameConstraints {
     /// DNS subtrees names must fall in (`--permit-dns`).
     pub permitted_dns: Vec<String>,
@@ -123,7 +124,7 @@ impl NameConstraints {
 
 /// Checks a DNS name for a certificate (`proxy.hospital.local`, `*.hospital.local`) and
 /// returns it lower-cased without a trailing dot.
-pub fn check_dns_name(name: &str) -> Result<String, MintError> {
+pub(crate) fn check_dns_name(name: &str) -> Result<String, MintError> {
     let bad = |reason: &str| MintError::InvalidName {
         name: name.to_owned(),
         reason: reason.to_owned(),

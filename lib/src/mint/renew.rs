@@ -24,6 +24,7 @@ use crate::x509::key::{Curve, KeyAlgorithm};
 
 /// How [`renew`] reissues.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct RenewParams {
     /// Validity in days; default: as long as the old certificate's (whole days).
     pub days: Option<u32>,
@@ -36,6 +37,7 @@ pub struct RenewParams {
 
 /// An old and a new value.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Change {
     /// Before the renewal.
     pub old: String,
@@ -56,6 +58,7 @@ impl Change {
 
 /// What [`renew`] did: what was kept, what changed, what was written.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct RenewReport {
     /// The directory renewed (absolute).
     pub dir: PathBuf,

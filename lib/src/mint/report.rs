@@ -14,6 +14,7 @@ use crate::name_constraints::{CaConstraints, IpCidr, SubjectName, Subtree};
 
 /// What [`Minted::write`] wrote.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct MintReport {
     /// What was minted.
     pub kind: MintKind,
@@ -52,6 +53,7 @@ pub struct MintReport {
 
 /// One next step: a title and the lines to type or paste.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct NextStep {
     /// What this step is for (`nginx`, `Debian/Ubuntu`).
     pub title: String,
@@ -241,7 +243,7 @@ fn root_file(report: &MintReport) -> String {
 /// How to make clients trust the root certificate at `ca_path`, on each platform and
 /// runtime; `label` names it in system stores (a slug of the CA's name is used as file
 /// name).
-pub fn trust_steps(ca_path: &str, label: &str) -> Vec<NextStep> {
+pub(crate) fn trust_steps(ca_path: &str, label: &str) -> Vec<NextStep> {
     let slug: String = label
         .chars()
         .map(|c| {

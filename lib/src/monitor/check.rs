@@ -26,7 +26,7 @@
 //! use chainscope::monitor::check::{check_file, Status, Thresholds};
 //! use chainscope::verify::VerifyOptions;
 //!
-//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures/rsa");
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa");
 //! let trust = chainscope::TrustStore::from_spec(&format!("{dir}/root.pem"))?;
 //! let result = check_file(
 //!     &format!("{dir}/chain.pem"),
@@ -109,6 +109,7 @@ impl fmt::Display for Status {
 
 /// Expiry thresholds, in days before the soonest notAfter on the path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Thresholds {
     /// WARNING when less than this many days are left (`-w`, default 30).
     pub warning_days: u32,
@@ -118,9 +119,16 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
+        Thresholds::new(30, 14)
+    }
+}
+
+impl Thresholds {
+    /// WARNING below `warning_days` left, CRITICAL below `critical_days`.
+    pub fn new(warning_days: u32, critical_days: u32) -> Self {
         Thresholds {
-            warning_days: 30,
-            critical_days: 14,
+            warning_days,
+            critical_days,
         }
     }
 }
@@ -140,6 +148,7 @@ impl Thresholds {
 
 /// One performance-data item: `'label'=value[uom];warn;crit;min;max`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct PerfData {
     /// The label (`days_left`; prefixed with the input when several are checked).
     pub label: String,
@@ -186,6 +195,7 @@ impl fmt::Display for PerfData {
 
 /// When one certificate of the chain expires.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Expiry {
     /// `leaf`, `intermediate` or `anchor`.
     pub role: String,
@@ -223,6 +233,7 @@ impl Expiry {
 /// What was checked.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", content = "input", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CheckInput {
     /// A certificate file (or directory) on disk: the chain as a server would send it.
     File(String),
@@ -251,6 +262,7 @@ impl CheckInput {
 
 /// The outcome for one input: plain data, rendered by [`CheckReport::plugin_output`].
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct CheckResult {
     /// What was checked; for a server, `host:port` once parsed.
     pub input: String,
@@ -582,6 +594,7 @@ pub fn judge_capture(
 
 /// Everything one `check` run is asked to do.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CheckOptions {
     /// How to connect to servers.
     pub fetch: FetchOptions,
@@ -593,6 +606,18 @@ pub struct CheckOptions {
     /// Download missing issuers from AIA caIssuers URLs before verifying a server's chain
     /// (`None`: no downloads). Certificate files are verified as they are.
     pub aia: Option<crate::fetch::AiaOptions>,
+}
+
+/// Default connection and verification options, the default thresholds, no AIA downloads.
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            fetch: FetchOptions::default(),
+            verify: VerifyOptions::default(),
+            thresholds: Thresholds::default(),
+            aia: None,
+        }
+    }
 }
 
 /// Checks every input, servers concurrently, and combines the results in input order.
@@ -664,6 +689,7 @@ pub fn check_all_blocking(
 /// The results of one run, combined: plain data, serialized as JSON or rendered as
 /// plugin output.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct CheckReport {
     /// The worst status of all results.
     pub status: Status,

@@ -33,7 +33,8 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
+/// axum's router type, as [`router`] returns it (to mount the routes in an app of your own).
+pub use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use prometheus_client::encoding::text::encode;
@@ -66,6 +67,7 @@ type Labels = Vec<(String, String)>;
 /// The kind of a module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ModuleKind {
     /// TLS from the first byte.
     Tls,
@@ -78,6 +80,7 @@ pub enum ModuleKind {
 /// One module of the configuration file (`[modules.NAME]`).
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ModuleConfig {
     /// `tls`, `starttls` or `file`.
     pub kind: ModuleKind,
@@ -126,6 +129,7 @@ pub struct ModuleConfig {
 /// ```
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ExporterConfig {
     /// Directories file probes may read below (added to those the caller allows).
     #[serde(default)]
@@ -528,7 +532,7 @@ impl Exporter {
 }
 
 /// Text made safe inside HTML elements and attribute values.
-pub fn html(text: &str) -> String {
+pub(crate) fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

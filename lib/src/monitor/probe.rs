@@ -32,6 +32,7 @@ const MAX_DIR_FILES: usize = 256;
 /// Where a certificate sits in the chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Position {
     /// The first certificate: the server's own.
     Leaf,
@@ -55,6 +56,7 @@ impl Position {
 
 /// One certificate of a probed chain, with the facts its metric series carry.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CertFacts {
     /// Leaf, intermediate or root.
     pub position: Position,
@@ -100,6 +102,7 @@ impl CertFacts {
 
 /// The verdict on one chain.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChainVerdict {
     /// For file probes: the file holding the chain.
     pub file: Option<String>,
@@ -114,6 +117,7 @@ pub struct ChainVerdict {
 
 /// Why a probe obtained no chain.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ProbeFailure {
     /// A stable code: a fetch error code (`connection_refused`, `timeout`, …), or
     /// `invalid_target`, `not_allowed`, `unreadable`, `no_certificate`, `busy`.
@@ -124,6 +128,7 @@ pub struct ProbeFailure {
 
 /// The outcome of one probe.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ProbeResult {
     /// The chain was obtained (captured or read), verified or not.
     pub success: bool,
@@ -162,6 +167,7 @@ impl ProbeResult {
 
 /// How a server is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ProbeKind {
     /// TLS from the first byte (or as the target's URL scheme says).
     Tls,
@@ -173,6 +179,7 @@ pub enum ProbeKind {
 
 /// A probe configuration: what a module of the exporter's configuration says.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ProbeModule {
     /// How the target is reached.
     pub kind: ProbeKind,

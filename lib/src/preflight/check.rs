@@ -4,6 +4,7 @@
 /// Outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CheckStatus {
     /// Not applicable with the inputs given (e.g. live checks without `--connect`).
     Skip,
@@ -17,6 +18,7 @@ pub enum CheckStatus {
 
 /// One line of the checklist.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct Check {
     /// Stable identifier (`key_matches_leaf`, `chain_order`, …), documented in the README.
     pub id: String,
@@ -81,6 +83,7 @@ impl Check {
 
 /// The whole checklist and its verdict.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct PreflightReport {
     /// Every check, in the order they were run.
     pub checks: Vec<Check>,

@@ -17,6 +17,7 @@ use crate::Hint;
 /// What the certificates must satisfy: the names clients use, how long they must stay
 /// valid, and when. Shared by the offline checks and the whole run.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Requirements {
     /// The names clients use (DNS names or IP addresses).
     pub hosts: Vec<String>,
@@ -38,6 +39,7 @@ impl Default for Requirements {
 
 /// Options for the offline checks on the certificate and key files.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct FileCheckOptions {
     /// Names, minimum validity and evaluation time.
     pub requirements: Requirements,
@@ -50,7 +52,7 @@ pub struct FileCheckOptions {
 /// 2026-03-15 (days). The check itself follows the whole CA/B Forum BR §6.3.2 schedule
 /// (ballot SC-081: 200 days from 2026-03-15, 100 from 2027-03-15, 47 from 2029-03-15),
 /// by the leaf's notBefore.
-pub const MAX_PUBLIC_LEAF_DAYS: i64 = 398;
+const MAX_PUBLIC_LEAF_DAYS: i64 = 398;
 
 /// Runs the offline checks on a chain file (leaf first) and, if given, its private key.
 pub fn check_files(
@@ -326,7 +328,7 @@ fn names_check(leaf: &CertificateInfo, hosts: &[String]) -> Check {
 }
 
 /// Whether the leaf's SANs cover `host` (RFC 6125: one-label wildcards, IPs exactly).
-pub fn covers(leaf: &CertificateInfo, host: &str) -> bool {
+fn covers(leaf: &CertificateInfo, host: &str) -> bool {
     if let Ok(ip) = host.trim_matches(['[', ']']).parse::<IpAddr>() {
         return leaf
             .subject_alt_names
@@ -442,7 +444,7 @@ mod tests {
 
     fn fixture(dir: &str, file: &str) -> std::path::PathBuf {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../certs-fixtures")
+            .join("testdata")
             .join(dir)
             .join(file)
     }

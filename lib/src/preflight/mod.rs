@@ -8,14 +8,9 @@
 //! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/ecdsa/");
 //! let chain = chainscope::load_certificates(format!("{dir}chain.pem").as_ref())?;
 //! let key = chainscope::key::PrivateKeyInfo::load_path(format!("{dir}leaf.key").as_ref())?;
-//! let options = FileCheckOptions {
-//!     requirements: Requirements {
-//!         hosts: vec!["ecdsa.chainscope.test".into()],
-//!         at: time::macros::datetime!(2030-01-01 00:00 UTC),
-//!         ..Requirements::default()
-//!     },
-//!     ..FileCheckOptions::default()
-//! };
+//! let mut options = FileCheckOptions::default();
+//! options.requirements.hosts = vec!["ecdsa.chainscope.test".into()];
+//! options.requirements.at = time::macros::datetime!(2030-01-01 00:00 UTC);
 //! let checks = check_files(&chain, Some(&key), &options);
 //! assert!(checks.iter().all(|c| c.status != CheckStatus::Fail), "{checks:#?}");
 //! # Ok::<(), chainscope::Error>(())
@@ -30,12 +25,13 @@ mod trust;
 use rustls_pki_types::CertificateDer;
 
 pub use check::{Check, CheckStatus, PreflightReport};
-pub use files::{check_files, covers, FileCheckOptions, Requirements, MAX_PUBLIC_LEAF_DAYS};
+pub use files::{check_files, FileCheckOptions, Requirements};
 
 use crate::key::PrivateKeyInfo;
 
 /// Everything `chainscope preflight` takes.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PreflightOptions {
     /// The chain file nginx serves (leaf first), if checking files.
     pub cert: Option<std::path::PathBuf>,
@@ -77,6 +73,7 @@ impl Default for PreflightOptions {
 /// Which clients must accept the chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ClientProfile {
     /// Current browsers, rustls, curl, Go, Python, Java 11+.
     Modern,

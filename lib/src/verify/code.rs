@@ -445,6 +445,7 @@ impl fmt::Display for Code {
 /// The error of parsing an unknown code name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown verify code '{0}'")]
+#[non_exhaustive]
 pub struct UnknownCode(pub String);
 
 impl FromStr for Code {

@@ -59,6 +59,7 @@ use crate::x509::Certificate;
 /// The report's [`RevocationReport`] lists each CRL with what became of it, and each
 /// certificate with the CRLs it was checked against.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Crl {
     /// Where it came from (file name).
     pub source: String,
@@ -641,6 +642,7 @@ pub struct CrlStatus {
 
 /// A CRL named by file and block.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CrlRef {
     /// The file.
     pub source: String,
@@ -675,6 +677,7 @@ pub struct RevocationCheck {
 
 /// A CRL entry that revokes a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Revocation {
     /// The CRL.
     pub crl: CrlRef,

@@ -13,6 +13,7 @@ use super::code::{Code, Source};
 /// - `Info`: a note, worth knowing; nothing is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Severity {
     /// The chain is not valid because of this (under the chosen profile).
     Error,

@@ -60,11 +60,37 @@ pub(crate) use report::fmt_unix;
 /// Never fails: every problem — including an unparseable certificate — is part of the
 /// report. Input errors (unreadable files, bad options) are caught before, when the
 /// options are built.
+///
+/// The certificates may be borrowed: DER a TLS library hands over (rustls'
+/// `peer_certificates()`), or bytes of the caller's own wrapped with `CertificateDer::from`.
+///
+/// ```
+/// use chainscope::{verify_chain, CertificateDer, TrustStore, VerifyOptions};
+///
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa");
+/// let chain: Vec<Vec<u8>> = chainscope::load_certificates(format!("{dir}/chain.pem").as_ref())?
+///     .into_iter()
+///     .map(|c| c.to_vec())
+///     .collect();
+/// // Borrowed DER: no copy of the caller's bytes is needed to call verify_chain.
+/// let borrowed: Vec<CertificateDer<'_>> =
+///     chain.iter().map(|der| CertificateDer::from(der.as_slice())).collect();
+/// let trust = TrustStore::from_path(format!("{dir}/root.pem").as_ref())?;
+/// let mut options = VerifyOptions::for_host("rsa.chainscope.test")?;
+/// options.at = Some(time::macros::datetime!(2030-01-01 00:00 UTC));
+/// let report = verify_chain(&borrowed, &trust, &options);
+/// assert!(report.valid, "{:?}", report.error);
+/// # Ok::<(), chainscope::Error>(())
+/// ```
 pub fn verify_chain(
-    presented: &[CertificateDer<'static>],
+    presented: &[CertificateDer<'_>],
     trust: &TrustStore,
     options: &VerifyOptions,
 ) -> VerifyReport {
+    // The report and the path candidates outlive the borrow: one owned copy of each.
+    let presented: Vec<CertificateDer<'static>> =
+        presented.iter().map(|c| c.clone().into_owned()).collect();
+    let presented = presented.as_slice();
     let at = options.at.unwrap_or_else(OffsetDateTime::now_utc);
     // webpki compares whole seconds; a fractional time is floored (notBefore is inclusive).
     let time = at.unix_timestamp();

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 /// How strict the verdict is. webpki is the floor; each profile only adds rejections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Profile {
     /// Exactly rustls-webpki's verdict: what a rustls client decides (plus a revocation
     /// listed in a CRL webpki does not consult: see [`Crl`](super::Crl)).
@@ -49,6 +50,7 @@ impl Profile {
 
 /// What the certificate must be good for (its extended key usage).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Purpose {
     /// TLS server authentication (`serverAuth`), the default.
     ServerAuth,
@@ -161,6 +163,7 @@ impl AiaDownload {
 /// Everything a verification can be asked to do. `Default` is: any name, now, serverAuth,
 /// no depth limit, no CRLs, no AIA downloads, warn 30 days before expiry, profile `clients`.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct VerifyOptions {
     /// The name the certificate must be valid for (DNS name or IP address).
     pub host: Option<ServerName<'static>>,

@@ -8,6 +8,7 @@ use super::options::Profile;
 /// Where a certificate of a path came from.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CertSource {
     /// Sent by the server: index in the presented list.
     Presented {
@@ -30,6 +31,7 @@ pub enum CertSource {
 
 /// One certificate of a built path.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct PathEntry {
     /// `leaf`, `intermediate` or `anchor`.
     pub role: &'static str,
@@ -51,6 +53,7 @@ pub struct PathEntry {
 
 /// The verdict's cause.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyError {
     /// Stable code (same as the first error finding's).
     pub code: Code,
@@ -62,6 +65,7 @@ pub struct VerifyError {
 
 /// What rustls-webpki alone decided (the floor of every profile).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct WebpkiVerdict {
     /// Whether webpki accepts the chain (path and name).
     pub valid: bool,

@@ -1209,7 +1209,7 @@ mod tests {
 
     fn fixture(rel: &str) -> std::path::PathBuf {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../certs-fixtures")
+            .join("testdata")
             .join(rel)
     }
 

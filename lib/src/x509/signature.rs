@@ -268,11 +268,6 @@ fn pss_hash(alg: &AlgorithmIdentifier<'_>) -> Option<Hash> {
     }
 }
 
-/// The table's name for a signature algorithm OID.
-pub(crate) fn signature_name(oid: &str) -> Option<&'static str> {
-    TABLE.iter().find(|r| r.oid == oid).map(|r| r.name)
-}
-
 /// The aws-lc-rs algorithm that checks a signature made with `alg` by the key `key`,
 /// including the legacy ones rustls refuses — RSA PKCS#1 keys from 1024 bits, SHA-1 — which
 /// OpenSSL, GnuTLS and Go still verify: whether a weak key or hash is then *accepted* is

@@ -196,6 +196,7 @@ pub(crate) enum Check {
 }
 
 /// One entry of the catalogue.
+#[non_exhaustive]
 pub struct Rule {
     /// The stable code of its findings (`aki_missing`).
     pub id: &'static str,
