@@ -42,7 +42,7 @@ impl DistinguishedName {
         let mut verbatim = Vec::new();
         for (rdn_index, rdn) in name.iter_rdn().enumerate() {
             for attr in rdn.iter() {
-                let oid = attr.attr_type().to_id_string();
+                let oid = oids::dotted(attr.attr_type());
                 let short = oids::attribute_name(&oid);
                 let (value, is_hex) = any_to_text(attr.attr_value());
                 // RFC 4514 §2.4: a type written as a dotted OID takes its value as `#` and

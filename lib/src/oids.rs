@@ -3,6 +3,9 @@
 //! Names follow the RFCs (and OpenSSL's short names where an RFC gives none), so output can
 //! be compared with `openssl x509 -text`. Unknown OIDs are shown in dotted form by callers.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use x509_parser::oid_registry::{Oid, OidRegistry};
 
 /// Well-known extended key usage purposes: (dotted OID, name).
@@ -164,15 +167,75 @@ pub(crate) fn policy_name(oid: &str) -> Option<&'static str> {
 }
 
 fn registry_short_name(oid: &str) -> Option<&'static str> {
-    static REGISTRY: std::sync::OnceLock<OidRegistry<'static>> = std::sync::OnceLock::new();
+    static REGISTRY: OnceLock<OidRegistry<'static>> = OnceLock::new();
     let registry = REGISTRY.get_or_init(|| OidRegistry::default().with_all_crypto().with_x509());
     let parsed: Oid<'static> = oid.parse().ok()?;
     registry.get(&parsed).map(|entry| entry.sn())
 }
 
+/// The dotted form of `oid` (`2.5.29.17`), exactly as [`Oid::to_id_string`] writes it.
+///
+/// Decoding one certificate asks for a dozen dotted OIDs (algorithms, curve, name
+/// attributes, extensions), and formatting each anew — one `String` per arc, then a join —
+/// was about 6 % of `verify_chain`'s CPU time (BENCHMARKS.md). The OIDs of the tables here
+/// and of the signature algorithms are formatted once, into a map; any other OID is
+/// formatted by x509-parser as before.
+pub(crate) fn dotted(oid: &Oid<'_>) -> String {
+    type Known = HashMap<Vec<u8>, (Oid<'static>, &'static str)>;
+    static KNOWN: OnceLock<Known> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        known_dotted()
+            .filter_map(|dotted| {
+                let parsed: Oid<'static> = dotted.parse().ok()?;
+                Some((parsed.as_bytes().to_vec(), (parsed, dotted)))
+            })
+            .collect()
+    });
+    match known.get(oid.as_bytes()) {
+        // The same bytes and the same kind (a relative OID's bytes read differently).
+        Some((parsed, dotted)) if parsed == oid => (*dotted).to_owned(),
+        _ => oid.to_id_string(),
+    }
+}
+
+/// Every dotted OID chainscope has a name for.
+fn known_dotted() -> impl Iterator<Item = &'static str> {
+    [
+        EKU_NAMES,
+        KEY_NAMES,
+        EXTENSION_NAMES,
+        ATTRIBUTE_NAMES,
+        POLICY_NAMES,
+    ]
+    .into_iter()
+    .flat_map(|table| table.iter().map(|(oid, _)| *oid))
+    .chain(CURVE_NAMES.iter().map(|(oid, _, _)| *oid))
+    .chain(crate::x509::signature::known_oids())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dotted_equals_x509_parsers_text() {
+        let mut n = 0;
+        for text in known_dotted() {
+            let oid: Oid<'static> = text.parse().unwrap();
+            assert_eq!(oid.to_id_string(), text);
+            assert_eq!(dotted(&oid), text);
+            n += 1;
+        }
+        assert!(n > 100, "{n}");
+        // Not in the tables: formatted as before.
+        let other: Oid<'static> = "1.2.3.4.5.99999".parse().unwrap();
+        assert_eq!(dotted(&other), "1.2.3.4.5.99999");
+        // A relative OID with the bytes of a known one is not that one.
+        let cn: Oid<'static> = "2.5.4.3".parse().unwrap();
+        let relative = Oid::new_relative(cn.as_bytes().to_vec().into());
+        assert_eq!(dotted(&relative), relative.to_id_string());
+        assert_ne!(dotted(&relative), "2.5.4.3");
+    }
 
     #[test]
     fn well_known_names_resolve() {

@@ -18,6 +18,7 @@
 //! ```
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use rustls_pki_types::CertificateDer;
 /// rustls-webpki's trust anchor type, as [`Anchor::anchor`] and [`TrustStore::anchors`] give it.
@@ -25,6 +26,7 @@ pub use rustls_pki_types::TrustAnchor;
 
 use crate::error::{Error, Result};
 use crate::load::{load_path, LoadOptions};
+use crate::x509::Certificate;
 
 /// One source of anchors and what loading it gave.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -56,8 +58,43 @@ pub struct Anchor {
 pub struct TrustStore {
     // Kept as a plain slice of anchors because that is what webpki takes; `meta` is parallel.
     anchors: Vec<TrustAnchor<'static>>,
-    meta: Vec<(Option<CertificateDer<'static>>, usize)>,
+    meta: Vec<AnchorMeta>,
     sources: Vec<TrustSource>,
+}
+
+/// What the store keeps beside each webpki anchor.
+#[derive(Debug, Clone)]
+struct AnchorMeta {
+    cert: Option<CertificateDer<'static>>,
+    /// Index into `sources`.
+    source: usize,
+    /// `cert` decoded, on first use: one store serves many verifications (and threads),
+    /// so each anchor is decoded at most once, not once per call.
+    decoded: Decoded,
+}
+
+impl AnchorMeta {
+    fn new(cert: Option<CertificateDer<'static>>, source: usize) -> Self {
+        AnchorMeta {
+            cert,
+            source,
+            decoded: Decoded::default(),
+        }
+    }
+}
+
+/// A lazily decoded certificate; its `Debug` says only whether it was decoded yet.
+#[derive(Clone, Default)]
+struct Decoded(OnceLock<Option<Certificate>>);
+
+impl std::fmt::Debug for Decoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "Decoded"
+        } else {
+            "NotDecoded"
+        })
+    }
 }
 
 impl TrustStore {
@@ -100,7 +137,7 @@ impl TrustStore {
         let anchors: Vec<TrustAnchor<'static>> = webpki_roots::TLS_SERVER_ROOTS.to_vec();
         let n = anchors.len();
         TrustStore {
-            meta: vec![(None, 0); n],
+            meta: (0..n).map(|_| AnchorMeta::new(None, 0)).collect(),
             anchors,
             sources: vec![TrustSource {
                 label: "mozilla".into(),
@@ -143,12 +180,12 @@ impl TrustStore {
         if self
             .meta
             .iter()
-            .any(|(c, _)| c.as_ref().is_some_and(|c| c.as_ref() == der.as_ref()))
+            .any(|m| m.cert.as_ref().is_some_and(|c| c.as_ref() == der.as_ref()))
         {
             return;
         }
         self.anchors.push(anchor);
-        self.meta.push((Some(der), source));
+        self.meta.push(AnchorMeta::new(Some(der), source));
         self.sources[source].anchors += 1;
     }
 
@@ -208,7 +245,7 @@ impl TrustStore {
     pub fn extend(&mut self, other: TrustStore) {
         let offset = self.sources.len();
         self.sources.extend(other.sources);
-        for (anchor, (cert, source)) in other.anchors.into_iter().zip(other.meta) {
+        for (anchor, mut meta) in other.anchors.into_iter().zip(other.meta) {
             let duplicate = self.anchors.iter().any(|a| {
                 a.subject.as_ref() == anchor.subject.as_ref()
                     && a.subject_public_key_info.as_ref() == anchor.subject_public_key_info.as_ref()
@@ -217,7 +254,8 @@ impl TrustStore {
                 continue;
             }
             self.anchors.push(anchor);
-            self.meta.push((cert, source + offset));
+            meta.source += offset;
+            self.meta.push(meta);
         }
     }
 
@@ -229,24 +267,34 @@ impl TrustStore {
     /// The anchor at `index` with its certificate and source.
     pub fn get(&self, index: usize) -> Option<Anchor> {
         let anchor = self.anchors.get(index)?.clone();
-        let (cert, source) = self.meta[index].clone();
+        let meta = &self.meta[index];
         Some(Anchor {
             anchor,
-            cert,
-            source,
+            cert: meta.cert.clone(),
+            source: meta.source,
         })
     }
 
     /// The full certificate of the anchor at `index`, when its source provided one.
     pub fn cert(&self, index: usize) -> Option<&CertificateDer<'static>> {
-        self.meta.get(index).and_then(|(c, _)| c.as_ref())
+        self.meta.get(index).and_then(|m| m.cert.as_ref())
+    }
+
+    /// The decoded certificate of the anchor at `index` (`None` without one, or when
+    /// x509-parser cannot decode it), decoded on the first call and kept in the store.
+    pub(crate) fn decoded(&self, index: usize) -> Option<&Certificate> {
+        let meta = self.meta.get(index)?;
+        meta.decoded
+            .0
+            .get_or_init(|| meta.cert.as_ref().and_then(Certificate::parse))
+            .as_ref()
     }
 
     /// The label of the source of the anchor at `index`.
     pub fn source_label(&self, index: usize) -> &str {
         self.meta
             .get(index)
-            .map(|(_, s)| self.sources[*s].label.as_str())
+            .map(|m| self.sources[m.source].label.as_str())
             .unwrap_or("")
     }
 
@@ -282,5 +330,45 @@ impl TrustStore {
     /// Whether the store holds no anchor.
     pub fn is_empty(&self) -> bool {
         self.anchors.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> TrustStore {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/root.pem");
+        TrustStore::from_spec(root).unwrap()
+    }
+
+    #[test]
+    fn an_anchor_is_decoded_once_and_shared() {
+        fn shared<T: Send + Sync>(_: &T) {}
+        let store = root();
+        shared(&store);
+        let first = store.decoded(0).expect("the root decodes");
+        assert!(std::ptr::eq(first, store.decoded(0).unwrap()));
+        assert_eq!(first.der.as_ref(), store.cert(0).unwrap().as_ref());
+        // From other threads too, the same decoded certificate.
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| assert!(std::ptr::eq(first, store.decoded(0).unwrap())));
+            }
+        });
+        assert!(store.decoded(1).is_none());
+        // Mozilla anchors carry no certificate: nothing to decode.
+        assert!(TrustStore::mozilla().decoded(0).is_none());
+    }
+
+    #[test]
+    fn extend_keeps_each_anchor_with_its_own_source() {
+        let mut store = TrustStore::mozilla();
+        let n = store.len();
+        store.extend(root());
+        assert_eq!(store.len(), n + 1);
+        assert_eq!(store.source_label(n), store.sources()[1].label);
+        assert!(store.decoded(n).is_some());
+        assert_eq!(store.source_label(0), "mozilla");
     }
 }

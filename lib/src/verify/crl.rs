@@ -737,12 +737,12 @@ impl CrlSet {
             if !named(a.subject.as_ref()) {
                 continue;
             }
-            let cert = ctx.trust.cert(i).and_then(Certificate::parse);
+            let cert = ctx.trust.decoded(i);
             signers_by_name.push((
                 a.subject.as_ref().to_vec(),
                 Signer {
                     spki: crate::encoding::frame_sequence(a.subject_public_key_info.as_ref()),
-                    crl_sign: cert.as_ref().is_none_or(crl_sign),
+                    crl_sign: cert.is_none_or(crl_sign),
                 },
             ));
         }

@@ -54,6 +54,7 @@ pub use report::{CertSource, PathEntry, VerifyError, VerifyReport, WebpkiVerdict
 pub(crate) use path::{Context, FoundPath, PoolCert};
 use report::dedup_and_order;
 pub(crate) use report::fmt_unix;
+use rules::Violation;
 
 /// Verifies `presented` (leaf first, then what the server sends) against `trust`.
 ///
@@ -87,10 +88,6 @@ pub fn verify_chain(
     trust: &TrustStore,
     options: &VerifyOptions,
 ) -> VerifyReport {
-    // The report and the path candidates outlive the borrow: one owned copy of each.
-    let presented: Vec<CertificateDer<'static>> =
-        presented.iter().map(|c| c.clone().into_owned()).collect();
-    let presented = presented.as_slice();
     let at = options.at.unwrap_or_else(OffsetDateTime::now_utc);
     // webpki compares whole seconds; a fractional time is floored (notBefore is inclusive).
     let time = at.unix_timestamp();
@@ -132,7 +129,10 @@ pub fn verify_chain(
     let mut pool: Vec<PoolCert> = presented
         .iter()
         .enumerate()
-        .map(|(index, der)| PoolCert::new(der.clone(), CertSource::Presented { index }))
+        // The path candidates outlive the borrow: one owned copy of each.
+        .map(|(index, der)| {
+            PoolCert::new(der.clone().into_owned(), CertSource::Presented { index })
+        })
         .collect();
     pool.extend(
         options
@@ -162,15 +162,23 @@ pub fn verify_chain(
     };
 
     let mut findings: Vec<Finding> = Vec::new();
-    let chosen: Option<FoundPath> = match &build.result {
-        Ok(p) => Some(p.clone()),
-        Err(_) => build.rejected.first().map(|(p, _)| p.clone()),
+    // The path the report shows, with its violations at every level (found by the build:
+    // the rules run once per path).
+    let chosen: Option<(&FoundPath, &[Violation])> = match &build.result {
+        Ok(p) => Some((p, &build.accepted)),
+        Err(_) => build.rejected.first().map(|(p, v)| (p, v.as_slice())),
     };
+    let chosen_path = chosen.map(|(p, _)| p);
     let diag = diagnose::Diagnoser::new(&ctx);
-    match (&build.result, build.rejected.first()) {
+    match (&build.result, chosen) {
         (Ok(_), _) => {}
         (Err(_), Some((_, violations))) => {
-            findings.extend(violations.iter().map(|v| v.finding(options.profile)));
+            findings.extend(
+                violations
+                    .iter()
+                    .filter(|v| v.rejects_under(options.profile))
+                    .map(|v| v.finding(options.profile)),
+            );
         }
         (Err(e), None) => findings.extend(diag.diagnose(e)),
     }
@@ -178,16 +186,12 @@ pub fn verify_chain(
         findings.push(diag.explain(e));
     }
     // Everything else wrong on the way, whether or not it decided the verdict.
-    findings.extend(diag.other_problems(chosen.as_ref()));
-    if let Some(path) = &chosen {
-        findings.extend(
-            ctx.path_violations(path, true)
-                .iter()
-                .map(|v| v.finding(options.profile)),
-        );
+    findings.extend(diag.other_problems(chosen_path));
+    if let Some((path, violations)) = chosen {
+        findings.extend(violations.iter().map(|v| v.finding(options.profile)));
         report.path = ctx.path_entries(path);
     }
-    findings.extend(diag.notes(chosen.as_ref()));
+    findings.extend(diag.notes(chosen_path));
     findings.extend(notes);
 
     if options.all_paths && build.result.is_ok() {
@@ -205,7 +209,7 @@ pub fn verify_chain(
     }
 
     report.valid = build.result.is_ok() && name_ok;
-    report.revocation = ctx.crls.report(&ctx, chosen.as_ref());
+    report.revocation = ctx.crls.report(&ctx, chosen_path);
     report.findings = dedup_and_order(findings, report.valid);
 
     // One finding per unusable CRL (they name no certificate, so they are not deduplicated).

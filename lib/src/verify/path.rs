@@ -112,7 +112,11 @@ pub(crate) struct FoundPath {
 /// What one webpki run gave.
 pub(crate) struct Build {
     pub(crate) result: std::result::Result<FoundPath, webpki::Error>,
-    /// Paths webpki verified but the profile or the depth limit rejected, with why.
+    /// Every violation of the accepted path (`result`), at all levels: the rules ran once,
+    /// in webpki's path callback. Empty with `collect_all`.
+    pub(crate) accepted: Vec<Violation>,
+    /// Paths webpki verified but the profile or the depth limit rejected, with every
+    /// violation at all levels (those that reject under the profile are why).
     pub(crate) rejected: Vec<(FoundPath, Vec<Violation>)>,
     /// With `collect_all`: every verified path.
     pub(crate) all: Vec<FoundPath>,
@@ -124,7 +128,6 @@ pub(crate) struct Context<'a> {
     pub(crate) trust: &'a TrustStore,
     pub(crate) options: &'a VerifyOptions,
     pub(crate) time: i64,
-    anchor_certs: RefCell<Vec<Option<Option<Certificate>>>>,
     /// The CRLs, judged against the pool and the trust anchors.
     pub(crate) crls: super::crl::CrlSet,
     usable_crls: Vec<super::crl::Crl>,
@@ -142,7 +145,6 @@ impl<'a> Context<'a> {
             trust,
             options,
             time,
-            anchor_certs: RefCell::new(Vec::new()),
             crls: super::crl::CrlSet::default(),
             usable_crls: Vec::new(),
         };
@@ -161,27 +163,26 @@ impl<'a> Context<'a> {
         self.usable_crls = self.crls.usable(&self.options.crls);
     }
 
-    /// The decoded certificate of anchor `index` (`None` without certificate).
-    pub(crate) fn anchor_cert(&self, index: usize) -> Option<Certificate> {
-        let mut cache = self.anchor_certs.borrow_mut();
-        if cache.len() <= index {
-            cache.resize(index + 1, None);
-        }
-        cache[index]
-            .get_or_insert_with(|| self.trust.cert(index).and_then(Certificate::parse))
-            .clone()
+    /// The decoded certificate of anchor `index` (`None` without certificate), decoded
+    /// once per trust store.
+    pub(crate) fn anchor_cert(&self, index: usize) -> Option<&'a Certificate> {
+        self.trust.decoded(index)
     }
 
+    /// The subject of anchor `index`, as text: its decoded certificate's when it has one
+    /// (the same Name, already decoded), else decoded from webpki's subject.
     pub(crate) fn anchor_subject(&self, index: usize) -> String {
-        let a = &self.trust.anchors()[index];
-        x509::name_text_from_contents(a.subject.as_ref())
+        match self.anchor_cert(index) {
+            Some(c) => c.subject.text.clone(),
+            None => x509::name_text_from_contents(self.trust.anchors()[index].subject.as_ref()),
+        }
     }
 
     /// The path as the profile rules see it.
     fn path_certs<'f>(
         &'f self,
         path: &FoundPath,
-        anchor: &'f Option<Certificate>,
+        anchor: Option<&'f Certificate>,
     ) -> Vec<PathCert<'f>> {
         let mut out: Vec<PathCert<'f>> = path
             .nodes
@@ -202,7 +203,7 @@ impl<'a> Context<'a> {
             })
             .collect();
         out.push(PathCert {
-            cert: anchor.as_ref(),
+            cert: anchor,
             cert_index: None,
             subject: self.anchor_subject(path.anchor),
             role: Role::Anchor,
@@ -210,8 +211,12 @@ impl<'a> Context<'a> {
         out
     }
 
-    /// Why the profile (or the depth limit) rejects a path webpki verified.
-    pub(crate) fn path_violations(&self, path: &FoundPath, all_levels: bool) -> Vec<Violation> {
+    /// Everything wrong with a path webpki verified, at every level: the depth limit, the
+    /// revocation checks and the rule catalogue. Those that reject under the profile
+    /// ([`Violation::rejects_under`]) are why the profile rejects the path.
+    pub(crate) fn path_violations(&self, path: &FoundPath) -> Vec<Violation> {
+        #[cfg(test)]
+        tests::PATH_CHECKS.with(|c| c.set(c.get() + 1));
         let mut out = Vec::new();
         let intermediates = path.nodes.len() - 1;
         if let Some(max) = self.options.max_depth {
@@ -230,23 +235,14 @@ impl<'a> Context<'a> {
                 });
             }
         }
-        out.extend(
-            self.crls
-                .violations(self, path)
-                .into_iter()
-                .filter(|v| all_levels || v.rejects_under(self.options.profile)),
-        );
-        if self.options.profile == Profile::Webpki && !all_levels {
-            return out;
-        }
-        let anchor = self.anchor_cert(path.anchor);
-        let certs = self.path_certs(path, &anchor);
-        let purposes = &self.options.purposes;
-        out.extend(
-            rules::check_path(&certs, purposes, self.time, &self.usable_crls)
-                .into_iter()
-                .filter(|v| all_levels || v.rejects_under(self.options.profile)),
-        );
+        out.extend(self.crls.violations(self, path));
+        let certs = self.path_certs(path, self.anchor_cert(path.anchor));
+        out.extend(rules::check_path(
+            &certs,
+            &self.options.purposes,
+            self.time,
+            &self.usable_crls,
+        ));
         out
     }
 
@@ -257,6 +253,7 @@ impl<'a> Context<'a> {
             Err(e) => {
                 return Build {
                     result: Err(e),
+                    accepted: Vec::new(),
                     rejected: Vec::new(),
                     all: Vec::new(),
                 }
@@ -285,6 +282,7 @@ impl<'a> Context<'a> {
                     .build()
             });
         let rejected = RefCell::new(Vec::new());
+        let accepted = RefCell::new(Vec::new());
         let all = RefCell::new(Vec::new());
         let anchors = self.trust.anchors();
         let to_found = |p: &webpki::VerifiedPath<'_>| -> FoundPath {
@@ -310,7 +308,6 @@ impl<'a> Context<'a> {
         };
         let callback = |p: &webpki::VerifiedPath<'_>| -> std::result::Result<(), webpki::Error> {
             let found = to_found(p);
-            let violations = self.path_violations(&found, false);
             if collect_all {
                 let mut all = all.borrow_mut();
                 if all.len() < 32 {
@@ -319,7 +316,12 @@ impl<'a> Context<'a> {
                 // Keep searching: every path is wanted.
                 return Err(webpki::Error::UnknownIssuer);
             }
-            if violations.is_empty() {
+            // All levels at once, so that the report reuses them instead of running the
+            // rules on the path a second time.
+            let violations = self.path_violations(&found);
+            let profile = self.options.profile;
+            if !violations.iter().any(|v| v.rejects_under(profile)) {
+                *accepted.borrow_mut() = violations;
                 return Ok(());
             }
             rejected.borrow_mut().push((found, violations));
@@ -337,6 +339,7 @@ impl<'a> Context<'a> {
         let result = result.map(|p| to_found(&p));
         Build {
             result,
+            accepted: accepted.into_inner(),
             rejected: rejected.into_inner(),
             all: all.into_inner(),
         }
@@ -377,16 +380,46 @@ impl<'a> Context<'a> {
                 )),
             },
             spki_only: self.trust.cert(path.anchor).is_none(),
-            not_after: anchor
-                .as_ref()
-                .map(|f| crate::instant::rfc3339_unix(f.not_after_unix())),
-            days_left: anchor
-                .as_ref()
-                .map(|f| (f.not_after_unix() - self.time).div_euclid(86_400)),
+            not_after: anchor.map(|f| crate::instant::rfc3339_unix(f.not_after_unix())),
+            days_left: anchor.map(|f| (f.not_after_unix() - self.time).div_euclid(86_400)),
             source: CertSource::TrustStore {
                 source: self.trust.source_label(path.anchor).to_owned(),
             },
         });
         out
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::cell::Cell;
+
+    use crate::trust::TrustStore;
+    use crate::verify::{parse_time, verify_chain, Profile, VerifyOptions};
+
+    thread_local! {
+        /// How many times this thread checked a verified path (depth, revocation, rules).
+        pub(in crate::verify) static PATH_CHECKS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn fixture(rel: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata")
+            .join(rel)
+    }
+
+    #[test]
+    fn a_valid_chain_is_checked_against_the_rules_once() {
+        let chain = crate::load_certificates(&fixture("rsa/chain.pem")).unwrap();
+        let trust = TrustStore::from_spec(fixture("rsa/root.pem").to_str().unwrap()).unwrap();
+        for profile in [Profile::Webpki, Profile::Clients, Profile::Rfc5280] {
+            let mut options = VerifyOptions::for_host("rsa.chainscope.test").unwrap();
+            options.at = Some(parse_time("2026-01-01T00:00:00Z").unwrap());
+            options.profile = profile;
+            PATH_CHECKS.with(|c| c.set(0));
+            let report = verify_chain(&chain, &trust, &options);
+            assert!(report.valid, "{profile:?}: {:?}", report.error);
+            assert_eq!(PATH_CHECKS.with(Cell::get), 1, "{profile:?}");
+        }
     }
 }

@@ -208,7 +208,7 @@ impl Extensions {
     }
 
     fn absorb(&mut self, ext: &X509Extension<'_>) {
-        let oid = ext.oid.to_id_string();
+        let oid = crate::oids::dotted(&ext.oid);
         let critical = ext.critical;
         let mut state = ExtensionState::Parsed;
         let mut error = None;
@@ -264,7 +264,7 @@ impl Extensions {
                     self.info_access_malformed = true;
                 }
                 for desc in &aia.accessdescs {
-                    let method = desc.access_method.to_id_string();
+                    let method = crate::oids::dotted(&desc.access_method);
                     let (kind, value) = general_name_text(&desc.access_location);
                     match (method.as_str(), kind) {
                         (OCSP, "uri") => access.ocsp.push(value),
@@ -301,7 +301,7 @@ impl Extensions {
             }
             ParsedExtension::CertificatePolicies(policies) => {
                 self.policies.extend(policies.iter().map(|p| Policy {
-                    oid: p.policy_id.to_id_string(),
+                    oid: crate::oids::dotted(&p.policy_id),
                 }));
             }
             ParsedExtension::NameConstraints(nc) => {

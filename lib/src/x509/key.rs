@@ -94,7 +94,7 @@ pub(crate) enum KeyAlgorithm {
 impl KeyAlgorithm {
     /// Decodes the algorithm of `spki`.
     pub(crate) fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> KeyAlgorithm {
-        let oid = spki.algorithm.algorithm.to_id_string();
+        let oid = oids::dotted(&spki.algorithm.algorithm);
         let parsed = spki.parsed().ok();
         match oid.as_str() {
             "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
@@ -118,7 +118,7 @@ impl KeyAlgorithm {
             }
             "1.2.840.10045.2.1" => {
                 let curve = match spki.algorithm.parameters.as_ref().map(|p| p.as_oid()) {
-                    Some(Ok(curve)) => Curve::from_oid(&curve.to_id_string()),
+                    Some(Ok(curve)) => Curve::from_oid(&oids::dotted(&curve)),
                     _ => Curve::Explicit,
                 };
                 let from_curve = match &curve {
@@ -132,7 +132,7 @@ impl KeyAlgorithm {
                         .parameters
                         .as_ref()
                         .and_then(|p| p.as_oid().ok())
-                        .and_then(|o| oids::curve(&o.to_id_string()))
+                        .and_then(|o| oids::curve(&oids::dotted(&o)))
                         .map(|(_, bits)| bits),
                     Curve::Explicit => None,
                 };

@@ -86,7 +86,7 @@ impl PublicKey {
     pub(crate) fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> PublicKey {
         PublicKey {
             algorithm: KeyAlgorithm::from_spki(spki),
-            oid: spki.algorithm.algorithm.to_id_string(),
+            oid: crate::oids::dotted(&spki.algorithm.algorithm),
             spki: spki.raw.to_vec(),
         }
     }

@@ -231,10 +231,15 @@ pub(crate) struct SignatureAlgorithm {
     pub(crate) parameters: Option<Vec<u8>>,
 }
 
+/// The OIDs of [`TABLE`], dotted.
+pub(crate) fn known_oids() -> impl Iterator<Item = &'static str> {
+    TABLE.iter().map(|r| r.oid)
+}
+
 impl SignatureAlgorithm {
     /// Decodes an AlgorithmIdentifier.
     pub(crate) fn from_identifier(alg: &AlgorithmIdentifier<'_>) -> SignatureAlgorithm {
-        let oid = alg.algorithm.to_id_string();
+        let oid = crate::oids::dotted(&alg.algorithm);
         let row = TABLE.iter().find(|r| r.oid == oid);
         let hash = match row {
             Some(Row { hash: Some(h), .. }) => Some(*h),
@@ -262,7 +267,7 @@ impl SignatureAlgorithm {
 fn pss_hash(alg: &AlgorithmIdentifier<'_>) -> Option<Hash> {
     match ParsedAlgorithm::try_from(alg) {
         Ok(ParsedAlgorithm::RSASSA_PSS(params)) => {
-            Hash::from_oid(&params.hash_algorithm_oid().to_id_string())
+            Hash::from_oid(&crate::oids::dotted(params.hash_algorithm_oid()))
         }
         _ => None,
     }
