@@ -8,10 +8,11 @@
 # tree (git archive HEAD) with bench/release-features.sed applied to its manifests.
 #
 # Usage: bench/release-profile.sh [VARIANT...]   (default: current thin fat panic features)
-#   current    the workspace profile as committed
+#   current    the workspace profile as committed (lto = "fat", codegen-units = 1)
 #   nostrip    the same with strip = "none" (the profile before strip was taken)
 #   strip-all  the same with strip = "symbols"
-#   thin       lto = "thin"
+#   nolto      lto = false, codegen-units = 16 (the profile before fat LTO was taken)
+#   thin       lto = "thin", codegen-units = 16
 #   fat        lto = "fat", codegen-units = 1
 #   panic      panic = "abort"
 #   features   unused dependency features dropped (bench/release-features.sed)
@@ -84,7 +85,8 @@ for v in "${variants[@]}"; do
     current) run current "$root" ;;
     nostrip) run nostrip "$root" CARGO_PROFILE_RELEASE_STRIP=none ;;
     strip-all) run strip-all "$root" CARGO_PROFILE_RELEASE_STRIP=symbols ;;
-    thin) run thin "$root" CARGO_PROFILE_RELEASE_LTO=thin ;;
+    nolto) run nolto "$root" CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 ;;
+    thin) run thin "$root" CARGO_PROFILE_RELEASE_LTO=thin CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 ;;
     fat) run fat "$root" CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 ;;
     panic) run panic "$root" CARGO_PROFILE_RELEASE_PANIC=abort ;;
     features)
