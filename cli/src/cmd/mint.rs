@@ -324,7 +324,8 @@ pub struct LeafArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub usage: UsageArgs,
-    /// Validity in days (397 is the longest every mainstream client accepts).
+    /// Validity in days (the default, 199, keeps a leaf issued from 2026-03-15 within the
+    /// CA/B Forum limit of 200 days; more than 397 warns: Apple and Chrome refuse longer).
     #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
     pub days: u32,
     #[command(flatten)]

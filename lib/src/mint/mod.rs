@@ -78,8 +78,18 @@ use files::PlannedFile;
 pub const DEFAULT_CA_DAYS: u32 = 3650;
 /// Default validity of an intermediate CA: 5 years.
 pub const DEFAULT_INTERMEDIATE_DAYS: u32 = 1825;
-/// Default validity of a leaf: 397 days, the longest any mainstream client accepts.
-pub const DEFAULT_LEAF_DAYS: u32 = 397;
+/// Default validity of a leaf: 199 days. The CA/B Forum Baseline Requirements (§6.3.2,
+/// ballot SC-081) allow a publicly trusted TLS leaf issued from 2026-03-15 at most 200 days,
+/// counted from notBefore through notAfter inclusive (§1.6.1); a minted leaf starts five
+/// minutes before now, so 199 days keeps it under that limit with a day to spare, and
+/// chainscope's own `leaf_validity_too_long` advisory stays quiet on the leaves it mints.
+/// The schedule shortens the limit to 100 days from 2027-03-15 and 47 from 2029-03-15:
+/// pass fewer days for leaves issued then.
+pub const DEFAULT_LEAF_DAYS: u32 = 199;
+
+/// The longest leaf validity, in days, that every mainstream client accepts (Apple and
+/// Chrome refuse TLS leaves valid for more than 398 days): minting longer warns.
+const LONGEST_ACCEPTED_LEAF_DAYS: u32 = 397;
 
 /// Why minting or writing failed.
 #[derive(Debug, thiserror::Error)]
@@ -427,7 +437,7 @@ pub struct LeafParams {
     pub uris: Vec<String>,
     /// Server (default) or client certificate.
     pub usage: Usage,
-    /// Validity in days (default 397; never beyond the issuer's).
+    /// Validity in days (default [`DEFAULT_LEAF_DAYS`], 199; never beyond the issuer's).
     pub days: u32,
     /// Start of validity; default five minutes ago. The validity then lasts `days` from
     /// it — in the past too, for tests and rehearsals of expiry.
@@ -439,7 +449,7 @@ pub struct LeafParams {
 }
 
 impl LeafParams {
-    /// Defaults (a server leaf, ECDSA P-256, 397 days) for these DNS names. Set other fields
+    /// Defaults (a server leaf, ECDSA P-256, 199 days) for these DNS names. Set other fields
     /// on the value: `let mut p = LeafParams::for_dns(["proxy.test"]); p.ips.push(ip);`.
     pub fn for_dns<S: Into<String>>(names: impl IntoIterator<Item = S>) -> Self {
         LeafParams {
@@ -842,9 +852,9 @@ fn leaf_params(
         Usage::Server => ExtendedKeyUsagePurpose::ServerAuth,
         Usage::Client => ExtendedKeyUsagePurpose::ClientAuth,
     }];
-    if params.days > DEFAULT_LEAF_DAYS {
+    if params.days > LONGEST_ACCEPTED_LEAF_DAYS {
         warnings.push(format!(
-            "{} days is longer than the {DEFAULT_LEAF_DAYS} days some clients (Apple, Chrome) accept for a TLS certificate",
+            "{} days is longer than the {LONGEST_ACCEPTED_LEAF_DAYS} days some clients (Apple, Chrome) accept for a TLS certificate",
             params.days
         ));
     }
@@ -1029,4 +1039,40 @@ pub(crate) fn set_validity_from(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether verifying `leaf` (under `root`) raises `leaf_validity_too_long`.
+    fn too_long(root: &Minted, leaf: &Minted) -> bool {
+        let trust = crate::TrustStore::from_certs(vec![root.cert.clone()], "root");
+        let options = crate::VerifyOptions::for_host("leaf.mint.test").unwrap();
+        let report = crate::verify_chain(&leaf.full_chain(), &trust, &options);
+        report
+            .findings
+            .iter()
+            .any(|f| f.code.as_str() == "leaf_validity_too_long")
+    }
+
+    #[test]
+    fn a_leaf_minted_with_the_default_lifetime_is_within_the_br_limit() {
+        let root = root_ca(&CaParams::new("Mint Test Root")).unwrap();
+        let issuer = Issuer::from_minted(&root).unwrap();
+        let params = LeafParams::for_dns(["leaf.mint.test"]);
+        assert_eq!(params.days, DEFAULT_LEAF_DAYS);
+        let leaf = leaf(&issuer, &params).unwrap();
+        // Fails when the BR §6.3.2 schedule steps down (100 days from 2027-03-15): the
+        // default must follow it.
+        assert!(
+            !too_long(&root, &leaf),
+            "a default leaf ({DEFAULT_LEAF_DAYS} days) raises leaf_validity_too_long"
+        );
+        // One day more is over the 200 days, counted inclusively: the rule sees it.
+        let mut longer = params.clone();
+        longer.days = DEFAULT_LEAF_DAYS + 1;
+        let longer = super::leaf(&issuer, &longer).unwrap();
+        assert!(too_long(&root, &longer), "{} days", DEFAULT_LEAF_DAYS + 1);
+    }
 }
