@@ -150,7 +150,10 @@ pub struct StartArgs {
 impl StartArgs {
     fn parse(&self) -> anyhow::Result<Option<time::OffsetDateTime>> {
         Ok(match &self.not_before {
-            Some(t) => Some(chainscope::instant::parse_instant(t, "--not-before")?),
+            Some(t) => Some(chainscope::instant::parse_instant(
+                t,
+                chainscope::Hint::NotBefore.as_str(),
+            )?),
             None => None,
         })
     }
