@@ -110,6 +110,10 @@ hints! {
     Days = "days",
     /// When validity starts.
     NotBefore = "not_before",
+    /// The names a CA allows below it
+    /// ([`NameConstraints`](crate::mint::NameConstraints): permitted and excluded DNS
+    /// subtrees and IP networks).
+    NameConstraints = "name_constraints",
 
     // --- reissuing a server certificate ---
     /// Issue a new leaf certificate (for an internal CA).

@@ -148,6 +148,12 @@ pub enum MintError {
         name: String,
         /// What is wrong with it.
         reason: String,
+        /// Where the name was given: [`Hint::Names`](crate::Hint::Names) for a
+        /// certificate's names, [`Hint::NameConstraints`](crate::Hint::NameConstraints) for
+        /// a CA's constraints, [`Hint::MintLeafNames`](crate::Hint::MintLeafNames) for a
+        /// name of a certificate being renewed; `None` for a parse without context
+        /// ([`IpCidr`]'s `from_str`).
+        hint: Option<crate::Hint>,
     },
     /// A leaf was asked for without any name.
     #[error("a certificate needs at least one name: a DNS name, an IP address, an email address or a URI")]
@@ -260,6 +266,19 @@ pub enum MintError {
 }
 
 impl MintError {
+    /// The same error, said about the input `hint` names (for an
+    /// [`InvalidName`](MintError::InvalidName) checked on behalf of another parameter).
+    pub(crate) fn about(self, hint: crate::Hint) -> Self {
+        match self {
+            MintError::InvalidName { name, reason, .. } => MintError::InvalidName {
+                name,
+                reason,
+                hint: Some(hint),
+            },
+            other => other,
+        }
+    }
+
     /// The parameter the error is about, when the caller can change it: `force` for files
     /// that would be overwritten, the names for a leaf without any, the parameter of an
     /// [`InvalidParameter`](MintError::InvalidParameter).
@@ -268,7 +287,7 @@ impl MintError {
         match self {
             MintError::NoNames | MintError::NamesNotAllowed { .. } => Some(Hint::Names),
             MintError::InvalidParameter { what, .. } => Hint::from_name(what),
-            MintError::CannotRenew { hint, .. } => *hint,
+            MintError::CannotRenew { hint, .. } | MintError::InvalidName { hint, .. } => *hint,
             MintError::WouldOverwrite { .. } | MintError::InsecureDirectory { .. } => {
                 Some(Hint::Force)
             }
@@ -918,6 +937,7 @@ pub(crate) fn leaf_sans(params: &LeafParams) -> Result<Vec<SanType>, MintError> 
         s.try_into().map_err(|_| MintError::InvalidName {
             name: s.to_owned(),
             reason: "not ASCII".into(),
+            hint: Some(crate::Hint::Names),
         })
     };
     let dns = params
@@ -940,6 +960,7 @@ pub(crate) fn leaf_sans(params: &LeafParams) -> Result<Vec<SanType>, MintError> 
             return Err(MintError::InvalidName {
                 name: e.clone(),
                 reason: "not an e-mail address (local@domain)".into(),
+                hint: Some(crate::Hint::Names),
             });
         }
         sans.push(SanType::Rfc822Name(ia5(e)?));
@@ -956,6 +977,7 @@ pub(crate) fn leaf_sans(params: &LeafParams) -> Result<Vec<SanType>, MintError> 
             return Err(MintError::InvalidName {
                 name: u.clone(),
                 reason: "not a URI (scheme:rest, e.g. spiffe://hospital.local/proxy)".into(),
+                hint: Some(crate::Hint::Names),
             });
         }
         sans.push(SanType::URI(ia5(u)?));
