@@ -110,9 +110,8 @@ hints! {
     Days = "days",
     /// When validity starts.
     NotBefore = "not_before",
-    /// The names a CA allows below it
-    /// ([`NameConstraints`](crate::mint::NameConstraints): permitted and excluded DNS
-    /// subtrees and IP networks).
+    /// The names a CA allows below it (mint's `NameConstraints`: permitted and excluded
+    /// DNS subtrees and IP networks).
     NameConstraints = "name_constraints",
 
     // --- reissuing a server certificate ---

@@ -71,7 +71,7 @@
 //! |---|---|
 //! | [`load`], [`CertificateInfo::decode`], [`CsrInfo::decode`], [`TrustStore`] constructors, [`key::PrivateKeyInfo::load_path`], [`verify::parse_host`] | [`Error`] ([`Error::code`]) |
 //! | [`verify_chain`] | never an error: a [`VerifyReport`]; an invalid chain is `valid: false` with `error.code` (a [`verify::Code`]) |
-//! | [`preflight::run`] (and `run_async`) | [`Error`] for unusable inputs; everything about the certificates is a [`Check`]; a check failed by an error (`live_reachable`: the capture's `FetchError` as [`Error::Fetch`]) keeps it typed in [`Check::error`] |
+//! | [`preflight::run`] (and `run_async`) | [`Error`] for unusable inputs; everything about the certificates is a [`Check`]; a check failed by an error (`live_reachable`: the capture's `FetchError` as `Error::Fetch`) keeps it typed in [`Check::error`] |
 //! | [`verify::Code`]`::from_str` | [`verify::UnknownCode`] ([`verify::UnknownCode::code`]) |
 #![cfg_attr(
     feature = "fetch",
