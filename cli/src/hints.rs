@@ -56,6 +56,10 @@ pub fn render(hint: Hint) -> Option<Rendered> {
         Hint::EncryptKey => ("--encrypt-key", "--encrypt-key"),
         Hint::Days => ("--days", "--days N"),
         Hint::NotBefore => ("--not-before", "--not-before TIME"),
+        Hint::NameConstraints => (
+            "--permit-dns",
+            "--permit-dns, --permit-ip, --exclude-dns or --exclude-ip",
+        ),
         Hint::MintLeaf => ("--ca", "chainscope mint leaf"),
         Hint::MintLeafNames => ("--dns", "chainscope mint leaf --dns NAME --ip ADDR"),
         Hint::MintLeafServer => ("--server", "chainscope mint leaf --server"),

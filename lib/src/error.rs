@@ -166,7 +166,9 @@ impl Error {
     }
 
     /// The input the error is about, when the caller can change it: the parameter of an
-    /// [`Error::InvalidArgument`], or what a wrapped error's `hint()` names. A front end
+    /// [`Error::InvalidArgument`], the trust roots for an empty system store
+    /// ([`TrustStore::system`](crate::TrustStore::system)), or what a wrapped error's
+    /// `hint()` names. A front end
     /// renders it as its own option (`host` as `--host`).
     ///
     /// ```
@@ -177,6 +179,10 @@ impl Error {
     pub fn hint(&self) -> Option<crate::Hint> {
         match self {
             Error::InvalidArgument { what, .. } => crate::Hint::from_name(what),
+            // An empty system store: the roots can be given otherwise (Mozilla's, a file).
+            Error::Empty { input, .. } if input == crate::trust::SYSTEM_STORE => {
+                Some(crate::Hint::Roots)
+            }
             #[cfg(feature = "fetch")]
             Error::Fetch(e) => e.hint(),
             #[cfg(feature = "mint")]

@@ -110,6 +110,9 @@ hints! {
     Days = "days",
     /// When validity starts.
     NotBefore = "not_before",
+    /// The names a CA allows below it (mint's `NameConstraints`: permitted and excluded
+    /// DNS subtrees and IP networks).
+    NameConstraints = "name_constraints",
 
     // --- reissuing a server certificate ---
     /// Issue a new leaf certificate (for an internal CA).

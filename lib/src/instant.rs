@@ -9,8 +9,11 @@ use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
 
-/// Parses an RFC 3339 timestamp or a number of Unix seconds. `what` names the option in
-/// the error (`--at`).
+/// Parses an RFC 3339 timestamp or a number of Unix seconds: the one parser of instants.
+/// An error is [`Error::InvalidArgument`] about `what`, the parameter the text was given
+/// for by its [`Hint`](crate::Hint) name (`at`, `not_before`), so that
+/// [`Error::hint`](crate::Error::hint) names it. [`verify::parse_time`](crate::verify::parse_time)
+/// is this parser for `at`.
 ///
 /// ```
 /// let t = chainscope::instant::parse_instant("1700000000", "at")?;
@@ -106,8 +109,17 @@ mod tests {
 
     #[test]
     fn parsing_accepts_both_forms_and_names_the_option() {
-        assert_eq!(parse_instant(" 0 ", "--at").unwrap().unix_timestamp(), 0);
-        let e = parse_instant("tomorrow", "--at").unwrap_err().to_string();
-        assert!(e.starts_with("--at: 'tomorrow'"), "{e}");
+        assert_eq!(parse_instant(" 0 ", "at").unwrap().unix_timestamp(), 0);
+        assert_eq!(
+            parse_instant("2026-01-01T00:00:00Z", "at")
+                .unwrap()
+                .unix_timestamp(),
+            1_767_225_600
+        );
+        let e = parse_instant("tomorrow", "not_before").unwrap_err();
+        assert!(e.to_string().starts_with("not_before: 'tomorrow'"), "{e}");
+        assert_eq!(e.hint(), Some(crate::Hint::NotBefore));
+        let e = parse_instant("99999999999999", "at").unwrap_err();
+        assert!(e.to_string().contains("outside the supported range"), "{e}");
     }
 }

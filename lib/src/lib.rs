@@ -71,10 +71,15 @@
 //! |---|---|
 //! | [`load`], [`CertificateInfo::decode`], [`CsrInfo::decode`], [`TrustStore`] constructors, [`key::PrivateKeyInfo::load_path`], [`verify::parse_host`] | [`Error`] ([`Error::code`]) |
 //! | [`verify_chain`] | never an error: a [`VerifyReport`]; an invalid chain is `valid: false` with `error.code` (a [`verify::Code`]) |
-//! | [`preflight::run`] (and `run_async`) | [`Error`] for unusable inputs; everything about the certificates is a [`Check`] |
+//! | [`preflight::run`] (and `run_async`) | [`Error`] for unusable inputs; everything about the certificates is a [`Check`]; a check failed by an error (`live_reachable`: the capture's `FetchError` as `Error::Fetch`) keeps it typed in [`Check::error`] |
+//! | [`verify::Code`]`::from_str` | [`verify::UnknownCode`] ([`verify::UnknownCode::code`]) |
 #![cfg_attr(
     feature = "fetch",
     doc = "| [`fetch()`], [`fetch_blocking`], [`Target::parse`], [`fetch::fetch_many_blocking`], [`fetch::parse_duration`] | [`FetchError`] ([`FetchError::code`]); inside [`Error::Fetch`] when it passes through `preflight` |"
+)]
+#![cfg_attr(
+    feature = "exporter",
+    doc = "| [`monitor::exporter::ExporterConfig::from_toml`], [`monitor::exporter::Exporter::new`] | [`monitor::exporter::ExporterError`] ([`code`](monitor::exporter::ExporterError::code), the refused value's [`Error`] in [`cause`](monitor::exporter::ExporterError::cause)) |"
 )]
 #![cfg_attr(
     feature = "mint",

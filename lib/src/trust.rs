@@ -97,6 +97,10 @@ impl std::fmt::Debug for Decoded {
     }
 }
 
+/// The input name of the operating system's store in errors: an [`Error::Empty`] about it
+/// has the hint [`Hint::Roots`](crate::Hint::Roots) (use the Mozilla roots or a file).
+pub(crate) const SYSTEM_STORE: &str = "system trust store";
+
 impl TrustStore {
     /// An empty store (nothing is trusted).
     pub fn empty() -> Self {
@@ -124,7 +128,7 @@ impl TrustStore {
                 }
             };
             return Err(Error::Empty {
-                input: "system trust store".into(),
+                input: SYSTEM_STORE.into(),
                 reason,
             });
         }

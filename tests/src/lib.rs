@@ -13,6 +13,16 @@ pub mod nginx;
 pub mod rule_pairs;
 pub mod servers;
 
+/// PEM text of DER certificates, one `CERTIFICATE` block each, in order: the library's own
+/// encoder ([`chainscope::cert::to_pem`]), so no test writes PEM by hand.
+pub fn certs_pem<D: AsRef<[u8]>>(ders: &[D]) -> String {
+    let certs: Vec<rustls_pki_types::CertificateDer<'_>> = ders
+        .iter()
+        .map(|d| rustls_pki_types::CertificateDer::from(d.as_ref()))
+        .collect();
+    chainscope::cert::to_pem(&certs)
+}
+
 /// The repository's `certs-fixtures/` directory.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../certs-fixtures")

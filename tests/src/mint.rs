@@ -29,6 +29,38 @@ pub fn openssl_ok(args: &[&str]) -> String {
     text
 }
 
+/// `openssl ARGS…` fed `input` on stdin; panics with its stderr unless it succeeds (and
+/// when openssl is missing, so a test needing it fails); returns stdout.
+pub fn openssl_with_input(args: &[&str], input: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut child = Command::new("openssl")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("this test needs the openssl command line (apt-get install openssl)");
+    let mut stdin = child.stdin.take().expect("openssl's stdin");
+    stdin.write_all(input).expect("openssl's stdin");
+    drop(stdin);
+    let out = child.wait_with_output().expect("openssl");
+    assert!(
+        out.status.success(),
+        "openssl {} failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// A new RSA private key of exactly `bits` bits, PKCS#8 PEM, made by `openssl genpkey`:
+/// rcgen makes only 2048-, 3072- and 4096-bit RSA keys.
+pub fn openssl_rsa_key_pem(bits: u32) -> String {
+    let bits = format!("rsa_keygen_bits:{bits}");
+    let pem = openssl_with_input(&["genpkey", "-algorithm", "RSA", "-pkeyopt", &bits], &[]);
+    String::from_utf8(pem).expect("PEM is ASCII")
+}
+
 /// Names of files in a directory, sorted.
 pub fn listing(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)

@@ -226,18 +226,7 @@ pub fn uri(text: &str) -> Vec<u8> {
 /// An RSA key pair of `bits` bits made by the openssl command line (rcgen only makes
 /// 2048/3072/4096-bit RSA keys); panics when openssl is missing, so a test needing it fails.
 pub fn openssl_rsa_key(bits: u32) -> KeyPair {
-    let out = std::process::Command::new("openssl")
-        .args([
-            "genpkey",
-            "-algorithm",
-            "RSA",
-            "-pkeyopt",
-            &format!("rsa_keygen_bits:{bits}"),
-        ])
-        .output()
-        .expect("this test needs the openssl command line (apt-get install openssl)");
-    assert!(out.status.success(), "openssl genpkey: {out:?}");
-    let pem = String::from_utf8(out.stdout).unwrap();
+    let pem = crate::mint::openssl_rsa_key_pem(bits);
     KeyPair::from_pem_and_sign_algo(&pem, &rcgen::PKCS_RSA_SHA256).unwrap()
 }
 
@@ -254,32 +243,12 @@ pub struct ExternalRsaKey {
 impl ExternalRsaKey {
     /// A new key of exactly `bits` bits; panics when openssl is missing.
     pub fn generate(bits: u32) -> ExternalRsaKey {
-        let run = |args: &[&str], input: Option<&[u8]>| -> Vec<u8> {
-            use std::io::Write as _;
-            let mut child = std::process::Command::new("openssl")
-                .args(args)
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("this test needs the openssl command line (apt-get install openssl)");
-            let mut stdin = child.stdin.take().unwrap();
-            stdin.write_all(input.unwrap_or_default()).unwrap();
-            drop(stdin);
-            let out = child.wait_with_output().unwrap();
-            assert!(out.status.success(), "openssl {args:?}: {out:?}");
-            out.stdout
-        };
-        let bits_opt = format!("rsa_keygen_bits:{bits}");
-        let pem = run(
-            &["genpkey", "-algorithm", "RSA", "-pkeyopt", &bits_opt],
-            None,
+        let pem = crate::mint::openssl_rsa_key_pem(bits);
+        let public = crate::mint::openssl_with_input(
+            &["rsa", "-RSAPublicKey_out", "-outform", "DER"],
+            pem.as_bytes(),
         );
-        let public = run(&["rsa", "-RSAPublicKey_out", "-outform", "DER"], Some(&pem));
-        ExternalRsaKey {
-            public,
-            pem: String::from_utf8(pem).unwrap(),
-        }
+        ExternalRsaKey { public, pem }
     }
 }
 

@@ -152,3 +152,42 @@ fn the_crypto_provider_is_the_callers_and_no_default_is_installed() {
     // chainscope neither installed nor needed a process-wide default.
     assert!(rustls::crypto::CryptoProvider::get_default().is_none());
 }
+
+#[test]
+fn preflight_to_a_closed_port_keeps_the_fetch_error_typed() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        l.local_addr().expect("its address").port()
+    };
+    let mut preflight = PreflightOptions::default();
+    preflight.connect = Some(format!("127.0.0.1:{port}"));
+    preflight.roots = vec![fixture_path("rsa/root.pem")];
+    preflight.fetch = options();
+    let report = chainscope::preflight::run(&preflight).expect("a report, not an input error");
+    let reach = report
+        .checks
+        .iter()
+        .find(|c| c.id == "live_reachable")
+        .expect("live_reachable");
+    assert_eq!(reach.status, CheckStatus::Fail, "{reach:?}");
+    let error = reach.error().expect("the capture's error, typed");
+    assert_eq!(error.code(), "connection_refused", "{error}");
+    assert!(
+        matches!(
+            error,
+            chainscope::Error::Fetch(FetchError::ConnectionRefused { .. })
+        ),
+        "{error:?}"
+    );
+    // The JSON keeps its fields: the text is `found`, the error itself is not serialized.
+    assert_eq!(reach.found, error.to_string());
+    let json = serde_json::to_value(reach).expect("json");
+    let mut keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["fix", "found", "hint", "id", "status", "title"]);
+}

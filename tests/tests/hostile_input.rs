@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use chainscope_tests::servers::{serve, tls_config, Behaviour, TlsOptions};
-use chainscope_tests::TempDir;
+use chainscope_tests::{certs_pem, TempDir};
 use der::Encode;
 use rcgen::{
     BasicConstraints, CertificateParams, CustomExtension, DnType, DnValue, IsCa, KeyPair,
@@ -138,18 +138,6 @@ fn hostile() -> Hostile {
     }
 }
 
-fn pem(label: &str, der: &[u8]) -> String {
-    use base64::Engine as _;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for line in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap());
-        out.push('\n');
-    }
-    out.push_str(&format!("-----END {label}-----\n"));
-    out
-}
-
 /// A scratch directory holding the hostile chain under hostile file names.
 struct Files {
     dir: TempDir,
@@ -161,9 +149,9 @@ struct Files {
 fn files(h: &Hostile) -> Files {
     let dir = TempDir::new("hostile");
     let chain = dir.join("chain\x1b[2J\r.pem");
-    std::fs::write(&chain, pem("CERTIFICATE", &h.leaf)).unwrap();
+    std::fs::write(&chain, certs_pem(&[&h.leaf])).unwrap();
     let root = dir.join("root\x1b]0;t\x07.pem");
-    std::fs::write(&root, pem("CERTIFICATE", &h.root)).unwrap();
+    std::fs::write(&root, certs_pem(&[&h.root])).unwrap();
     let key = dir.join("key\x08\x08.pem");
     std::fs::write(&key, h.leaf_key.serialize_pem()).unwrap();
     Files {

@@ -125,6 +125,52 @@ fn wildcards_over_a_whole_tld_or_public_suffix_are_refused() {
 }
 
 #[test]
+fn a_refused_name_says_which_flags_give_names() {
+    let dir = ScratchDir::new("bad-names");
+    let out = dir.join("out");
+    // A certificate's name: the flags that give names.
+    for args in [
+        &["--dns", "bad name.test"][..],
+        &["--dns", "*.com"],
+        &["--email", "nobody"],
+    ] {
+        let mut argv = vec!["mint", "self-signed", "--out", &out];
+        argv.extend_from_slice(args);
+        let run = chainscope(&argv);
+        assert_eq!(run.code, 2, "{args:?} was minted");
+        assert!(
+            run.err
+                .trim_end()
+                .ends_with("(--dns, --ip, --email or --uri)"),
+            "{args:?}: {}",
+            run.err
+        );
+    }
+    // A CA's name constraint: the constraint flags.
+    let run = chainscope(&[
+        "mint",
+        "ca",
+        "--name",
+        "Root",
+        "--permit-dns",
+        "*.hospital.test",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(run.code, 2, "{}", run.out);
+    assert!(
+        run.err.contains("cannot hold a wildcard")
+            && run
+                .err
+                .trim_end()
+                .ends_with("(--permit-dns, --permit-ip, --exclude-dns or --exclude-ip)"),
+        "{}",
+        run.err
+    );
+    assert!(!Path::new(&out).exists());
+}
+
+#[test]
 fn an_intermediate_given_without_its_root_signs_with_a_chain_that_stops_at_it() {
     let dir = ScratchDir::new("inter-alone");
     chainscope_ok(&[

@@ -1,6 +1,7 @@
 //! `chainscope verify --connect`: the seed use case against a real nginx reverse proxy, and
 //! minted certificates judged by our own verify.
 
+use chainscope_tests::mint::mint_chain;
 use chainscope_tests::servers::OpenSslServer;
 use chainscope_tests::{chainscope, fixture, fixture_path, nginx, CliRun, TempDir};
 
@@ -140,41 +141,9 @@ fn an_unreachable_server_is_an_input_error() {
 #[test]
 fn minted_certificates_pass_our_verify_and_nginx_serves_them() {
     let scratch = TempDir::new("verify-minted");
-    let dir = scratch.path();
-    let s = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
-    let (ca, inter, leaf) = (s(dir.join("ca")), s(dir.join("inter")), s(dir.join("leaf")));
-    for args in [
-        vec!["mint", "ca", "--name", "Verify Test Root CA", "--out", &ca],
-        vec![
-            "mint",
-            "intermediate",
-            "--ca",
-            &ca,
-            "--name",
-            "Verify Test Intermediate CA",
-            "--out",
-            &inter,
-        ],
-        vec![
-            "mint",
-            "leaf",
-            "--ca",
-            &inter,
-            "--dns",
-            "proxy.hospital.local",
-            "--dns",
-            "localhost",
-            "--ip",
-            "10.1.2.3",
-            "--ip",
-            "127.0.0.1",
-            "--out",
-            &leaf,
-        ],
-    ] {
-        let CliRun { code, out, err } = chainscope(&args);
-        assert_eq!(code, 0, "{args:?}: {out}{err}");
-    }
+    // Root, intermediate and a leaf for proxy.hospital.local, localhost, 10.1.2.3, 127.0.0.1.
+    mint_chain(&scratch, "ecdsa-p256");
+    let leaf = scratch.join("leaf");
     let ca_pem = format!("{leaf}/ca.pem");
     let fullchain = format!("{leaf}/fullchain.pem");
     for host in ["proxy.hospital.local", "10.1.2.3"] {

@@ -16,7 +16,7 @@ use std::process::Command;
 use chainscope::trust::TrustStore;
 use chainscope::verify::{verify_chain, Profile, VerifyOptions, VerifyReport};
 use chainscope::CertificateDer;
-use chainscope_tests::TempDir;
+use chainscope_tests::{certs_pem, TempDir};
 use rcgen::string::{Ia5String, PrintableString};
 use rcgen::{
     BasicConstraints, CertificateParams, CidrSubnet, CustomExtension, DistinguishedName, DnType,
@@ -279,29 +279,13 @@ fn valid(report: &VerifyReport) {
 
 // --- openssl verify -------------------------------------------------------------------
 
-fn pem(der: &Der) -> String {
-    use std::fmt::Write;
-    let b64 = base64_encode(der.as_ref());
-    let mut s = String::from("-----BEGIN CERTIFICATE-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        writeln!(s, "{}", std::str::from_utf8(chunk).unwrap()).unwrap();
-    }
-    s.push_str("-----END CERTIFICATE-----\n");
-    s
-}
-
-fn base64_encode(data: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(data)
-}
-
 /// `openssl verify`'s error number on the leaf (0 = OK), with `-CAfile` the roots and
 /// `-untrusted` the rest of the chain.
 fn openssl_verdict(chain: &[&Der], roots: &[&Der], extra: &[&str]) -> u32 {
     let dir = TempDir::new("diag-openssl");
     let write = |name: &str, certs: &[&Der]| {
         let path = dir.join(name);
-        std::fs::write(&path, certs.iter().map(|c| pem(c)).collect::<String>()).unwrap();
+        std::fs::write(&path, certs_pem(certs)).unwrap();
         path
     };
     let leaf = write("leaf.pem", &chain[..1]);

@@ -150,7 +150,10 @@ pub struct StartArgs {
 impl StartArgs {
     fn parse(&self) -> anyhow::Result<Option<time::OffsetDateTime>> {
         Ok(match &self.not_before {
-            Some(t) => Some(chainscope::instant::parse_instant(t, "--not-before")?),
+            Some(t) => Some(chainscope::instant::parse_instant(
+                t,
+                chainscope::Hint::NotBefore.as_str(),
+            )?),
             None => None,
         })
     }
@@ -324,7 +327,8 @@ pub struct LeafArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub usage: UsageArgs,
-    /// Validity in days (397 is the longest every mainstream client accepts).
+    /// Validity in days (the default, 199, keeps a leaf issued from 2026-03-15 within the
+    /// CA/B Forum limit of 200 days; more than 397 warns: Apple and Chrome refuse longer).
     #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
     pub days: u32,
     #[command(flatten)]

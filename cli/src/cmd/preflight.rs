@@ -87,7 +87,7 @@ pub fn run(args: &PreflightArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         anyhow::bail!("preflight needs --cert (offline checks), --connect (live checks), or both");
     }
     let at = match &args.at {
-        Some(text) => chainscope::instant::parse_instant(text, "--at")?,
+        Some(text) => chainscope::verify::parse_time(text)?,
         None => OffsetDateTime::now_utc(),
     };
     let required_clients = match &args.require_clients {

@@ -61,7 +61,7 @@ struct ShowJson<'a, R> {
 /// Runs `chainscope show`.
 pub fn run(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     let at = match &args.at {
-        Some(text) => chainscope::instant::parse_instant(text, "--at")?,
+        Some(text) => chainscope::verify::parse_time(text)?,
         None => OffsetDateTime::now_utc(),
     };
     let mut options = LoadOptions::default();

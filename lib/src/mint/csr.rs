@@ -25,7 +25,7 @@ pub struct SignParams {
     pub allow_ips: Vec<IpCidr>,
     /// Server (default) or client certificate, whatever the request asks.
     pub usage: Usage,
-    /// Validity in days (default 397).
+    /// Validity in days (default [`DEFAULT_LEAF_DAYS`], 199).
     pub days: u32,
     /// Start of validity (default five minutes ago), as [`LeafParams::not_before`].
     pub not_before: Option<time::OffsetDateTime>,

@@ -78,8 +78,18 @@ use files::PlannedFile;
 pub const DEFAULT_CA_DAYS: u32 = 3650;
 /// Default validity of an intermediate CA: 5 years.
 pub const DEFAULT_INTERMEDIATE_DAYS: u32 = 1825;
-/// Default validity of a leaf: 397 days, the longest any mainstream client accepts.
-pub const DEFAULT_LEAF_DAYS: u32 = 397;
+/// Default validity of a leaf: 199 days. The CA/B Forum Baseline Requirements (§6.3.2,
+/// ballot SC-081) allow a publicly trusted TLS leaf issued from 2026-03-15 at most 200 days,
+/// counted from notBefore through notAfter inclusive (§1.6.1); a minted leaf starts five
+/// minutes before now, so 199 days keeps it under that limit with a day to spare, and
+/// chainscope's own `leaf_validity_too_long` advisory stays quiet on the leaves it mints.
+/// The schedule shortens the limit to 100 days from 2027-03-15 and 47 from 2029-03-15:
+/// pass fewer days for leaves issued then.
+pub const DEFAULT_LEAF_DAYS: u32 = 199;
+
+/// The longest leaf validity, in days, that every mainstream client accepts (Apple and
+/// Chrome refuse TLS leaves valid for more than 398 days): minting longer warns.
+const LONGEST_ACCEPTED_LEAF_DAYS: u32 = 397;
 
 /// Why minting or writing failed.
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +148,12 @@ pub enum MintError {
         name: String,
         /// What is wrong with it.
         reason: String,
+        /// Where the name was given: [`Hint::Names`](crate::Hint::Names) for a
+        /// certificate's names, [`Hint::NameConstraints`](crate::Hint::NameConstraints) for
+        /// a CA's constraints, [`Hint::MintLeafNames`](crate::Hint::MintLeafNames) for a
+        /// name of a certificate being renewed; `None` for a parse without context
+        /// ([`IpCidr`]'s `from_str`).
+        hint: Option<crate::Hint>,
     },
     /// A leaf was asked for without any name.
     #[error("a certificate needs at least one name: a DNS name, an IP address, an email address or a URI")]
@@ -250,6 +266,19 @@ pub enum MintError {
 }
 
 impl MintError {
+    /// The same error, said about the input `hint` names (for an
+    /// [`InvalidName`](MintError::InvalidName) checked on behalf of another parameter).
+    pub(crate) fn about(self, hint: crate::Hint) -> Self {
+        match self {
+            MintError::InvalidName { name, reason, .. } => MintError::InvalidName {
+                name,
+                reason,
+                hint: Some(hint),
+            },
+            other => other,
+        }
+    }
+
     /// The parameter the error is about, when the caller can change it: `force` for files
     /// that would be overwritten, the names for a leaf without any, the parameter of an
     /// [`InvalidParameter`](MintError::InvalidParameter).
@@ -258,7 +287,7 @@ impl MintError {
         match self {
             MintError::NoNames | MintError::NamesNotAllowed { .. } => Some(Hint::Names),
             MintError::InvalidParameter { what, .. } => Hint::from_name(what),
-            MintError::CannotRenew { hint, .. } => *hint,
+            MintError::CannotRenew { hint, .. } | MintError::InvalidName { hint, .. } => *hint,
             MintError::WouldOverwrite { .. } | MintError::InsecureDirectory { .. } => {
                 Some(Hint::Force)
             }
@@ -427,7 +456,7 @@ pub struct LeafParams {
     pub uris: Vec<String>,
     /// Server (default) or client certificate.
     pub usage: Usage,
-    /// Validity in days (default 397; never beyond the issuer's).
+    /// Validity in days (default [`DEFAULT_LEAF_DAYS`], 199; never beyond the issuer's).
     pub days: u32,
     /// Start of validity; default five minutes ago. The validity then lasts `days` from
     /// it — in the past too, for tests and rehearsals of expiry.
@@ -439,7 +468,7 @@ pub struct LeafParams {
 }
 
 impl LeafParams {
-    /// Defaults (a server leaf, ECDSA P-256, 397 days) for these DNS names. Set other fields
+    /// Defaults (a server leaf, ECDSA P-256, 199 days) for these DNS names. Set other fields
     /// on the value: `let mut p = LeafParams::for_dns(["proxy.test"]); p.ips.push(ip);`.
     pub fn for_dns<S: Into<String>>(names: impl IntoIterator<Item = S>) -> Self {
         LeafParams {
@@ -842,9 +871,9 @@ fn leaf_params(
         Usage::Server => ExtendedKeyUsagePurpose::ServerAuth,
         Usage::Client => ExtendedKeyUsagePurpose::ClientAuth,
     }];
-    if params.days > DEFAULT_LEAF_DAYS {
+    if params.days > LONGEST_ACCEPTED_LEAF_DAYS {
         warnings.push(format!(
-            "{} days is longer than the {DEFAULT_LEAF_DAYS} days some clients (Apple, Chrome) accept for a TLS certificate",
+            "{} days is longer than the {LONGEST_ACCEPTED_LEAF_DAYS} days some clients (Apple, Chrome) accept for a TLS certificate",
             params.days
         ));
     }
@@ -908,6 +937,7 @@ pub(crate) fn leaf_sans(params: &LeafParams) -> Result<Vec<SanType>, MintError> 
         s.try_into().map_err(|_| MintError::InvalidName {
             name: s.to_owned(),
             reason: "not ASCII".into(),
+            hint: Some(crate::Hint::Names),
         })
     };
     let dns = params
@@ -930,6 +960,7 @@ pub(crate) fn leaf_sans(params: &LeafParams) -> Result<Vec<SanType>, MintError> 
             return Err(MintError::InvalidName {
                 name: e.clone(),
                 reason: "not an e-mail address (local@domain)".into(),
+                hint: Some(crate::Hint::Names),
             });
         }
         sans.push(SanType::Rfc822Name(ia5(e)?));
@@ -946,6 +977,7 @@ pub(crate) fn leaf_sans(params: &LeafParams) -> Result<Vec<SanType>, MintError> 
             return Err(MintError::InvalidName {
                 name: u.clone(),
                 reason: "not a URI (scheme:rest, e.g. spiffe://hospital.local/proxy)".into(),
+                hint: Some(crate::Hint::Names),
             });
         }
         sans.push(SanType::URI(ia5(u)?));
@@ -1029,4 +1061,40 @@ pub(crate) fn set_validity_from(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether verifying `leaf` (under `root`) raises `leaf_validity_too_long`.
+    fn too_long(root: &Minted, leaf: &Minted) -> bool {
+        let trust = crate::TrustStore::from_certs(vec![root.cert.clone()], "root");
+        let options = crate::VerifyOptions::for_host("leaf.mint.test").unwrap();
+        let report = crate::verify_chain(&leaf.full_chain(), &trust, &options);
+        report
+            .findings
+            .iter()
+            .any(|f| f.code.as_str() == "leaf_validity_too_long")
+    }
+
+    #[test]
+    fn a_leaf_minted_with_the_default_lifetime_is_within_the_br_limit() {
+        let root = root_ca(&CaParams::new("Mint Test Root")).unwrap();
+        let issuer = Issuer::from_minted(&root).unwrap();
+        let params = LeafParams::for_dns(["leaf.mint.test"]);
+        assert_eq!(params.days, DEFAULT_LEAF_DAYS);
+        let leaf = leaf(&issuer, &params).unwrap();
+        // Fails when the BR §6.3.2 schedule steps down (100 days from 2027-03-15): the
+        // default must follow it.
+        assert!(
+            !too_long(&root, &leaf),
+            "a default leaf ({DEFAULT_LEAF_DAYS} days) raises leaf_validity_too_long"
+        );
+        // One day more is over the 200 days, counted inclusively: the rule sees it.
+        let mut longer = params.clone();
+        longer.days = DEFAULT_LEAF_DAYS + 1;
+        let longer = super::leaf(&issuer, &longer).unwrap();
+        assert!(too_long(&root, &longer), "{} days", DEFAULT_LEAF_DAYS + 1);
+    }
 }

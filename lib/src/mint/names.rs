@@ -10,9 +10,11 @@ impl FromStr for IpCidr {
     type Err = MintError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // A parse without context: the caller knows which parameter the network is for.
         let bad = |reason: &str| MintError::InvalidName {
             name: s.to_owned(),
             reason: reason.to_owned(),
+            hint: None,
         };
         let (addr, prefix) = match s.split_once('/') {
             Some((a, p)) => (a, Some(p)),
@@ -91,11 +93,12 @@ impl NameConstraints {
             list.iter()
                 .map(|d| {
                     let body = d.strip_prefix('.').unwrap_or(d);
-                    check_dns_name(body)?;
+                    check_dns_name(body).map_err(|e| e.about(crate::Hint::NameConstraints))?;
                     if body.contains('*') {
                         return Err(MintError::InvalidName {
                             name: d.clone(),
                             reason: "a name constraint cannot hold a wildcard".into(),
+                            hint: Some(crate::Hint::NameConstraints),
                         });
                     }
                     Ok(rcgen::GeneralSubtree::DnsName(d.to_ascii_lowercase()))
@@ -128,6 +131,7 @@ pub(crate) fn check_dns_name(name: &str) -> Result<String, MintError> {
     let bad = |reason: &str| MintError::InvalidName {
         name: name.to_owned(),
         reason: reason.to_owned(),
+        hint: Some(crate::Hint::Names),
     };
     let trimmed = name.strip_suffix('.').unwrap_or(name);
     if trimmed.is_empty() {
@@ -219,6 +223,7 @@ pub(crate) fn check_wildcard_namespaces(dns: &[String]) -> Result<(), MintError>
                 reason: format!(
                     "would cover every domain under {base}, a public suffix of its operator (Public Suffix List, private section): add {base} itself as a DNS name if you operate it, or use a wildcard below it"
                 ),
+                hint: Some(crate::Hint::Names),
             });
         }
     }

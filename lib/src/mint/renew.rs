@@ -420,7 +420,7 @@ fn alt_names(cert: &X509Certificate<'_>) -> Result<Vec<SanType>, Result<String, 
     for name in &san.value.general_names {
         sans.push(match name {
             GeneralName::DNSName(d) => {
-                let d = check_dns_name(d).map_err(Err)?;
+                let d = check_dns_name(d).map_err(|e| Err(e.about(crate::Hint::MintLeafNames)))?;
                 dns.push(d.clone());
                 SanType::DnsName(ia5(&d)?)
             }

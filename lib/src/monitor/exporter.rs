@@ -176,16 +176,60 @@ impl Default for ExporterConfig {
 
 /// A configuration or start-up error, naming the file, module or directory.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ExporterError(String);
+#[error("{message}")]
+pub struct ExporterError {
+    message: String,
+    code: &'static str,
+    cause: Option<Box<crate::Error>>,
+}
+
+impl ExporterError {
+    /// An error in the configuration itself (code `config`).
+    fn config(message: impl Into<String>) -> Self {
+        ExporterError {
+            message: message.into(),
+            code: "config",
+            cause: None,
+        }
+    }
+
+    /// A configuration value the library refused: `message` names where it sits (`module
+    /// tls: ` and the cause's text), `cause` is the typed error.
+    fn caused_by(message: impl Into<String>, cause: impl Into<crate::Error>) -> Self {
+        let cause: crate::Error = cause.into();
+        ExporterError {
+            message: message.into(),
+            code: cause.code(),
+            cause: Some(Box::new(cause)),
+        }
+    }
+
+    /// A stable code for matching, snake_case, never renamed: the cause's
+    /// [`Error::code`](crate::Error::code) when a library call refused a value (a module's
+    /// `roots`, `host`, `profile`, `timeout`), `allow_dir` when an allowed directory cannot
+    /// be opened, else `config`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The typed error behind this one, when a library call refused a configured value.
+    pub fn cause(&self) -> Option<&crate::Error> {
+        self.cause.as_deref()
+    }
+
+    /// The parameter the cause names, when it names one ([`Error::hint`](crate::Error::hint)).
+    pub fn hint(&self) -> Option<crate::Hint> {
+        self.cause.as_ref().and_then(|e| e.hint())
+    }
+}
 
 impl ExporterConfig {
     /// Parses a TOML configuration; `source` names it in errors.
     pub fn from_toml(text: &str, source: &str) -> Result<Self, ExporterError> {
         let config: ExporterConfig = toml::from_str(text)
-            .map_err(|e| ExporterError(format!("{source}: {}", e.to_string().trim())))?;
+            .map_err(|e| ExporterError::config(format!("{source}: {}", e.to_string().trim())))?;
         if config.modules.is_empty() {
-            return Err(ExporterError(format!(
+            return Err(ExporterError::config(format!(
                 "{source}: no [modules.NAME] defined"
             )));
         }
@@ -205,15 +249,16 @@ struct Module {
 
 impl Module {
     fn new(name: &str, c: &ModuleConfig) -> Result<Module, ExporterError> {
-        let bad = |what: String| ExporterError(format!("module {name}: {what}"));
+        let bad = |what: String| ExporterError::config(format!("module {name}: {what}"));
+        let refused = |e: crate::Error| ExporterError::caused_by(format!("module {name}: {e}"), e);
         let roots = if c.roots.is_empty() {
             vec!["system".to_owned()]
         } else {
             c.roots.clone()
         };
-        let trust = TrustStore::from_specs(&roots).map_err(|e| bad(e.to_string()))?;
+        let trust = TrustStore::from_specs(&roots).map_err(refused)?;
         let timeout = match &c.timeout {
-            Some(t) => parse_duration(t).map_err(|e| bad(e.to_string()))?,
+            Some(t) => parse_duration(t).map_err(|e| refused(e.into()))?,
             None => crate::fetch::DEFAULT_TIMEOUT,
         };
         let protocol = match (c.kind, &c.protocol) {
@@ -229,10 +274,10 @@ impl Module {
         };
         let mut verify = VerifyOptions::default();
         if let Some(h) = &c.host {
-            verify.host = Some(parse_host(h).map_err(|e| bad(e.to_string()))?);
+            verify.host = Some(parse_host(h).map_err(refused)?);
         }
         if let Some(p) = &c.profile {
-            verify.profile = Profile::parse(p).map_err(|e| bad(e.to_string()))?;
+            verify.profile = Profile::parse(p).map_err(refused)?;
         }
         let mut fetch = FetchOptions {
             timeout,
@@ -349,15 +394,18 @@ impl Exporter {
             .clone()
             .unwrap_or_else(|| "tls".to_owned());
         if !modules.contains_key(&default_module) && config.default_module.is_some() {
-            return Err(ExporterError(format!(
+            return Err(ExporterError::config(format!(
                 "default_module {default_module}: no such module"
             )));
         }
-        let allowed =
-            AllowedDirs::new(&config.allow_dirs).map_err(|e| ExporterError(e.to_string()))?;
+        let allowed = AllowedDirs::new(&config.allow_dirs).map_err(|e| ExporterError {
+            message: e.to_string(),
+            code: "allow_dir",
+            cause: None,
+        })?;
         if config.max_concurrent_probes == 0 {
-            return Err(ExporterError(
-                "max_concurrent_probes: must be at least 1".into(),
+            return Err(ExporterError::config(
+                "max_concurrent_probes: must be at least 1",
             ));
         }
         Ok(Exporter {
@@ -794,6 +842,28 @@ mod tests {
         let c = ExporterConfig::from_toml("[modules.s]\nkind = \"starttls\"\n", "t").unwrap();
         let e = Exporter::new(&c).unwrap_err();
         assert!(e.to_string().contains("needs a protocol"), "{e}");
+        assert_eq!(e.code(), "config");
+        assert!(e.cause().is_none());
+    }
+
+    #[test]
+    fn a_refused_module_value_keeps_its_typed_error() {
+        let c =
+            ExporterConfig::from_toml("[modules.x]\nkind = \"tls\"\nhost = \"bad host!\"\n", "t")
+                .unwrap();
+        let e = Exporter::new(&c).unwrap_err();
+        assert!(e.to_string().starts_with("module x: host: "), "{e}");
+        assert_eq!(e.code(), "invalid_argument");
+        assert_eq!(e.hint(), Some(crate::Hint::Host));
+        assert!(matches!(
+            e.cause(),
+            Some(crate::Error::InvalidArgument { .. })
+        ));
+        let c = ExporterConfig::from_toml("[modules.x]\nkind = \"tls\"\ntimeout = \"soon\"\n", "t")
+            .unwrap();
+        let e = Exporter::new(&c).unwrap_err();
+        assert_eq!(e.code(), "invalid_option", "{e}");
+        assert!(matches!(e.cause(), Some(crate::Error::Fetch(_))), "{e:?}");
     }
 
     #[test]

@@ -34,6 +34,11 @@ pub struct Check {
     /// The input the fix asks to change, when it asks to change one (`host`, `key`,
     /// `mint_leaf_names`): a front end renders it as its own option.
     pub hint: Option<crate::Hint>,
+    /// The typed error behind a failed check, when an error is its cause (`live_reachable`:
+    /// [`Error::Fetch`](crate::Error) with the capture's `FetchError`). Not serialized: the
+    /// JSON has its text in `found`.
+    #[serde(skip)]
+    pub(super) error: Option<std::sync::Arc<crate::Error>>,
 }
 
 impl Check {
@@ -45,7 +50,28 @@ impl Check {
             found: String::new(),
             fix: None,
             hint: None,
+            error: None,
         }
+    }
+
+    /// The typed error that made this check fail, when one did: its
+    /// [`code`](crate::Error::code) and [`hint`](crate::Error::hint) are the error's
+    /// (`connection_refused`, `timeout`, …), and for a capture it is
+    /// [`Error::Fetch`](crate::Error) around the `FetchError`, so an embedder can `match`
+    /// on it. `None` for a check whose cause is the certificates themselves.
+    pub fn error(&self) -> Option<&crate::Error> {
+        self.error.as_deref()
+    }
+
+    /// Records the error behind a failed check; its hint becomes the check's when the check
+    /// has none.
+    pub(super) fn caused_by(mut self, error: impl Into<crate::Error>) -> Self {
+        let error = error.into();
+        if self.hint.is_none() {
+            self.hint = error.hint();
+        }
+        self.error = Some(std::sync::Arc::new(error));
+        self
     }
 
     pub(super) fn pass(mut self, found: impl Into<String>) -> Self {

@@ -66,17 +66,22 @@ pub fn check_files(
         .map(|der| CertificateInfo::decode(der, options.requirements.at).ok())
         .collect();
     let Some(Some(leaf)) = infos.first() else {
-        checks.push(
-            Check::new(
-                "leaf_decodes",
-                "The certificate file holds a decodable leaf",
-            )
-            .fail(
-                "no decodable certificate",
-                "give the certificate file nginx's ssl_certificate uses (PEM)",
-            )
-            .hint(Some(Hint::Cert)),
-        );
+        let mut check = Check::new(
+            "leaf_decodes",
+            "The certificate file holds a decodable leaf",
+        )
+        .fail(
+            "no decodable certificate",
+            "give the certificate file nginx's ssl_certificate uses (PEM)",
+        )
+        .hint(Some(Hint::Cert));
+        if let Some(Err(e)) = chain
+            .first()
+            .map(|der| CertificateInfo::decode(der, options.requirements.at))
+        {
+            check = check.caused_by(e);
+        }
+        checks.push(check);
         return checks;
     };
 

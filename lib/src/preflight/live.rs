@@ -34,7 +34,7 @@ pub(super) async fn capture(target: &str, options: &PreflightOptions) -> Live {
 }
 
 pub(super) fn live_checks(
-    live: &Live,
+    live: Live,
     files: Option<&[CertificateDer<'static>]>,
     trust: &TrustStore,
     roots: &[String],
@@ -49,13 +49,18 @@ pub(super) fn live_checks(
     let chain = match live {
         Ok(chain) => chain,
         Err(e) => {
-            checks.push(reach.fail(
-                e.to_string(),
-                "check that the proxy is running and listening with TLS on that port",
-            ));
+            checks.push(
+                reach
+                    .fail(
+                        e.to_string(),
+                        "check that the proxy is running and listening with TLS on that port",
+                    )
+                    .caused_by(e),
+            );
             return checks;
         }
     };
+    let chain = &chain;
     checks.push(reach.pass(format!(
         "{} {} via {}",
         chain.tls_version.as_deref().unwrap_or("TLS"),

@@ -100,7 +100,7 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
         None => None,
     };
     #[cfg(feature = "fetch")]
-    return Ok(finish(&prepared, live.as_ref()));
+    return Ok(finish(&prepared, live));
     #[cfg(not(feature = "fetch"))]
     Ok(finish(&prepared))
 }
@@ -115,7 +115,7 @@ pub async fn run_async(options: &PreflightOptions) -> crate::Result<PreflightRep
         Some(target) => Some(live::capture(target, &prepared.options).await),
         None => None,
     };
-    Ok(finish(&prepared, live.as_ref()))
+    Ok(finish(&prepared, live))
 }
 
 /// Everything read before connecting.
@@ -187,7 +187,7 @@ fn prepare(options: &PreflightOptions) -> crate::Result<Prepared> {
 
 fn finish(
     prepared: &Prepared,
-    #[cfg(feature = "fetch")] live: Option<&live::Live>,
+    #[cfg(feature = "fetch")] live: Option<live::Live>,
 ) -> PreflightReport {
     let Prepared {
         options,
@@ -198,7 +198,7 @@ fn finish(
     } = prepared;
     let mut checks = Vec::new();
     #[cfg(feature = "fetch")]
-    let presented: Option<Vec<CertificateDer<'static>>> = match live {
+    let presented: Option<Vec<CertificateDer<'static>>> = match &live {
         Some(Ok(chain)) => Some(chain.certs.clone()),
         _ => None,
     };

@@ -285,7 +285,9 @@ fn finish(
                 )
                 .hint(Some(Hint::MintLeafKeyType)),
             Ok(leaf) => compat.pass(leaf.public_key.algorithm),
-            Err(e) => compat.fail(e.to_string(), "check the certificate file"),
+            Err(e) => compat
+                .fail(e.to_string(), "check the certificate file")
+                .caused_by(e),
         };
         checks.push(compat);
     }

@@ -448,6 +448,13 @@ impl fmt::Display for Code {
 #[non_exhaustive]
 pub struct UnknownCode(pub String);
 
+impl UnknownCode {
+    /// A stable code for matching, like every error type's: `unknown_code`.
+    pub fn code(&self) -> &'static str {
+        "unknown_code"
+    }
+}
+
 impl FromStr for Code {
     type Err = UnknownCode;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -29,6 +29,8 @@ use x509_cert::ext::pkix::{
 };
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 
+use crate::mint::openssl_with_input;
+
 /// The key of a certificate's subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyKind {
@@ -482,30 +484,6 @@ fn new_key(kind: KeyKind, position: usize) -> SubjectKey {
     }
 }
 
-fn openssl_out(args: &[&str], input: Option<&str>) -> Vec<u8> {
-    use std::io::Write as _;
-    let mut child = Command::new("openssl")
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("openssl must be installed to build the client corpus");
-    let mut stdin = child.stdin.take().expect("stdin");
-    if let Some(input) = input {
-        stdin.write_all(input.as_bytes()).expect("openssl stdin");
-    }
-    drop(stdin);
-    let out = child.wait_with_output().expect("openssl");
-    assert!(
-        out.status.success(),
-        "openssl {} failed: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
 /// RSA keys are slow to make: a few per size, shared by all chains (a chain's certificates
 /// take different ones by position, so no two certificates of one chain share a key).
 fn pooled_rsa(bits: u32, position: usize) -> SubjectKey {
@@ -516,15 +494,10 @@ fn pooled_rsa(bits: u32, position: usize) -> SubjectKey {
     let keys = pool.get_or_init(|| {
         (0..POOL)
             .map(|_| {
-                let bits_opt = format!("rsa_keygen_bits:{bits}");
-                let pem = String::from_utf8(openssl_out(
-                    &["genpkey", "-algorithm", "RSA", "-pkeyopt", &bits_opt],
-                    None,
-                ))
-                .expect("PEM");
-                let external_spki = KeyPair::from_pem(&pem)
-                    .is_err()
-                    .then(|| openssl_out(&["pkey", "-pubout", "-outform", "DER"], Some(&pem)));
+                let pem = crate::mint::openssl_rsa_key_pem(bits);
+                let external_spki = KeyPair::from_pem(&pem).is_err().then(|| {
+                    openssl_with_input(&["pkey", "-pubout", "-outform", "DER"], pem.as_bytes())
+                });
                 SubjectKey { pem, external_spki }
             })
             .collect()

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use rcgen::SanType;
 use time::OffsetDateTime;
 
+use crate::certs_pem;
+
 use super::build::{
     build_all, san, Aki, CertSpec, Constraints, Crit, Dn, Eku, KeyKind, Ku, SigHash, StrEnc,
     Subtree, Window,
@@ -118,26 +120,6 @@ pub struct BuiltCase {
     pub roots: Vec<Vec<u8>>,
 }
 
-fn pem(ders: &[Vec<u8>]) -> String {
-    ders.iter()
-        .map(|d| {
-            let b64 = base64_lines(d);
-            format!("-----BEGIN CERTIFICATE-----\n{b64}-----END CERTIFICATE-----\n")
-        })
-        .collect()
-}
-
-fn base64_lines(der: &[u8]) -> String {
-    use base64::Engine as _;
-    let text = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut out = String::new();
-    for chunk in text.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(chunk).expect("base64 is ASCII"));
-        out.push('\n');
-    }
-    out
-}
-
 /// Builds `case` into `dir`, with validity windows around `at`.
 pub fn build_case(case: &ChainCase, at: OffsetDateTime, dir: &Path) -> BuiltCase {
     std::fs::create_dir_all(dir).expect("case dir");
@@ -176,11 +158,11 @@ pub fn build_case(case: &ChainCase, at: OffsetDateTime, dir: &Path) -> BuiltCase
 /// (PEM).
 fn write_case(case: BuiltCase, leaf_key: &str) -> BuiltCase {
     let dir = &case.dir;
-    std::fs::write(dir.join("roots.pem"), pem(&case.roots)).expect("roots.pem");
-    std::fs::write(dir.join("chain.pem"), pem(&case.presented)).expect("chain.pem");
-    std::fs::write(dir.join("leaf.pem"), pem(&case.presented[..1])).expect("leaf.pem");
+    std::fs::write(dir.join("roots.pem"), certs_pem(&case.roots)).expect("roots.pem");
+    std::fs::write(dir.join("chain.pem"), certs_pem(&case.presented)).expect("chain.pem");
+    std::fs::write(dir.join("leaf.pem"), certs_pem(&case.presented[..1])).expect("leaf.pem");
     if case.has_untrusted {
-        std::fs::write(dir.join("untrusted.pem"), pem(&case.presented[1..]))
+        std::fs::write(dir.join("untrusted.pem"), certs_pem(&case.presented[1..]))
             .expect("untrusted.pem");
     }
     super::write_private(&dir.join("leaf.key"), leaf_key.as_bytes());
