@@ -327,10 +327,11 @@ pub struct LeafArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub usage: UsageArgs,
-    /// Validity in days (the default, 199, keeps a leaf issued from 2026-03-15 within the
-    /// CA/B Forum limit of 200 days; more than 397 warns: Apple and Chrome refuse longer).
-    #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
-    pub days: u32,
+    /// Validity in days. Default: one day under the CA/B Forum BR §6.3.2 limit at the
+    /// start of validity — 199 from 2026-03-15, 99 from 2027-03-15, 46 from 2029-03-15 —
+    /// so the leaf stays within it; more than 397 warns: Apple and Chrome refuse longer.
+    #[arg(long)]
+    pub days: Option<u32>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub start: StartArgs,
@@ -351,9 +352,10 @@ pub struct SelfSignedArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub usage: UsageArgs,
-    /// Validity in days.
-    #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
-    pub days: u32,
+    /// Validity in days (default: as for `mint leaf`, one day under the CA/B Forum limit
+    /// at the start of validity; 199 from 2026-03-15).
+    #[arg(long)]
+    pub days: Option<u32>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub start: StartArgs,
@@ -385,9 +387,10 @@ pub struct SignArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub usage: UsageArgs,
-    /// Validity in days.
-    #[arg(long, default_value_t = mint::DEFAULT_LEAF_DAYS)]
-    pub days: u32,
+    /// Validity in days (default: as for `mint leaf`, one day under the CA/B Forum limit
+    /// at the start of validity; 199 from 2026-03-15).
+    #[arg(long)]
+    pub days: Option<u32>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub start: StartArgs,
@@ -485,13 +488,17 @@ fn mint_files(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
         }
         MintCommand::Leaf(a) => {
             let issuer = load_issuer(&a.issuer)?;
-            let mut params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
-            params.not_before = a.start.parse()?;
+            let not_before = a.start.parse()?;
+            let days = leaf_days(a.days, not_before);
+            let mut params = leaf_params(&a.names, &a.usage, days, a.key.key_type);
+            params.not_before = not_before;
             (mint::leaf(&issuer, &params)?, &a.out)
         }
         MintCommand::SelfSigned(a) => {
-            let mut params = leaf_params(&a.names, &a.usage, a.days, a.key.key_type);
-            params.not_before = a.start.parse()?;
+            let not_before = a.start.parse()?;
+            let days = leaf_days(a.days, not_before);
+            let mut params = leaf_params(&a.names, &a.usage, days, a.key.key_type);
+            params.not_before = not_before;
             (mint::self_signed(&params)?, &a.out)
         }
         MintCommand::Sign(a) => {
@@ -501,8 +508,8 @@ fn mint_files(args: &MintCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
             params.allow_dns = a.dns.clone();
             params.allow_ips = a.ip.clone();
             params.usage = a.usage.usage();
-            params.days = a.days;
             params.not_before = a.start.parse()?;
+            params.days = leaf_days(a.days, params.not_before);
             (mint::sign_csr(&issuer, &der, &input, &params)?, &a.out)
         }
         MintCommand::Renew(_) => unreachable!("handled above"),
@@ -656,6 +663,13 @@ fn render_renewal(ctx: &mut Ctx<'_>, r: &RenewReport) -> anyhow::Result<()> {
         writeln!(ctx.out, "  {}", Term(line))?;
     }
     Ok(())
+}
+
+/// `--days`, or the default for a leaf starting at `not_before` (now when not given).
+fn leaf_days(days: Option<u32>, not_before: Option<time::OffsetDateTime>) -> u32 {
+    days.unwrap_or_else(|| {
+        mint::default_leaf_days(not_before.unwrap_or_else(time::OffsetDateTime::now_utc))
+    })
 }
 
 fn leaf_params(names: &NameArgs, usage: &UsageArgs, days: u32, key_type: KeyType) -> LeafParams {

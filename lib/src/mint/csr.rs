@@ -11,7 +11,7 @@ use x509_parser::prelude::FromDer;
 use super::names::{dns_covered, IpCidr};
 use super::{
     build_err, check_dns_name, drop_refused_common_name, leaf_params, set_validity_from, Issuer,
-    LeafParams, MintError, MintKind, Minted, Usage, DEFAULT_LEAF_DAYS,
+    LeafParams, MintError, MintKind, Minted, Usage,
 };
 
 /// What the operator allows when signing a CSR.
@@ -25,7 +25,8 @@ pub struct SignParams {
     pub allow_ips: Vec<IpCidr>,
     /// Server (default) or client certificate, whatever the request asks.
     pub usage: Usage,
-    /// Validity in days (default [`DEFAULT_LEAF_DAYS`], 199).
+    /// Validity in days (default [`default_leaf_days`](super::default_leaf_days) of the
+    /// time the parameters are made: 199 from 2026-03-15, 99 from 2027-03-15).
     pub days: u32,
     /// Start of validity (default five minutes ago), as [`LeafParams::not_before`].
     pub not_before: Option<time::OffsetDateTime>,
@@ -37,7 +38,7 @@ impl Default for SignParams {
             allow_dns: Vec::new(),
             allow_ips: Vec::new(),
             usage: Usage::default(),
-            days: DEFAULT_LEAF_DAYS,
+            days: super::default_leaf_days(time::OffsetDateTime::now_utc()),
             not_before: None,
         }
     }

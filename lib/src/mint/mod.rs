@@ -78,14 +78,29 @@ use files::PlannedFile;
 pub const DEFAULT_CA_DAYS: u32 = 3650;
 /// Default validity of an intermediate CA: 5 years.
 pub const DEFAULT_INTERMEDIATE_DAYS: u32 = 1825;
-/// Default validity of a leaf: 199 days. The CA/B Forum Baseline Requirements (§6.3.2,
-/// ballot SC-081) allow a publicly trusted TLS leaf issued from 2026-03-15 at most 200 days,
-/// counted from notBefore through notAfter inclusive (§1.6.1); a minted leaf starts five
-/// minutes before now, so 199 days keeps it under that limit with a day to spare, and
-/// chainscope's own `leaf_validity_too_long` advisory stays quiet on the leaves it mints.
-/// The schedule shortens the limit to 100 days from 2027-03-15 and 47 from 2029-03-15:
-/// pass fewer days for leaves issued then.
+/// Default validity of a leaf issued between 2026-03-15 and 2027-03-14: 199 days. The
+/// CA/B Forum Baseline Requirements (§6.3.2, ballot SC-081) allow a publicly trusted TLS
+/// leaf issued then at most 200 days, counted from notBefore through notAfter inclusive
+/// (§1.6.1), so 199 days keeps it under that limit and chainscope's own
+/// `leaf_validity_too_long` advisory stays quiet on the leaves it mints. The limit steps
+/// down (100 days from 2027-03-15, 47 from 2029-03-15): [`LeafParams::default`] follows it
+/// through [`default_leaf_days`], this constant does not.
 pub const DEFAULT_LEAF_DAYS: u32 = 199;
+
+/// The default validity, in days, of a leaf whose validity starts at `not_before`: one day
+/// under the CA/B Forum BR §6.3.2 limit for a publicly trusted TLS leaf issued then (199 for
+/// a leaf issued from 2026-03-15, 99 from 2027-03-15, 46 from 2029-03-15), so that a minted
+/// leaf stays within the limit — counted inclusively — wherever its start lies.
+///
+/// ```
+/// use chainscope::mint::default_leaf_days;
+/// use time::macros::datetime;
+/// assert_eq!(default_leaf_days(datetime!(2026-12-03 0:00 UTC)), 199);
+/// assert_eq!(default_leaf_days(datetime!(2027-03-15 0:00 UTC)), 99);
+/// ```
+pub fn default_leaf_days(not_before: OffsetDateTime) -> u32 {
+    u32::try_from(crate::policy::max_public_leaf_days(not_before) - 1).unwrap_or(DEFAULT_LEAF_DAYS)
+}
 
 /// The longest leaf validity, in days, that every mainstream client accepts (Apple and
 /// Chrome refuse TLS leaves valid for more than 398 days): minting longer warns.
@@ -456,7 +471,8 @@ pub struct LeafParams {
     pub uris: Vec<String>,
     /// Server (default) or client certificate.
     pub usage: Usage,
-    /// Validity in days (default [`DEFAULT_LEAF_DAYS`], 199; never beyond the issuer's).
+    /// Validity in days (default [`default_leaf_days`] of the time the parameters are made:
+    /// 199 from 2026-03-15, 99 from 2027-03-15; never beyond the issuer's).
     pub days: u32,
     /// Start of validity; default five minutes ago. The validity then lasts `days` from
     /// it — in the past too, for tests and rehearsals of expiry.
@@ -486,7 +502,7 @@ impl Default for LeafParams {
             emails: Vec::new(),
             uris: Vec::new(),
             usage: Usage::default(),
-            days: DEFAULT_LEAF_DAYS,
+            days: default_leaf_days(OffsetDateTime::now_utc()),
             not_before: None,
             key_type: KeyType::default(),
             common_name: None,
@@ -1083,18 +1099,52 @@ mod tests {
         let root = root_ca(&CaParams::new("Mint Test Root")).unwrap();
         let issuer = Issuer::from_minted(&root).unwrap();
         let params = LeafParams::for_dns(["leaf.mint.test"]);
-        assert_eq!(params.days, DEFAULT_LEAF_DAYS);
+        assert_eq!(params.days, default_leaf_days(OffsetDateTime::now_utc()));
         let leaf = leaf(&issuer, &params).unwrap();
-        // Fails when the BR §6.3.2 schedule steps down (100 days from 2027-03-15): the
-        // default must follow it.
         assert!(
             !too_long(&root, &leaf),
-            "a default leaf ({DEFAULT_LEAF_DAYS} days) raises leaf_validity_too_long"
+            "a default leaf ({} days) raises leaf_validity_too_long",
+            params.days
         );
-        // One day more is over the 200 days, counted inclusively: the rule sees it.
+        // One day more is over the limit, counted inclusively: the rule sees it.
         let mut longer = params.clone();
-        longer.days = DEFAULT_LEAF_DAYS + 1;
+        longer.days = params.days + 1;
         let longer = super::leaf(&issuer, &longer).unwrap();
-        assert!(too_long(&root, &longer), "{} days", DEFAULT_LEAF_DAYS + 1);
+        assert!(too_long(&root, &longer), "{} days", params.days + 1);
+    }
+
+    #[test]
+    fn the_default_leaf_lifetime_follows_the_br_schedule() {
+        use time::macros::datetime;
+        for (at, days) in [
+            (datetime!(2026-03-14 23:59:59 UTC), 397),
+            (datetime!(2026-03-15 0:00 UTC), 199),
+            (datetime!(2027-03-14 23:59:59 UTC), 199),
+            (datetime!(2027-03-15 0:00 UTC), 99),
+            (datetime!(2029-03-15 0:00 UTC), 46),
+        ] {
+            assert_eq!(default_leaf_days(at), days, "{at}");
+        }
+        // A leaf starting in 2027 with the default for its start is within the limit there.
+        let root = root_ca(&CaParams::new("Mint Test Root")).unwrap();
+        let issuer = Issuer::from_minted(&root).unwrap();
+        let start = datetime!(2027-06-01 0:00 UTC);
+        let mut params = LeafParams::for_dns(["leaf.mint.test"]);
+        params.not_before = Some(start);
+        params.days = default_leaf_days(start);
+        let leaf = leaf(&issuer, &params).unwrap();
+        let trust = crate::TrustStore::from_certs(vec![root.cert.clone()], "root");
+        let mut options = crate::VerifyOptions::for_host("leaf.mint.test").unwrap();
+        options.at = Some(start + Duration::days(1));
+        let report = crate::verify_chain(&leaf.full_chain(), &trust, &options);
+        assert!(report.valid, "{:?}", report.error);
+        assert!(
+            !report
+                .findings
+                .iter()
+                .any(|f| f.code.as_str() == "leaf_validity_too_long"),
+            "{:?}",
+            report.findings
+        );
     }
 }
