@@ -64,17 +64,62 @@ fn the_command_tree_has_the_documented_subcommands() {
     }
 }
 
+/// How each shell's script names a subcommand at `path` (`["mint", "ca"]`): the form its
+/// generator writes for that command's own completion context, so that a short name such
+/// as `ca` or `man` cannot be found by chance in some other word.
+fn shell_forms(shell: &str, path: &[String]) -> Vec<String> {
+    let name = path.last().unwrap();
+    let parents = &path[..path.len() - 1];
+    match shell {
+        // `chainscope__subcmd__mint,ca)`: the case arm that moves into the subcommand.
+        "bash" => {
+            let mut parent = String::from("chainscope");
+            for p in parents {
+                parent.push_str("__subcmd__");
+                parent.push_str(p);
+            }
+            vec![format!("{parent},{name})")]
+        }
+        // `'ca:Mint a self-signed root CA…'` in the list, `(ca)` as the case arm.
+        "zsh" => vec![format!("'{name}:"), format!("({name})")],
+        // `-f -a "ca"` under the parent's condition.
+        "fish" => {
+            let condition = match parents.last() {
+                None => "__fish_chainscope_needs_command".to_owned(),
+                Some(_) => format!("__fish_chainscope_using_subcommand {}", parents.join(" ")),
+            };
+            vec![format!("-n \"{condition}"), format!("-f -a \"{name}\"")]
+        }
+        // `'chainscope;mint;ca' {` / `&'chainscope;mint;ca'= {`: the command's own context.
+        "powershell" => vec![format!("'chainscope;{}' {{", path.join(";"))],
+        "elvish" => vec![format!("&'chainscope;{}'= {{", path.join(";"))],
+        other => panic!("no forms for {other}"),
+    }
+}
+
 #[test]
 fn completions_for_every_shell_mention_every_subcommand() {
+    let paths = subcommand_paths();
+    assert!(paths.len() >= 14, "{paths:?}");
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let (code, out, err) = run(&["completions", shell]);
         assert_eq!(code, 0, "{shell}: {err}");
-        for path in subcommand_paths() {
-            let name = path.last().unwrap();
-            assert!(
-                out.contains(name.as_str()),
-                "{shell} completions do not mention {path:?}"
-            );
+        for path in &paths {
+            for form in shell_forms(shell, path) {
+                if shell == "fish" && form.starts_with("-n ") {
+                    // The parent's condition, on the same line as the name.
+                    let name = format!("-f -a \"{}\"", path.last().unwrap());
+                    assert!(
+                        out.lines().any(|l| l.contains(&form) && l.contains(&name)),
+                        "fish completions do not offer {path:?} under {form}"
+                    );
+                    continue;
+                }
+                assert!(
+                    out.contains(&form),
+                    "{shell} completions lack `{form}` for {path:?}"
+                );
+            }
         }
         // Flags are completed too.
         assert!(
