@@ -1,20 +1,21 @@
 //! Verify a chain file against a root file and print the verdict, the path and the findings.
 //!
 //! `cargo run -p chainscope --example verify -- CHAIN.pem ROOTS.pem [HOST]`
-//! (without arguments: the `missing-intermediate` fixture, which fails and says why).
+//! (without arguments: the crate's `testdata/rsa` leaf sent without its intermediate, which
+//! fails and says why).
 
 use chainscope::trust::TrustStore;
 use chainscope::verify::{verify_chain, VerifyOptions};
 
 fn main() -> Result<(), chainscope::Error> {
-    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../certs-fixtures");
+    let testdata = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa");
     let mut args = std::env::args().skip(1);
     let chain = args
         .next()
-        .unwrap_or_else(|| format!("{fixtures}/missing-intermediate/chain.pem"));
+        .unwrap_or_else(|| format!("{testdata}/leaf.pem"));
     let roots = args
         .next()
-        .unwrap_or_else(|| format!("{fixtures}/missing-intermediate/root.pem"));
+        .unwrap_or_else(|| format!("{testdata}/root.pem"));
     let options = match args.next() {
         Some(host) => VerifyOptions::for_host(&host)?,
         None => VerifyOptions::default(),
