@@ -105,6 +105,36 @@ fn gnutls(ca: &str, host: &str, port: u16) -> Verdict {
     )
 }
 
+/// chainscope's verdict the way curl `--resolve` is asked, before DNS is switched:
+/// `verify --connect HOST:PORT --connect-to 127.0.0.1 --roots CA`, no `--host` — the name
+/// checked (and sent as SNI) is the target's, not the address dialled.
+fn chainscope_connect_to(ca: &str, host: &str, port: u16) -> Verdict {
+    let target = format!("{host}:{port}");
+    let r = chainscope(&[
+        "verify",
+        "--connect",
+        &target,
+        "--connect-to",
+        "127.0.0.1",
+        "--roots",
+        ca,
+    ]);
+    assert!(
+        r.code == 0 || r.code == 1,
+        "verify failed to run: {}{}",
+        r.out,
+        r.err
+    );
+    if r.code == 0 {
+        assert!(r.out.contains(host), "the verdict names {host}: {}", r.out);
+    }
+    Verdict {
+        accepted: r.code == 0,
+        verify_failure: r.code == 1,
+        text: r.out + &r.err,
+    }
+}
+
 /// chainscope's verdict: `verify --connect 127.0.0.1:PORT --host HOST --roots CA`.
 fn chainscope_verify(ca: &str, host: &str, port: u16) -> Verdict {
     let target = format!("127.0.0.1:{port}");
@@ -132,7 +162,7 @@ fn chainscope_verify(ca: &str, host: &str, port: u16) -> Verdict {
 
 /// Asserts that chainscope and every real client reach `expected` for `host`.
 fn all_agree(ca: &str, host: &str, port: u16, expected: bool) {
-    let verdicts = [
+    let mut verdicts = vec![
         (
             "chainscope verify --connect",
             chainscope_verify(ca, host, port),
@@ -141,6 +171,12 @@ fn all_agree(ca: &str, host: &str, port: u16, expected: bool) {
         ("python ssl", python(ca, host, port)),
         ("gnutls-cli", gnutls(ca, host, port)),
     ];
+    if host.parse::<std::net::IpAddr>().is_err() {
+        verdicts.push((
+            "chainscope verify --connect NAME --connect-to",
+            chainscope_connect_to(ca, host, port),
+        ));
+    }
     for (who, v) in &verdicts {
         assert_eq!(
             v.accepted,
