@@ -191,3 +191,52 @@ fn preflight_to_a_closed_port_keeps_the_fetch_error_typed() {
     keys.sort_unstable();
     assert_eq!(keys, ["fix", "found", "hint", "id", "status", "title"]);
 }
+
+/// The monitoring check's blocking form refuses inside a runtime; the async form, polled
+/// outside any runtime, reports UNKNOWN for every input; on an IO-only runtime (no timer
+/// driver) it checks a live server.
+#[test]
+fn monitor_check_all_never_panics_on_the_wrong_runtime() {
+    use chainscope::monitor::check::{
+        check_all, check_all_blocking, CheckInput, CheckOptions, Status,
+    };
+    let server = serve(Behaviour::Tls(fixture_config("rsa")));
+    let trust = Arc::new(
+        chainscope::TrustStore::from_path(fixture_path("rsa/root.pem").as_ref()).expect("roots"),
+    );
+    let mut check = CheckOptions::default();
+    check.fetch = options();
+    check.fetch.sni = chainscope::fetch::Sni::Name("rsa.chainscope.test".into());
+    let inputs = [CheckInput::Server(server.authority())];
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .expect("runtime");
+    let report = rt.block_on(check_all(&inputs, trust.clone(), &check));
+    assert_eq!(report.results.len(), 1);
+    assert_ne!(
+        report.results[0].status,
+        Status::Unknown,
+        "{:?}",
+        report.results[0]
+    );
+    let nested = rt.block_on(async { check_all_blocking(&inputs, trust.clone(), &check) });
+    let error = nested.expect_err("blocking inside a runtime");
+    assert_eq!(error.kind(), std::io::ErrorKind::WouldBlock);
+    assert!(error.to_string().contains("await check_all"), "{error}");
+
+    let mut fut = std::pin::pin!(check_all(&inputs, trust.clone(), &check));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match fut.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(report) => {
+            assert_eq!(report.status, Status::Unknown);
+            assert!(
+                report.results[0].summary.contains("inside a tokio runtime"),
+                "{:?}",
+                report.results[0]
+            );
+        }
+        std::task::Poll::Pending => panic!("check_all outside a runtime should not wait"),
+    }
+}

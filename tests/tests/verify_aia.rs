@@ -3,6 +3,7 @@
 //! body, one that never answers, one that sends too much, a forward proxy — and the
 //! verification that takes the downloads as input.
 
+use std::future::Future;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -333,8 +334,9 @@ fn fetch_aia_runs_inside_a_runtime_and_the_blocking_form_refuses_without_panicki
     let chain = Chain::new();
     let server = Server::start(Behaviour::Serve, chain.inter.clone());
     let leaf = chain.leaf(&server.url("/issuer.der"));
+    // IO only, no timer driver: `tokio::time` would panic here ("timers are disabled").
     let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
+        .enable_io()
         .build()
         .unwrap();
     // The future is Send: a multi-threaded runtime may move it between threads.
@@ -346,9 +348,36 @@ fn fetch_aia_runs_inside_a_runtime_and_the_blocking_form_refuses_without_panicki
         let aia = assert_send(fetch_aia(&leaf, &[], &chain.trust, &limits)).await;
         assert!(aia.downloads[0].result.is_ok(), "{aia:?}");
         let nested = fetch_aia_blocking(&leaf, &[], &chain.trust, &AiaOptions::default());
-        assert!(nested.is_err());
+        let error = nested.expect_err("blocking inside a runtime");
+        assert_eq!(error.code(), "runtime", "{error}");
+        assert!(error.to_string().contains("await"), "{error}");
     });
+    // The one deadline also fires without a timer driver.
+    let silent = Server::start(Behaviour::Silent, Vec::new());
+    let leaf = chain.leaf(&silent.url("/issuer.der"));
+    let mut limits = AiaOptions::default();
+    limits.timeout = Duration::from_millis(300);
+    let aia = runtime.block_on(fetch_aia(&leaf, &[], &chain.trust, &limits));
+    assert!(failure(&aia).contains("timed out after 300ms"), "{aia:?}");
+    drop(silent);
     drop(server);
+}
+
+#[test]
+fn fetch_aia_outside_any_runtime_fails_the_download_in_words_not_a_panic() {
+    let chain = Chain::new();
+    let leaf = chain.leaf("http://127.0.0.1:9/issuer.der");
+    let limits = AiaOptions::default();
+    let mut fut = std::pin::pin!(fetch_aia(&leaf, &[], &chain.trust, &limits));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match fut.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(aia) => {
+            let reason = failure(&aia);
+            assert!(reason.contains("inside a tokio runtime"), "{reason}");
+            assert!(reason.contains("fetch_aia_blocking"), "{reason}");
+        }
+        std::task::Poll::Pending => panic!("fetch_aia outside a runtime should not wait"),
+    }
 }
 
 #[test]

@@ -36,7 +36,7 @@ use hyper_util::rt::TokioIo;
 use rustls_pki_types::CertificateDer;
 use tokio::net::TcpStream;
 
-use super::proxy::ProxyUrl;
+use super::proxy::{AbortOnDrop, ProxyUrl};
 use super::{human, FetchError, FetchOptions};
 use crate::load::{load_bytes, LoadOptions};
 use crate::trust::TrustStore;
@@ -86,14 +86,20 @@ impl AiaOptions {
 /// `untrusted` and the trust store. Never fails: each download that did not work is an
 /// [`AiaDownload`] with its reason (which names what timed out).
 ///
-/// Needs a tokio runtime with timers (`enable_time`, or `enable_all`).
+/// Runs on the caller's tokio runtime, any flavour; tokio's timer driver is not needed
+/// (the deadline runs on a helper thread of its own). Outside a tokio runtime, each
+/// download that would be needed is an [`AiaDownload`] failed for that reason.
+///
+/// # Panics
+/// When awaited on a tokio runtime built without IO (`enable_io`) and a download is
+/// needed: tokio's sockets panic there, and tokio offers no way to ask beforehand.
 pub async fn fetch_aia(
     presented: &[CertificateDer<'static>],
     untrusted: &[CertificateDer<'static>],
     trust: &TrustStore,
     options: &AiaOptions,
 ) -> AiaIssuers {
-    let deadline = tokio::time::Instant::now() + options.timeout;
+    let deadline = std::time::Instant::now() + options.timeout;
     let mut pool: Vec<(Option<Certificate>, Option<usize>)> = presented
         .iter()
         .enumerate()
@@ -125,8 +131,19 @@ pub async fn fetch_aia(
             }
             break;
         };
+        if tokio::runtime::Handle::try_current().is_err() {
+            out.downloads.push(AiaDownload::failed(
+                url,
+                subject,
+                index,
+                "fetch_aia must be awaited inside a tokio runtime (use fetch_aia_blocking \
+                 without one)",
+            ));
+            break;
+        }
         let phase = PhaseCell(std::sync::Mutex::new(Phase::Connect));
-        let result = match tokio::time::timeout_at(deadline, get(&url, options, &phase)).await {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let result = match super::deadline::within(left, get(&url, options, &phase)).await {
             Ok(Ok(body)) => decode(&body, &url),
             Ok(Err(reason)) => Err(reason),
             Err(_) => Err(format!(
@@ -167,28 +184,19 @@ pub async fn fetch_aia(
 ///
 /// # Errors
 ///
-/// [`FetchError::InvalidOption`] when called from inside a tokio runtime (use
-/// [`fetch_aia`] there), [`FetchError::Io`]-like errors when no runtime can be built.
+/// [`FetchError::Runtime`] when called from inside a tokio runtime (await [`fetch_aia`]
+/// there: blocking would stall the runtime, and tokio refuses to nest), [`FetchError::Io`]
+/// when no runtime can be built.
 pub fn fetch_aia_blocking(
     presented: &[CertificateDer<'static>],
     untrusted: &[CertificateDer<'static>],
     trust: &TrustStore,
     options: &AiaOptions,
 ) -> Result<AiaIssuers, FetchError> {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(FetchError::InvalidOption {
-            option: "fetch_aia_blocking".into(),
-            reason: "called inside a tokio runtime; use fetch_aia(…).await there".into(),
-        });
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| FetchError::InvalidOption {
-            option: "fetch_aia_blocking".into(),
-            reason: format!("cannot start a tokio runtime: {e}"),
-        })?;
-    Ok(runtime.block_on(fetch_aia(presented, untrusted, trust, options)))
+    super::block_on(
+        "AIA download",
+        fetch_aia(presented, untrusted, trust, options),
+    )
 }
 
 /// The phase a download is in, shared with the deadline's message (`Sync`, so that the
@@ -224,15 +232,6 @@ impl Phase {
             Phase::Headers => "waiting for the response headers",
             Phase::Body => "reading the response body",
         }
-    }
-}
-
-/// Aborts a spawned task when dropped (the connection driver of a download given up).
-pub(super) struct AbortOnDrop(pub(super) tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 
@@ -278,7 +277,7 @@ async fn get(url: &str, options: &AiaOptions, phase: &PhaseCell) -> Result<Vec<u
     let proxy = options
         .proxy
         .as_deref()
-        .filter(|p| !p.is_empty() && !super::plan::bypasses_proxy(&options.no_proxy, &host))
+        .filter(|p| !p.is_empty() && !super::proxy::bypasses_proxy(&options.no_proxy, &host))
         .map(ProxyUrl::parse)
         .transpose()
         .map_err(|e| e.to_string())?;

@@ -621,11 +621,36 @@ impl Default for CheckOptions {
 }
 
 /// Checks every input, servers concurrently, and combines the results in input order.
+///
+/// Runs on the caller's tokio runtime, any flavour, without tokio's timer driver. Outside
+/// a tokio runtime every input is [`Status::Unknown`] with that reason.
+///
+/// # Panics
+/// When awaited on a tokio runtime built without IO (`enable_io`) with a server among the
+/// inputs: tokio's sockets panic there, and tokio offers no way to ask beforehand.
 pub async fn check_all(
     inputs: &[CheckInput],
     trust: Arc<TrustStore>,
     options: &CheckOptions,
 ) -> CheckReport {
+    if tokio::runtime::Handle::try_current().is_err() {
+        let results = inputs
+            .iter()
+            .map(|input| {
+                CheckResult::failed(
+                    input.text(),
+                    Status::Unknown,
+                    format!(
+                        "{}: check_all must be awaited inside a tokio runtime (use \
+                         check_all_blocking without one)",
+                        sanitize(input.text())
+                    ),
+                    options.thresholds,
+                )
+            })
+            .collect();
+        return CheckReport::new(results);
+    }
     let mut tasks = tokio::task::JoinSet::new();
     for (i, input) in inputs.iter().enumerate() {
         let input = input.clone();
@@ -674,12 +699,24 @@ pub async fn check_all(
     CheckReport::new(results)
 }
 
-/// [`check_all`] on a tokio runtime of its own; must not be called inside a runtime.
+/// [`check_all`] on a current-thread tokio runtime of its own, for callers without one.
+///
+/// # Errors
+/// An error of kind [`std::io::ErrorKind::WouldBlock`] when called from inside a tokio
+/// runtime (await [`check_all`] there: blocking would stall the runtime, and tokio refuses
+/// to nest); the runtime's own error when none can be built.
 pub fn check_all_blocking(
     inputs: &[CheckInput],
     trust: Arc<TrustStore>,
     options: &CheckOptions,
 ) -> std::io::Result<CheckReport> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            "check_all_blocking was called inside a tokio runtime, which cannot block on \
+             another: await check_all instead",
+        ));
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

@@ -106,7 +106,12 @@ pub fn run(options: &PreflightOptions) -> crate::Result<PreflightReport> {
 }
 
 /// [`run`] for async callers: the live capture (with `connect`) runs on the caller's tokio
-/// runtime, which needs IO enabled (timers are not needed).
+/// runtime, which needs IO enabled (timers are not needed). Outside a runtime, the live
+/// checks fail with `FetchError::Runtime`.
+///
+/// # Panics
+/// With `connect`, when awaited on a tokio runtime built without IO (`enable_io`): tokio's
+/// sockets panic there, and tokio offers no way to ask beforehand.
 #[cfg(feature = "fetch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
 pub async fn run_async(options: &PreflightOptions) -> crate::Result<PreflightReport> {
