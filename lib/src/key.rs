@@ -1,9 +1,10 @@
 //! Private keys as deployed next to a certificate: what kind they are, whether they are
 //! encrypted, and whether they belong to a given certificate.
 //!
-//! Keys are read with rustls-pki-types (PKCS#8, PKCS#1 RSA, SEC1 EC) and loaded through the
-//! same aws-lc-rs provider a rustls server would use, so "the key loads" here means it
-//! loads there too. Encrypted keys are reported as such, never guessed at.
+//! Keys are read with rustls-pki-types (PKCS#8, PKCS#1 RSA, SEC1 EC) and loaded with
+//! aws-lc-rs exactly as rustls' aws-lc-rs key provider loads them (the same key types, the
+//! same decoders), so "the key loads" here means it loads in a rustls server too — without
+//! needing a TLS crypto provider to decode. Encrypted keys are reported as such, never guessed at.
 //!
 //! ```
 //! use chainscope::key::{KeyMatch, PrivateKeyInfo};
@@ -62,7 +63,8 @@ pub struct PrivateKeyInfo {
     pub encrypted: bool,
     /// `RSA`, `EC`, `Ed25519`, … when known.
     pub algorithm: Option<String>,
-    /// Why the crypto provider could not load the key, if it could not.
+    /// Why the key could not be loaded as a TLS server key (RSA, ECDSA, Ed25519, ML-DSA),
+    /// if it could not.
     pub load_error: Option<String>,
     /// Why a TLS server cannot use this file as its key, when it cannot, as words that
     /// follow the file's name: `is empty`, `holds no PEM/DER private key`, `holds a DSA
@@ -202,7 +204,6 @@ impl PrivateKeyInfo {
 
     fn from_der(input: &str, format: KeyFormat, der: PrivateKeyDer<'static>) -> Self {
         let rsa_modulus = rsa_modulus(&der);
-        let provider = rustls::crypto::aws_lc_rs::default_provider();
         let refused = |der: &PrivateKeyDer<'_>| {
             match (&rsa_modulus, der) {
             // Matched by its modulus; its strength is the certificate's key_strength.
@@ -221,19 +222,13 @@ impl PrivateKeyInfo {
             ),
         }
         };
-        let (algorithm, spki, load_error, problem) =
-            match provider.key_provider.load_private_key(der.clone_key()) {
-                Ok(key) => (
-                    Some(algorithm_name(key.algorithm())),
-                    key.public_key().map(|spki| spki.as_ref().to_vec()),
-                    None,
-                    None,
-                ),
-                Err(e) => {
-                    let (algorithm, problem) = refused(&der);
-                    (algorithm, None, Some(e.to_string()), problem)
-                }
-            };
+        let (algorithm, spki, load_error, problem) = match load_signing_key(&der) {
+            Ok((name, spki)) => (Some(name.to_owned()), Some(spki), None, None),
+            Err(e) => {
+                let (algorithm, problem) = refused(&der);
+                (algorithm, None, Some(e.to_owned()), problem)
+            }
+        };
         PrivateKeyInfo {
             input: input.to_owned(),
             format: if problem.as_deref() == Some(NOT_A_KEY) {
@@ -365,14 +360,60 @@ fn pkcs8_oid(pkcs8: &[u8]) -> Option<(String, Option<String>)> {
     Some((head.oid.to_string(), curve))
 }
 
-fn algorithm_name(alg: rustls::SignatureAlgorithm) -> String {
-    match alg {
-        rustls::SignatureAlgorithm::RSA => "RSA".into(),
-        rustls::SignatureAlgorithm::ECDSA => "EC".into(),
-        rustls::SignatureAlgorithm::ED25519 => "Ed25519".into(),
-        rustls::SignatureAlgorithm::ED448 => "Ed448".into(),
-        other => format!("{other:?}"),
+/// Loads `der` the way rustls' aws-lc-rs key provider does (`sign::any_supported_type`:
+/// RSA as PKCS#1 or PKCS#8, ECDSA on P-256/P-384/P-521 as SEC1 or PKCS#8, Ed25519 and
+/// ML-DSA as PKCS#8), directly with aws-lc-rs so that decoding needs no TLS provider.
+/// Gives the key's algorithm name and the DER SubjectPublicKeyInfo of its public half.
+fn load_signing_key(
+    der: &PrivateKeyDer<'_>,
+) -> std::result::Result<(&'static str, Vec<u8>), &'static str> {
+    use aws_lc_rs::encoding::{AsDer, PublicKeyX509Der};
+    use aws_lc_rs::signature::{self as sig, KeyPair};
+    fn spki(key: &impl AsDer<PublicKeyX509Der<'static>>) -> Option<Vec<u8>> {
+        key.as_der().ok().map(|d| d.as_ref().to_vec())
     }
+    let rsa = match der {
+        PrivateKeyDer::Pkcs1(k) => sig::RsaKeyPair::from_der(k.secret_pkcs1_der()).ok(),
+        PrivateKeyDer::Pkcs8(k) => sig::RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()).ok(),
+        _ => None,
+    };
+    if let Some(spki) = rsa.as_ref().and_then(|k| spki(k.public_key())) {
+        return Ok(("RSA", spki));
+    }
+    for alg in [
+        &sig::ECDSA_P256_SHA256_ASN1_SIGNING,
+        &sig::ECDSA_P384_SHA384_ASN1_SIGNING,
+        &sig::ECDSA_P521_SHA512_ASN1_SIGNING,
+    ] {
+        let key = match der {
+            PrivateKeyDer::Sec1(k) => {
+                sig::EcdsaKeyPair::from_private_key_der(alg, k.secret_sec1_der())
+            }
+            PrivateKeyDer::Pkcs8(k) => sig::EcdsaKeyPair::from_pkcs8(alg, k.secret_pkcs8_der()),
+            _ => continue,
+        };
+        if let Some(spki) = key.ok().as_ref().and_then(|k| spki(k.public_key())) {
+            return Ok(("EC", spki));
+        }
+    }
+    if let PrivateKeyDer::Pkcs8(k) = der {
+        let ed25519 = sig::Ed25519KeyPair::from_pkcs8_maybe_unchecked(k.secret_pkcs8_der());
+        if let Some(spki) = ed25519.ok().as_ref().and_then(|k| spki(k.public_key())) {
+            return Ok(("Ed25519", spki));
+        }
+        for (name, alg) in [
+            ("ML-DSA-44", &sig::ML_DSA_44_SIGNING),
+            ("ML-DSA-65", &sig::ML_DSA_65_SIGNING),
+            ("ML-DSA-87", &sig::ML_DSA_87_SIGNING),
+        ] {
+            let key = sig::PqdsaKeyPair::from_pkcs8(alg, k.secret_pkcs8_der());
+            if let Some(spki) = key.ok().as_ref().and_then(|k| spki(k.public_key())) {
+                return Ok((name, spki));
+            }
+        }
+    }
+    // rustls' words for the same refusal.
+    Err("failed to parse private key as RSA, ECDSA, or EdDSA")
 }
 
 fn strip_zeros(bytes: &[u8]) -> &[u8] {
@@ -449,6 +490,61 @@ mod tests {
         for dir in ["rsa", "ecdsa", "ed25519", "rsa1024"] {
             let key = PrivateKeyInfo::load_path(&fixture(&format!("{dir}/leaf.key"))).unwrap();
             assert_eq!(key.matches(&leaf(dir)), KeyMatch::Matches, "{dir}");
+        }
+    }
+
+    /// The direct aws-lc-rs loader accepts exactly the keys rustls' aws-lc-rs key provider
+    /// accepts, with the same public half: every fixture key, keys of every type minted here
+    /// (RSA, P-256, P-384, P-521, Ed25519, SEC1 and PKCS#1 forms) and keys it must refuse.
+    #[test]
+    fn loads_exactly_what_rustls_aws_lc_rs_provider_loads() {
+        use rustls_pki_types::pem::PemObject;
+        let provider = rustls::crypto::aws_lc_rs::default_provider();
+        let mut ders: Vec<(String, PrivateKeyDer<'static>)> = Vec::new();
+        for entry in std::fs::read_dir(fixture("")).unwrap() {
+            let dir = entry.unwrap().path();
+            for file in ["leaf.key", "leaf.rsa.key"] {
+                if let Ok(bytes) = std::fs::read(dir.join(file)) {
+                    if let Ok(der) = PrivateKeyDer::from_pem_slice(&bytes) {
+                        ders.push((dir.join(file).display().to_string(), der));
+                    }
+                }
+            }
+        }
+        #[cfg(feature = "mint")]
+        for alg in [
+            &rcgen::PKCS_ECDSA_P256_SHA256,
+            &rcgen::PKCS_ECDSA_P384_SHA384,
+            &rcgen::PKCS_ECDSA_P521_SHA512,
+            &rcgen::PKCS_ED25519,
+            &rcgen::PKCS_RSA_SHA256,
+        ] {
+            let key = rcgen::KeyPair::generate_for(alg).unwrap();
+            let der = PrivatePkcs8KeyDer::from(key.serialize_der());
+            ders.push((format!("{alg:?}"), PrivateKeyDer::Pkcs8(der)));
+        }
+        // Refusals: garbage in each container, a truncated key.
+        ders.push((
+            "junk pkcs8".into(),
+            PrivateKeyDer::Pkcs8(vec![0x30, 0x03, 2, 1, 0].into()),
+        ));
+        ders.push((
+            "junk pkcs1".into(),
+            PrivateKeyDer::Pkcs1(vec![0x30, 0x00].into()),
+        ));
+        ders.push((
+            "junk sec1".into(),
+            PrivateKeyDer::Sec1(vec![0x30, 0x00].into()),
+        ));
+        assert!(ders.len() >= 12, "{} keys", ders.len());
+        for (name, der) in ders {
+            let theirs = provider
+                .key_provider
+                .load_private_key(der.clone_key())
+                .ok()
+                .and_then(|k| k.public_key().map(|s| s.as_ref().to_vec()));
+            let ours = load_signing_key(&der).ok().map(|(_, spki)| spki);
+            assert_eq!(ours, theirs, "{name}");
         }
     }
 

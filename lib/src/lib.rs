@@ -52,14 +52,15 @@
 //! ## Cargo features
 //! | feature | default | pulls | enables |
 //! |---|---|---|---|
-//! | `fetch` | yes | tokio, tokio-rustls, tls-parser, x509-ocsp, futures-timer | the `fetch` module, `preflight::run_async`, live preflight checks |
+//! | `fetch` | yes | rustls, tokio, tokio-rustls, tls-parser, x509-ocsp, hyper, futures-timer | the `fetch` module, `preflight::run_async`, live preflight checks |
+//! | `aws-lc-rs-provider` | yes | rustls' `aws_lc_rs` feature | fetch's default crypto provider when `FetchOptions::crypto_provider` is unset |
 //! | `mint` | yes | rcgen, pkcs8, rustix | the `mint` module |
 //! | `exporter` | no | `fetch`, axum, prometheus-client, toml | `monitor::exporter` (the Prometheus exporter) |
 //!
-//! With `default-features = false` the crate decodes and verifies only: no tokio, no
-//! tokio-rustls, no network. rustls itself stays (without its TLS client in use): its
-//! aws-lc-rs signature-verification algorithms are the set webpki verifies with, as a rustls
-//! client would, and it loads private keys for [`key`].
+//! With `default-features = false` the crate decodes and verifies only: no rustls, no
+//! tokio, no network. Signatures are checked by rustls-webpki with aws-lc-rs, over the same
+//! algorithm list rustls' aws-lc-rs provider gives a client, and [`key`] loads private
+//! keys with aws-lc-rs as that provider does.
 //!
 //! ## Errors
 //! Every error type has a stable `code()` (snake_case, never renamed) next to its one-line
@@ -90,10 +91,11 @@
 //! - **Crypto provider.** chainscope builds every rustls configuration with an explicit
 //!   provider and never installs or reads the process-wide default. Captures use aws-lc-rs
 //!   unless `FetchOptions::crypto_provider` names another (an application on `ring` passes
-//!   its own). Note that chainscope compiles rustls' aws-lc-rs provider in: an application
-//!   that also enables `ring` has two providers, and its own `ClientConfig::builder()` then
-//!   needs `CryptoProvider::install_default` (or `builder_with_provider`) — rustls' rule.
-//!   `examples/ring-app` in the repository is such an application.
+//!   its own). rustls' aws-lc-rs provider is compiled in only by the `aws-lc-rs-provider`
+//!   feature (a default one): an application on `ring` depends on chainscope with
+//!   `default-features = false, features = ["fetch"]`, so rustls has one provider and the
+//!   application's own `ClientConfig::builder()` keeps working without an explicit
+//!   default. `examples/ring-app` in the repository is such an application.
 //! - **Runtimes.** `fetch` runs on the caller's tokio runtime, any flavour, without tokio's
 //!   timer driver; outside a runtime it returns `FetchError::Runtime`. The blocking
 //!   wrappers (`fetch_blocking`, `fetch_many_blocking`, `preflight::run` with `connect`)

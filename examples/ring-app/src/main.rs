@@ -3,19 +3,20 @@
 //! It mints a CA and a leaf in memory with chainscope, serves them with a rustls server on
 //! the ring provider (127.0.0.1, an ephemeral port), captures the chain with
 //! `chainscope::fetch` — handing chainscope its ring provider — and verifies it for the
-//! name in the target while dialling 127.0.0.1. chainscope never installs a process-wide
-//! provider (checked), so the application's own choice stands.
+//! name in the target while dialling 127.0.0.1. Then it builds its own client with
+//! `ClientConfig::builder()`, which takes rustls' process default: ring, the only provider
+//! compiled in, because chainscope without default features does not turn on rustls'
+//! `aws_lc_rs` feature. chainscope installs no process-wide provider (checked), and without
+//! its `aws-lc-rs-provider` feature a fetch with no provider is an error, not a panic.
 //!
-//! Mode `install` (default): the application installs ring as its process default, as an
-//! application with several providers compiled in must before calling
-//! `ClientConfig::builder()`, then connects with its own `ClientConfig::builder()`.
-//! Mode `no-install`: it calls `ClientConfig::builder()` without installing one. With
-//! chainscope's aws-lc-rs and the application's ring both compiled into rustls, rustls
-//! cannot pick a default and panics ("Could not automatically determine the process-level
-//! CryptoProvider"): that is rustls' rule, and why chainscope itself always passes a
-//! provider explicitly.
+//! Mode `builder` (default): as above. Mode `install`: the application first installs
+//! ring as its process default explicitly (what an application with several providers
+//! compiled in must do), then does the same.
 //!
-//! `cargo run -p chainscope-ring-app [-- install|no-install]`; prints `ok` and exits 0.
+//! `cargo run -p chainscope-ring-app [-- builder|install]`; prints `ok` and exits 0. Built
+//! together with the rest of the workspace (`cargo build --workspace`), cargo unifies the
+//! CLI's default chainscope features and so rustls' aws-lc-rs into this binary as well; it
+//! then says so and exits 1 (`cargo test -p chainscope-ring-app` builds it on its own).
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -33,10 +34,10 @@ const NAME: &str = "ring-app.test";
 
 fn main() -> ExitCode {
     let install = match std::env::args().nth(1).as_deref() {
-        None | Some("install") => true,
-        Some("no-install") => false,
+        None | Some("builder") => false,
+        Some("install") => true,
         Some(other) => {
-            eprintln!("ring-app: unknown mode `{other}` (install, no-install)");
+            eprintln!("ring-app: unknown mode `{other}` (builder, install)");
             return ExitCode::from(2);
         }
     };
@@ -111,9 +112,20 @@ async fn run(install: bool) -> Result<(), Box<dyn std::error::Error>> {
     if !report.valid || report.host.as_deref() != Some(NAME) {
         return Err(format!("chainscope's verdict: {report:?}").into());
     }
-    // With chainscope's own default (aws-lc-rs), the capture works as well.
+    // Without a provider, chainscope (built without `aws-lc-rs-provider`) says so.
     options.crypto_provider = None;
-    fetch(&target, &options).await?;
+    match fetch(&target, &options).await {
+        Err(e) if e.code() == "invalid_option" && e.to_string().contains("crypto_provider") => {}
+        Err(e) => return Err(format!("fetch without a provider: unexpected error {e}").into()),
+        Ok(_) => {
+            return Err(
+                "fetch without a provider succeeded: chainscope was built with its \
+                        aws-lc-rs-provider feature, unified from the rest of the workspace; \
+                        build this application on its own (cargo test -p chainscope-ring-app)"
+                    .into(),
+            )
+        }
+    }
     if CryptoProvider::get_default().is_some() {
         return Err("chainscope installed a process-wide crypto provider".into());
     }

@@ -48,6 +48,7 @@ mod recorder;
 mod report;
 mod sniff;
 mod starttls;
+mod stream;
 mod target;
 mod verifier;
 
@@ -189,9 +190,14 @@ pub struct FetchOptions {
     pub no_proxy: Vec<String>,
     /// The rustls crypto provider the capture's handshake uses (its cipher suites, key
     /// exchange groups and handshake-signature checks). `None`: aws-lc-rs
-    /// (`rustls::crypto::aws_lc_rs::default_provider()`). chainscope never installs a
-    /// process-wide default provider and never reads one, so an application using `ring`
-    /// (or any other provider) passes its own here or keeps the default, unaffected.
+    /// (`rustls::crypto::aws_lc_rs::default_provider()`) when the `aws-lc-rs-provider`
+    /// feature is on (a default feature); without it, `None` is an
+    /// [`InvalidOption`](FetchError::InvalidOption) error for `crypto_provider`.
+    /// chainscope never installs a process-wide default provider and never reads one, so
+    /// an application using `ring` (or any other provider) passes its own here, and with
+    /// `default-features = false` chainscope does not turn on rustls' `aws_lc_rs` feature
+    /// either — which would leave rustls two providers and the application's own
+    /// `ClientConfig::builder()` without a default.
     pub crypto_provider: Option<Arc<CryptoProvider>>,
 }
 

@@ -8,23 +8,14 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use rustls_pki_types::{CertificateDer, ServerName};
-use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 use super::proxy::{self, ProxyUrl};
+use super::stream::Stream;
 use super::{
     starttls, FetchError, FetchOptions, HandshakeOutcome, IpFamily, Phase, PresentedChain, Sni,
     Starttls, Target, Timing, TlsVersion,
 };
-
-/// The byte stream a capture speaks over: the TCP connection to the server, or the tunnel a
-/// proxy opened to it.
-pub(super) type Stream = Box<dyn Io>;
-
-/// A byte stream [`Stream`] can hold.
-pub(super) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// Everything decided before connecting: names, addresses, limits.
 #[derive(Debug)]
@@ -92,7 +83,7 @@ impl Plan {
                 Some(name)
             }
         };
-        let bypass = bypasses_proxy(&options.no_proxy, &target.host);
+        let bypass = proxy::bypasses_proxy(&options.no_proxy, &target.host);
         let proxy = options
             .proxy
             .as_deref()
@@ -136,9 +127,7 @@ impl Plan {
             max_tls: options.max_tls,
             legacy_fallback: options.legacy_fallback,
             max_certificates: options.max_certificates.max(1),
-            provider: options.crypto_provider.clone().unwrap_or_else(|| {
-                std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider())
-            }),
+            provider: provider(options)?,
             timeout: options.timeout,
             connect_timeout: options.connect_timeout,
             handshake_timeout: options.handshake_timeout,
@@ -334,15 +323,24 @@ async fn connect_any(addrs: &[SocketAddr]) -> Result<(TcpStream, SocketAddr), Fe
     }))
 }
 
-/// Whether `host` is reached without the proxy under `no_proxy` (`NO_PROXY` syntax:
-/// `example.com` also matches its subdomains, `.example.com` only them, `*` everything).
-pub(crate) fn bypasses_proxy(no_proxy: &[String], host: &str) -> bool {
-    no_proxy.iter().any(|rule| {
-        let rule = rule.trim().trim_start_matches('*').to_ascii_lowercase();
-        rule.is_empty() && no_proxy.iter().any(|r| r.trim() == "*")
-            || rule.strip_prefix('.').map_or(
-                !rule.is_empty() && (host == rule || host.ends_with(&format!(".{rule}"))),
-                |suffix| host.ends_with(&format!(".{suffix}")),
-            )
+/// The crypto provider the handshake uses: the caller's, else the built-in aws-lc-rs one.
+/// Never the process-wide default, which an application may have set for its own use (or
+/// not set at all).
+fn provider(
+    options: &FetchOptions,
+) -> Result<std::sync::Arc<rustls::crypto::CryptoProvider>, FetchError> {
+    if let Some(provider) = &options.crypto_provider {
+        return Ok(provider.clone());
+    }
+    #[cfg(feature = "aws-lc-rs-provider")]
+    return Ok(std::sync::Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ));
+    #[cfg(not(feature = "aws-lc-rs-provider"))]
+    Err(FetchError::InvalidOption {
+        option: "crypto_provider".into(),
+        reason: "none given, and chainscope was built without its `aws-lc-rs-provider` \
+                 feature: pass the application's rustls CryptoProvider"
+            .into(),
     })
 }

@@ -4,9 +4,10 @@
 use std::cell::RefCell;
 use std::time::Duration;
 
-use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, UnixTime};
+use rustls_pki_types::{CertificateDer, UnixTime};
 use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeIdIter};
 
+use super::algorithms::algorithms;
 use super::code::Code;
 use super::options::{oid_content, Profile, Purpose, VerifyOptions};
 use super::report::{CertSource, PathEntry};
@@ -44,17 +45,6 @@ impl PoolCert {
             .map(|f| f.subject.text.clone())
             .unwrap_or_else(|| "(unparseable certificate)".into())
     }
-}
-
-/// The signature algorithms a rustls client (aws-lc-rs provider) accepts.
-pub(crate) fn algorithms() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
-    static ALGORITHMS: std::sync::OnceLock<&'static [&'static dyn SignatureVerificationAlgorithm]> =
-        std::sync::OnceLock::new();
-    ALGORITHMS.get_or_init(|| {
-        rustls::crypto::aws_lc_rs::default_provider()
-            .signature_verification_algorithms
-            .all
-    })
 }
 
 /// Extended key usage as webpki's server/client semantics have it ("required if present"),
