@@ -26,6 +26,10 @@ impl fmt::Display for Position {
     }
 }
 
+/// The input name of the operating system's store in errors: an [`Error::Empty`] about it
+/// has the hint [`Hint::Roots`](crate::Hint::Roots) (use the Mozilla roots or a file).
+pub(crate) const SYSTEM_STORE: &str = "system trust store";
+
 /// Everything that can go wrong in chainscope, with the context needed to act on it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -180,9 +184,7 @@ impl Error {
         match self {
             Error::InvalidArgument { what, .. } => crate::Hint::from_name(what),
             // An empty system store: the roots can be given otherwise (Mozilla's, a file).
-            Error::Empty { input, .. } if input == crate::trust::SYSTEM_STORE => {
-                Some(crate::Hint::Roots)
-            }
+            Error::Empty { input, .. } if input == SYSTEM_STORE => Some(crate::Hint::Roots),
             #[cfg(feature = "fetch")]
             Error::Fetch(e) => e.hint(),
             #[cfg(feature = "mint")]

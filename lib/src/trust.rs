@@ -24,7 +24,7 @@ use rustls_pki_types::CertificateDer;
 /// rustls-webpki's trust anchor type, as [`Anchor::anchor`] and [`TrustStore::anchors`] give it.
 pub use rustls_pki_types::TrustAnchor;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SYSTEM_STORE};
 use crate::load::{load_path, LoadOptions};
 use crate::x509::Certificate;
 
@@ -96,10 +96,6 @@ impl std::fmt::Debug for Decoded {
         })
     }
 }
-
-/// The input name of the operating system's store in errors: an [`Error::Empty`] about it
-/// has the hint [`Hint::Roots`](crate::Hint::Roots) (use the Mozilla roots or a file).
-pub(crate) const SYSTEM_STORE: &str = "system trust store";
 
 impl TrustStore {
     /// An empty store (nothing is trusted).

@@ -182,7 +182,7 @@ fn alert_of(io: &std::io::Error) -> Option<String> {
 async fn completed(
     plan: &Plan,
     session: &mut Session,
-    mut tls: tokio_rustls::client::TlsStream<Recorder<super::plan::Stream>>,
+    mut tls: tokio_rustls::client::TlsStream<Recorder<super::stream::Stream>>,
 ) -> PresentedChain {
     let (_, conn) = tls.get_ref();
     let version = conn.protocol_version().map(version_name);
@@ -231,7 +231,7 @@ async fn completed(
 /// given at most one second (it did not refuse).
 async fn tls13_client_cert_verdict(
     plan: &Plan,
-    tls: &mut tokio_rustls::client::TlsStream<Recorder<super::plan::Stream>>,
+    tls: &mut tokio_rustls::client::TlsStream<Recorder<super::stream::Stream>>,
 ) -> (bool, Option<String>) {
     let wait = plan.remaining().min(Duration::from_secs(1));
     let judge = async {

@@ -274,7 +274,7 @@ enum Read {
 /// that only once enough bytes arrived (a server may send one byte per segment).
 async fn read_flight(
     plan: &Plan,
-    stream: &mut super::plan::Stream,
+    stream: &mut super::stream::Stream,
     hello: &[u8],
     buf: &mut Vec<u8>,
 ) -> Result<Read, FetchError> {

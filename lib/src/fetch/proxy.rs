@@ -9,7 +9,6 @@ use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-use super::aia::AbortOnDrop;
 use super::FetchError;
 
 /// Longest proxy response head accepted (hyper's read buffer; at least 8 KiB).
@@ -145,6 +144,28 @@ fn answer_error(e: &hyper::Error) -> String {
             Some(cause) => format!("CONNECT failed: {e}: {cause}"),
             None => format!("CONNECT failed: {e}"),
         }
+    }
+}
+
+/// Whether `host` is reached without the proxy under `no_proxy` (`NO_PROXY` syntax:
+/// `example.com` also matches its subdomains, `.example.com` only them, `*` everything).
+pub(super) fn bypasses_proxy(no_proxy: &[String], host: &str) -> bool {
+    no_proxy.iter().any(|rule| {
+        let rule = rule.trim().trim_start_matches('*').to_ascii_lowercase();
+        rule.is_empty() && no_proxy.iter().any(|r| r.trim() == "*")
+            || rule.strip_prefix('.').map_or(
+                !rule.is_empty() && (host == rule || host.ends_with(&format!(".{rule}"))),
+                |suffix| host.ends_with(&format!(".{suffix}")),
+            )
+    })
+}
+
+/// Aborts a spawned task when dropped (the connection driver of a download given up).
+pub(super) struct AbortOnDrop(pub(super) tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

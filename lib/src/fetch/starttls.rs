@@ -3,7 +3,7 @@
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::plan::Stream;
+use super::stream::Stream;
 use super::{FetchError, Phase, Starttls};
 
 /// Longest reply line accepted.

@@ -11,9 +11,30 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::findings::Severity;
-use super::options::Profile;
+use super::profile::Profile;
 use super::rules::{self, Level, Rule};
+
+/// How serious a finding is. Each [`Code`] has one ([`Code::severity`]):
+///
+/// - `Error`: the code names a cause. A finding with it makes the chain invalid when the
+///   chosen [`Profile`](super::Profile) rejects for it; when it does not (a rule of a
+///   stricter profile, or a problem on a chain that is valid anyway), the finding is
+///   reported with severity `Warning` instead. Nothing else ever changes a severity.
+/// - `Warning`: the verdict does not change, but something needs attention or some
+///   clients will decide differently.
+/// - `Info`: a note, worth knowing; nothing is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Severity {
+    /// The chain is not valid because of this (under the chosen profile).
+    Error,
+    /// The verdict does not change, but something is wrong or some clients will disagree.
+    Warning,
+    /// A note, worth knowing; nothing is wrong (an unused certificate, a root sent, several
+    /// valid paths).
+    Info,
+}
 
 /// Where the requirement behind a code comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -9,11 +9,11 @@ use x509_parser::revocation_list::CertificateRevocationList;
 
 use super::code::Code;
 use super::findings::Finding;
-use super::options::Profile;
-use super::report::fmt_unix;
+use super::profile::Profile;
 use super::rules::Violation;
 use super::{Context, FoundPath};
 use crate::error::{Error, Position, Result};
+use crate::instant::human_utc_unix as fmt_unix;
 use crate::instant::rfc3339_unix;
 use crate::x509::Certificate;
 
@@ -583,7 +583,7 @@ fn signature_verifies(signed: &SignedParts, spki: &[u8]) -> bool {
     let Some((key_alg, key)) = parts() else {
         return false;
     };
-    super::path::algorithms().iter().any(|alg| {
+    super::algorithms::algorithms().iter().any(|alg| {
         alg.signature_alg_id().as_ref() == signed.algorithm.as_slice()
             && alg.public_key_alg_id().as_ref() == key_alg.as_slice()
             && alg

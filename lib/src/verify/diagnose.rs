@@ -4,13 +4,11 @@
 use super::code::{code_of_webpki_error, webpki_error_name, webpki_error_words, Code};
 use super::findings::Finding;
 use super::walk::{Candidate, End, Steps, Walker};
+use super::words::{describe_constraints, distance, NO_AIA_CLIENTS};
 use super::{fmt_unix, Context, FoundPath, Purpose};
 use crate::policy;
 use crate::x509::Certificate;
 use crate::Hint;
-
-/// Clients that do not fetch missing intermediates from AIA URLs.
-pub(crate) const NO_AIA_CLIENTS: &str = "Firefox (without its preloaded intermediates), curl, Python, Java, Go, OpenSSL and rustls do not fetch missing intermediates and will fail; Chrome, Edge and Safari may fetch it from the AIA URL and succeed";
 
 /// How the best-effort walk from the leaf ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,30 +28,6 @@ pub(crate) struct Diagnoser<'c, 'a> {
     /// The candidate path of the diagnosis ([`walk`](super::walk)), built on first use:
     /// only rejected chains need it.
     cand: std::cell::OnceCell<Candidate>,
-}
-
-/// How long ago / ahead `t` is from `now`, in words.
-pub(crate) fn distance(t: i64, now: i64) -> String {
-    let secs = (now - t).abs();
-    let days = secs / 86_400;
-    let amount = if days >= 730 {
-        format!("{} years", days / 365)
-    } else if days >= 60 {
-        format!("{} months", days / 30)
-    } else if days >= 2 {
-        format!("{days} days")
-    } else if secs >= 7200 {
-        format!("{} hours", secs / 3600)
-    } else if secs >= 120 {
-        format!("{} minutes", secs / 60)
-    } else {
-        format!("{secs} seconds")
-    };
-    if t <= now {
-        format!("{amount} ago")
-    } else {
-        format!("in {amount}")
-    }
 }
 
 impl<'c, 'a> Diagnoser<'c, 'a> {
@@ -850,27 +824,4 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         }
         out
     }
-}
-
-/// Name constraints in words: `permits only DNS:.example.com, IP:10.0.0.0/8; excludes …`.
-pub(crate) fn describe_constraints(permitted: &[String], excluded: &[String]) -> String {
-    let mut parts = Vec::new();
-    if !permitted.is_empty() {
-        parts.push(format!("permits only {}", permitted.join(", ")));
-    }
-    if !excluded.is_empty() {
-        parts.push(format!("excludes {}", excluded.join(", ")));
-    }
-    if parts.is_empty() {
-        "no subtrees".to_owned()
-    } else {
-        parts.join("; ")
-    }
-}
-
-/// The revocation step of the diagnosis (RFC 5280 §6.1.3 (a)(3)): a CRL given with `--crl`,
-/// issued by the certificate's issuer, that lists its serial number.
-pub(crate) fn revoked_by(ctx: &Context<'_>, node: usize, who: &str) -> Option<Finding> {
-    // Only usable CRLs count (signature, scope, holds): the CRL module decides.
-    ctx.crls.revoked_finding(ctx, node, who)
 }

@@ -1,28 +1,7 @@
 //! Findings: one problem or note each, in plain words, with its fix.
 
+pub use super::code::Severity;
 use super::code::{Code, Source};
-
-/// How serious a finding is. Each [`Code`] has one ([`Code::severity`]):
-///
-/// - `Error`: the code names a cause. A finding with it makes the chain invalid when the
-///   chosen [`Profile`](super::Profile) rejects for it; when it does not (a rule of a
-///   stricter profile, or a problem on a chain that is valid anyway), the finding is
-///   reported with severity `Warning` instead. Nothing else ever changes a severity.
-/// - `Warning`: the verdict does not change, but something needs attention or some
-///   clients will decide differently.
-/// - `Info`: a note, worth knowing; nothing is wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum Severity {
-    /// The chain is not valid because of this (under the chosen profile).
-    Error,
-    /// The verdict does not change, but something is wrong or some clients will disagree.
-    Warning,
-    /// A note, worth knowing; nothing is wrong (an unused certificate, a root sent, several
-    /// valid paths).
-    Info,
-}
 
 /// One problem or note about a verification, in plain words.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -26,15 +26,18 @@
 //! # Ok::<(), chainscope::Error>(())
 //! ```
 
+mod algorithms;
 mod code;
 mod crl;
 mod diagnose;
 mod findings;
 mod options;
 mod path;
+mod profile;
 mod report;
 pub mod rules;
 mod walk;
+mod words;
 
 use rustls_pki_types::CertificateDer;
 use time::OffsetDateTime;
@@ -267,7 +270,7 @@ fn add_aia_issuers(pool: &mut Vec<PoolCert>, aia: &AiaIssuers, notes: &mut Vec<F
                     )
                     .cert(download.for_index, needy)
                     .fix("configure the server to send the full chain: the leaf, then its intermediate(s)")
-                    .clients(diagnose::NO_AIA_CLIENTS),
+                    .clients(words::NO_AIA_CLIENTS),
                 );
             }
             Err(reason) => notes.push(

@@ -3,7 +3,7 @@
 
 use super::code::Code;
 use super::findings::{Finding, Severity};
-use super::options::Profile;
+use super::profile::Profile;
 
 /// Where a certificate of a path came from.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -37,7 +37,8 @@ pub struct PathEntry {
     pub role: &'static str,
     /// Subject, `CN=…, O=…`.
     pub subject: String,
-    /// SHA-256 fingerprint of the certificate (lower-case hex); for an anchor without a
+    /// SHA-256 fingerprint of the certificate, as `openssl x509 -fingerprint` prints it:
+    /// upper-case hex bytes joined by colons (`3A:F0:…`); for an anchor without a
     /// certificate (Mozilla bundle), of its SubjectPublicKeyInfo, and `spki_only` is set.
     pub sha256: String,
     /// Whether `sha256` is of the key only (anchor without certificate).

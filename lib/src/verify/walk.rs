@@ -49,11 +49,11 @@ use std::collections::HashMap;
 use der::{Decode, Reader};
 use x509_parser::prelude::FromDer;
 
+use super::algorithms::algorithms;
 use super::code::{code_of_webpki_error, webpki_error_name, webpki_error_words, Code};
-use super::diagnose::{distance, NO_AIA_CLIENTS};
 use super::findings::Finding;
 use super::options::{Profile, Purpose};
-use super::path::algorithms;
+use super::words::{describe_constraints, distance, NO_AIA_CLIENTS};
 use super::{fmt_unix, CertSource, Context};
 use crate::name::DistinguishedName;
 use crate::name_constraints::{CaConstraints, CertificateNames};
@@ -800,7 +800,11 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             push(self.finding(Code::NotYetValid, node, format!("{} is not valid before {} ({}; checked at {})", self.who(node), fmt_unix(cert.not_before_unix()), distance(cert.not_before_unix(), time), fmt_unix(time)))
                 .fix("check the clock of the machine (and of the CA); otherwise wait, or reissue with a current notBefore"), true);
         }
-        if let Some(f) = super::diagnose::revoked_by(self.ctx(), node, &self.who(node)) {
+        if let Some(f) = self
+            .ctx()
+            .crls
+            .revoked_finding(self.ctx(), node, &self.who(node))
+        {
             push(f, true);
         }
         if let Some(link) = self.cand.links.get(pos) {
@@ -945,7 +949,7 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             };
             if !self_issued_intermediate {
                 if let Err(v) = ca.check(&names) {
-                    out.push((self.finding_up(Code::NameConstraintViolated, up, format!("{who_ca} carries name constraints ({}) that {} violates: {v}", super::diagnose::describe_constraints(&ca.permitted.iter().map(|t| t.to_string()).collect::<Vec<_>>(), &ca.excluded.iter().map(|t| t.to_string()).collect::<Vec<_>>()), self.who(node)))
+                    out.push((self.finding_up(Code::NameConstraintViolated, up, format!("{who_ca} carries name constraints ({}) that {} violates: {v}", describe_constraints(&ca.permitted.iter().map(|t| t.to_string()).collect::<Vec<_>>(), &ca.excluded.iter().map(|t| t.to_string()).collect::<Vec<_>>()), self.who(node)))
                         .fix("issue the certificate only for names the CA is allowed to certify, or reissue the CA with wider constraints"), true));
                     continue;
                 }

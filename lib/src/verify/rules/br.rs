@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use super::{Applies, CertUnderTest, Check, Level, Outcome, Rule, STRICT_CLIENTS};
 use crate::policy;
 use crate::verify::code::Source;
-use crate::verify::options::Profile;
+use crate::verify::profile::Profile;
 use crate::x509::extensions::KeyUsage;
 use crate::x509::Certificate;
 

@@ -2,10 +2,10 @@
 //! the `clients` profile.
 
 use super::{Applies, CertUnderTest, Check, Level, Outcome, Rule};
+use crate::instant::human_utc_unix as fmt_unix;
 use crate::policy::{self, KeyStrength};
 use crate::verify::code::Source;
-use crate::verify::options::Profile;
-use crate::verify::report::fmt_unix;
+use crate::verify::profile::Profile;
 use crate::x509::extensions::KeyUsage;
 
 const CLIENTS: Level = Level::Reject(Profile::Clients);

@@ -5,7 +5,7 @@ use super::{
     Applies, CertUnderTest, Check, CrlUnderTest, Level, Outcome, Role, Rule, STRICT_CLIENTS,
 };
 use crate::verify::code::Source;
-use crate::verify::options::Profile;
+use crate::verify::profile::Profile;
 use crate::x509::extensions::KeyUsage;
 use crate::x509::KeyAlgorithm;
 
