@@ -6,6 +6,11 @@
 //! reason): any change in behaviour — a new mismatch or a fixed one — fails the test.
 //! `LIMBO_BLESS=1 cargo test -p chainscope-tests --test limbo` rewrites the file, keeping the
 //! reasons already written (new lines get `UNEXPLAINED`, which fails until explained).
+//!
+//! The reasons are checked, not just present: a rule a reason cites as `(rule x)` or
+//! `(rules x, y)` must be a real code and appear among the findings of that case's report,
+//! and a reason that blames rustls-webpki ("chainscope never accepts what webpki rejects",
+//! "rustls-webpki does not check …") must match rustls-webpki's own verdict on the case.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,6 +67,10 @@ fn limbo_conformance_matches_the_expectations_file() {
         ),
     ];
     let mut mismatches: BTreeSet<(String, String, String)> = BTreeSet::new();
+    // For each mismatch: the finding codes of its report and rustls-webpki's own verdict,
+    // against which the reason written in the expectations file is checked.
+    let mut evidence: BTreeMap<(String, String, String), (BTreeSet<String>, bool)> =
+        BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();
     for (file, cases) in &files {
         let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
@@ -105,12 +114,20 @@ fn limbo_conformance_matches_the_expectations_file() {
                     if accepted {
                         t.false_accepts += 1;
                     }
-                    let _ = code;
-                    mismatches.insert((
+                    let key = (
                         profile.name().to_owned(),
                         case.id.clone(),
                         verdict(accepted).to_owned(),
-                    ));
+                    );
+                    let mut codes: BTreeSet<String> = case
+                        .report(profile)
+                        .map(|r| r.findings.iter().map(|f| f.code.to_string()).collect())
+                        .unwrap_or_default();
+                    if !code.is_empty() {
+                        codes.insert(code);
+                    }
+                    evidence.insert(key.clone(), (codes, webpki));
+                    mismatches.insert(key);
                 }
             }
         }
@@ -191,10 +208,85 @@ fn limbo_conformance_matches_the_expectations_file() {
             problems.push(format!("mismatch without a reason: {} {}", key.0, key.1));
         }
     }
+    for (key, reason) in &expected {
+        problems.extend(reason_problems(key, reason, evidence.get(key)));
+    }
     assert!(
         problems.is_empty(),
         "{} problem(s):\n{}",
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// The rule codes a reason cites as `(rule x)` or `(rules x, y)`.
+fn cited_rules(reason: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = reason;
+    while let Some(at) = rest.find("(rule") {
+        rest = &rest[at + 5..];
+        let body = rest.strip_prefix('s').unwrap_or(rest);
+        let Some(body) = body.strip_prefix(' ') else {
+            continue;
+        };
+        let end = body.find(')').unwrap_or(body.len());
+        out.extend(
+            body[..end]
+                .split(',')
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty()),
+        );
+    }
+    out
+}
+
+/// What is wrong with the reason written for one mismatch, checked against what the run
+/// saw: every cited rule is a real code and fires on the case (a tolerated violation must
+/// be reported as a finding), and a reason that blames rustls-webpki's rejection is only
+/// written where rustls-webpki really rejects.
+fn reason_problems(
+    key: &(String, String, String),
+    reason: &str,
+    seen: Option<&(BTreeSet<String>, bool)>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some((codes, webpki_accepts)) = seen else {
+        return out; // reported above as "listed mismatch no longer happens"
+    };
+    for rule in cited_rules(reason) {
+        if rule.parse::<chainscope::verify::Code>().is_err() {
+            out.push(format!(
+                "{} {}: the reason cites `{rule}`, which is not a code",
+                key.0, key.1
+            ));
+        } else if !codes.contains(&rule) {
+            out.push(format!(
+                "{} {}: the reason cites `{rule}`, but the report has no such finding (it has: {})",
+                key.0,
+                key.1,
+                codes.iter().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    if reason.contains("chainscope never accepts what webpki rejects") && *webpki_accepts {
+        out.push(format!(
+            "{} {}: the reason blames rustls-webpki's rejection, but rustls-webpki accepts it",
+            key.0, key.1
+        ));
+    }
+    if reason.starts_with("rustls-webpki") && reason.contains("does not check") && !*webpki_accepts
+    {
+        out.push(format!(
+            "{} {}: the reason says rustls-webpki does not check this, but rustls-webpki rejects it",
+            key.0, key.1
+        ));
+    }
+    out
+}
+
+#[test]
+fn cited_rules_reads_both_forms() {
+    assert_eq!(cited_rules("x (rule a_b) y"), ["a_b"]);
+    assert_eq!(cited_rules("(rules a, b) and (rule c)"), ["a", "b", "c"]);
+    assert!(cited_rules("the rule of (ruler) nothing").is_empty());
 }
