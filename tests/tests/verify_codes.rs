@@ -33,7 +33,7 @@ const RESERVED: &[(Code, &str)] = &[
     ),
     (
         Code::Other,
-        "only for rustls-webpki error variants added after 0.103 (every current one maps to its own code)",
+        "for rustls-webpki error variants added after 0.103, and for webpki's CRL errors, which a verification never meets: CRLs are judged before webpki sees them (an unusable one becomes crl_unusable), with UnknownStatusPolicy::Allow and ExpirationPolicy::Ignore (chainscope reports revocation_unknown itself)",
     ),
     (
         Code::PartialChainNotAllowed,

@@ -630,7 +630,12 @@ pub(crate) fn webpki_error_words(e: &webpki::Error) -> &'static str {
 
 /// The code of a rustls-webpki error before the diagnosis looks closer (it refines, e.g.,
 /// `UnknownIssuer` into `missing_intermediate`, `untrusted_root` or `name_encoding_mismatch`).
-/// Every variant webpki 0.103 has is listed; [`Code::Other`] is only for later ones.
+/// Every variant webpki 0.103 has is listed. [`Code::Other`] is for later variants and
+/// for webpki's CRL errors, which a verification does not meet by construction: every CRL
+/// is judged first and only usable ones reach webpki (an unusable one becomes a
+/// `crl_unusable` finding), with `UnknownStatusPolicy::Allow` and `ExpirationPolicy::Ignore`
+/// (unknown and expired status are chainscope's own `revocation_unknown`). Should one occur
+/// all the same, the message names webpki's error.
 #[allow(deprecated)]
 pub(crate) fn code_of_webpki_error(e: &webpki::Error) -> Code {
     use webpki::Error as E;
@@ -672,6 +677,8 @@ pub(crate) fn code_of_webpki_error(e: &webpki::Error) -> Code {
         | E::MalformedNameConstraint
         | E::InvalidNetworkMaskConstraint => Code::MalformedCertificate,
         // Revocation: a CRL webpki could not use while checking a certificate of the path.
+        // Unreachable by construction (see above); kept explicit so a new CRL variant is
+        // a decision, not a default.
         E::CrlExpired { .. }
         | E::InvalidCrlNumber
         | E::InvalidCrlSignatureForPublicKey
