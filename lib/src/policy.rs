@@ -89,6 +89,33 @@ pub(crate) fn subscriber_key_problem(key: &KeyAlgorithm) -> Option<String> {
     }
 }
 
+/// The smallest RSA public exponent CA/B Forum BR §6.1.6 recommends: 2¹⁶+1 (65537).
+pub(crate) const MIN_RECOMMENDED_RSA_EXPONENT: u64 = 65537;
+
+/// Why an RSA public exponent falls outside what CA/B Forum BR §6.1.6 asks for, if it does:
+/// it MUST be odd and at least 3, and SHOULD lie between 2¹⁶+1 and 2²⁵⁶−1. `None` for
+/// other keys, and for an exponent over 64 bits (not decoded; such exponents are below
+/// 2²⁵⁶ in every key seen in practice, and BR only recommends that bound).
+pub(crate) fn rsa_exponent_problem(key: &KeyAlgorithm) -> Option<String> {
+    let KeyAlgorithm::Rsa {
+        exponent: Some(e), ..
+    } = key
+    else {
+        return None;
+    };
+    if e % 2 == 0 || *e < 3 {
+        Some(format!(
+            "public exponent {e}, which is not an odd number of at least 3 (a MUST of BR §6.1.6)"
+        ))
+    } else if *e < MIN_RECOMMENDED_RSA_EXPONENT {
+        Some(format!(
+            "public exponent {e}, below the {MIN_RECOMMENDED_RSA_EXPONENT} that BR §6.1.6 recommends"
+        ))
+    } else {
+        None
+    }
+}
+
 /// The longest validity, in days, CA/B Forum BR §6.3.2 allows a subscriber certificate
 /// issued at `not_before` (ballot SC-081: 398 days until 2026-03-15, then 200, from
 /// 2027-03-15 100, from 2029-03-15 47; 825 days before 2020-09-01).
@@ -179,5 +206,36 @@ mod tests {
         assert!(!hash_is_weak(Hash::Sha224));
         assert!(!hash_is_sha256_or_better(Hash::Sha224));
         assert!(hash_is_sha256_or_better(Hash::Intrinsic));
+    }
+
+    #[test]
+    fn rsa_exponents_are_judged_as_br_6_1_6_says() {
+        let rsa = |e| KeyAlgorithm::Rsa {
+            bits: Some(2048),
+            exponent: Some(e),
+            pss: false,
+        };
+        assert_eq!(rsa_exponent_problem(&rsa(65537)), None);
+        assert_eq!(rsa_exponent_problem(&rsa(0x1_0000_0001)), None);
+        for small in [3, 17, 65535] {
+            let p = rsa_exponent_problem(&rsa(small)).unwrap();
+            assert!(
+                p.contains("recommends") && p.contains(&small.to_string()),
+                "{p}"
+            );
+        }
+        for bad in [0, 1, 2, 65536] {
+            assert!(
+                rsa_exponent_problem(&rsa(bad)).unwrap().contains("MUST"),
+                "{bad}"
+            );
+        }
+        let unknown = KeyAlgorithm::Rsa {
+            bits: Some(2048),
+            exponent: None,
+            pss: false,
+        };
+        assert_eq!(rsa_exponent_problem(&unknown), None);
+        assert_eq!(rsa_exponent_problem(&KeyAlgorithm::Ed25519), None);
     }
 }

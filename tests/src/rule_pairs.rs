@@ -243,7 +243,29 @@ pub struct ExternalRsaKey {
 impl ExternalRsaKey {
     /// A new key of exactly `bits` bits; panics when openssl is missing.
     pub fn generate(bits: u32) -> ExternalRsaKey {
-        let pem = crate::mint::openssl_rsa_key_pem(bits);
+        Self::from_pem(crate::mint::openssl_rsa_key_pem(bits))
+    }
+
+    /// A new 2048-bit key with the public exponent `exponent`; panics when openssl is
+    /// missing.
+    pub fn with_exponent(exponent: u32) -> ExternalRsaKey {
+        let exponent = format!("rsa_keygen_pubexp:{exponent}");
+        let pem = crate::mint::openssl_with_input(
+            &[
+                "genpkey",
+                "-algorithm",
+                "RSA",
+                "-pkeyopt",
+                "rsa_keygen_bits:2048",
+                "-pkeyopt",
+                &exponent,
+            ],
+            &[],
+        );
+        Self::from_pem(String::from_utf8(pem).expect("PEM is ASCII"))
+    }
+
+    fn from_pem(pem: String) -> ExternalRsaKey {
         let public = crate::mint::openssl_with_input(
             &["rsa", "-RSAPublicKey_out", "-outform", "DER"],
             pem.as_bytes(),
@@ -853,6 +875,13 @@ pub fn cases() -> Vec<Case> {
             pass: Some(|c| c.leaf_rsa = Some(ExternalRsaKey::generate(2056))),
             ..case("forbidden_subscriber_key", |c| {
                 c.leaf_rsa = Some(ExternalRsaKey::generate(2052));
+            })
+        },
+        Case {
+            // The near miss: an RSA leaf key with the exponent BR §6.1.6 recommends.
+            pass: Some(|c| c.leaf_rsa = Some(ExternalRsaKey::with_exponent(65537))),
+            ..case("rsa_exponent_small", |c| {
+                c.leaf_rsa = Some(ExternalRsaKey::with_exponent(3));
             })
         },
         case("cn_not_in_san", |c| {

@@ -65,6 +65,16 @@ pub(super) const RULES: &[Rule] = &[
         check: Check::Cert(forbidden_subscriber_key),
     },
     Rule {
+        id: "rsa_exponent_small",
+        source: Source::Br("6.1.6"),
+        level: Level::Warn,
+        applies_to: Applies::ALL_CERTIFICATES,
+        summary: "an RSA public exponent below the 65537 the Baseline Requirements recommend (or even, or under 3)",
+        fix: "reissue with a key whose public exponent is 65537 (the default of every key generator)",
+        clients: Some("every mainstream client accepts small odd exponents such as 3; they have a history of signature-forgery attacks on lax PKCS#1 v1.5 verifiers"),
+        check: Check::Cert(rsa_exponent_small),
+    },
+    Rule {
         id: "cn_not_in_san",
         source: Source::Br("7.1.4.3"),
         level: STRICT,
@@ -268,6 +278,13 @@ fn forbidden_subscriber_key(t: &CertUnderTest<'_>) -> Outcome {
         Some(problem) => Outcome::fail(format!(
             "has a {problem} key, not allowed for subscribers (CA/B Forum BR 6.1.5)"
         )),
+    }
+}
+
+fn rsa_exponent_small(t: &CertUnderTest<'_>) -> Outcome {
+    match policy::rsa_exponent_problem(&t.cert.key.algorithm) {
+        None => Outcome::Pass,
+        Some(problem) => Outcome::fail(format!("has an RSA key with {problem}")),
     }
 }
 

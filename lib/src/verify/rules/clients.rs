@@ -13,7 +13,9 @@ const CLIENTS: Level = Level::Reject(Profile::Clients);
 pub(super) const RULES: &[Rule] = &[
     Rule {
         id: "anchor_expired",
-        source: Source::Clients,
+        // RFC 5280 §6.1 checks the validity of the path's certificates, not of the trust
+        // anchor (§6.1.1 d: the anchor is input information); the clients do more.
+        source: Source::Client("OpenSSL x509_vfy.c internal_verify (the time check covers the trust anchor: X509_V_ERR_CERT_HAS_EXPIRED), Go crypto/x509 isValid, GnuTLS"),
         level: CLIENTS,
         applies_to: Applies::ANCHOR,
         summary: "the trust anchor has expired (OpenSSL-based clients and the OS verifiers reject it)",
@@ -23,7 +25,7 @@ pub(super) const RULES: &[Rule] = &[
     },
     Rule {
         id: "anchor_not_yet_valid",
-        source: Source::Clients,
+        source: Source::Client("OpenSSL x509_vfy.c internal_verify (the time check covers the trust anchor: X509_V_ERR_CERT_NOT_YET_VALID), Go crypto/x509 isValid, GnuTLS"),
         level: CLIENTS,
         applies_to: Applies::ANCHOR,
         summary: "the trust anchor is not valid yet",
@@ -43,7 +45,7 @@ pub(super) const RULES: &[Rule] = &[
     },
     Rule {
         id: "weak_leaf_key",
-        source: Source::Clients,
+        source: Source::Br("6.1.5"),
         level: CLIENTS,
         applies_to: Applies::LEAF,
         summary: "a leaf RSA key under 2048 bits, which no modern TLS stack uses",

@@ -460,7 +460,16 @@ mod tests {
                     "{}: section {s:?}",
                     rule.id
                 ),
-                Source::Clients => assert!(rule.clients.is_some(), "{}", rule.id),
+                // A rule from client behaviour names the clients and where their code
+                // does it.
+                Source::Client(s) => assert!(
+                    rule.clients.is_some()
+                        && ["OpenSSL", "Go", "GnuTLS", "NSS", "rustls"]
+                            .iter()
+                            .any(|c| s.contains(c)),
+                    "{}: client source {s:?}",
+                    rule.id
+                ),
                 other => panic!("{}: unexpected source {other}", rule.id),
             }
         }
