@@ -615,6 +615,13 @@ pub fn cases() -> Vec<Case> {
         case("anchor_not_yet_valid", |c| {
             c.root.params.not_before = c.day(151);
         }),
+        Case {
+            // The near miss: the root allows the one intermediate.
+            pass: Some(|c| c.root.params.is_ca = IsCa::Ca(BasicConstraints::Constrained(1))),
+            ..case("anchor_path_len_exceeded", |c| {
+                c.root.params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+            })
+        },
         case("ca_without_keycertsign", |c| {
             c.inter.params.key_usages = vec![KeyUsagePurpose::CrlSign];
         }),

@@ -34,6 +34,18 @@ pub(super) const RULES: &[Rule] = &[
         check: Check::Cert(anchor_not_yet_valid),
     },
     Rule {
+        id: "anchor_path_len_exceeded",
+        // RFC 5280 §6.1.1 (d) makes the anchor's constraints optional input (RFC 5937);
+        // rustls-webpki ignores them, the other clients apply them.
+        source: Source::Client("OpenSSL x509_vfy.c check_chain_extensions (X509_V_ERR_PATH_LENGTH_EXCEEDED, the trust anchor's pathLenConstraint included), Go crypto/x509 isValid, GnuTLS"),
+        level: CLIENTS,
+        applies_to: Applies::ANCHOR,
+        summary: "the trust anchor's own pathLenConstraint allows fewer intermediates than the path has",
+        fix: "have the CA issue from a path its root's pathLenConstraint allows (or reissue the root with a larger pathLenConstraint)",
+        clients: Some("OpenSSL-based clients, Go and GnuTLS reject this (OpenSSL: error 25, path length constraint exceeded); rustls-webpki ignores the trust anchor's basicConstraints"),
+        check: Check::Cert(anchor_path_len_exceeded),
+    },
+    Rule {
         id: "ca_without_keycertsign",
         source: Source::Rfc5280("4.2.1.3"),
         level: CLIENTS,
@@ -66,6 +78,31 @@ fn anchor_not_yet_valid(t: &CertUnderTest<'_>) -> Outcome {
     let not_before = t.cert.not_before_unix();
     Outcome::unless(not_before <= t.time, || {
         format!("is not valid before {}", fmt_unix(not_before))
+    })
+}
+
+fn anchor_path_len_exceeded(t: &CertUnderTest<'_>) -> Outcome {
+    let Some(allowed) = t
+        .cert
+        .extensions
+        .basic_constraints
+        .filter(|bc| bc.ca)
+        .and_then(|bc| bc.path_len)
+    else {
+        return Outcome::NotApplicable;
+    };
+    // RFC 5280 §6.1.4 (l): the non-self-issued intermediates between the leaf and the
+    // anchor count; the leaf does not.
+    let below = t.path.len().saturating_sub(2);
+    let counted = t
+        .path
+        .iter()
+        .skip(1)
+        .take(below)
+        .filter(|c| !c.is_some_and(|c| c.self_issued()))
+        .count();
+    Outcome::unless(counted as u64 <= u64::from(allowed), || {
+        format!("allows {allowed} intermediate(s) below it (pathLenConstraint) and the path has {counted}")
     })
 }
 

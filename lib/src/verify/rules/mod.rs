@@ -13,12 +13,19 @@
 //! `rules/br.rs` (CA/B Forum Baseline Requirements). Adding a rule is adding one entry to one of those lists; the
 //! README's tables are generated from the catalogue and a test checks them.
 //!
+//! [`requirements()`] is the map the catalogue was built from: every requirement of RFC 5280
+//! §4.1–4.2, §5 and §6.1 and of the Baseline Requirements' profiles that was walked, and who
+//! enforces it — rules, rustls-webpki, chainscope's own steps, or nobody and why.
+//!
 //! The rules judge each path rustls-webpki verified: a path a rule of the chosen profile
 //! rejects is not accepted, and every other failure is reported as a warning.
 
 mod br;
 mod clients;
 mod rfc5280;
+mod standards;
+
+pub use standards::{requirements, Coverage, Requirement};
 
 use std::fmt;
 
@@ -152,7 +159,6 @@ pub(crate) struct CertUnderTest<'a> {
     pub(crate) issuer: Option<&'a Certificate>,
     /// The whole path, leaf first, anchor last (`None` where a certificate is unknown, e.g.
     /// an anchor without certificate).
-    #[allow(dead_code)] // for path-wide rules of the catalogue
     pub(crate) path: &'a [Option<&'a Certificate>],
     /// The purposes the verification asks for.
     pub(crate) purposes: &'a [Purpose],
