@@ -605,6 +605,22 @@ fn nameless_root(c: &mut Chain) {
     c.root.params.subject_alt_names = vec![SanType::DnsName("root.rules.test".try_into().unwrap())];
 }
 
+/// A Name of one CN (UTF8String), as rcgen writes `CN=<cn>`.
+fn cn_name(cn: &str) -> Vec<u8> {
+    let atv = seq(&[&oid_tlv("2.5.4.3"), &tlv(0x0c, cn.as_bytes())]);
+    seq(&[&tlv(0x31, &atv)])
+}
+
+/// The leaf's cRLDistributionPoints naming the URI of the CRL's issuingDistributionPoint
+/// ([`Chain::make`]): a CRL whose IDP names a distribution point covers only the
+/// certificates of that point (RFC 5280 §5.2.5, §6.3.3 (b)(2)(i); OpenSSL's
+/// `crl_crldp_check` says `different CRL scope` otherwise).
+fn leaf_in_crl_idp_scope(c: &mut Chain) {
+    c.leaf.params.crl_distribution_points = vec![rcgen::CrlDistributionPoint {
+        uris: vec!["http://crl.rules.test/i.crl".into()],
+    }];
+}
+
 /// Every rule's pair, in catalogue order of batches.
 pub fn cases() -> Vec<Case> {
     vec![
@@ -949,9 +965,13 @@ pub fn cases() -> Vec<Case> {
             extension(&mut c.root, AKI, false, seq(&[&tlv(0x80, &[0x42; 20])]));
         }),
         case("aki_issuer_serial", |c| {
+            // authorityCertIssuer and authorityCertSerialNumber as RFC 5280 §4.2.1.1 means
+            // them: the issuer's issuer (the root's name) and the issuer's serial (0x2002), so
+            // that the AKI is right and only present (OpenSSL's X509_check_akid compares both
+            // with the intermediate and refuses it as the issuer when they differ).
             c.leaf.patch(|t| {
                 let id = t.aki_key_id();
-                let name = tlv(0xa1, &tlv(0xa4, &t.fields[ISSUER]));
+                let name = tlv(0xa1, &tlv(0xa4, &cn_name("Rules Root")));
                 t.ext(AKI).value = seq(&[&tlv(0x80, &id), &name, &tlv(0x82, &[0x20, 0x02])]);
             });
         }),
@@ -1040,10 +1060,12 @@ pub fn cases() -> Vec<Case> {
             pass: Some(|c| {
                 c.crl = Some(CrlBy::Intermediate);
                 c.crl_idp = true;
+                leaf_in_crl_idp_scope(c);
             }),
             ..case("crl_idp_not_critical", |c| {
                 c.crl = Some(CrlBy::Intermediate);
                 c.crl_idp = true;
+                leaf_in_crl_idp_scope(c);
                 c.crl_patches
                     .push(Box::new(|t| t.set_critical(CRL_IDP, false)));
             })

@@ -19,6 +19,8 @@ use serde_json::Value;
 const AT: &str = "2026-06-01T00:00:00Z";
 const HOST: &str = "leaf.crl.test";
 const LEAF_SERIAL: [u8; 2] = [0x10, 0x01];
+/// Another leaf of the intermediate, the one a CRL revokes where the chain's leaf stays good.
+const REVOKED_SERIAL: [u8; 2] = [0x10, 0x02];
 
 fn ca_params(cn: &str) -> CertificateParams {
     let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
@@ -34,6 +36,19 @@ fn ca_params(cn: &str) -> CertificateParams {
     p.serial_number = Some(SerialNumber::from(vec![0x20, cn.len() as u8]));
     p.use_authority_key_identifier_extension = true;
     p
+}
+
+/// A leaf for [`HOST`] with `serial`, valid around [`AT`].
+fn leaf_params(serial: &[u8]) -> CertificateParams {
+    let mut leaf = CertificateParams::new(vec![HOST.to_owned()]).unwrap();
+    leaf.distinguished_name.push(DnType::CommonName, HOST);
+    leaf.not_before = rcgen::date_time_ymd(2025, 6, 1);
+    leaf.not_after = rcgen::date_time_ymd(2027, 1, 1);
+    leaf.serial_number = Some(SerialNumber::from(serial.to_vec()));
+    leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf.use_authority_key_identifier_extension = true;
+    leaf
 }
 
 /// A root, an intermediate and a leaf (serial 10:01) under it, written to a scratch
@@ -67,14 +82,7 @@ impl Pki {
         let inter_cert = inter_cert_params.signed_by(&inter_key, &root).unwrap();
         std::fs::write(dir.join("inter.key"), inter_key.serialize_pem()).unwrap();
         let inter = Issuer::new(inter_params, inter_key);
-        let mut leaf = CertificateParams::new(vec![HOST.to_owned()]).unwrap();
-        leaf.distinguished_name.push(DnType::CommonName, HOST);
-        leaf.not_before = rcgen::date_time_ymd(2025, 6, 1);
-        leaf.not_after = rcgen::date_time_ymd(2027, 1, 1);
-        leaf.serial_number = Some(SerialNumber::from(LEAF_SERIAL.to_vec()));
-        leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-        leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        leaf.use_authority_key_identifier_extension = true;
+        let mut leaf = leaf_params(&LEAF_SERIAL);
         if let Some(uri) = leaf_dp {
             leaf.crl_distribution_points = vec![rcgen::CrlDistributionPoint {
                 uris: vec![uri.to_owned()],
@@ -97,6 +105,14 @@ impl Pki {
             inter,
             inter_serial,
         }
+    }
+
+    /// Another leaf of the intermediate (PEM), with `serial`, no cRLDistributionPoints.
+    fn leaf_pem(&self, serial: &[u8]) -> String {
+        leaf_params(serial)
+            .signed_by(&KeyPair::generate().unwrap(), &self.inter)
+            .unwrap()
+            .pem()
     }
 
     fn path(&self, name: &str) -> String {
@@ -370,7 +386,14 @@ fn openssl_crl(pki: &Pki, section: &str, body: &str) -> String {
 #[test]
 fn every_unusable_crl_in_a_file_is_a_finding_naming_its_block_never_an_input_error() {
     let pki = Pki::new();
-    let good = older(&pki);
+    // The good CRL: current, revokes a second leaf of the intermediate (not the chain's).
+    let good = crl(
+        &pki.inter,
+        (2026, 5, 1),
+        (2026, 7, 1),
+        1,
+        &[(&REVOKED_SERIAL, Some(RevocationReason::KeyCompromise))],
+    );
     let delta = openssl_crl(&pki, "delta", "2.5.29.27 = critical, ASN1:INTEGER:1");
     let indirect = openssl_crl(
         &pki,
@@ -468,28 +491,124 @@ fn every_unusable_crl_in_a_file_is_a_finding_naming_its_block_never_an_input_err
             .contains("1.3.6.1.4.1.55555.1")),
         "the unknown critical extension is named by OID"
     );
-    // openssl verify takes the same file too (it checks the leaf against the CRL it picks).
-    let out = openssl(
-        pki.dir.path(),
-        &[
-            "verify",
-            "-crl_check",
-            "-attime",
-            &parse_time(AT).unwrap().unix_timestamp().to_string(),
-            "-CAfile",
-            "root.pem",
-            "-untrusted",
-            "inter.pem",
-            "-CRLfile",
-            "many.crl.pem",
-            "leaf.pem",
-        ],
+    // openssl verify on the same file, for the good leaf (10:01) and a leaf the good CRL
+    // revokes (10:02), against chainscope's verdict on the same files.
+    let revoked_leaf = pki.leaf_pem(&REVOKED_SERIAL);
+    pki.write("revoked-leaf.pem", &revoked_leaf);
+    let inter_pem = std::fs::read_to_string(pki.path("inter.pem")).unwrap();
+    let revoked_chain = pki.write("revoked-chain.pem", &(revoked_leaf + &inter_pem));
+    let at = parse_time(AT).unwrap().unix_timestamp().to_string();
+    let openssl_verdict = |crls: &str, leaf: &str| -> (u32, String) {
+        let out = openssl(
+            pki.dir.path(),
+            &[
+                "verify",
+                "-crl_check_all",
+                "-attime",
+                &at,
+                "-CAfile",
+                "root.pem",
+                "-untrusted",
+                "inter.pem",
+                "-CRLfile",
+                crls,
+                "-CRLfile",
+                "root.crl.pem",
+                leaf,
+            ],
+        );
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !text.contains("unable to load"),
+            "openssl loads the file: {text}"
+        );
+        if out.status.success() && text.contains(": OK") {
+            return (0, text);
+        }
+        let n = text
+            .split("error ")
+            .skip(1)
+            .find_map(|s| s.split_whitespace().next()?.parse().ok())
+            .unwrap_or_else(|| panic!("no error number in openssl's output: {text}"));
+        (n, text)
+    };
+    let (theirs_good, text_good) = openssl_verdict("many.crl.pem", "leaf.pem");
+    let (theirs_revoked, text_revoked) = openssl_verdict("many.crl.pem", "revoked-leaf.pem");
+    println!(
+        "openssl on the many-CRL file: good leaf {theirs_good}, revoked leaf {theirs_revoked}"
     );
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !text.contains("unable to load"),
-        "openssl loads the file: {text}"
+    // The same file without the onlyContainsUserCerts CRL ("idp" block).
+    let without_idp: String = blocks
+        .iter()
+        .filter(|(n, _, _)| *n != "idp")
+        .map(|(_, t, _)| *t)
+        .collect();
+    let without_idp = pki.write("many-without-idp.crl.pem", &without_idp);
+    let (theirs_revoked_without_idp, text_without_idp) =
+        openssl_verdict("many-without-idp.crl.pem", "revoked-leaf.pem");
+    let run = chainscope(&[
+        "verify",
+        "--json",
+        "--roots",
+        &pki.path("root.pem"),
+        "--at",
+        AT,
+        "--host",
+        HOST,
+        "--crl",
+        &file,
+        "--crl",
+        &root,
+        &revoked_chain,
+    ]);
+    let revoked_json = run.json();
+    assert_eq!(
+        (run.code, revoked_json["error"]["code"].as_str()),
+        (1, Some("revoked")),
+        "{revoked_json:#}"
+    );
+    // The good leaf: both accept (chainscope's verdict is asserted above).
+    assert_eq!(theirs_good, 0, "openssl on the good leaf: {text_good}");
+    // The revoked leaf: chainscope rejects it (revoked, from the good CRL), openssl accepts
+    // it — an explained difference. get_crl_sk takes one CRL per certificate, the best
+    // scoring and, among equals, the newest (lastUpdate). The delta, indirect and reasons
+    // CRLs score 0 without -extended_crl/-use_deltas, the critical one lacks
+    // CRL_SCORE_NOCRITICAL, the forged one fails the AKID check; but the
+    // onlyContainsUserCerts CRL is in scope for an end-entity certificate whose issuer it
+    // names (no distribution point to match), scores as high as the good one and is newer
+    // (2026-05-15 against 2026-05-01) — and it lists nothing. chainscope refuses a CRL
+    // partitioned by distribution point (the `partitioned_by_distribution_point` defect
+    // above) and decides on the good CRL.
+    assert_eq!(
+        theirs_revoked, 0,
+        "openssl on the revoked leaf (it should pick the newer onlyContainsUserCerts CRL): {text_revoked}"
+    );
+    // Without that CRL, openssl picks the good one and says revoked (23), as chainscope.
+    assert_eq!(
+        theirs_revoked_without_idp, 23,
+        "openssl on the revoked leaf without the onlyContainsUserCerts CRL: {text_without_idp}"
+    );
+    let run = chainscope(&[
+        "verify",
+        "--json",
+        "--roots",
+        &pki.path("root.pem"),
+        "--at",
+        AT,
+        "--host",
+        HOST,
+        "--crl",
+        &without_idp,
+        "--crl",
+        &root,
+        &revoked_chain,
+    ]);
+    assert_eq!(
+        (run.code, run.json()["error"]["code"].as_str()),
+        (1, Some("revoked")),
+        "{}",
+        run.out
     );
 }
 

@@ -350,6 +350,22 @@ fn agrees_with_openssl(report: &VerifyReport, chain: &[&Der], roots: &[&Der], ex
     }
 }
 
+/// The passing twin of a rejected chain (the same construction, the fault corrected):
+/// chainscope finds it valid and `openssl verify` (with `extra`) accepts it.
+fn twin_valid(chain: &[&Der], roots: &[&Der], extra: &[&str]) {
+    valid(&run(chain, roots, vec![]));
+    assert_eq!(
+        openssl_verdict(chain, roots, extra),
+        0,
+        "openssl rejects the passing twin"
+    );
+}
+
+/// [`critical`]'s extension, not critical.
+fn not_critical(oid: &[u64]) -> CustomExtension {
+    CustomExtension::from_oid_content(oid, vec![0x05, 0x00])
+}
+
 // --- step 1: the path reaches a trust anchor ---------------------------------------------
 
 #[test]
@@ -699,6 +715,8 @@ fn leaf_not_yet_valid() {
     let r = run(&[&leaf, &inter.der], &[&root.der], vec![]);
     rejected(&r, "not_yet_valid", HOST, &["2030-07-01"]);
     agrees_with_openssl(&r, &[&leaf, &inter.der], &[&root.der], &[]);
+    // Twin: notBefore 2026-01-01.
+    twin_valid(&[&leaf_with(&inter, |_| {}), &inter.der], &[&root.der], &[]);
 }
 
 // --- step 2.5: name chaining --------------------------------------------------------------
@@ -754,6 +772,9 @@ fn issuer_named_wrongly_but_signed_by_the_ca() {
         &["`CN=Somebody Else,O=Diagnosis Tests`", "CN=Inter"],
     );
     agrees_with_openssl(&r, &[&leaf, &inter.der], &[&root.der], &[]);
+    // Twin: the issuer name is the CA's.
+    let twin = leaf_with_issuer(&inter.issuer(), |_| {});
+    twin_valid(&[&twin, &inter.der], &[&root.der], &[]);
 }
 
 // --- step 2.6: name constraints -----------------------------------------------------------
@@ -946,6 +967,9 @@ fn intermediate_that_is_not_a_ca() {
     let r = run(&[&leaf, &not_ca.der], &[&root.der], vec![]);
     rejected(&r, "leaf_used_as_ca", "CN=Not A CA", &["is not a CA"]);
     agrees_with_openssl(&r, &[&leaf, &not_ca.der], &[&root.der], &[]);
+    // Twin: the same intermediate with cA TRUE.
+    let ca = sub("Not A CA", &root);
+    twin_valid(&[&leaf_with(&ca, |_| {}), &ca.der], &[&root.der], &[]);
 }
 
 #[test]
@@ -1024,6 +1048,13 @@ fn self_issued_certificates_do_not_count_against_path_len_but_rustls_counts_them
             "rustls-webpki counts every intermediate",
         ],
     );
+    // Twin: pathLenConstraint 1, which rustls-webpki's count meets too.
+    let top = sub_with("Top", &root, |p| {
+        p.is_ca = IsCa::Ca(BasicConstraints::Constrained(1))
+    });
+    let top_new = rollover(&top, |_| {});
+    let leaf = leaf_with(&top_new, |_| {});
+    twin_valid(&[&leaf, &top_new.der, &top.der], &[&root.der], &[]);
 }
 
 #[test]
@@ -1063,6 +1094,22 @@ fn missing_key_cert_sign_is_reported_beside_the_cause() {
     check(rc.has(chainscope::verify::Code::Expired), "rc.has(Expired)");
     // OpenSSL 3 reports it as an invalid CA (X509_V_ERR_INVALID_CA, or KEYUSAGE_NO_CERTSIGN).
     assert!([32, 79].contains(&openssl_verdict(&[&leaf, &no_ku.der], &[&root.der], &[])));
+    // Twin: the intermediate with keyCertSign (the same expired leaf): expired is the only
+    // cause and the key usage is no finding; openssl says expired (10).
+    let with_ku = sub("No KeyCertSign", &root);
+    let leaf = leaf_with(&with_ku, |p| p.not_after = rcgen::date_time_ymd(2029, 1, 1));
+    let r = run(&[&leaf, &with_ku.der], &[&root.der], vec![]);
+    rejected(&r, "expired", HOST, &[]);
+    check(
+        !r.findings
+            .iter()
+            .any(|f| f.code == "ca_without_keycertsign"),
+        "no ca_without_keycertsign finding on the twin",
+    );
+    assert_eq!(
+        openssl_verdict(&[&leaf, &with_ku.der], &[&root.der], &[]),
+        10
+    );
 }
 
 // --- step 2.8: critical extensions ----------------------------------------------------------
@@ -1096,6 +1143,17 @@ fn unknown_critical_extension_names_the_oid_and_the_certificate() {
         &["1.3.6.1.4.1.55555.2", "the leaf"],
     );
     agrees_with_openssl(&r, &[&leaf, &inter.der], &[&root.der], &[]);
+    // Twins: the same extensions, not critical.
+    let inter = sub_with("Critical Inter", &root, |p| {
+        p.custom_extensions
+            .push(not_critical(&[1, 3, 6, 1, 4, 1, 55555, 1]))
+    });
+    twin_valid(&[&leaf_with(&inter, |_| {}), &inter.der], &[&root.der], &[]);
+    let leaf = leaf_with(&inter, |p| {
+        p.custom_extensions
+            .push(not_critical(&[1, 3, 6, 1, 4, 1, 55555, 2]))
+    });
+    twin_valid(&[&leaf, &inter.der], &[&root.der], &[]);
 }
 
 // --- step 2.9: extended key usage -----------------------------------------------------------
@@ -1129,6 +1187,24 @@ fn wrong_purpose_on_the_leaf_and_on_an_intermediate() {
     agrees_with_openssl(
         &r,
         &[&leaf, &narrow.der],
+        &[&root.der],
+        &["-purpose", "sslserver"],
+    );
+    // Twins: the leaf for serverAuth; the CA restricted to serverAuth.
+    let server = leaf_with(&inter, |p| {
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth]
+    });
+    twin_valid(
+        &[&server, &inter.der],
+        &[&root.der],
+        &["-purpose", "sslserver"],
+    );
+    let server_ca = sub_with("Client Only CA", &root, |p| {
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth]
+    });
+    let leaf = leaf_with(&server_ca, |_| {});
+    twin_valid(
+        &[&leaf, &server_ca.der],
         &[&root.der],
         &["-purpose", "sslserver"],
     );
