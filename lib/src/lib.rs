@@ -76,7 +76,7 @@
 //! | [`verify::Code`]`::from_str` | [`verify::UnknownCode`] ([`verify::UnknownCode::code`]) |
 #![cfg_attr(
     feature = "fetch",
-    doc = "| [`fetch()`], [`fetch_blocking`], [`Target::parse`], [`fetch::fetch_many_blocking`], [`fetch::parse_duration`] | [`FetchError`] ([`FetchError::code`]); inside [`Error::Fetch`] when it passes through `preflight` |"
+    doc = "| [`fetch()`], [`fetch_blocking`], [`Target::parse`], [`fetch::fetch_many_blocking`] | [`FetchError`] ([`FetchError::code`]); inside [`Error::Fetch`] when it passes through `preflight` |"
 )]
 #![cfg_attr(
     feature = "exporter",
