@@ -140,6 +140,7 @@ pub enum Sni {
 
 /// Which address family to connect over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum IpFamily {
     /// Whatever DNS returns, in its order.
     #[default]
