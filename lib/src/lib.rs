@@ -149,6 +149,7 @@ pub mod load;
 #[cfg_attr(docsrs, doc(cfg(feature = "mint")))]
 pub mod mint;
 #[cfg(feature = "fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
 pub mod monitor;
 mod name;
 pub mod name_constraints;
@@ -169,11 +170,13 @@ pub use csr::CsrInfo;
 pub use error::io_error_text;
 pub use error::{Error, Position, Result};
 #[cfg(feature = "fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
 pub use fetch::{fetch, fetch_blocking, FetchError, FetchOptions, PresentedChain, Target};
 pub use hint::Hint;
 pub use key::{KeyMatch, PrivateKeyInfo};
 pub use load::{load_bytes, load_certificates, load_input, load_path, Bundle, LoadOptions};
 #[cfg(feature = "mint")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mint")))]
 pub use mint::MintError;
 pub use preflight::{Check, CheckStatus, PreflightReport};
 /// rustls-pki-types' DER and name types, as chainscope's functions take and return them

@@ -333,3 +333,134 @@ fn every_exception_gives_a_reason() {
         assert!(why.len() > 20, "{path}: say why it stays exhaustive");
     }
 }
+
+/// The `feature = "…"` names of an attribute list's `#[cfg(…)]`s, and those its
+/// `#[cfg_attr(docsrs, doc(cfg(…)))]` badges name.
+fn features(attrs: &[syn::Attribute]) -> (BTreeSet<String>, BTreeSet<String>) {
+    let names = |text: &str| -> BTreeSet<String> {
+        text.split("feature")
+            .skip(1)
+            .filter_map(|rest| rest.trim_start().strip_prefix('='))
+            .filter_map(|rest| rest.trim_start().strip_prefix('"'))
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_owned)
+            .collect()
+    };
+    let (mut gated, mut badged) = (BTreeSet::new(), BTreeSet::new());
+    for a in attrs {
+        let Ok(list) = a.meta.require_list() else {
+            continue;
+        };
+        let text = list.tokens.to_string();
+        if a.path().is_ident("cfg") {
+            gated.extend(names(&text));
+        } else if a.path().is_ident("cfg_attr") && text.starts_with("docsrs") {
+            badged.extend(names(&text));
+        }
+    }
+    (gated, badged)
+}
+
+/// Public items, fields and variants behind a feature without its docs.rs badge.
+fn unbadged(items: &[syn::Item], file: &str, out: &mut Vec<String>) {
+    let mut found = Vec::new();
+    let mut check = |attrs: &[syn::Attribute], public: bool, what: String| {
+        let (gated, badged) = features(attrs);
+        if public && !gated.is_empty() && gated != badged {
+            found.push(format!("{file}: {what} (cfg {gated:?}, badge {badged:?})"));
+        }
+    };
+    let mut inner_mods = Vec::new();
+    for item in items {
+        match item {
+            syn::Item::Mod(m) if !is_cfg_test(&m.attrs) => {
+                check(&m.attrs, is_pub(&m.vis), format!("mod {}", m.ident));
+                if let Some((_, inner)) = &m.content {
+                    inner_mods.push(inner);
+                }
+            }
+            syn::Item::Use(u) => check(&u.attrs, is_pub(&u.vis), "pub use".into()),
+            syn::Item::Fn(f) => check(&f.attrs, is_pub(&f.vis), format!("fn {}", f.sig.ident)),
+            syn::Item::Const(c) => check(&c.attrs, is_pub(&c.vis), format!("const {}", c.ident)),
+            syn::Item::Static(s) => check(&s.attrs, is_pub(&s.vis), format!("static {}", s.ident)),
+            syn::Item::Type(t) => check(&t.attrs, is_pub(&t.vis), format!("type {}", t.ident)),
+            syn::Item::Trait(t) => check(&t.attrs, is_pub(&t.vis), format!("trait {}", t.ident)),
+            syn::Item::Struct(s) if !is_cfg_test(&s.attrs) => {
+                check(&s.attrs, is_pub(&s.vis), format!("struct {}", s.ident));
+                for f in &s.fields {
+                    let name = f
+                        .ident
+                        .as_ref()
+                        .map_or("(tuple field)".into(), |i| i.to_string());
+                    check(&f.attrs, is_pub(&f.vis), format!("{}::{name}", s.ident));
+                }
+            }
+            syn::Item::Enum(e) if !is_cfg_test(&e.attrs) => {
+                check(&e.attrs, is_pub(&e.vis), format!("enum {}", e.ident));
+                for v in &e.variants {
+                    let what = format!("{}::{}", e.ident, v.ident);
+                    check(&v.attrs, is_pub(&e.vis), what);
+                }
+            }
+            syn::Item::Impl(i) if !is_cfg_test(&i.attrs) => {
+                for it in &i.items {
+                    if let syn::ImplItem::Fn(f) = it {
+                        check(&f.attrs, is_pub(&f.vis), format!("fn {}", f.sig.ident));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.extend(found);
+    for inner in inner_mods {
+        unbadged(inner, file, out);
+    }
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// docs.rs shows which feature an item needs (`#![cfg_attr(docsrs, feature(doc_cfg))]` in
+/// `lib.rs`, `rustdoc-args = ["--cfg", "docsrs"]` in `lib/Cargo.toml`): every public item,
+/// field or variant under `#[cfg(feature = "…")]` carries a
+/// `#[cfg_attr(docsrs, doc(cfg(feature = "…")))]` naming the same features.
+#[test]
+fn feature_gated_items_show_their_feature_on_docs_rs() {
+    let lib = std::fs::read_to_string(src().join("lib.rs")).unwrap();
+    assert!(lib.contains("#![cfg_attr(docsrs, feature(doc_cfg))]"));
+    let manifest = std::fs::read_to_string(src().join("../Cargo.toml")).unwrap();
+    assert!(manifest.contains("rustdoc-args = [\"--cfg\", \"docsrs\"]"));
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut out = Vec::new();
+    let mut gated = 0;
+    for file in &files {
+        let rel = file.strip_prefix(src()).unwrap().display().to_string();
+        let items = parse(file);
+        gated += items
+            .iter()
+            .filter(|i| matches!(i, syn::Item::Mod(m) if !features(&m.attrs).0.is_empty()))
+            .count();
+        unbadged(&items, &rel, &mut out);
+    }
+    // The reader sees the gates at all: `fetch`, `mint`, `monitor::exporter`.
+    assert!(gated >= 3, "only {gated} feature-gated modules found");
+    assert!(
+        out.is_empty(),
+        "public items behind a feature without its docs.rs badge:\n  {}",
+        out.join("\n  ")
+    );
+}

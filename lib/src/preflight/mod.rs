@@ -51,6 +51,7 @@ pub struct PreflightOptions {
     pub requirements: Requirements,
     /// How to connect to the live server (SNI defaults to the first DNS `--host`).
     #[cfg(feature = "fetch")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
     pub fetch: crate::fetch::FetchOptions,
 }
 
