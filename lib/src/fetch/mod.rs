@@ -132,9 +132,9 @@ pub enum Sni {
     /// The target's host name; nothing when the target is an IP address.
     #[default]
     Auto,
-    /// This name, whatever the target (`--sni NAME`).
+    /// This name, whatever the target.
     Name(String),
-    /// No SNI at all (`--no-sni`).
+    /// No SNI at all.
     None,
 }
 
@@ -177,7 +177,7 @@ pub struct FetchOptions {
     pub connect_timeout: Option<Duration>,
     /// Bound on STARTTLS and the TLS handshake; `None`: only the overall timeout.
     pub handshake_timeout: Option<Duration>,
-    /// HTTP CONNECT proxy, `http://host:port` (`--proxy`; the CLI also reads `HTTPS_PROXY`).
+    /// HTTP CONNECT proxy, `http://host:port` (the CLI also reads `HTTPS_PROXY` into it).
     pub proxy: Option<String>,
     /// Force a STARTTLS protocol (otherwise the one implied by the target's scheme).
     pub starttls: Option<Starttls>,
@@ -304,7 +304,7 @@ pub struct PresentedChain {
     pub peer: SocketAddr,
     /// The proxy connected through, if any.
     pub proxy: Option<String>,
-    /// The SNI sent, or `None` when none was (IP targets, `--no-sni`).
+    /// The SNI sent, or `None` when none was (IP targets, [`Sni::None`]).
     pub sni: Option<String>,
     /// The STARTTLS protocol spoken before the handshake, if any.
     pub starttls: Option<Starttls>,
@@ -592,7 +592,7 @@ impl FetchError {
     }
 }
 
-/// A duration the way people write it, as the README and `--timeout` do: sub-second as
+/// A duration the way people write it, as the README and the fetch timeouts do: sub-second as
 /// `250ms`, whole seconds as `2s` (an elapsed 2.003 s too), other times with one decimal
 /// (`1.5s`), whole minutes as `2m`.
 pub(crate) fn human(d: Duration) -> String {

@@ -891,7 +891,7 @@ fn leaf_params(
 /// Leaves a certificate without DNS names with an empty subject (its subjectAltName then
 /// marked critical, RFC 5280 §4.1.2.6) when OpenSSL or GnuTLS would check its common name
 /// `cn` as a DNS name against the issuer's DNS constraints and refuse it: an IP-only
-/// `CN=10.1.2.3` under `--permit-dns .hospital.test` is rejected by both (see
+/// `CN=10.1.2.3` under a permitted DNS subtree `.hospital.test` is rejected by both (see
 /// [`crate::name_constraints::CaConstraints::check_common_names`]).
 pub(crate) fn drop_refused_common_name(
     cp: &mut CertificateParams,

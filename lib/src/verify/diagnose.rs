@@ -132,7 +132,8 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         self.ctx.pool[node].decoded.as_ref()
     }
 
-    /// `cert 2 (CN=…)` (1-based, as `show` numbers them) or `CN=… (from --untrusted)`.
+    /// `cert 2 (CN=…)` (1-based, as `show` numbers them) or `CN=… (from the untrusted
+    /// intermediates)`.
     fn who(&self, node: usize) -> String {
         super::walk::who(self.ctx, node)
     }

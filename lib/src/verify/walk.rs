@@ -7,9 +7,11 @@
 //! therefore builds its own candidate path and checks it itself.
 //!
 //! **The candidate path.** From the leaf up, each certificate's issuer is looked for among
-//! the presented certificates, the `--untrusted` pool (and AIA downloads) and the trust
-//! anchors: first by name (byte for byte, then after RFC 5280 §7.1 normalization — case
-//! and white space folded, string types ignored) or by authorityKeyIdentifier =
+//! the presented certificates, the untrusted pool
+//! ([`VerifyOptions::untrusted`](super::VerifyOptions::untrusted), and AIA downloads) and
+//! the trust anchors: first by name (byte for byte, then after RFC 5280 §7.1
+//! normalization — case and white space folded, string types ignored) or by
+//! authorityKeyIdentifier =
 //! subjectKeyIdentifier, and only when nothing matches so, by whose key verifies the
 //! signature. Every way up is followed (bounded), and the path whose links are the most
 //! plausible wins: signatures that verify, names that match byte for byte, then one that
@@ -83,7 +85,7 @@ const WEBPKI_EXTENSIONS: [&str; 6] = [
 /// Where a certificate's issuer was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Up {
-    /// A certificate of the pool (presented, `--untrusted`, AIA), by index.
+    /// A certificate of the pool (presented, untrusted, AIA), by index.
     Pool(usize),
     /// A trust anchor, by index.
     Anchor(usize),
@@ -591,7 +593,7 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
         self.walker.cert(node)
     }
 
-    /// `the leaf (CN=…)`, `cert 2 (CN=…)`, `CN=… (from --untrusted)`.
+    /// `the leaf (CN=…)`, `cert 2 (CN=…)`, `CN=… (from the untrusted intermediates)`.
     pub(crate) fn who(&self, node: usize) -> String {
         who(self.ctx(), node)
     }
