@@ -23,12 +23,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
          with name_constraints, which loads certificates, which returns Error",
     ),
     (
-        "oids",
-        "x509/signature",
-        "oids::dotted's table of pre-formatted OIDs includes the signature algorithms' \
-         (BENCHMARKS.md: formatting OIDs was 6 % of verify_chain)",
-    ),
-    (
         "verify/code",
         "verify/rules",
         "Code::Rule(&'static Rule): every catalogue rule is a code, and rules report codes",
