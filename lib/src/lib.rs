@@ -159,6 +159,7 @@ mod policy;
 pub mod preflight;
 pub mod trust;
 pub mod verify;
+mod webpki_words;
 mod x509;
 
 // The API in one place: the types and entry points most embedders need, each module

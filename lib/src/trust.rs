@@ -171,7 +171,7 @@ impl TrustStore {
                 self.sources[source].failed.push(format!(
                     "certificate {}: {}",
                     index + 1,
-                    crate::verify::webpki_error_words(&e)
+                    crate::webpki_words::webpki_error_words(&e)
                 ));
                 return;
             }

@@ -38,12 +38,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "verify_chain's report carries the per-client predictions (clients::predict), which \
          read verify's options, codes and rules",
     ),
-    (
-        "verify",
-        "trust",
-        "verify_chain takes a TrustStore, and the store says why webpki refuses a \
-         certificate as an anchor in verify's words for webpki errors",
-    ),
 ];
 
 fn src() -> PathBuf {

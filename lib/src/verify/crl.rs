@@ -241,7 +241,7 @@ impl Crl {
     /// Classifies what rustls-webpki refused, naming the extension where it can.
     fn webpki_defect(&self, e: &webpki::Error) -> (CrlDefect, String) {
         use webpki::Error as E;
-        let words = super::code::webpki_error_words(e);
+        let words = crate::webpki_words::webpki_error_words(e);
         let (_, parsed) = match CertificateRevocationList::from_der(&self.der) {
             Ok(p) => p,
             Err(_) => return (CrlDefect::Undecodable, words.into()),

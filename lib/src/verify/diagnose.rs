@@ -1,12 +1,13 @@
 //! The per-certificate diagnosis pass: webpki says *that* a chain fails and roughly why;
 //! this finds *which* certificate, the values involved, and the fix.
 
-use super::code::{code_of_webpki_error, webpki_error_name, webpki_error_words, Code};
+use super::code::{code_of_webpki_error, webpki_error_name, Code};
 use super::findings::Finding;
 use super::walk::{Candidate, End, Steps, Walker};
 use super::words::{describe_constraints, distance, NO_AIA_CLIENTS};
 use super::{fmt_unix, Context, FoundPath, Purpose};
 use crate::policy;
+use crate::webpki_words::webpki_error_words;
 use crate::x509::Certificate;
 use crate::Hint;
 

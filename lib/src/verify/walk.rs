@@ -52,7 +52,7 @@ use der::{Decode, Reader};
 use x509_parser::prelude::FromDer;
 
 use super::algorithms::algorithms;
-use super::code::{code_of_webpki_error, webpki_error_name, webpki_error_words, Code};
+use super::code::{code_of_webpki_error, webpki_error_name, Code};
 use super::findings::Finding;
 use super::options::{Profile, Purpose};
 use super::words::{describe_constraints, distance, NO_AIA_CLIENTS};
@@ -60,6 +60,7 @@ use super::{fmt_unix, CertSource, Context};
 use crate::name::DistinguishedName;
 use crate::name_constraints::{CaConstraints, CertificateNames};
 use crate::policy::{self, KeyStrength};
+use crate::webpki_words::webpki_error_words;
 use crate::x509::{Certificate, KeyAlgorithm};
 use crate::Hint;
 
