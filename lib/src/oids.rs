@@ -225,7 +225,7 @@ mod tests {
             assert_eq!(dotted(&oid), text);
             n += 1;
         }
-        assert!(n > 100, "{n}");
+        assert!(n > 80, "{n}");
         // Not in the tables: formatted as before.
         let other: Oid<'static> = "1.2.3.4.5.99999".parse().unwrap();
         assert_eq!(dotted(&other), "1.2.3.4.5.99999");

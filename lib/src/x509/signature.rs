@@ -395,4 +395,23 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn rows_are_found_by_their_encoded_oid_and_keep_x509_parsers_text() {
+        for row in TABLE {
+            let oid: Oid<'static> = row.oid.parse().unwrap();
+            assert_eq!(oid.to_id_string(), row.oid);
+            assert_eq!(row_of(&oid).map(|r| r.oid), Some(row.oid));
+        }
+        let relative = Oid::new_relative(
+            "1.2.840.113549.1.1.11"
+                .parse::<Oid<'static>>()
+                .unwrap()
+                .as_bytes()
+                .to_vec()
+                .into(),
+        );
+        assert!(row_of(&relative).is_none());
+        assert!(row_of(&"1.2.3.4".parse().unwrap()).is_none());
+    }
 }
