@@ -33,21 +33,6 @@ use crate::x509::{Certificate, Curve, KeyAlgorithm, PublicKey};
 
 pub use crate::name::{DistinguishedName, NameAttribute};
 
-/// PEM text of certificates, one `CERTIFICATE` block each (64-column base64, LF line
-/// endings): what `fullchain.pem` holds.
-///
-/// ```
-/// let pem = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rsa/chain.pem"));
-/// let certs = chainscope::load_bytes(pem, "chain.pem", &Default::default())?.ders();
-/// let text = chainscope::cert::to_pem(&certs);
-/// assert_eq!(text.matches("-----BEGIN CERTIFICATE-----").count(), certs.len());
-/// assert_eq!(chainscope::load_bytes(text.as_bytes(), "again", &Default::default())?.ders(), certs);
-/// # Ok::<(), chainscope::Error>(())
-/// ```
-pub fn to_pem(certs: &[CertificateDer<'_>]) -> String {
-    crate::encoding::certificates_pem(certs)
-}
-
 /// Everything a certificate says, decoded.
 ///
 /// Field names are part of the JSON schema documented in the README: they are snake_case

@@ -61,6 +61,8 @@ pub(crate) fn base64(data: &[u8]) -> String {
 }
 
 /// One PEM block (RFC 7468: 64-column base64, LF line endings), ending in a newline.
+// Written by captures (`fetch`) and minted sets (`mint`) only.
+#[cfg_attr(not(any(feature = "fetch", feature = "mint")), allow(dead_code))]
 pub(crate) fn pem(label: &str, der: &[u8]) -> String {
     // Encoding a byte slice into a String only fails for a label RFC 7468 forbids; the
     // labels used here are constants.
@@ -68,6 +70,7 @@ pub(crate) fn pem(label: &str, der: &[u8]) -> String {
 }
 
 /// PEM text of certificates, one `CERTIFICATE` block each, in order.
+#[cfg_attr(not(feature = "mint"), allow(dead_code))]
 pub(crate) fn certificates_pem(certs: &[CertificateDer<'_>]) -> String {
     certs
         .iter()

@@ -173,7 +173,7 @@ impl Error {
     /// [`Error::InvalidArgument`], the trust roots for an empty system store
     /// ([`TrustStore::system`](crate::TrustStore::system)), or what a wrapped error's
     /// `hint()` names. A front end
-    /// renders it as its own option (`host` as `--host`).
+    /// renders it as its own option (the `chainscope` command line as its host flag).
     ///
     /// ```
     /// let e = chainscope::verify::parse_host("bad host!").unwrap_err();

@@ -11,7 +11,7 @@ macro_rules! hints {
         /// intermediates", "the maximum depth"), never a command-line flag. Where a fix
         /// tells the caller to act on one of the inputs, it also carries a `Hint` naming
         /// that input, so a front end can point at its own option: the `chainscope`
-        /// command line renders [`Hint::Untrusted`] as `--untrusted FILE`, a GUI
+        /// command line renders [`Hint::Untrusted`] as its untrusted-intermediates flag, a GUI
         /// could highlight a field. Serialized as its snake_case name (`max_depth`).
         ///
         /// Found in the `hint` of a [`Finding`](crate::verify::Finding), and

@@ -76,7 +76,7 @@
 //! | [`verify::Code`]`::from_str` | [`verify::UnknownCode`] ([`verify::UnknownCode::code`]) |
 #![cfg_attr(
     feature = "fetch",
-    doc = "| [`fetch()`], [`fetch_blocking`], [`Target::parse`], [`fetch::fetch_many_blocking`], [`fetch::parse_duration`] | [`FetchError`] ([`FetchError::code`]); inside [`Error::Fetch`] when it passes through `preflight` |"
+    doc = "| [`fetch()`], [`fetch_blocking`], [`Target::parse`], [`fetch::fetch_many_blocking`] | [`FetchError`] ([`FetchError::code`]); inside [`Error::Fetch`] when it passes through `preflight` |"
 )]
 #![cfg_attr(
     feature = "exporter",
@@ -149,6 +149,7 @@ pub mod load;
 #[cfg_attr(docsrs, doc(cfg(feature = "mint")))]
 pub mod mint;
 #[cfg(feature = "fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
 pub mod monitor;
 mod name;
 pub mod name_constraints;
@@ -158,6 +159,7 @@ mod policy;
 pub mod preflight;
 pub mod trust;
 pub mod verify;
+mod webpki_words;
 mod x509;
 
 // The API in one place: the types and entry points most embedders need, each module
@@ -169,11 +171,13 @@ pub use csr::CsrInfo;
 pub use error::io_error_text;
 pub use error::{Error, Position, Result};
 #[cfg(feature = "fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
 pub use fetch::{fetch, fetch_blocking, FetchError, FetchOptions, PresentedChain, Target};
 pub use hint::Hint;
 pub use key::{KeyMatch, PrivateKeyInfo};
 pub use load::{load_bytes, load_certificates, load_input, load_path, Bundle, LoadOptions};
 #[cfg(feature = "mint")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mint")))]
 pub use mint::MintError;
 pub use preflight::{Check, CheckStatus, PreflightReport};
 /// rustls-pki-types' DER and name types, as chainscope's functions take and return them

@@ -3,7 +3,7 @@
 //! A [`TrustStore`] is a list of trust anchors, each remembering which source it came from
 //! and, when a source provides one, its full certificate (the Mozilla bundle only carries
 //! subject and key, so an anchor's validity can only be judged for the other sources).
-//! Sources combine: `--roots system --roots ca.pem` is [`TrustStore::system`] then
+//! Sources combine: `["system", "ca.pem"]` is [`TrustStore::system`] then
 //! [`TrustStore::extend`] with [`TrustStore::from_spec`]`("ca.pem")`.
 //!
 //! ```
@@ -171,7 +171,7 @@ impl TrustStore {
                 self.sources[source].failed.push(format!(
                     "certificate {}: {}",
                     index + 1,
-                    crate::verify::webpki_error_words(&e)
+                    crate::webpki_words::webpki_error_words(&e)
                 ));
                 return;
             }
@@ -204,7 +204,7 @@ impl TrustStore {
         Self::from_file_spec(&path.to_string_lossy())
     }
 
-    /// A store from a `--roots` value: `system`, `mozilla`, or a path to a PEM/DER/PKCS#7
+    /// A store from one source spec: `system`, `mozilla`, or a path to a PEM/DER/PKCS#7
     /// file or a directory (hashed directories such as `/etc/ssl/certs` included).
     pub fn from_spec(spec: &str) -> Result<Self> {
         match spec {
@@ -232,7 +232,7 @@ impl TrustStore {
         Ok(store)
     }
 
-    /// A store combining several `--roots` values, in order.
+    /// A store combining several source specs, in order.
     pub fn from_specs<S: AsRef<str>>(specs: &[S]) -> Result<Self> {
         let mut store = Self::empty();
         for spec in specs {

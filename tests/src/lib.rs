@@ -13,14 +13,16 @@ pub mod nginx;
 pub mod rule_pairs;
 pub mod servers;
 
-/// PEM text of DER certificates, one `CERTIFICATE` block each, in order: the library's own
-/// encoder ([`chainscope::cert::to_pem`]), so no test writes PEM by hand.
+/// PEM text of DER certificates, one `CERTIFICATE` block each, in order: the `der` crate's
+/// RFC 7468 encoder (the one the library and the CLI write with), so no test writes PEM by
+/// hand.
 pub fn certs_pem<D: AsRef<[u8]>>(ders: &[D]) -> String {
-    let certs: Vec<rustls_pki_types::CertificateDer<'_>> = ders
-        .iter()
-        .map(|d| rustls_pki_types::CertificateDer::from(d.as_ref()))
-        .collect();
-    chainscope::cert::to_pem(&certs)
+    ders.iter()
+        .map(|d| {
+            der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, d.as_ref())
+                .expect("CERTIFICATE is a valid PEM label")
+        })
+        .collect()
 }
 
 /// The repository's `certs-fixtures/` directory.

@@ -23,12 +23,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
          with name_constraints, which loads certificates, which returns Error",
     ),
     (
-        "oids",
-        "x509/signature",
-        "oids::dotted's table of pre-formatted OIDs includes the signature algorithms' \
-         (BENCHMARKS.md: formatting OIDs was 6 % of verify_chain)",
-    ),
-    (
         "verify/code",
         "verify/rules",
         "Code::Rule(&'static Rule): every catalogue rule is a code, and rules report codes",
@@ -43,12 +37,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "clients",
         "verify_chain's report carries the per-client predictions (clients::predict), which \
          read verify's options, codes and rules",
-    ),
-    (
-        "verify",
-        "trust",
-        "verify_chain takes a TrustStore, and the store says why webpki refuses a \
-         certificate as an anchor in verify's words for webpki errors",
     ),
 ];
 

@@ -10,9 +10,8 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use chainscope::fetch::{
-    fetch_blocking, fetch_many_blocking, parse_duration, BatchRecord, BatchResult, BatchStatus,
-    CaptureReport, FetchError, FetchOptions, HandshakeOutcome, IpFamily, PresentedChain, Sni,
-    Starttls, Target, TlsVersion,
+    fetch_blocking, fetch_many_blocking, BatchRecord, BatchResult, BatchStatus, CaptureReport,
+    FetchOptions, HandshakeOutcome, IpFamily, PresentedChain, Sni, Starttls, Target, TlsVersion,
 };
 use time::OffsetDateTime;
 
@@ -202,11 +201,31 @@ impl ConnectionFlags {
     }
 }
 
+/// Parses a duration as the command line writes it: `5s`, `500ms`, `1m`, `1.5s`, `2h`; a
+/// bare number means seconds. At least 1ms (timers work in whole milliseconds: a shorter
+/// limit would expire before any connection could be made) and at most a day.
 fn duration(text: &str) -> Result<Duration, String> {
-    parse_duration(text).map_err(|e| match e {
-        FetchError::InvalidOption { reason, .. } => format!("`{text}`: {reason}"),
-        other => other.to_string(),
-    })
+    let bad = |reason: &str| format!("`{text}`: {reason}");
+    let t = text.trim().to_ascii_lowercase();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| bad("expected a number with an optional unit: 5s, 500ms, 1m"))?;
+    let scale = match unit.trim() {
+        "" | "s" | "sec" | "secs" => 1.0,
+        "ms" => 0.001,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        other => return Err(bad(&format!("unknown unit `{other}` (use ms, s, m, h)"))),
+    };
+    let secs = value * scale;
+    if !secs.is_finite() || !(0.001..=86_400.0).contains(&secs) {
+        return Err(bad("must be at least 1ms and at most a day"));
+    }
+    Ok(Duration::from_secs_f64(secs))
 }
 
 /// Runs `chainscope fetch`.
@@ -617,4 +636,23 @@ fn batch_line(args: &FetchArgs, ctx: &Ctx<'_>, record: &BatchRecord) -> String {
         expiry,
         if chain.legacy { "  (legacy)" } else { "" }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_accept_units_and_bare_seconds() {
+        assert_eq!(duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(duration("7"), Ok(Duration::from_secs(7)));
+        assert_eq!(duration("1.5s"), Ok(Duration::from_millis(1500)));
+        for bad in ["", "s", "0", "0.5ms", "-1s", "5 parsecs", "1e9", "2d"] {
+            let e = duration(bad).expect_err(bad);
+            assert!(e.starts_with(&format!("`{bad}`: ")), "{e}");
+        }
+    }
 }

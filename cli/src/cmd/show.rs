@@ -1,7 +1,6 @@
 //! `chainscope show`: decode certificates and requests, and show how the chain fits together.
 
 use anyhow::Context as _;
-use chainscope::cert::to_pem;
 use chainscope::cert::{CertificateInfo, ValidityStatus};
 use chainscope::chain::{ChainReport, LinkStatus};
 use chainscope::csr::CsrInfo;
@@ -89,8 +88,7 @@ pub fn run(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<i32> {
     if args.pem {
         // One block at a time: no copy of the whole bundle as DER and again as PEM text.
         for cert in bundles.iter().flat_map(|bundle| &bundle.certs) {
-            ctx.out
-                .write_all(to_pem(std::slice::from_ref(&cert.der)).as_bytes())?;
+            ctx.out.write_all(pem(&cert.der)?.as_bytes())?;
         }
     } else if args.json {
         // Each certificate is decoded as it is written, so memory stays flat whatever the
@@ -132,8 +130,17 @@ pub fn render_chain(
 
 /// Writes certificates as clean PEM.
 pub fn render_pem(ctx: &mut Ctx<'_>, certs: &[CertificateDer<'static>]) -> anyhow::Result<()> {
-    ctx.out.write_all(to_pem(certs).as_bytes())?;
+    for cert in certs {
+        ctx.out.write_all(pem(cert)?.as_bytes())?;
+    }
     Ok(())
+}
+
+/// One `CERTIFICATE` block (RFC 7468: 64-column base64, LF line endings), by the `der`
+/// crate's encoder.
+fn pem(cert: &CertificateDer<'_>) -> anyhow::Result<String> {
+    der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, cert.as_ref())
+        .map_err(|e| anyhow::anyhow!("PEM encoding: {e}"))
 }
 
 /// Renders one input's report as text.

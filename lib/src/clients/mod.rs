@@ -78,7 +78,7 @@ impl Client {
         Client::Go,
     ];
 
-    /// The stable id (`openssl-strict`), as JSON and `--require-clients` spell it.
+    /// The stable id (`openssl-strict`), as JSON and `PreflightOptions::required_clients` spell it.
     pub const fn id(self) -> &'static str {
         match self {
             Client::Rustls => "rustls",

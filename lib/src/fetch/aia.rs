@@ -1,4 +1,4 @@
-//! `verify --aia`: downloading the issuers a chain lacks from the AIA caIssuers URLs of the
+//! Downloading the issuers a chain lacks from the AIA caIssuers URLs of the
 //! certificates that need them, before verification.
 //!
 //! [`fetch_aia`] walks the chain from the leaf up; for the first certificate whose issuer
@@ -7,8 +7,9 @@
 //! accepted too), and repeats, at most [`AiaOptions::max_hops`] times. The download is
 //! plain HTTP/1.1 through hyper; one deadline ([`AiaOptions::timeout`], 5 s by default)
 //! covers the whole of it (every hop: connect, request, headers and body), and the body is
-//! capped at [`AiaOptions::max_bytes`]. A proxy (`--proxy`, as `fetch` has it) is used as
-//! an HTTP forward proxy (absolute-form `GET http://…`), unless `no_proxy` exempts the host.
+//! capped at [`AiaOptions::max_bytes`]. A proxy ([`AiaOptions::proxy`], as
+//! [`FetchOptions::proxy`](crate::fetch::FetchOptions::proxy) has it) is used as an HTTP
+//! forward proxy (absolute-form `GET http://…`), unless `no_proxy` exempts the host.
 //!
 //! The result, [`AiaIssuers`], is an input of [`verify_chain`](crate::verify::verify_chain)
 //! ([`VerifyOptions::aia`](crate::verify::VerifyOptions::aia)): the verification itself

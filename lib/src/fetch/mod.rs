@@ -132,14 +132,15 @@ pub enum Sni {
     /// The target's host name; nothing when the target is an IP address.
     #[default]
     Auto,
-    /// This name, whatever the target (`--sni NAME`).
+    /// This name, whatever the target.
     Name(String),
-    /// No SNI at all (`--no-sni`).
+    /// No SNI at all.
     None,
 }
 
 /// Which address family to connect over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum IpFamily {
     /// Whatever DNS returns, in its order.
     #[default]
@@ -176,7 +177,7 @@ pub struct FetchOptions {
     pub connect_timeout: Option<Duration>,
     /// Bound on STARTTLS and the TLS handshake; `None`: only the overall timeout.
     pub handshake_timeout: Option<Duration>,
-    /// HTTP CONNECT proxy, `http://host:port` (`--proxy`; the CLI also reads `HTTPS_PROXY`).
+    /// HTTP CONNECT proxy, `http://host:port` (the CLI also reads `HTTPS_PROXY` into it).
     pub proxy: Option<String>,
     /// Force a STARTTLS protocol (otherwise the one implied by the target's scheme).
     pub starttls: Option<Starttls>,
@@ -303,7 +304,7 @@ pub struct PresentedChain {
     pub peer: SocketAddr,
     /// The proxy connected through, if any.
     pub proxy: Option<String>,
-    /// The SNI sent, or `None` when none was (IP targets, `--no-sni`).
+    /// The SNI sent, or `None` when none was (IP targets, [`Sni::None`]).
     pub sni: Option<String>,
     /// The STARTTLS protocol spoken before the handshake, if any.
     pub starttls: Option<Starttls>,
@@ -591,7 +592,7 @@ impl FetchError {
     }
 }
 
-/// A duration the way people write it, as the README and `--timeout` do: sub-second as
+/// A duration the way people write it, as the README and the fetch timeouts do: sub-second as
 /// `250ms`, whole seconds as `2s` (an elapsed 2.003 s too), other times with one decimal
 /// (`1.5s`), whole minutes as `2m`.
 pub(crate) fn human(d: Duration) -> String {
@@ -609,46 +610,6 @@ pub(crate) fn human(d: Duration) -> String {
     } else {
         format!("{}.{}s", tenths / 10, tenths % 10)
     }
-}
-
-/// Parses a duration as written on the command line: `5s`, `500ms`, `1m`, `1.5s`, `2h`; a
-/// bare number means seconds.
-///
-/// ```
-/// use std::time::Duration;
-/// use chainscope::fetch::parse_duration;
-/// assert_eq!(parse_duration("500ms")?, Duration::from_millis(500));
-/// assert_eq!(parse_duration("7")?, Duration::from_secs(7));
-/// assert_eq!(parse_duration("1m")?, Duration::from_secs(60));
-/// # Ok::<(), chainscope::fetch::FetchError>(())
-/// ```
-pub fn parse_duration(text: &str) -> Result<Duration, FetchError> {
-    let bad = |reason: &str| FetchError::InvalidOption {
-        option: format!("duration `{text}`"),
-        reason: reason.to_string(),
-    };
-    let t = text.trim().to_ascii_lowercase();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let value: f64 = number
-        .parse()
-        .map_err(|_| bad("expected a number with an optional unit: 5s, 500ms, 1m"))?;
-    let scale = match unit.trim() {
-        "" | "s" | "sec" | "secs" => 1.0,
-        "ms" => 0.001,
-        "m" | "min" => 60.0,
-        "h" => 3600.0,
-        other => return Err(bad(&format!("unknown unit `{other}` (use ms, s, m, h)"))),
-    };
-    let secs = value * scale;
-    // Timers work in whole milliseconds: a shorter limit would print as "0ms" and expire
-    // before any connection could be made.
-    if !secs.is_finite() || !(0.001..=86_400.0).contains(&secs) {
-        return Err(bad("must be at least 1ms and at most a day"));
-    }
-    Ok(Duration::from_secs_f64(secs))
 }
 
 /// Captures the chain `target` presents. See the [module documentation](self).
@@ -724,18 +685,6 @@ pub(crate) fn block_on<F: std::future::Future>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_accept_units_and_bare_seconds() {
-        assert_eq!(parse_duration("5s").unwrap(), Duration::from_secs(5));
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
-        assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
-        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
-        for bad in ["", "s", "0", "-1s", "5 parsecs", "1e9"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn durations_print_as_written() {

@@ -1,4 +1,4 @@
-//! HTTP CONNECT proxies (`--proxy http://host:port`, `HTTPS_PROXY`).
+//! HTTP CONNECT proxies (`FetchOptions::proxy`, `http://host:port`).
 
 use std::fmt;
 

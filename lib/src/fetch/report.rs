@@ -1,5 +1,5 @@
 //! What a capture is reported as: a [`CaptureReport`] (the [`PresentedChain`] with every
-//! certificate decoded — the document of `fetch --json` and of `verify --connect`'s
+//! certificate decoded — the JSON document of a `fetch` and of a connected `verify`'s
 //! `fetched`), one [`BatchRecord`] per target of a batch, and [`verify_presented`], which
 //! verifies a capture for the name in its target.
 
@@ -10,7 +10,7 @@ use crate::cert::CertificateInfo;
 use crate::trust::TrustStore;
 use crate::verify::{verify_chain, VerifyOptions, VerifyReport};
 
-/// One presented certificate, decoded as `show --json` decodes it, or why it does not
+/// One presented certificate, decoded as `show`'s JSON decodes it, or why it does not
 /// decode (serialized as `{"error": "…"}`).
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
@@ -25,7 +25,7 @@ pub enum DecodedCertificate {
     },
 }
 
-/// A capture as `fetch --json` prints it: every field of the [`PresentedChain`] (flattened)
+/// A capture as `fetch`'s JSON prints it: every field of the [`PresentedChain`] (flattened)
 /// plus `decoded`, each certificate decoded at the instant given to [`CaptureReport::new`].
 #[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
@@ -99,7 +99,7 @@ pub enum BatchStatus {
     Failed,
 }
 
-/// One JSON Lines record of a batch (`fetch HOST...`, `fetch --input`): on success
+/// One JSON Lines record of a batch (several targets, or a list of them): on success
 /// `{"input", "ok": true, "expires_in_days", …every CaptureReport field}`, on failure
 /// `{"input", "ok": false, "error": {"code", "message"}}`.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -143,10 +143,9 @@ pub(super) fn not_tls(label: &str, head: &[u8]) -> Option<FetchError> {
             line: text.trim_end().to_string(),
         });
     }
-    let hex: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
     Some(FetchError::NotTls {
         target: label.to_string(),
-        first_bytes: hex.join(" "),
+        first_bytes: crate::encoding::hex(&head[..head.len().min(8)], " "),
     })
 }
 
@@ -266,5 +265,18 @@ mod tests {
             not_tls("h:1", b"HTTP/1.1 400 Bad Request\r\n"),
             Some(FetchError::PlaintextHttp { .. })
         ));
+    }
+
+    #[test]
+    fn bytes_that_are_not_tls_are_quoted_as_spaced_hex_at_most_eight() {
+        let first = |head: &[u8]| match not_tls("h:1", head) {
+            Some(FetchError::NotTls { first_bytes, .. }) => first_bytes,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(first(&[0x9a]), "9a");
+        assert_eq!(
+            first(&[0x00, 0xff, 0x0a, 0x10, 5, 6, 7, 8, 9, 10]),
+            "00 ff 0a 10 05 06 07 08"
+        );
     }
 }

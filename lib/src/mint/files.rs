@@ -529,7 +529,7 @@ fn write_new(path: &Path, f: &PlannedFile) -> std::io::Result<()> {
 fn random_suffix() -> Result<String, MintError> {
     let mut r = [0u8; 6];
     super::keys::fill_random(&mut r)?;
-    Ok(r.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::encoding::hex(&r, ""))
 }
 
 /// `NAME.prev-<UTC time>` next to the output directory (`-2`, `-3`, … if taken).
@@ -718,7 +718,7 @@ fn remove_all(paths: &[PathBuf]) {
 fn temp_name(dir: &Path, name: &str) -> Result<PathBuf, MintError> {
     let mut r = [0u8; 6];
     super::keys::fill_random(&mut r)?;
-    let suffix: String = r.iter().map(|b| format!("{b:02x}")).collect();
+    let suffix = crate::encoding::hex(&r, "");
     Ok(dir.join(format!(".{name}.tmp-{suffix}")))
 }
 
@@ -762,8 +762,8 @@ mod tests {
         let mut r = [0u8; 4];
         super::super::keys::fill_random(&mut r).unwrap();
         let dir = std::env::temp_dir().join(format!(
-            "chainscope-files-{tag}-{:x}",
-            u32::from_le_bytes(r)
+            "chainscope-files-{tag}-{}",
+            crate::encoding::hex(&r, "")
         ));
         fs::create_dir_all(&dir).unwrap();
         dir

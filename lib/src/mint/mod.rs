@@ -548,7 +548,7 @@ pub struct WriteOptions {
 impl Minted {
     /// The certificate as PEM.
     pub fn cert_pem(&self) -> String {
-        pem_of(std::slice::from_ref(&self.cert))
+        crate::encoding::certificates_pem(std::slice::from_ref(&self.cert))
     }
 
     /// The private key as PKCS#8 v1 PEM, encrypted when a passphrase is given; `None` for a
@@ -566,7 +566,7 @@ impl Minted {
     /// The intermediates as PEM: `chain.pem` (empty when the root signed the certificate;
     /// the file is then not written).
     pub fn chain_pem(&self) -> String {
-        pem_of(&self.chain)
+        crate::encoding::certificates_pem(&self.chain)
     }
 
     /// The certificate followed by its intermediates: `fullchain.pem`, what nginx's
@@ -574,12 +574,14 @@ impl Minted {
     pub fn fullchain_pem(&self) -> String {
         let mut all = vec![self.cert.clone()];
         all.extend(self.chain.iter().cloned());
-        pem_of(&all)
+        crate::encoding::certificates_pem(&all)
     }
 
     /// The root as PEM: `ca.pem`, to hand to clients.
     pub fn root_pem(&self) -> Option<String> {
-        self.root.as_ref().map(|r| pem_of(std::slice::from_ref(r)))
+        self.root
+            .as_ref()
+            .map(|r| crate::encoding::certificates_pem(std::slice::from_ref(r)))
     }
 
     /// The certificate followed by its intermediates, as DER: what a rustls server's
@@ -685,16 +687,6 @@ impl Minted {
         })?;
         Ok(report::build(self, written, options.passphrase.is_some()))
     }
-}
-
-fn pem_of(certs: &[CertificateDer<'_>]) -> String {
-    certs
-        .iter()
-        .map(|c| {
-            pkcs8::der::pem::encode_string("CERTIFICATE", pkcs8::LineEnding::LF, c.as_ref())
-                .expect("PEM encoding of bytes in memory cannot fail")
-        })
-        .collect()
 }
 
 /// Mints a self-signed root CA with a fresh key.
@@ -899,7 +891,7 @@ fn leaf_params(
 /// Leaves a certificate without DNS names with an empty subject (its subjectAltName then
 /// marked critical, RFC 5280 §4.1.2.6) when OpenSSL or GnuTLS would check its common name
 /// `cn` as a DNS name against the issuer's DNS constraints and refuse it: an IP-only
-/// `CN=10.1.2.3` under `--permit-dns .hospital.test` is rejected by both (see
+/// `CN=10.1.2.3` under a permitted DNS subtree `.hospital.test` is rejected by both (see
 /// [`crate::name_constraints::CaConstraints::check_common_names`]).
 pub(crate) fn drop_refused_common_name(
     cp: &mut CertificateParams,

@@ -66,13 +66,13 @@ fn network_address(c: IpCidr) -> IpAddr {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NameConstraints {
-    /// DNS subtrees names must fall in (`--permit-dns`).
+    /// DNS subtrees names must fall in.
     pub permitted_dns: Vec<String>,
-    /// IP networks addresses must fall in (`--permit-ip`).
+    /// IP networks addresses must fall in.
     pub permitted_ips: Vec<IpCidr>,
-    /// DNS subtrees names must not fall in (`--exclude-dns`).
+    /// DNS subtrees names must not fall in.
     pub excluded_dns: Vec<String>,
-    /// IP networks addresses must not fall in (`--exclude-ip`).
+    /// IP networks addresses must not fall in.
     pub excluded_ips: Vec<IpCidr>,
 }
 
@@ -230,7 +230,7 @@ pub(crate) fn check_wildcard_namespaces(dns: &[String]) -> Result<(), MintError>
     Ok(())
 }
 
-/// Whether the DNS name pattern `allowed` (as given to `mint sign --dns`) covers the
+/// Whether the DNS name pattern `allowed` (a DNS name the request to sign asks for) covers the
 /// requested name: equal, or `allowed` starts with `.` and `requested` lies below it.
 pub(crate) fn dns_covered(allowed: &str, requested: &str) -> bool {
     let allowed = allowed.to_ascii_lowercase();

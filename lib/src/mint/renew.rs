@@ -28,7 +28,7 @@ use crate::x509::key::{Curve, KeyAlgorithm};
 pub struct RenewParams {
     /// Validity in days; default: as long as the old certificate's (whole days).
     pub days: Option<u32>,
-    /// Keep the key (`--reuse-key`); otherwise a fresh key of the same type is generated.
+    /// Keep the key; otherwise a fresh key of the same type is generated.
     pub reuse_key: bool,
     /// Passphrase of an encrypted `key.pem`: it decrypts the old key (with `reuse_key`) and
     /// encrypts the new `key.pem`, so an encrypted key stays encrypted.
@@ -70,7 +70,7 @@ pub struct RenewReport {
     pub key_type: String,
     /// Extended key usages (kept), e.g. `serverAuth`.
     pub extended_key_usage: Vec<String>,
-    /// Whether the key was reused (`--reuse-key`, or a set without `key.pem`).
+    /// Whether the key was reused (asked for, or a set without `key.pem`).
     pub key_reused: bool,
     /// Serial number, colon-separated hex.
     pub serial: Change,

@@ -40,7 +40,7 @@ pub struct MintReport {
     pub dir: PathBuf,
     /// The files written, in order.
     pub files: Vec<WrittenFile>,
-    /// Where the replaced set is kept (`DIR.prev-<UTC time>`), when `--force` replaced
+    /// Where the replaced set is kept (`DIR.prev-<UTC time>`), when a forced write replaced
     /// files; `null` otherwise.
     pub previous: Option<PathBuf>,
     /// Things to know (validity shortened, self-signed, …).

@@ -563,7 +563,7 @@ fn capture_failed(target: &Target, e: &FetchError, thresholds: Thresholds) -> Ch
 
 /// Verifies a captured chain and judges it (what [`check_server`] does after the capture).
 /// Without `options.host`, the chain is verified for `host`, the name the target named
-/// (not the `--connect-to` address dialled).
+/// (not the `connect_to` address dialled).
 pub fn judge_capture(
     chain: &PresentedChain,
     host: &str,

@@ -46,7 +46,7 @@ use prometheus_client::registry::Registry;
 use tokio::sync::Semaphore;
 
 use super::probe::{probe_files, probe_server, AllowedDirs, ProbeKind, ProbeModule, ProbeResult};
-use crate::fetch::{parse_duration, FetchOptions, Sni, Starttls};
+use crate::fetch::{FetchOptions, Sni, Starttls};
 use crate::trust::TrustStore;
 use crate::verify::{parse_host, Profile, VerifyOptions};
 
@@ -809,6 +809,37 @@ async fn metrics_handler(State(exporter): State<Arc<Exporter>>) -> Response {
         .into_response()
 }
 
+/// Parses a module's `timeout` as the configuration file writes it: `5s`, `500ms`, `1m`,
+/// `1.5s`, `2h`; a bare number means seconds.
+fn parse_duration(text: &str) -> Result<Duration, crate::fetch::FetchError> {
+    let bad = |reason: &str| crate::fetch::FetchError::InvalidOption {
+        option: format!("duration `{text}`"),
+        reason: reason.to_string(),
+    };
+    let t = text.trim().to_ascii_lowercase();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| bad("expected a number with an optional unit: 5s, 500ms, 1m"))?;
+    let scale = match unit.trim() {
+        "" | "s" | "sec" | "secs" => 1.0,
+        "ms" => 0.001,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        other => return Err(bad(&format!("unknown unit `{other}` (use ms, s, m, h)"))),
+    };
+    let secs = value * scale;
+    // Timers work in whole milliseconds: a shorter limit would print as "0ms" and expire
+    // before any connection could be made.
+    if !secs.is_finite() || !(0.001..=86_400.0).contains(&secs) {
+        return Err(bad("must be at least 1ms and at most a day"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
 async fn index_handler(State(exporter): State<Arc<Exporter>>) -> Html<String> {
     Html(exporter.index_html())
 }
@@ -817,6 +848,18 @@ async fn index_handler(State(exporter): State<Arc<Exporter>>) -> Html<String> {
 mod tests {
     use super::*;
     use crate::monitor::probe::{CertFacts, ChainVerdict, Position};
+
+    #[test]
+    fn durations_accept_units_and_bare_seconds() {
+        assert_eq!(parse_duration("5s").unwrap(), Duration::from_secs(5));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
+        assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
+        for bad in ["", "s", "0", "-1s", "5 parsecs", "1e9"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn html_is_escaped() {

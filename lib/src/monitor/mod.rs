@@ -13,6 +13,7 @@
 
 pub mod check;
 #[cfg(feature = "exporter")]
+#[cfg_attr(docsrs, doc(cfg(feature = "exporter")))]
 pub mod exporter;
 pub mod probe;
 

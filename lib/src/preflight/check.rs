@@ -6,7 +6,7 @@
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CheckStatus {
-    /// Not applicable with the inputs given (e.g. live checks without `--connect`).
+    /// Not applicable with the inputs given (e.g. live checks without `PreflightOptions::connect`).
     Skip,
     /// All good.
     Pass,

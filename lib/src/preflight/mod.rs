@@ -49,8 +49,10 @@ pub struct PreflightOptions {
     /// Names, minimum validity and evaluation time. With `connect` and no host, the host
     /// name in the `connect` target is required (not the `connect_to` address dialled).
     pub requirements: Requirements,
-    /// How to connect to the live server (SNI defaults to the first DNS `--host`).
+    /// How to connect to the live server (SNI defaults to the first DNS name of
+    /// `requirements.hosts`).
     #[cfg(feature = "fetch")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
     pub fetch: crate::fetch::FetchOptions,
 }
 

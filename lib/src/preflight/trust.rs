@@ -35,7 +35,7 @@ pub(super) fn trust_check(
     judge(check, &reports, options)
 }
 
-/// The chain verified for every `--host` (once without a name when none is given).
+/// The chain verified for every required host (once without a name when none is given).
 pub(super) fn verify_for_hosts<'o>(
     chain: &[CertificateDer<'static>],
     trust: &crate::trust::TrustStore,
@@ -162,9 +162,9 @@ fn family_fix(code: Code) -> String {
 }
 
 /// `client_trust`: which client families ([`crate::clients`]) accept the chain, holding the
-/// roots the checklist was given, for every `--host`, and why the others reject it.
+/// roots the checklist was given, for every required host, and why the others reject it.
 ///
-/// Fails when a family of `--require-clients` rejects (with that family's reason and fix)
+/// Fails when a family of `required_clients` rejects (with that family's reason and fix)
 /// or when no family accepts (the fix follows the cause: chainscope's own report); warns
 /// when some families reject; passes when every family accepts.
 pub(super) fn client_checks(

@@ -1,5 +1,5 @@
-//! Certificate revocation lists (`--crl`), and revocation checking against a set of them
-//! (the rules are on [`Crl`]).
+//! Certificate revocation lists ([`VerifyOptions::crls`](super::VerifyOptions::crls)), and
+//! revocation checking against a set of them (the rules are on [`Crl`]).
 
 use std::path::Path;
 
@@ -17,7 +17,7 @@ use crate::instant::human_utc_unix as fmt_unix;
 use crate::instant::rfc3339_unix;
 use crate::x509::Certificate;
 
-/// A certificate revocation list: one block of a `--crl` input.
+/// A certificate revocation list: one block of a CRL input.
 ///
 /// # Loading
 ///
@@ -241,7 +241,7 @@ impl Crl {
     /// Classifies what rustls-webpki refused, naming the extension where it can.
     fn webpki_defect(&self, e: &webpki::Error) -> (CrlDefect, String) {
         use webpki::Error as E;
-        let words = super::code::webpki_error_words(e);
+        let words = crate::webpki_words::webpki_error_words(e);
         let (_, parsed) = match CertificateRevocationList::from_der(&self.der) {
             Ok(p) => p,
             Err(_) => return (CrlDefect::Undecodable, words.into()),

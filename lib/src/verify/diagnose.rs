@@ -1,12 +1,13 @@
 //! The per-certificate diagnosis pass: webpki says *that* a chain fails and roughly why;
 //! this finds *which* certificate, the values involved, and the fix.
 
-use super::code::{code_of_webpki_error, webpki_error_name, webpki_error_words, Code};
+use super::code::{code_of_webpki_error, webpki_error_name, Code};
 use super::findings::Finding;
 use super::walk::{Candidate, End, Steps, Walker};
 use super::words::{describe_constraints, distance, NO_AIA_CLIENTS};
 use super::{fmt_unix, Context, FoundPath, Purpose};
 use crate::policy;
+use crate::webpki_words::webpki_error_words;
 use crate::x509::Certificate;
 use crate::Hint;
 
@@ -112,14 +113,17 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             Finding::new(
                 Code::AnchorIsIntermediate,
                 format!(
-                    "the trust anchor `{}` (from {}) is not self-issued: trusting an intermediate: OpenSSL-based clients such as `openssl verify` and Python ≤ 3.12 reject this without PARTIAL_CHAIN",
+                    "the trust anchor `{}` (from {}) is not self-issued: trusting an \
+                     intermediate: OpenSSL-based clients such as `openssl verify` and Python ≤ \
+                     3.12 reject this without PARTIAL_CHAIN",
                     cert.subject,
                     self.ctx.trust.source_label(a)
                 ),
             )
             .cert(None, &cert.subject.text)
             .fix(format!(
-                "trust the root above it (its issuer `{}`), or make sure every client accepts partial chains",
+                "trust the root above it (its issuer `{}`), or make sure every client accepts \
+                 partial chains",
                 cert.issuer
             )),
         )
@@ -129,7 +133,8 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         self.ctx.pool[node].decoded.as_ref()
     }
 
-    /// `cert 2 (CN=…)` (1-based, as `show` numbers them) or `CN=… (from --untrusted)`.
+    /// `cert 2 (CN=…)` (1-based, as `show` numbers them) or `CN=… (from the untrusted
+    /// intermediates)`.
     fn who(&self, node: usize) -> String {
         super::walk::who(self.ctx, node)
     }
@@ -186,20 +191,61 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             E::CertNotValidForName(_) => self.name_mismatch(),
             E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => self.wrong_purpose(),
             E::CaUsedAsEndEntity => {
-                let leaf_later = (1..self.ctx.pool.len()).find(|n| self.ctx.pool[*n].presented_index().is_some() && self.facts(*n).is_some_and(|f| !f.is_ca()));
+                let leaf_later = (1..self.ctx.pool.len()).find(|n| {
+                    self.ctx.pool[*n].presented_index().is_some()
+                        && self.facts(*n).is_some_and(|f| !f.is_ca())
+                });
                 match leaf_later {
                     Some(n) => self
-                        .finding(Code::CaUsedAsLeaf, 0, format!("{} is a CA certificate but comes first, where the server's own certificate belongs; {} looks like the leaf: the chain is out of order", self.who(0), self.who(n)))
+                        .finding(
+                            Code::CaUsedAsLeaf,
+                            0,
+                            format!(
+                                "{} is a CA certificate but comes first, where the server's own \
+                                 certificate belongs; {} looks like the leaf: the chain is out of \
+                                 order",
+                                self.who(0),
+                                self.who(n)
+                            ),
+                        )
                         .fix("put the leaf first, then each certificate's issuer in turn"),
                     None => self
-                        .finding(Code::CaUsedAsLeaf, 0, format!("{} is a CA certificate (basicConstraints CA:TRUE) used as the server's own certificate", self.who(0)))
-                        .fix("issue a leaf certificate (CA:FALSE) for the server from this CA, and serve that"),
+                        .finding(
+                            Code::CaUsedAsLeaf,
+                            0,
+                            format!(
+                                "{} is a CA certificate (basicConstraints CA:TRUE) used as the \
+                                 server's own certificate",
+                                self.who(0)
+                            ),
+                        )
+                        .fix(
+                            "issue a leaf certificate (CA:FALSE) for the server from this CA, and \
+                             serve that",
+                        ),
                 }
             }
             E::EndEntityUsedAsCa => {
-                let node = self.walk().iter().skip(1).copied().find(|n| self.facts(*n).is_some_and(|f| !f.is_ca())).unwrap_or(0);
-                self.finding(Code::LeafUsedAsCa, node, format!("{} signs another certificate but is not a CA (no basicConstraints CA:TRUE)", self.who(node)))
-                    .fix("issue certificates from a real CA certificate; a leaf cannot act as an intermediate")
+                let node = self
+                    .walk()
+                    .iter()
+                    .skip(1)
+                    .copied()
+                    .find(|n| self.facts(*n).is_some_and(|f| !f.is_ca()))
+                    .unwrap_or(0);
+                self.finding(
+                    Code::LeafUsedAsCa,
+                    node,
+                    format!(
+                        "{} signs another certificate but is not a CA (no basicConstraints \
+                         CA:TRUE)",
+                        self.who(node)
+                    ),
+                )
+                .fix(
+                    "issue certificates from a real CA certificate; a leaf cannot act as an \
+                     intermediate",
+                )
             }
             E::PathLenConstraintViolated => self.path_len(),
             E::NameConstraintViolation => self.name_constraints(),
@@ -210,42 +256,130 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => self.weak_algorithm(),
             E::CertRevoked => self.revoked(),
             E::UnsupportedCertVersion => {
-                let node = self.suspects().into_iter().find(|n| self.facts(*n).is_some_and(|f| f.version != 2)).unwrap_or(0);
+                let node = self
+                    .suspects()
+                    .into_iter()
+                    .find(|n| self.facts(*n).is_some_and(|f| f.version != 2))
+                    .unwrap_or(0);
                 let v = self.facts(node).map(|f| f.version + 1).unwrap_or(1);
-                self.finding(Code::UnsupportedCertVersion, node, format!("{} is an X.509 v{v} certificate; only v3 is accepted", self.who(node)))
-                    .fix("reissue it as a v3 certificate (with extensions)")
-                    .clients("rustls, Go and browsers reject v1/v2 certificates; OpenSSL accepts them")
+                self.finding(
+                    Code::UnsupportedCertVersion,
+                    node,
+                    format!(
+                        "{} is an X.509 v{v} certificate; only v3 is accepted",
+                        self.who(node)
+                    ),
+                )
+                .fix("reissue it as a v3 certificate (with extensions)")
+                .clients("rustls, Go and browsers reject v1/v2 certificates; OpenSSL accepts them")
             }
             E::UnsupportedCriticalExtension => {
                 let node = self.suspects().into_iter().find(|n| {
-                    self.facts(*n).is_some_and(|f| !f.extensions.unknown_critical.is_empty())
+                    self.facts(*n)
+                        .is_some_and(|f| !f.extensions.unknown_critical.is_empty())
                 });
                 match node {
                     Some(node) => {
-                        let exts = self.facts(node).map(|f| f.extensions.unknown_critical.join(", ")).unwrap_or_default();
-                        self.finding(Code::UnknownCriticalExtension, node, format!("{} carries a critical extension the verifier does not understand: {exts}", self.who(node)))
-                            .fix("reissue it without the critical extension (or mark it non-critical)")
+                        let exts = self
+                            .facts(node)
+                            .map(|f| f.extensions.unknown_critical.join(", "))
+                            .unwrap_or_default();
+                        self.finding(
+                            Code::UnknownCriticalExtension,
+                            node,
+                            format!(
+                                "{} carries a critical extension the verifier does not \
+                                 understand: {exts}",
+                                self.who(node)
+                            ),
+                        )
+                        .fix("reissue it without the critical extension (or mark it non-critical)")
                     }
-                    None => Finding::new(Code::UnknownCriticalExtension, format!("rustls-webpki reported a critical extension it does not process (UnsupportedCriticalExtension), but no certificate on the path {} carries one", self.path_text()))
-                        .fix("check the trust store and the untrusted intermediates for certificates with unusual critical extensions"),
+                    None => Finding::new(
+                        Code::UnknownCriticalExtension,
+                        format!(
+                            "rustls-webpki reported a critical extension it does not process \
+                             (UnsupportedCriticalExtension), but no certificate on the path {} \
+                             carries one",
+                            self.path_text()
+                        ),
+                    )
+                    .fix(
+                        "check the trust store and the untrusted intermediates for certificates \
+                         with unusual critical extensions",
+                    ),
                 }
             }
-            E::MaximumPathDepthExceeded => Finding::new(Code::PathTooLong, "the path needs more than 6 intermediates, the most rustls accepts")
-                .fix("have the CA issue from a shorter hierarchy")
-                .clients("rustls rejects paths with more than 6 intermediates; OpenSSL accepts up to 100"),
-            E::MaximumSignatureChecksExceeded | E::MaximumPathBuildCallsExceeded | E::MaximumNameConstraintComparisonsExceeded => Finding::new(Code::PathBuildingBudgetExceeded,
-                format!("path building gave up ({}): too many candidate certificates, or name constraints too large to check", webpki_error_words(e)),
+            E::MaximumPathDepthExceeded => Finding::new(
+                Code::PathTooLong,
+                "the path needs more than 6 intermediates, the most rustls accepts",
             )
-            .fix("send only the certificates of one path, leaf first; drop stale cross-signs and duplicates"),
-            E::CertDistrusted => Finding::new(Code::Distrusted, "a certificate on the path belongs to a CA that rustls explicitly distrusts")
-                .fix("get a certificate from a CA that is trusted"),
-            E::UnsupportedNameType => Finding::new(Code::HostnameMismatch, "the name to check is neither a DNS name nor an IP address"),
-            E::BadDer | E::BadDerTime | E::TrailingData(_) | E::InvalidSerialNumber | E::ExtensionValueInvalid | E::MalformedExtensions | E::InvalidCertValidity | E::SignatureAlgorithmMismatch | E::EmptyEkuExtension | E::MalformedDnsIdentifier | E::MalformedNameConstraint | E::InvalidNetworkMaskConstraint => {
-                let node = if self.facts(0).is_none() { 0 } else { self.suspects().into_iter().find(|n| self.facts(*n).is_none()).unwrap_or(0) };
-                self.finding(Code::MalformedCertificate, node, format!("{} is malformed ({})", self.who(node), webpki_error_words(e)))
-                    .fix("reissue the certificate; check the file was not damaged in transit")
+            .fix("have the CA issue from a shorter hierarchy")
+            .clients(
+                "rustls rejects paths with more than 6 intermediates; OpenSSL accepts up to 100",
+            ),
+            E::MaximumSignatureChecksExceeded
+            | E::MaximumPathBuildCallsExceeded
+            | E::MaximumNameConstraintComparisonsExceeded => Finding::new(
+                Code::PathBuildingBudgetExceeded,
+                format!(
+                    "path building gave up ({}): too many candidate certificates, or name \
+                     constraints too large to check",
+                    webpki_error_words(e)
+                ),
+            )
+            .fix(
+                "send only the certificates of one path, leaf first; drop stale cross-signs and \
+                 duplicates",
+            ),
+            E::CertDistrusted => Finding::new(
+                Code::Distrusted,
+                "a certificate on the path belongs to a CA that rustls explicitly distrusts",
+            )
+            .fix("get a certificate from a CA that is trusted"),
+            E::UnsupportedNameType => Finding::new(
+                Code::HostnameMismatch,
+                "the name to check is neither a DNS name nor an IP address",
+            ),
+            E::BadDer
+            | E::BadDerTime
+            | E::TrailingData(_)
+            | E::InvalidSerialNumber
+            | E::ExtensionValueInvalid
+            | E::MalformedExtensions
+            | E::InvalidCertValidity
+            | E::SignatureAlgorithmMismatch
+            | E::EmptyEkuExtension
+            | E::MalformedDnsIdentifier
+            | E::MalformedNameConstraint
+            | E::InvalidNetworkMaskConstraint => {
+                let node = if self.facts(0).is_none() {
+                    0
+                } else {
+                    self.suspects()
+                        .into_iter()
+                        .find(|n| self.facts(*n).is_none())
+                        .unwrap_or(0)
+                };
+                self.finding(
+                    Code::MalformedCertificate,
+                    node,
+                    format!(
+                        "{} is malformed ({})",
+                        self.who(node),
+                        webpki_error_words(e)
+                    ),
+                )
+                .fix("reissue the certificate; check the file was not damaged in transit")
             }
-            other => Finding::new(code_of_webpki_error(other), format!("rustls-webpki rejects the chain: {} ({})", webpki_error_words(other), webpki_error_name(other))),
+            other => Finding::new(
+                code_of_webpki_error(other),
+                format!(
+                    "rustls-webpki rejects the chain: {} ({})",
+                    webpki_error_words(other),
+                    webpki_error_name(other)
+                ),
+            ),
         }
     }
 
@@ -254,7 +388,8 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         let fix = if node == 0 {
             "renew the certificate and install the new one on the server"
         } else {
-            "replace this intermediate with the current one from your CA (download the CA's current chain and update the chain file)"
+            "replace this intermediate with the current one from your CA (download the CA's \
+             current chain and update the chain file)"
         };
         self.finding(
             Code::Expired,
@@ -270,8 +405,21 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
     }
 
     fn not_yet_valid(&self, node: usize, not_before: i64) -> Finding {
-        self.finding(Code::NotYetValid, node, format!("{} is not valid before {} ({}; checked at {})", self.who(node), fmt_unix(not_before), distance(not_before, self.ctx.time), fmt_unix(self.ctx.time)))
-            .fix("check the clock of the machine (and of the CA); otherwise wait, or reissue with a current notBefore")
+        self.finding(
+            Code::NotYetValid,
+            node,
+            format!(
+                "{} is not valid before {} ({}; checked at {})",
+                self.who(node),
+                fmt_unix(not_before),
+                distance(not_before, self.ctx.time),
+                fmt_unix(self.ctx.time)
+            ),
+        )
+        .fix(
+            "check the clock of the machine (and of the CA); otherwise wait, or reissue with a \
+             current notBefore",
+        )
     }
 
     fn unknown_issuer(&self) -> Finding {
@@ -279,12 +427,33 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         let trust = self.ctx.trust.label();
         match self.end() {
             WalkEnd::UntrustedSelfSigned if last == 0 => self
-                .finding(Code::SelfSignedLeaf, 0, format!("{} is self-signed and not in the trust store ({trust})", self.who(0)))
-                .fix("for a public server, get a certificate from a public CA; to trust this one, add it to the trust anchors or install it in the system store")
+                .finding(
+                    Code::SelfSignedLeaf,
+                    0,
+                    format!(
+                        "{} is self-signed and not in the trust store ({trust})",
+                        self.who(0)
+                    ),
+                )
+                .fix(
+                    "for a public server, get a certificate from a public CA; to trust this one, \
+                     add it to the trust anchors or install it in the system store",
+                )
                 .hint(Hint::Roots),
             WalkEnd::UntrustedSelfSigned => self
-                .finding(Code::UntrustedRoot, last, format!("the chain ends at the self-signed root {} which is not in the trust store ({trust})", self.who(last)))
-                .fix("if this is not your private CA, the server sends the wrong chain; if it is, add the root to the trust anchors or install it")
+                .finding(
+                    Code::UntrustedRoot,
+                    last,
+                    format!(
+                        "the chain ends at the self-signed root {} which is not in the trust \
+                         store ({trust})",
+                        self.who(last)
+                    ),
+                )
+                .fix(
+                    "if this is not your private CA, the server sends the wrong chain; if it is, \
+                     add the root to the trust anchors or install it",
+                )
                 .hint(Hint::Roots),
             WalkEnd::MissingIssuer | WalkEnd::Stuck => self.missing_issuer(last),
             WalkEnd::Anchor(_) => {
@@ -293,8 +462,11 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 if bad.code == Code::BadSignature {
                     return bad;
                 }
-                Finding::new(Code::UnknownIssuer, format!("no path to a trusted root could be built (trust store: {trust})"))
-                    .fix("check that the chain file holds the leaf first and its intermediates")
+                Finding::new(
+                    Code::UnknownIssuer,
+                    format!("no path to a trusted root could be built (trust store: {trust})"),
+                )
+                .fix("check that the chain file holds the leaf first and its intermediates")
             }
         }
     }
@@ -322,7 +494,17 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             .find(|c| c.subject.text == f.issuer.text && c.subject.raw != f.issuer.raw);
         if let Some(l) = lookalike {
             return self
-                .finding(Code::NameEncodingMismatch, node, format!("{} names its issuer '{}', which matches {} only when string encodings are ignored (e.g. PrintableString vs UTF8String)", self.who(node), f.issuer.text, l.subject.text))
+                .finding(
+                    Code::NameEncodingMismatch,
+                    node,
+                    format!(
+                        "{} names its issuer '{}', which matches {} only when string encodings \
+                         are ignored (e.g. PrintableString vs UTF8String)",
+                        self.who(node),
+                        f.issuer.text,
+                        l.subject.text
+                    ),
+                )
                 .fix("reissue so that the issuer name is a byte-for-byte copy of the CA's subject")
                 .clients("rustls and Go compare names byte for byte and reject; OpenSSL accepts");
         }
@@ -347,14 +529,40 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     == 1)
         {
             return self
-                .finding(Code::MissingIntermediate, node, format!("the issuer '{}'{key_id} of {} is missing: the server does not send its intermediate, and it is not in the trust store ({trust}){aia}", f.issuer, self.who(node)))
-                .fix("configure the server to send the full chain: the leaf, then its intermediate(s) (e.g. fullchain.pem instead of cert.pem); supplying the intermediates as untrusted intermediates (or downloading them from AIA URLs) helps this diagnosis but not the clients")
+                .finding(
+                    Code::MissingIntermediate,
+                    node,
+                    format!(
+                        "the issuer '{}'{key_id} of {} is missing: the server does not send its \
+                         intermediate, and it is not in the trust store ({trust}){aia}",
+                        f.issuer,
+                        self.who(node)
+                    ),
+                )
+                .fix(
+                    "configure the server to send the full chain: the leaf, then its \
+                     intermediate(s) (e.g. fullchain.pem instead of cert.pem); supplying the \
+                     intermediates as untrusted intermediates (or downloading them from AIA URLs) \
+                     helps this diagnosis but not the clients",
+                )
                 .hint(Hint::Untrusted)
                 .clients(NO_AIA_CLIENTS);
         }
-        self.finding(Code::UnknownIssuer, node, format!("the issuer '{}'{key_id} of {} is neither sent nor in the trust store ({trust}){aia}", f.issuer, self.who(node)))
-            .fix("if that CA is an intermediate, have the server send it; if it is a root you trust, add it to the trust anchors")
-            .hint(Hint::Roots)
+        self.finding(
+            Code::UnknownIssuer,
+            node,
+            format!(
+                "the issuer '{}'{key_id} of {} is neither sent nor in the trust store \
+                 ({trust}){aia}",
+                f.issuer,
+                self.who(node)
+            ),
+        )
+        .fix(
+            "if that CA is an intermediate, have the server send it; if it is a root you trust, \
+             add it to the trust anchors",
+        )
+        .hint(Hint::Roots)
     }
 
     fn name_mismatch(&self) -> Finding {
@@ -382,8 +590,15 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
         } else {
             format!("it covers {}", names.join(", "))
         };
-        self.finding(Code::HostnameMismatch, 0, format!("{} is not valid for {host}: {covered}", self.who(0)))
-            .fix(format!("reissue the certificate with {host} in its subjectAltName, or connect with a name it covers"))
+        self.finding(
+            Code::HostnameMismatch,
+            0,
+            format!("{} is not valid for {host}: {covered}", self.who(0)),
+        )
+        .fix(format!(
+            "reissue the certificate with {host} in its subjectAltName, or connect with a name it \
+             covers"
+        ))
     }
 
     fn required_oids(&self) -> (Vec<String>, bool) {
@@ -472,8 +687,20 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     })
                     .count();
                 if below > len as usize {
-                    return self.finding(Code::PathLenExceeded, node, format!("{} allows {len} intermediate(s) below it (pathLenConstraint), but the path has {below}", self.who(node)))
-                        .fix("issue the leaf from a CA higher up, or reissue the CA with a larger pathLenConstraint");
+                    return self
+                        .finding(
+                            Code::PathLenExceeded,
+                            node,
+                            format!(
+                                "{} allows {len} intermediate(s) below it (pathLenConstraint), \
+                                 but the path has {below}",
+                                self.who(node)
+                            ),
+                        )
+                        .fix(
+                            "issue the leaf from a CA higher up, or reissue the CA with a larger \
+                             pathLenConstraint",
+                        );
                 }
             }
         }
@@ -500,29 +727,38 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 let described = self
                     .facts(n)
                     .and_then(|f| {
-                        crate::cert::CertificateInfo::decode(&f.der, time::OffsetDateTime::UNIX_EPOCH)
-                            .ok()
+                        crate::cert::CertificateInfo::decode(
+                            &f.der,
+                            time::OffsetDateTime::UNIX_EPOCH,
+                        )
+                        .ok()
                     })
                     .and_then(|info| info.name_constraints)
                     .map(|nc| format!(" ({})", describe_constraints(&nc.permitted, &nc.excluded)))
                     .unwrap_or_default();
-                self.finding(Code::NameConstraintViolated,
+                self.finding(
+                    Code::NameConstraintViolated,
                     n,
                     format!(
-                        "{} carries name constraints{described} that the leaf's names ({names}) violate",
+                        "{} carries name constraints{described} that the leaf's names ({names}) \
+                         violate",
                         self.who(n)
                     ),
                 )
             }
             None => match self.anchor_constraints() {
-                Some((anchor, described)) => Finding::new(Code::NameConstraintViolated,
+                Some((anchor, described)) => Finding::new(
+                    Code::NameConstraintViolated,
                     format!(
-                        "the trust anchor '{anchor}' carries name constraints ({described}) that the leaf's names ({names}) violate"
+                        "the trust anchor '{anchor}' carries name constraints ({described}) that \
+                         the leaf's names ({names}) violate"
                     ),
                 ),
-                None => Finding::new(Code::NameConstraintViolated,
+                None => Finding::new(
+                    Code::NameConstraintViolated,
                     format!(
-                        "a name constraint on the path excludes the leaf's names ({names}), or uses a form rustls cannot check (directoryName, URI, email)"
+                        "a name constraint on the path excludes the leaf's names ({names}), or \
+                         uses a form rustls cannot check (directoryName, URI, email)"
                     ),
                 ),
             },
@@ -592,14 +828,26 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 if e.to_string().to_lowercase().contains("unsupported") {
                     continue;
                 }
-                return self.finding(Code::BadSignature, node, format!("the signature on {} does not verify with the key of its issuer {issuer}: the issuer was re-keyed, the wrong CA certificate is used, or the certificate was altered", self.who(node)))
+                return self
+                    .finding(
+                        Code::BadSignature,
+                        node,
+                        format!(
+                            "the signature on {} does not verify with the key of its issuer \
+                             {issuer}: the issuer was re-keyed, the wrong CA certificate is used, \
+                             or the certificate was altered",
+                            self.who(node)
+                        ),
+                    )
                     .fix("use the CA certificate that actually signed it (same name and key)");
             }
         }
         Finding::new(
             Code::BadSignature,
             format!(
-                "rustls-webpki reported a signature that does not verify (InvalidSignatureForPublicKey) on a path it tried; every signature on the path {} verifies",
+                "rustls-webpki reported a signature that does not verify \
+                 (InvalidSignatureForPublicKey) on a path it tried; every signature on the path \
+                 {} verifies",
                 self.path_text()
             ),
         )
@@ -610,9 +858,20 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             let Some(f) = self.facts(node) else { continue };
             let alg = &f.signature.name;
             if f.signature.weak {
-                return self.finding(Code::WeakSignatureAlgorithm, node, format!("{} is signed with {alg}, which is no longer accepted", self.who(node)))
+                return self
+                    .finding(
+                        Code::WeakSignatureAlgorithm,
+                        node,
+                        format!(
+                            "{} is signed with {alg}, which is no longer accepted",
+                            self.who(node)
+                        ),
+                    )
                     .fix("reissue it with a SHA-256 signature")
-                    .clients("rustls, browsers and Go reject SHA-1 signatures; OpenSSL 3.0 at its default level still accepts them");
+                    .clients(
+                        "rustls, browsers and Go reject SHA-1 signatures; OpenSSL 3.0 at its \
+                         default level still accepts them",
+                    );
             }
             let issuer_key = self
                 .walk()
@@ -639,8 +898,14 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
             .facts(node)
             .map(|f| f.signature.name.clone())
             .unwrap_or_default();
-        Finding::new(Code::UnsupportedSignatureAlgorithm, format!("a signature on the path uses an algorithm or key rustls does not support (the leaf's is {alg})"))
-            .fix("reissue with ECDSA P-256/P-384, Ed25519 or RSA-2048+ with SHA-256")
+        Finding::new(
+            Code::UnsupportedSignatureAlgorithm,
+            format!(
+                "a signature on the path uses an algorithm or key rustls does not support (the \
+                 leaf's is {alg})"
+            ),
+        )
+        .fix("reissue with ECDSA P-256/P-384, Ed25519 or RSA-2048+ with SHA-256")
     }
 
     fn revoked(&self) -> Finding {
@@ -668,8 +933,23 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                         )
                     });
                 if let Some((date, reason)) = hit {
-                    return self.finding(Code::Revoked, node, format!("{} was revoked on {}{reason}, according to the CRL {} issued by {}", self.who(node), fmt_unix(date), crl.label(), crl.issuer))
-                        .fix("replace the certificate with a new one (and a new key, if the key was compromised)");
+                    return self
+                        .finding(
+                            Code::Revoked,
+                            node,
+                            format!(
+                                "{} was revoked on {}{reason}, according to the CRL {} issued by \
+                                 {}",
+                                self.who(node),
+                                fmt_unix(date),
+                                crl.label(),
+                                crl.issuer
+                            ),
+                        )
+                        .fix(
+                            "replace the certificate with a new one (and a new key, if the key \
+                             was compromised)",
+                        );
                 }
             }
         }
@@ -777,14 +1057,37 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                         format!("{} is sent twice", self.who(n)),
                     )
                 } else if f.is_some_and(|f| f.self_issued()) {
-                    (Code::RootSent, format!("{} is a root the server sends; clients ignore it (it only costs bytes)", self.who(n)))
+                    (
+                        Code::RootSent,
+                        format!(
+                            "{} is a root the server sends; clients ignore it (it only costs \
+                             bytes)",
+                            self.who(n)
+                        ),
+                    )
                 } else if is_anchor {
-                    (Code::UnusedCertificate, format!("{} is not self-issued and is also in the trust store ({}): the path ends at the trusted copy", self.who(n), self.ctx.trust.label()))
+                    (
+                        Code::UnusedCertificate,
+                        format!(
+                            "{} is not self-issued and is also in the trust store ({}): the path \
+                             ends at the trusted copy",
+                            self.who(n),
+                            self.ctx.trust.label()
+                        ),
+                    )
                 } else {
-                    (Code::UnusedCertificate, format!("{} is sent but not part of the path (a stale or cross-signed intermediate?)", self.who(n)))
+                    (
+                        Code::UnusedCertificate,
+                        format!(
+                            "{} is sent but not part of the path (a stale or cross-signed \
+                             intermediate?)",
+                            self.who(n)
+                        ),
+                    )
                 };
                 let fix = if is_anchor && code == Code::UnusedCertificate {
-                    "keep sending it for clients that trust the root above it; trust that root rather than the intermediate"
+                    "keep sending it for clients that trust the root above it; trust that root \
+                     rather than the intermediate"
                 } else {
                     "send only the leaf and the intermediates of one path"
                 };
@@ -797,13 +1100,36 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                 .filter_map(|n| self.ctx.pool[*n].presented_index())
                 .collect();
             if used.windows(2).any(|w| w[0] > w[1]) {
-                out.push(Finding::new(Code::OutOfOrder, format!("the server sends the chain out of order (path order: {})", used.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")))
+                out.push(
+                    Finding::new(
+                        Code::OutOfOrder,
+                        format!(
+                            "the server sends the chain out of order (path order: {})",
+                            used.iter()
+                                .map(|i| i.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
                     .fix("send the leaf first, then each certificate's issuer in turn")
-                    .clients("rustls, OpenSSL and browsers reorder; some older Java and embedded clients fail"));
+                    .clients(
+                        "rustls, OpenSSL and browsers reorder; some older Java and embedded \
+                         clients fail",
+                    ),
+                );
             }
             for &n in &path.nodes {
                 if matches!(self.ctx.pool[n].source, super::CertSource::Untrusted) {
-                    let f = self.finding(Code::NotSentByServer, n, format!("{} is needed for the path but came from the untrusted intermediates: the server does not send it", self.who(n)))
+                    let f = self
+                        .finding(
+                            Code::NotSentByServer,
+                            n,
+                            format!(
+                                "{} is needed for the path but came from the untrusted \
+                                 intermediates: the server does not send it",
+                                self.who(n)
+                            ),
+                        )
                         .fix("configure the server to send it after the leaf")
                         .clients(NO_AIA_CLIENTS);
                     out.push(f);
@@ -818,8 +1144,14 @@ impl<'c, 'a> Diagnoser<'c, 'a> {
                     .skip(1)
                     .any(|n| self.facts(*n).is_some_and(|f| !f.is_ca()))
             {
-                out.push(Finding::new(Code::OutOfOrder, "the first certificate is a CA while a later one is a leaf: the chain looks out of order")
-                    .fix("put the leaf first, then each certificate's issuer in turn"));
+                out.push(
+                    Finding::new(
+                        Code::OutOfOrder,
+                        "the first certificate is a CA while a later one is a leaf: the chain \
+                         looks out of order",
+                    )
+                    .fix("put the leaf first, then each certificate's issuer in turn"),
+                );
             }
         }
         out

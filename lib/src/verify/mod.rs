@@ -45,7 +45,6 @@ use webpki::EndEntityCert;
 
 use crate::trust::TrustStore;
 
-pub(crate) use code::webpki_error_words;
 pub use code::{Code, Kind, Source, UnknownCode};
 pub use crl::{Crl, CrlDefect, CrlRef, CrlStatus, Revocation, RevocationCheck, RevocationReport};
 pub use findings::{Finding, Severity};

@@ -64,7 +64,7 @@ impl Purpose {
     }
 }
 
-/// Issuers downloaded from AIA caIssuers URLs before the verification (`--aia`): an input
+/// Issuers downloaded from AIA caIssuers URLs before the verification: an input
 /// of [`verify_chain`](super::verify_chain), which does no I/O itself. `fetch::fetch_aia`
 /// (feature `fetch`) produces it; any other downloader may too.
 #[derive(Debug, Clone, Default)]

@@ -14,7 +14,7 @@ pub enum Profile {
     /// tolerates it (expired root, CA without keyCertSign, unusably weak leaf key).
     #[default]
     Clients,
-    /// Also RFC 5280 and CA/B Forum Baseline Requirements violations (`--strict`).
+    /// Also RFC 5280 and CA/B Forum Baseline Requirements violations.
     Rfc5280,
 }
 

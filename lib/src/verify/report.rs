@@ -15,7 +15,7 @@ pub enum CertSource {
         /// 0 = leaf.
         index: usize,
     },
-    /// From `--untrusted`.
+    /// From [`VerifyOptions::untrusted`](super::VerifyOptions::untrusted).
     Untrusted,
     /// Downloaded from an AIA caIssuers URL.
     Aia {

@@ -7,9 +7,11 @@
 //! therefore builds its own candidate path and checks it itself.
 //!
 //! **The candidate path.** From the leaf up, each certificate's issuer is looked for among
-//! the presented certificates, the `--untrusted` pool (and AIA downloads) and the trust
-//! anchors: first by name (byte for byte, then after RFC 5280 §7.1 normalization — case
-//! and white space folded, string types ignored) or by authorityKeyIdentifier =
+//! the presented certificates, the untrusted pool
+//! ([`VerifyOptions::untrusted`](super::VerifyOptions::untrusted), and AIA downloads) and
+//! the trust anchors: first by name (byte for byte, then after RFC 5280 §7.1
+//! normalization — case and white space folded, string types ignored) or by
+//! authorityKeyIdentifier =
 //! subjectKeyIdentifier, and only when nothing matches so, by whose key verifies the
 //! signature. Every way up is followed (bounded), and the path whose links are the most
 //! plausible wins: signatures that verify, names that match byte for byte, then one that
@@ -50,7 +52,7 @@ use der::{Decode, Reader};
 use x509_parser::prelude::FromDer;
 
 use super::algorithms::algorithms;
-use super::code::{code_of_webpki_error, webpki_error_name, webpki_error_words, Code};
+use super::code::{code_of_webpki_error, webpki_error_name, Code};
 use super::findings::Finding;
 use super::options::{Profile, Purpose};
 use super::words::{describe_constraints, distance, NO_AIA_CLIENTS};
@@ -58,6 +60,7 @@ use super::{fmt_unix, CertSource, Context};
 use crate::name::DistinguishedName;
 use crate::name_constraints::{CaConstraints, CertificateNames};
 use crate::policy::{self, KeyStrength};
+use crate::webpki_words::webpki_error_words;
 use crate::x509::{Certificate, KeyAlgorithm};
 use crate::Hint;
 
@@ -83,7 +86,7 @@ const WEBPKI_EXTENSIONS: [&str; 6] = [
 /// Where a certificate's issuer was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Up {
-    /// A certificate of the pool (presented, `--untrusted`, AIA), by index.
+    /// A certificate of the pool (presented, untrusted, AIA), by index.
     Pool(usize),
     /// A trust anchor, by index.
     Anchor(usize),
@@ -591,7 +594,7 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
         self.walker.cert(node)
     }
 
-    /// `the leaf (CN=…)`, `cert 2 (CN=…)`, `CN=… (from --untrusted)`.
+    /// `the leaf (CN=…)`, `cert 2 (CN=…)`, `CN=… (from the untrusted intermediates)`.
     pub(crate) fn who(&self, node: usize) -> String {
         who(self.ctx(), node)
     }
@@ -636,10 +639,16 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             out.push(Failure {
                 finding: Finding::new(
                     Code::PathTooLong,
-                    format!("the path needs {intermediates} intermediates, more than the 6 rustls accepts"),
+                    format!(
+                        "the path needs {intermediates} intermediates, more than the 6 rustls \
+                         accepts"
+                    ),
                 )
                 .fix("have the CA issue from a shorter hierarchy")
-                .clients("rustls rejects paths with more than 6 intermediates; OpenSSL accepts up to 100"),
+                .clients(
+                    "rustls rejects paths with more than 6 intermediates; OpenSSL accepts up to \
+                     100",
+                ),
                 deciding: true,
             });
         }
@@ -653,23 +662,57 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
         let f = match self.cand.end {
             End::Anchor => return,
             End::UntrustedRoot if last == 0 => self
-                .finding(Code::SelfSignedLeaf, 0, format!("{} is self-signed and not in the trust store ({trust})", self.who(0)))
-                .fix("for a public server, get a certificate from a public CA; to trust this one, add it to the trust anchors or install it in the clients' trust store")
+                .finding(
+                    Code::SelfSignedLeaf,
+                    0,
+                    format!(
+                        "{} is self-signed and not in the trust store ({trust})",
+                        self.who(0)
+                    ),
+                )
+                .fix(
+                    "for a public server, get a certificate from a public CA; to trust this one, \
+                     add it to the trust anchors or install it in the clients' trust store",
+                )
                 .hint(Hint::Roots),
             End::UntrustedRoot => {
                 let child = self.cand.nodes[self.cand.nodes.len() - 2];
                 let subject = self.ctx().pool[last].subject();
                 let where_ = match &self.ctx().pool[last].source {
-                    CertSource::Presented { index } => format!("the server sends it as cert {}", index + 1),
+                    CertSource::Presented { index } => {
+                        format!("the server sends it as cert {}", index + 1)
+                    }
                     CertSource::Untrusted => "it was given as an untrusted intermediate".to_owned(),
                     CertSource::Aia { url } => format!("it was downloaded from {url}"),
                     CertSource::TrustStore { .. } => "it is in the trust store".to_owned(),
                 };
-                let same_name = self.cert(last).is_some_and(|c| self.ctx().trust.find_by_subject(&c.subject.raw).next().is_some());
-                let note = if same_name { "; the trust store holds a CA of that name with another key" } else { "" };
-                self.finding(Code::UntrustedRoot, last, format!("the issuing CA `{subject}` of {} is not in the trust store ({trust}): it is a self-signed root and {where_}{note}", self.who(child)))
-                    .fix("if it is not your private CA, the chain leads to a CA the clients do not trust; if it is, install its root on the clients and add it to the trust anchors")
-                    .hint(Hint::Roots)
+                let same_name = self.cert(last).is_some_and(|c| {
+                    self.ctx()
+                        .trust
+                        .find_by_subject(&c.subject.raw)
+                        .next()
+                        .is_some()
+                });
+                let note = if same_name {
+                    "; the trust store holds a CA of that name with another key"
+                } else {
+                    ""
+                };
+                self.finding(
+                    Code::UntrustedRoot,
+                    last,
+                    format!(
+                        "the issuing CA `{subject}` of {} is not in the trust store ({trust}): it \
+                         is a self-signed root and {where_}{note}",
+                        self.who(child)
+                    ),
+                )
+                .fix(
+                    "if it is not your private CA, the chain leads to a CA the clients do not \
+                     trust; if it is, install its root on the clients and add it to the trust \
+                     anchors",
+                )
+                .hint(Hint::Roots)
             }
             End::Missing | End::Stuck => self.missing(last),
         };
@@ -692,7 +735,16 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             );
         };
         if self.cand.end == End::Stuck {
-            return self.finding(Code::UnknownIssuer, node, format!("no path from {} to a trust anchor ({trust}) was found within {MAX_LEN} certificates", self.who(node)))
+            return self
+                .finding(
+                    Code::UnknownIssuer,
+                    node,
+                    format!(
+                        "no path from {} to a trust anchor ({trust}) was found within {MAX_LEN} \
+                         certificates",
+                        self.who(node)
+                    ),
+                )
                 .fix("send only the certificates of one path, leaf first");
         }
         let key_id = f
@@ -721,19 +773,62 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
                 .count();
             if sent > 1 || !aia.is_empty() {
                 return self
-                    .finding(Code::MissingIntermediate, 0, format!("the issuer `{}`{key_id} of {} is neither sent by the server nor in the trust store ({trust}){aia}: the server does not send its intermediate (if `{}` is a private root instead, the clients do not trust it)", f.issuer, self.who(0), f.issuer))
-                    .fix("configure the server to send the full chain: the leaf, then its intermediate(s) (e.g. fullchain.pem instead of cert.pem); supplying the intermediates as untrusted intermediates (or downloading them from AIA URLs) helps this diagnosis but not the clients")
+                    .finding(
+                        Code::MissingIntermediate,
+                        0,
+                        format!(
+                            "the issuer `{}`{key_id} of {} is neither sent by the server nor in \
+                             the trust store ({trust}){aia}: the server does not send its \
+                             intermediate (if `{}` is a private root instead, the clients do not \
+                             trust it)",
+                            f.issuer,
+                            self.who(0),
+                            f.issuer
+                        ),
+                    )
+                    .fix(
+                        "configure the server to send the full chain: the leaf, then its \
+                         intermediate(s) (e.g. fullchain.pem instead of cert.pem); supplying the \
+                         intermediates as untrusted intermediates (or downloading them from AIA \
+                         URLs) helps this diagnosis but not the clients",
+                    )
                     .hint(Hint::Untrusted)
                     .clients(NO_AIA_CLIENTS);
             }
             return self
-                .finding(Code::UnknownIssuer, 0, format!("the issuing CA `{}`{key_id} of {} is not in the trust store ({trust}), and the server sends no certificate but the leaf", f.issuer, self.who(0)))
-                .fix(format!("if `{}` is an intermediate, configure the server to send it after the leaf; for a private CA, install its root on the clients and add it to the trust anchors", f.issuer))
+                .finding(
+                    Code::UnknownIssuer,
+                    0,
+                    format!(
+                        "the issuing CA `{}`{key_id} of {} is not in the trust store ({trust}), \
+                         and the server sends no certificate but the leaf",
+                        f.issuer,
+                        self.who(0)
+                    ),
+                )
+                .fix(format!(
+                    "if `{}` is an intermediate, configure the server to send it after the leaf; \
+                     for a private CA, install its root on the clients and add it to the trust \
+                     anchors",
+                    f.issuer
+                ))
                 .hint(Hint::Roots);
         }
-        self.finding(Code::UnknownIssuer, node, format!("the issuer `{}`{key_id} of {} is neither sent nor in the trust store ({trust}){aia}", f.issuer, self.who(node)))
-            .fix("if that CA is an intermediate, have the server send it; if it is a root you trust, install it on the clients and add it to the trust anchors")
-            .hint(Hint::Roots)
+        self.finding(
+            Code::UnknownIssuer,
+            node,
+            format!(
+                "the issuer `{}`{key_id} of {} is neither sent nor in the trust store \
+                 ({trust}){aia}",
+                f.issuer,
+                self.who(node)
+            ),
+        )
+        .fix(
+            "if that CA is an intermediate, have the server send it; if it is a root you trust, \
+             install it on the clients and add it to the trust anchors",
+        )
+        .hint(Hint::Roots)
     }
 
     /// Step 2, for the certificate at `pos` on the path.
@@ -779,7 +874,8 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             let fix = if node == 0 {
                 "renew the certificate and install the new one on the server"
             } else {
-                "replace this intermediate with the current one from your CA (download the CA's current chain and update the chain file)"
+                "replace this intermediate with the current one from your CA (download the CA's \
+                 current chain and update the chain file)"
             };
             push(
                 self.finding(
@@ -797,8 +893,24 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
                 true,
             );
         } else if cert.not_before_unix() > time {
-            push(self.finding(Code::NotYetValid, node, format!("{} is not valid before {} ({}; checked at {})", self.who(node), fmt_unix(cert.not_before_unix()), distance(cert.not_before_unix(), time), fmt_unix(time)))
-                .fix("check the clock of the machine (and of the CA); otherwise wait, or reissue with a current notBefore"), true);
+            push(
+                self.finding(
+                    Code::NotYetValid,
+                    node,
+                    format!(
+                        "{} is not valid before {} ({}; checked at {})",
+                        self.who(node),
+                        fmt_unix(cert.not_before_unix()),
+                        distance(cert.not_before_unix(), time),
+                        fmt_unix(time)
+                    ),
+                )
+                .fix(
+                    "check the clock of the machine (and of the CA); otherwise wait, or reissue \
+                     with a current notBefore",
+                ),
+                true,
+            );
         }
         if let Some(f) = self
             .ctx()
@@ -824,11 +936,32 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             });
             let f = match later {
                 Some(n) => self
-                    .finding(Code::CaUsedAsLeaf, 0, format!("{} is a CA certificate but comes first, where the server's own certificate belongs; {} looks like the leaf: the chain is out of order", self.who(0), self.who(n)))
+                    .finding(
+                        Code::CaUsedAsLeaf,
+                        0,
+                        format!(
+                            "{} is a CA certificate but comes first, where the server's own \
+                             certificate belongs; {} looks like the leaf: the chain is out of \
+                             order",
+                            self.who(0),
+                            self.who(n)
+                        ),
+                    )
                     .fix("put the leaf first, then each certificate's issuer in turn"),
                 None => self
-                    .finding(Code::CaUsedAsLeaf, 0, format!("{} is a CA certificate (basicConstraints cA=TRUE) used as the server's own certificate", self.who(0)))
-                    .fix("issue a leaf certificate (cA=FALSE) for the server from this CA, and serve that"),
+                    .finding(
+                        Code::CaUsedAsLeaf,
+                        0,
+                        format!(
+                            "{} is a CA certificate (basicConstraints cA=TRUE) used as the \
+                             server's own certificate",
+                            self.who(0)
+                        ),
+                    )
+                    .fix(
+                        "issue a leaf certificate (cA=FALSE) for the server from this CA, and \
+                         serve that",
+                    ),
             };
             push(f, true);
         }
@@ -843,8 +976,22 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             })
             .collect();
         if !unknown.is_empty() {
-            push(self.finding(Code::UnknownCriticalExtension, node, format!("{} carries the critical extension{} {}, which rustls-webpki does not process; RFC 5280 §4.2 requires a verifier to reject a certificate with a critical extension it does not recognize", self.who(node), if unknown.len() > 1 { "s" } else { "" }, unknown.join(", ")))
-                .fix("reissue it without the critical extension (or mark it non-critical)"), true);
+            push(
+                self.finding(
+                    Code::UnknownCriticalExtension,
+                    node,
+                    format!(
+                        "{} carries the critical extension{} {}, which rustls-webpki does not \
+                         process; RFC 5280 §4.2 requires a verifier to reject a certificate with \
+                         a critical extension it does not recognize",
+                        self.who(node),
+                        if unknown.len() > 1 { "s" } else { "" },
+                        unknown.join(", ")
+                    ),
+                )
+                .fix("reissue it without the critical extension (or mark it non-critical)"),
+                true,
+            );
         }
         if let Some(f) = self.eku(node, cert) {
             push(f, true);
@@ -859,30 +1006,72 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             SigCheck::Verified => return None,
             SigCheck::WeakKey { key, why, verifies } => {
                 let verdict = match verifies {
-                    Some(true) => "the signature verifies with that key, but rustls refuses the key",
-                    Some(false) => "rustls refuses the key, and the signature does not verify with it either",
-                    None => "rustls refuses the key (chainscope cannot check a signature made with it)",
+                    Some(true) => {
+                        "the signature verifies with that key, but rustls refuses the key"
+                    }
+                    Some(false) => {
+                        "rustls refuses the key, and the signature does not verify with it either"
+                    }
+                    None => {
+                        "rustls refuses the key (chainscope cannot check a signature made with it)"
+                    }
                 };
-                self.finding(Code::WeakKey, node, format!("{who} is signed by {issuer}, whose key is {key}: {verdict} ({why})"))
-                    .fix(format!("reissue `{issuer_subject}` with an RSA-{}+ or ECDSA P-256/P-384 key, and reissue the certificates it signed", policy::MIN_RSA_BITS))
+                self.finding(
+                    Code::WeakKey,
+                    node,
+                    format!("{who} is signed by {issuer}, whose key is {key}: {verdict} ({why})"),
+                )
+                .fix(format!(
+                    "reissue `{issuer_subject}` with an RSA-{}+ or ECDSA P-256/P-384 key, and \
+                     reissue the certificates it signed",
+                    policy::MIN_RSA_BITS
+                ))
             }
             SigCheck::WeakHash { alg, verifies } => {
-                let tail = if *verifies == Some(false) { " (and it does not verify with the issuer's key either)" } else { "" };
-                self.finding(Code::WeakSignatureAlgorithm, node, format!("{who} is signed by {issuer} with {alg}, which is no longer accepted{tail}"))
-                    .fix("reissue it with a SHA-256 (or stronger) signature")
-                    .clients("rustls, browsers and Go reject SHA-1 signatures; OpenSSL 3.0 at its default level still accepts them")
+                let tail = if *verifies == Some(false) {
+                    " (and it does not verify with the issuer's key either)"
+                } else {
+                    ""
+                };
+                self.finding(
+                    Code::WeakSignatureAlgorithm,
+                    node,
+                    format!(
+                        "{who} is signed by {issuer} with {alg}, which is no longer accepted{tail}"
+                    ),
+                )
+                .fix("reissue it with a SHA-256 (or stronger) signature")
+                .clients(
+                    "rustls, browsers and Go reject SHA-1 signatures; OpenSSL 3.0 at its default \
+                     level still accepts them",
+                )
             }
             SigCheck::Unsupported { alg, key } => self
-                .finding(Code::UnsupportedSignatureAlgorithm, node, format!("{who} is signed with {alg} by the {key} key of {issuer}, a combination rustls does not support"))
+                .finding(
+                    Code::UnsupportedSignatureAlgorithm,
+                    node,
+                    format!(
+                        "{who} is signed with {alg} by the {key} key of {issuer}, a combination \
+                         rustls does not support"
+                    ),
+                )
                 .fix("reissue with ECDSA P-256/P-384, Ed25519 or RSA-2048+ with SHA-256"),
             SigCheck::Bad => {
                 let why = if link.name == NameMatch::Exact {
-                    "the issuer was re-keyed, the wrong CA certificate is used, or the certificate was altered"
+                    "the issuer was re-keyed, the wrong CA certificate is used, or the \
+                     certificate was altered"
                 } else {
                     "the certificate was not signed by this CA"
                 };
-                self.finding(Code::BadSignature, node, format!("the signature on {who} does not verify with the key of its issuer {issuer}: {why}"))
-                    .fix("use the CA certificate that actually signed it (same name and key)")
+                self.finding(
+                    Code::BadSignature,
+                    node,
+                    format!(
+                        "the signature on {who} does not verify with the key of its issuer \
+                         {issuer}: {why}"
+                    ),
+                )
+                .fix("use the CA certificate that actually signed it (same name and key)")
             }
         })
     }
@@ -894,12 +1083,40 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             NameMatch::Exact => None,
             NameMatch::Normalized => {
                 let how = encoding_difference(&cert.issuer.raw, self.subject_raw(link.up));
-                Some(self.finding(Code::NameEncodingMismatch, node, format!("{} names its issuer `{}`, which equals the subject `{subject}` of {issuer} only after RFC 5280 §7.1 normalization: {how}", self.who(node), cert.issuer))
-                    .fix("reissue so that the issuer name is a byte-for-byte copy of the CA's subject")
-                    .clients("rustls and Go compare names byte for byte and reject; OpenSSL compares normalized names and accepts"))
+                Some(
+                    self.finding(
+                        Code::NameEncodingMismatch,
+                        node,
+                        format!(
+                            "{} names its issuer `{}`, which equals the subject `{subject}` of \
+                             {issuer} only after RFC 5280 §7.1 normalization: {how}",
+                            self.who(node),
+                            cert.issuer
+                        ),
+                    )
+                    .fix(
+                        "reissue so that the issuer name is a byte-for-byte copy of the CA's \
+                         subject",
+                    )
+                    .clients(
+                        "rustls and Go compare names byte for byte and reject; OpenSSL compares \
+                         normalized names and accepts",
+                    ),
+                )
             }
-            NameMatch::Different => Some(self.finding(Code::IssuerNameMismatch, node, format!("{} names its issuer `{}`, but the CA whose key signed it is {issuer}, whose subject is `{subject}`", self.who(node), cert.issuer))
-                .fix("reissue so that the issuer name is a copy of the signing CA's subject")),
+            NameMatch::Different => Some(
+                self.finding(
+                    Code::IssuerNameMismatch,
+                    node,
+                    format!(
+                        "{} names its issuer `{}`, but the CA whose key signed it is {issuer}, \
+                         whose subject is `{subject}`",
+                        self.who(node),
+                        cert.issuer
+                    ),
+                )
+                .fix("reissue so that the issuer name is a copy of the signing CA's subject"),
+            ),
         }
     }
 
@@ -949,8 +1166,31 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
             };
             if !self_issued_intermediate {
                 if let Err(v) = ca.check(&names) {
-                    out.push((self.finding_up(Code::NameConstraintViolated, up, format!("{who_ca} carries name constraints ({}) that {} violates: {v}", describe_constraints(&ca.permitted.iter().map(|t| t.to_string()).collect::<Vec<_>>(), &ca.excluded.iter().map(|t| t.to_string()).collect::<Vec<_>>()), self.who(node)))
-                        .fix("issue the certificate only for names the CA is allowed to certify, or reissue the CA with wider constraints"), true));
+                    out.push((
+                        self.finding_up(
+                            Code::NameConstraintViolated,
+                            up,
+                            format!(
+                                "{who_ca} carries name constraints ({}) that {} violates: {v}",
+                                describe_constraints(
+                                    &ca.permitted
+                                        .iter()
+                                        .map(|t| t.to_string())
+                                        .collect::<Vec<_>>(),
+                                    &ca.excluded
+                                        .iter()
+                                        .map(|t| t.to_string())
+                                        .collect::<Vec<_>>()
+                                ),
+                                self.who(node)
+                            ),
+                        )
+                        .fix(
+                            "issue the certificate only for names the CA is allowed to certify, \
+                             or reissue the CA with wider constraints",
+                        ),
+                        true,
+                    ));
                     continue;
                 }
             }
@@ -967,9 +1207,27 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
                 } else {
                     format!(" ({})", subtrees.join(", "))
                 };
-                out.push((self.finding_up(Code::UnsupportedNameConstraint, up, format!("{who_ca} carries {form} name constraints{listed}; rustls-webpki does not support {form} constraints and rejects {} although its names conform (RFC 5280 §4.2.1.10)", self.who(node)))
-                    .fix("reissue the CA without that constraint form, or use a client that evaluates it")
-                    .clients("rustls rejects directoryName, URI and email constraints outright; OpenSSL, Go and GnuTLS evaluate them"), true));
+                out.push((
+                    self.finding_up(
+                        Code::UnsupportedNameConstraint,
+                        up,
+                        format!(
+                            "{who_ca} carries {form} name constraints{listed}; rustls-webpki does \
+                             not support {form} constraints and rejects {} although its names \
+                             conform (RFC 5280 §4.2.1.10)",
+                            self.who(node)
+                        ),
+                    )
+                    .fix(
+                        "reissue the CA without that constraint form, or use a client that \
+                         evaluates it",
+                    )
+                    .clients(
+                        "rustls rejects directoryName, URI and email constraints outright; \
+                         OpenSSL, Go and GnuTLS evaluate them",
+                    ),
+                    true,
+                ));
             }
         }
         out
@@ -979,8 +1237,22 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
         let node = self.cand.nodes[pos];
         let child = self.cand.nodes[pos - 1];
         if !cert.is_ca() {
-            push(self.finding(Code::LeafUsedAsCa, node, format!("{} issues {} but is not a CA (no basicConstraints cA=TRUE)", self.who(node), self.who(child)))
-                .fix("issue certificates from a real CA certificate; a leaf cannot act as an intermediate"), true);
+            push(
+                self.finding(
+                    Code::LeafUsedAsCa,
+                    node,
+                    format!(
+                        "{} issues {} but is not a CA (no basicConstraints cA=TRUE)",
+                        self.who(node),
+                        self.who(child)
+                    ),
+                )
+                .fix(
+                    "issue certificates from a real CA certificate; a leaf cannot act as an \
+                     intermediate",
+                ),
+                true,
+            );
         }
         if let Some(len) = cert.extensions.basic_constraints.and_then(|b| b.path_len) {
             let between = &self.cand.nodes[1..pos];
@@ -995,17 +1267,52 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
                     .iter()
                     .map(|n| self.ctx().pool[*n].subject())
                     .collect();
-                push(self.finding(Code::PathLenExceeded, node, format!("{} allows {len} intermediate(s) below it (pathLenConstraint), but the path has {} that are not self-issued: {}", self.who(node), counted.len(), names.join(", ")))
-                    .fix("issue the leaf from a CA higher up, or reissue the CA with a larger pathLenConstraint"), true);
+                push(
+                    self.finding(
+                        Code::PathLenExceeded,
+                        node,
+                        format!(
+                            "{} allows {len} intermediate(s) below it (pathLenConstraint), but \
+                             the path has {} that are not self-issued: {}",
+                            self.who(node),
+                            counted.len(),
+                            names.join(", ")
+                        ),
+                    )
+                    .fix(
+                        "issue the leaf from a CA higher up, or reissue the CA with a larger \
+                         pathLenConstraint",
+                    ),
+                    true,
+                );
             } else if between.len() > len_usize {
                 let self_issued: Vec<String> = between
                     .iter()
                     .filter(|n| self.cert(**n).is_some_and(Certificate::self_issued))
                     .map(|n| self.ctx().pool[*n].subject())
                     .collect();
-                push(self.finding(Code::PathLenExceeded, node, format!("{} allows {len} intermediate(s) below it (pathLenConstraint); RFC 5280 §6.1.4 does not count the self-issued {}, but rustls-webpki counts every intermediate ({})", self.who(node), self_issued.join(", "), between.len()))
-                    .fix("issue the leaf from a CA higher up, or reissue the CA with a larger pathLenConstraint")
-                    .clients("OpenSSL and Go follow RFC 5280 and accept this path; rustls rejects it"), true);
+                push(
+                    self.finding(
+                        Code::PathLenExceeded,
+                        node,
+                        format!(
+                            "{} allows {len} intermediate(s) below it (pathLenConstraint); RFC \
+                             5280 §6.1.4 does not count the self-issued {}, but rustls-webpki \
+                             counts every intermediate ({})",
+                            self.who(node),
+                            self_issued.join(", "),
+                            between.len()
+                        ),
+                    )
+                    .fix(
+                        "issue the leaf from a CA higher up, or reissue the CA with a larger \
+                         pathLenConstraint",
+                    )
+                    .clients(
+                        "OpenSSL and Go follow RFC 5280 and accept this path; rustls rejects it",
+                    ),
+                    true,
+                );
             }
         }
         if let Some(ku) = cert.extensions.key_usage {
@@ -1019,9 +1326,24 @@ impl<'w, 'c, 'a> Steps<'w, 'c, 'a> {
                 } else {
                     usages.join(", ")
                 };
-                push(self.finding(code, node, format!("{} issues {} but its keyUsage lacks keyCertSign (it has {has}; RFC 5280 §6.1.4 (n))", self.who(node), self.who(child)))
+                push(
+                    self.finding(
+                        code,
+                        node,
+                        format!(
+                            "{} issues {} but its keyUsage lacks keyCertSign (it has {has}; RFC \
+                             5280 §6.1.4 (n))",
+                            self.who(node),
+                            self.who(child)
+                        ),
+                    )
                     .fix("reissue the CA with keyUsage keyCertSign (and cRLSign)")
-                    .clients("OpenSSL, Go and browsers reject this; rustls-webpki 0.103 does not check it"), deciding);
+                    .clients(
+                        "OpenSSL, Go and browsers reject this; rustls-webpki 0.103 does not check \
+                         it",
+                    ),
+                    deciding,
+                );
             }
         }
     }
@@ -1191,7 +1513,8 @@ pub(crate) fn webpki_said(ctx: &Context<'_>, cand: &Candidate, e: &webpki::Error
             .collect();
         if !off_path.is_empty() {
             s.push_str(&format!(
-                ", which comes from {}: not on this path, a candidate rustls-webpki could not parse",
+                ", which comes from {}: not on this path, a candidate rustls-webpki could not \
+                 parse",
                 off_path.join(", ")
             ));
         }

@@ -1,7 +1,10 @@
 //! Signature algorithms: one table recording, for each, its name, its hash and whether that
 //! hash is weak.
 
+use std::sync::OnceLock;
+
 use x509_parser::asn1_rs::ToDer as _;
+use x509_parser::oid_registry::Oid;
 use x509_parser::signature_algorithm::SignatureAlgorithm as ParsedAlgorithm;
 use x509_parser::x509::AlgorithmIdentifier;
 
@@ -231,16 +234,26 @@ pub(crate) struct SignatureAlgorithm {
     pub(crate) parameters: Option<Vec<u8>>,
 }
 
-/// The OIDs of [`TABLE`], dotted.
-pub(crate) fn known_oids() -> impl Iterator<Item = &'static str> {
-    TABLE.iter().map(|r| r.oid)
+/// The row of [`TABLE`] for `oid`, found by its encoded bytes: a known algorithm's dotted
+/// form is the table's own string, never formatted anew (formatting OIDs was 6 % of
+/// `verify_chain`, BENCHMARKS.md).
+fn row_of(oid: &Oid<'_>) -> Option<&'static Row> {
+    static ENCODED: OnceLock<Vec<Option<Oid<'static>>>> = OnceLock::new();
+    let encoded = ENCODED.get_or_init(|| TABLE.iter().map(|r| r.oid.parse().ok()).collect());
+    encoded
+        .iter()
+        .position(|known| known.as_ref() == Some(oid))
+        .map(|i| &TABLE[i])
 }
 
 impl SignatureAlgorithm {
     /// Decodes an AlgorithmIdentifier.
     pub(crate) fn from_identifier(alg: &AlgorithmIdentifier<'_>) -> SignatureAlgorithm {
-        let oid = crate::oids::dotted(&alg.algorithm);
-        let row = TABLE.iter().find(|r| r.oid == oid);
+        let row = row_of(&alg.algorithm);
+        let oid = match row {
+            Some(r) => r.oid.to_owned(),
+            None => crate::oids::dotted(&alg.algorithm),
+        };
         let hash = match row {
             Some(Row { hash: Some(h), .. }) => Some(*h),
             Some(Row { hash: None, .. }) => pss_hash(alg),
@@ -381,5 +394,24 @@ mod tests {
                 row.oid
             );
         }
+    }
+
+    #[test]
+    fn rows_are_found_by_their_encoded_oid_and_keep_x509_parsers_text() {
+        for row in TABLE {
+            let oid: Oid<'static> = row.oid.parse().unwrap();
+            assert_eq!(oid.to_id_string(), row.oid);
+            assert_eq!(row_of(&oid).map(|r| r.oid), Some(row.oid));
+        }
+        let relative = Oid::new_relative(
+            "1.2.840.113549.1.1.11"
+                .parse::<Oid<'static>>()
+                .unwrap()
+                .as_bytes()
+                .to_vec()
+                .into(),
+        );
+        assert!(row_of(&relative).is_none());
+        assert!(row_of(&"1.2.3.4".parse().unwrap()).is_none());
     }
 }

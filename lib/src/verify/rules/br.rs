@@ -1,5 +1,5 @@
 //! CA/Browser Forum Baseline Requirements for TLS server certificates that rustls-webpki
-//! does not enforce: rules of the `rfc5280` (`--strict`) profile.
+//! does not enforce: rules of the `rfc5280` profile.
 
 use std::net::IpAddr;
 

@@ -1,5 +1,5 @@
 //! RFC 5280 requirements on certificates and CRLs that rustls-webpki does not enforce: the
-//! rules of the `rfc5280` (`--strict`) profile that RFC 5280 itself demands.
+//! rules of the `rfc5280` profile that RFC 5280 itself demands.
 
 use super::{
     Applies, CertUnderTest, Check, CrlUnderTest, Level, Outcome, Role, Rule, STRICT_CLIENTS,
