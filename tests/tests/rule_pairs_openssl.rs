@@ -52,6 +52,9 @@ const OPENSSL: &[(&str, OpenSsl)] = &[
     ("anchor_expired", Checks(&[10])),
     // The same check: 9 not yet valid.
     ("anchor_not_yet_valid", Checks(&[9])),
+    // check_chain_extensions counts the path length against every CA's pathLenConstraint,
+    // the trust anchor's included: 25 path length constraint exceeded.
+    ("anchor_path_len_exceeded", Checks(&[25])),
     // check_ca: a keyUsage without keyCertSign is "not a CA" → check_extensions 79 invalid CA
     // (then 32 keyusage_no_certsign from the issuer check).
     ("ca_without_keycertsign", Checks(&[79, 32])),
@@ -153,6 +156,8 @@ const OPENSSL: &[(&str, OpenSsl)] = &[
     // check_key_level looks at security bits only: 2052 bits is not checked for being a
     // multiple of 8.
     ("forbidden_subscriber_key", DoesNotCheck),
+    // OpenSSL puts no bound on the RSA public exponent of a certificate: e = 3 verifies.
+    ("rsa_exponent_small", DoesNotCheck),
     // No host is given (no -verify_hostname): the CN is not compared with the SANs.
     ("cn_not_in_san", DoesNotCheck),
     // The same: no host, no name check.
